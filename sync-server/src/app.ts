@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.js';
+import { auth } from './plugins/auth.js';
+import { errorHandler } from './plugins/error-handler.js';
+import { openapi } from './plugins/openapi.js';
+import { healthRoutes } from './routes/health.js';
+import { apiRoutes } from './routes/index.js';
+
+export interface BuildOptions {
+  logger?: boolean | { level: string };
+}
+
+/**
+ * Builds the Fastify app without listening (tests use `inject`); `server.ts`
+ * owns the database, the background jobs and `listen()`.
+ */
+export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: ctx.config.LOG_LEVEL },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('ctx', ctx);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(openapi);
+  await app.register(auth);
+  await app.register(healthRoutes);
+  await app.register(apiRoutes, { prefix: '/api' });
+  return app;
+}

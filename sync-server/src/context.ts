@@ -1,0 +1,22 @@
+import type { Config } from './config.js';
+import type { Pool } from './db/pool.js';
+import type { TokenSigner } from './domain/auth/tokens.js';
+
+/**
+ * What every route and domain module may use: built once in `createContext`
+ * (server.ts) and passed to `build()`, so tests can build an app on their own
+ * database and clock.
+ */
+export interface AppContext {
+  config: Config;
+  pool: Pool;
+  signer: TokenSigner;
+  /** Injectable clock (ms since epoch) so expiry logic is testable. */
+  now(): number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}

@@ -1,0 +1,47 @@
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+export type Client = pg.PoolClient;
+export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+// bigint columns (cents, sequences) come back as JS numbers: every value we
+// store fits in 2^53, and numbers keep the domain code simple.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function createPool(connectionString: string, max = 20): Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * Runs `fn` in one transaction. Serialization failures and deadlocks are retried
+ * a few times, because under contention they are expected, not exceptional.
+ */
+export async function withTransaction<T>(
+  pool: Pool,
+  fn: (client: Client) => Promise<T>,
+  opts: { isolation?: 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE'; retries?: number } = {},
+): Promise<T> {
+  const retries = opts.retries ?? 5;
+  for (let attempt = 0; ; attempt++) {
+    const client = await pool.connect();
+    try {
+      await client.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation}` : 'BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      const code = (err as { code?: string }).code;
+      if ((code === '40001' || code === '40P01') && attempt < retries) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

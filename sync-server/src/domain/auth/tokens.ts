@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { AppError } from '../../http/app-error.js';
+import type { Role } from './roles.js';
+
+export type TokenKind = 'access' | 'refresh';
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+  jti: string;
+  typ: TokenKind;
+  /** Refresh tokens only: the rotation family, revoked whole when a used token is replayed. */
+  fam?: string;
+  exp: number;
+}
+
+export interface TokenSigner {
+  sign(input: { userId: string; role: Role; typ: TokenKind; ttlSeconds: number; jti?: string; family?: string }): Promise<{
+    token: string;
+    jti: string;
+    expiresAt: Date;
+  }>;
+  verify(token: string, expected: TokenKind): Promise<TokenClaims>;
+}
+
+const ISSUER = 'ticketgate';
+
+export function createTokenSigner(secret: string): TokenSigner {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async sign({ userId, role, typ, ttlSeconds, jti = randomUUID(), family }) {
+      const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+      const token = await new SignJWT({ role, typ, ...(family ? { fam: family } : {}) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(userId)
+        .setJti(jti)
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(exp)
+        .sign(key);
+      return { token, jti, expiresAt: new Date(exp * 1000) };
+    },
+    async verify(token, expected) {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+        if (payload.typ !== expected || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') {
+          throw new AppError('UNAUTHORIZED', 'Invalid token.');
+        }
+        return payload as unknown as TokenClaims;
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        if (err instanceof joseErrors.JWTExpired) {
+          throw new AppError('TOKEN_EXPIRED', expected === 'access' ? 'Access token has expired. Refresh required.' : 'Refresh token has expired. Log in again.');
+        }
+        throw new AppError('UNAUTHORIZED', 'Invalid token.');
+      }
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Imported for its side effects: each domain module registers its background jobs here.
+export {};

@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './config.js';
+import { startServer } from './server.js';
+
+/** `npm start`: the sync server, embedded PostgreSQL unless DATABASE_URL is set. */
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const server = await startServer(config);
+  const log = server.app.log;
+  if (config.usingDevSecrets) log.warn('using development secrets (JWT_SECRET, MASTER_KEY, OTP_PEPPER): never in production');
+  if (server.seed) printDemo(server.url, server.seed);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 20_000).unref();
+    await server.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function printDemo(url: string, seed: import('./db/seed.js').SeedReport) {
+  const lines = [
+    '',
+    `TicketGate demo server at ${url.replace('0.0.0.0', 'localhost')}  (API docs: /docs)`,
+    seed.created ? 'Demo data created.' : 'Demo data already present (not duplicated).',
+    'Demo accounts (password: demo-pass-123):',
+    ...seed.accounts.map((a) => `  ${a.email.padEnd(32)} ${a.role.padEnd(9)} ${a.note}`),
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error('failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

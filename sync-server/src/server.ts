@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { build } from './app.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { createPool } from './db/pool.js';
+import { seedDemo, type SeedReport } from './db/seed.js';
+import { createTokenSigner } from './domain/auth/tokens.js';
+import { startJobs } from './jobs.js';
+import './domain/register-jobs.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  databaseUrl: string;
+  seed?: SeedReport;
+  close(): Promise<void>;
+}
+
+export function createContext(config: Config, databaseUrl: string): AppContext {
+  return {
+    config,
+    pool: createPool(databaseUrl),
+    signer: createTokenSigner(config.JWT_SECRET),
+    now: () => Date.now(),
+  };
+}
+
+/**
+ * Everything `npm start` does: database (embedded unless DATABASE_URL),
+ * migrations, demo seed, background jobs, HTTP. `close()` undoes it all, in order.
+ */
+export async function startServer(config: Config, opts: { listen?: boolean } = {}): Promise<RunningServer> {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.PG_DATA_DIR, port: config.PG_PORT });
+    databaseUrl = embedded.url();
+  }
+  try {
+    await migrate(databaseUrl);
+    const ctx = createContext(config, databaseUrl);
+    const seed = config.DEMO ? await seedDemo(ctx) : undefined;
+    const app = await build(ctx);
+    const stopJobs = startJobs(ctx, (msg, err) => app.log.error({ err }, msg));
+    let url = '';
+    if (opts.listen !== false) url = await app.listen({ host: config.HOST, port: config.PORT });
+    let closed = false;
+    return {
+      app,
+      ctx,
+      url,
+      databaseUrl,
+      ...(seed ? { seed } : {}),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await stopJobs();
+        await app.close();
+        await ctx.pool.end();
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { build } from '../src/app.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { createContext } from '../src/server.js';
+import { migrate } from '../src/db/migrate.js';
+import { seedDemo } from '../src/db/seed.js';
+import { createTestDatabase } from './helpers/db.js';
+import { TEST_ENV, createTestApp, type TestApp } from './helpers/app.js';
+
+function testRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post('/api/_test/echo', { schema: { body: z.object({ email: z.email(), count: z.number().int().min(1) }) } }, async (req) => ({
+    success: true,
+    data: req.body,
+  }));
+  r.get('/api/_test/items/:id', { schema: { params: z.object({ id: z.uuid() }) } }, async (req) => ({ success: true, data: req.params }));
+  r.get('/api/_test/boom', async () => {
+    throw new Error('secret internal detail at /srv/app.ts:42');
+  });
+}
+
+describe('foundation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ routes: testRoutes });
+  });
+  afterAll(async () => t.close());
+
+  it('GET /health answers 200 with the database connected', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ status: 'healthy', checks: { database: 'connected' } });
+    expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
+  });
+
+  it('GET /health answers 503 when the database is down', async () => {
+    const config = loadConfig({ ...TEST_ENV, DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none' });
+    const ctx = createContext(config, config.DATABASE_URL!);
+    const app = await build(ctx, { logger: false });
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'unhealthy', checks: { database: 'disconnected' } });
+    await app.close();
+    await ctx.pool.end();
+  });
+
+  it('names every failing field in VALIDATION_ERROR', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/_test/echo', payload: { email: 'nope', count: 0 } });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.success).toBe(false);
+    expect(body.error_code).toBe('VALIDATION_ERROR');
+    expect(body.details.map((d: { field: string }) => d.field).sort()).toEqual(['body.count', 'body.email']);
+  });
+
+  it('answers malformed JSON with VALIDATION_ERROR, not a 500', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/_test/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error_code).toBe('VALIDATION_ERROR');
+  });
+
+  it('answers a malformed UUID path parameter with INVALID_UUID', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/_test/items/not-a-uuid' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error_code).toBe('INVALID_UUID');
+  });
+
+  it('hides unknown errors behind INTERNAL_ERROR with a correlation id', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/_test/boom', headers: { 'x-request-id': 'corr-12345678' } });
+    expect(res.statusCode).toBe(500);
+    const body = res.json();
+    expect(body).toEqual({ success: false, error_code: 'INTERNAL_ERROR', message: 'Unexpected server error.', correlation_id: 'corr-12345678' });
+    expect(res.body).not.toContain('secret');
+    expect(res.headers['x-request-id']).toBe('corr-12345678');
+  });
+
+  it('answers unknown routes with the envelope', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ success: false, error_code: 'NOT_FOUND' });
+  });
+
+  it('serves OpenAPI 3 generated from the schemas and Swagger UI at /docs', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.paths)).toContain('/health');
+    const ui = await t.app.inject({ method: 'GET', url: '/docs' });
+    expect([200, 302]).toContain(ui.statusCode);
+  });
+});
+
+describe('configuration', () => {
+  it('stops with one line naming the bad variable', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrowError(ConfigError);
+    try {
+      loadConfig({ PORT: 'abc' });
+    } catch (err) {
+      expect((err as ConfigError).variable).toBe('PORT');
+      expect((err as Error).message.split('\n')).toHaveLength(1);
+    }
+  });
+  it('requires secrets in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@h/db' })).toThrow(/JWT_SECRET/);
+  });
+  it('defaults to port 8000 and demo mode on the embedded database', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(8000);
+    expect(c.DEMO).toBe(true);
+    expect(c.PG_DATA_DIR).toBe('./data/pg');
+  });
+});
+
+describe('migrations and demo seed', () => {
+  it('migrate from empty creates the model; a second run applies nothing', async () => {
+    const db = await createTestDatabase();
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    await c.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    await c.end();
+    const first = await migrate(db.url);
+    expect(first.length).toBeGreaterThan(0);
+    expect(await migrate(db.url)).toEqual([]);
+    await db.drop();
+  });
+
+  it('the database forbids invalid states', async () => {
+    const t = await createTestApp({ seed: true });
+    const q = (sql: string, p: unknown[] = []) => t.ctx.pool.query(sql, p);
+    const seat = (await q(`SELECT id FROM seats WHERE status = 'AVAILABLE' LIMIT 1`)).rows[0].id;
+    await expect(q(`UPDATE seats SET status = 'SOLD' WHERE id = $1`, [seat])).rejects.toThrow(/seats_state_fields/);
+    await expect(q(`UPDATE users SET balance_cents = -1 WHERE email = 'fan@demo.ticketgate.test'`)).rejects.toThrow(/check/);
+    const before = (await q(`SELECT e.seq FROM events e JOIN seats s ON s.event_id = e.id WHERE s.id = $1`, [seat])).rows[0].seq;
+    const fan = (await q(`SELECT id FROM users WHERE email = 'fan@demo.ticketgate.test'`)).rows[0].id;
+    await q(`UPDATE seats SET status = 'HELD', held_by = $2, held_until = now() + interval '5 minutes' WHERE id = $1`, [seat, fan]);
+    const after = (await q(`SELECT e.seq, s.seq AS seat_seq FROM events e JOIN seats s ON s.event_id = e.id WHERE s.id = $1`, [seat])).rows[0];
+    expect(after.seq).toBe(before + 1);
+    expect(after.seat_seq).toBe(after.seq);
+    await t.close();
+  });
+
+  it('seeds the demo once and never duplicates it', async () => {
+    const t = await createTestApp();
+    const first = await seedDemo(t.ctx);
+    const second = await seedDemo(t.ctx);
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    const counts = (
+      await t.ctx.pool.query(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM events)::int AS events,
+        (SELECT count(*) FROM halls)::int AS halls, (SELECT count(*) FROM venues)::int AS venues`)
+    ).rows[0];
+    expect(counts).toEqual({ users: 6, events: 3, halls: 2, venues: 2 });
+    const big = (
+      await t.ctx.pool.query(`SELECT count(*)::int AS n, array_agg(DISTINCT c.price_cents ORDER BY c.price_cents) AS prices
+        FROM seats s JOIN events e ON e.id = s.event_id JOIN event_categories c ON c.event_id = e.id AND c.category = s.category
+        WHERE e.hall_id = 'HALL-A' AND e.event_date > now()`)
+    ).rows[0];
+    expect(big).toEqual({ n: 5000, prices: [12000, 20000, 35000] });
+    const balances = (await t.ctx.pool.query(`SELECT email, balance_cents, is_flagged FROM users ORDER BY email`)).rows;
+    expect(balances.find((u) => u.email.startsWith('fan@'))!.balance_cents).toBe(100000);
+    expect(balances.find((u) => u.email.startsWith('flagged@'))).toMatchObject({ balance_cents: 50000, is_flagged: true });
+    await t.close();
+  });
+});
