@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import type { Pool } from './db/pool.js';
 import type { TokenSigner } from './domain/auth/tokens.js';
+import type { KeyStore } from './domain/keys/key-store.js';
+import type { SmsProvider } from './providers/sms.js';
 
 /**
  * What every route and domain module may use: built once in `createContext`
@@ -11,6 +13,8 @@ export interface AppContext {
   config: Config;
   pool: Pool;
   signer: TokenSigner;
+  keys: KeyStore;
+  sms: SmsProvider;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */
   now(): number;
 }

@@ -7,6 +7,8 @@ import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
+import { KeyStore } from './domain/keys/key-store.js';
+import { outboxSmsProvider } from './providers/sms.js';
 import { startJobs } from './jobs.js';
 import './domain/register-jobs.js';
 
@@ -20,10 +22,13 @@ export interface RunningServer {
 }
 
 export function createContext(config: Config, databaseUrl: string): AppContext {
+  const pool = createPool(databaseUrl);
   return {
     config,
-    pool: createPool(databaseUrl),
+    pool,
     signer: createTokenSigner(config.JWT_SECRET),
+    keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
+    sms: outboxSmsProvider,
     now: () => Date.now(),
   };
 }

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { ScanResult } from './verdicts.js';
+
+/**
+ * The gate sync protocol (docs/sync-protocol.md): what crosses the wire between
+ * a gate and the sync server. Both sides import these schemas; the server's
+ * OpenAPI is generated from them.
+ *
+ * Device-authenticated calls send `Authorization: Bearer <device_token>`.
+ * Every device response carries `server_time` so gates learn their clock offset.
+ */
+
+export const HallCode = z.string().regex(/^[A-Z0-9-]{1,8}$/, 'hall code: 1-8 of A-Z, 0-9, -');
+export const SeatStatus = z.enum(['AVAILABLE', 'HELD', 'SOLD', 'CHECKED_IN']);
+export type SeatStatus = z.infer<typeof SeatStatus>;
+
+// ---- enrolment -------------------------------------------------------------
+
+/** Operator: POST /api/sync/enrolments */
+export const CreateEnrolmentRequest = z.object({
+  hall_id: HallCode,
+  ttl_minutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+});
+export const CreateEnrolmentResponse = z.object({
+  code: z.string(),
+  hall_id: HallCode,
+  expires_at: z.string(),
+});
+
+/** Gate: POST /api/sync/enrol (no auth; the one-time code is the credential). */
+export const EnrolRequest = z.object({
+  code: z.string().min(6).max(64),
+  name: z.string().min(1).max(64),
+  /** X25519 public key (base64url): gate keys in manifests are sealed to it. */
+  box_public_key: z.string().min(40).max(64),
+  app_version: z.string().max(32).optional(),
+});
+export const EnrolResponse = z.object({
+  device_id: z.uuid(),
+  device_token: z.string(),
+  hall_id: HallCode,
+  server_time: z.string(),
+});
+
+// ---- hall manifest and per-event seat deltas ---------------------------------
+
+export const ManifestEvent = z.object({
+  event_id: z.uuid(),
+  name: z.string(),
+  event_date: z.string(),
+  /** The event's current change sequence: pull seats when it exceeds the gate's cursor. */
+  seq: z.number().int(),
+  /** Gate keys of this event, each sealed to this device's box key. */
+  gate_keys: z.array(z.object({ kid: z.string(), sealed: z.string() })),
+});
+
+/** Gate: GET /api/sync/hall — the hall, its current and upcoming events, keys. */
+export const HallManifest = z.object({
+  hall_id: HallCode,
+  hall_name: z.string(),
+  venue_name: z.string(),
+  device_id: z.uuid(),
+  device_name: z.string(),
+  /** Encoded public issuing keys (encodeIssuingPublicKey) still valid. */
+  issuing_keys: z.array(z.string()),
+  events: z.array(ManifestEvent),
+  server_time: z.string(),
+});
+export type HallManifest = z.infer<typeof HallManifest>;
+
+/**
+ * One seat as a tuple, to keep a 100,000-seat snapshot small:
+ * [seat_id, row, number, category, status, generation, holder_name, admitted_at, admitted_by]
+ * admitted_at/admitted_by describe the canonical first admission (null when none).
+ */
+export const SeatTuple = z.tuple([
+  z.uuid(),
+  z.string(),
+  z.number().int(),
+  z.string(),
+  SeatStatus,
+  z.number().int(),
+  z.string().nullable(),
+  z.string().nullable(),
+  z.string().nullable(),
+]);
+export type SeatTuple = z.infer<typeof SeatTuple>;
+
+/** Gate: GET /api/sync/events/:event_id/seats?since=N — since=0 is the full snapshot. */
+export const SeatDeltaQuery = z.object({ since: z.coerce.number().int().min(0).default(0) });
+export const SeatDelta = z.object({
+  event_id: z.uuid(),
+  since: z.number().int(),
+  /** New cursor: the event's seq as of this snapshot/delta. */
+  cursor: z.number().int(),
+  full: z.boolean(),
+  seats: z.array(SeatTuple),
+  server_time: z.string(),
+});
+export type SeatDelta = z.infer<typeof SeatDelta>;
+
+// ---- scan upload -------------------------------------------------------------
+
+export const UploadedScan = z.object({
+  /** Gate-generated id (UUID): uploads are idempotent on (device, client_scan_id). */
+  client_scan_id: z.uuid(),
+  event_id: z.uuid().nullable(),
+  seat_id: z.uuid().nullable(),
+  generation: z.number().int().nullable(),
+  hall_id: HallCode.nullable(),
+  result: ScanResult,
+  reason: z.string().max(200).nullable(),
+  /** Device clock at the scan, corrected by the gate's known offset (ISO 8601 UTC). */
+  scanned_at: z.string(),
+});
+export type UploadedScan = z.infer<typeof UploadedScan>;
+
+/** Gate: POST /api/sync/scans */
+export const ScanUploadRequest = z.object({
+  scans: z.array(UploadedScan).max(1000),
+  /** Scans still waiting on the gate after this batch. */
+  backlog: z.number().int().min(0),
+  clock_offset_ms: z.number().int().nullable(),
+});
+export const Admission = z.object({
+  event_id: z.uuid(),
+  seat_id: z.uuid(),
+  scanned_at: z.string(),
+  device_id: z.uuid().nullable(),
+  /** Gate name or "online (staff)". */
+  admitted_by: z.string(),
+});
+export type Admission = z.infer<typeof Admission>;
+export const ScanUploadResponse = z.object({
+  accepted: z.array(z.uuid()),
+  /** This gate's admissions that lost to an earlier admission of the same seat. */
+  conflicts: z.array(z.object({ client_scan_id: z.uuid(), seat_id: z.uuid(), canonical: Admission })),
+  server_time: z.string(),
+});
+export type ScanUploadResponse = z.infer<typeof ScanUploadResponse>;
+
+// ---- live stream (SSE: GET /api/sync/stream) ---------------------------------
+
+/** `event: admission` — a canonical admission anywhere in the hall. */
+export const AdmissionMessage = Admission;
+/** `event: seats` — seats of an event changed; pull a delta past `seq`. */
+export const SeatsChangedMessage = z.object({ event_id: z.uuid(), seq: z.number().int() });
+/** `event: revoked` — this device was revoked; stop syncing. */
+export const RevokedMessage = z.object({ device_id: z.uuid() });
+/** `event: hello` — first message, with server time. */
+export const HelloMessage = z.object({ device_id: z.uuid(), server_time: z.string() });
