@@ -34,6 +34,11 @@ export function isBase32Char(code: number): boolean {
   return code < 128 && DECODE[code] !== 255;
 }
 
+/** 5-bit value of a Base32 character code (either case); 255 when it is not one. */
+export function base32Value(code: number): number {
+  return code < 128 ? DECODE[code]! : 255;
+}
+
 export type Base32DecodeResult = 'ok' | 'not_base32' | 'wrong_length';
 
 /**
