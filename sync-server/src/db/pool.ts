@@ -7,6 +7,9 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 // bigint columns (cents, sequences) come back as JS numbers: every value we
 // store fits in 2^53, and numbers keep the domain code simple.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+const INT8_ARRAY = 1016 as unknown as typeof pg.types.builtins.INT8; // _int8 has no named builtin
+const parseTextArray = pg.types.getTypeParser(INT8_ARRAY) as (v: string) => (string | null)[];
+pg.types.setTypeParser(INT8_ARRAY, (v: string) => parseTextArray(v).map((x) => (x === null ? null : Number(x))));
 
 export function createPool(connectionString: string, max = 20): Pool {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });

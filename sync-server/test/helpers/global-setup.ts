@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -25,6 +25,7 @@ export default async function setup(project: TestProject) {
   let dir: string | undefined;
   if (!adminUrl) {
     dir = mkdtempSync(join(tmpdir(), 'tg-pg-'));
+    chmodSync(dir, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach the folder
     const port = 55000 + Math.floor(Math.random() * 5000);
     const db = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
     adminUrl = db.url('postgres');
