@@ -16,7 +16,9 @@ async function main() {
   const server = await startServer(config);
   const log = server.app.log;
   if (config.usingDevSecrets) log.warn('using development secrets (JWT_SECRET, MASTER_KEY, OTP_PEPPER): never in production');
-  if (server.seed) printDemo(server.url, server.seed);
+  const address = server.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  if (server.seed) printDemo(`http://localhost:${port}`, server.seed);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -35,7 +37,7 @@ async function main() {
 function printDemo(url: string, seed: import('./db/seed.js').SeedReport) {
   const lines = [
     '',
-    `TicketGate demo server at ${url.replace('0.0.0.0', 'localhost')}  (API docs: /docs)`,
+    `TicketGate demo server at ${url}  (API docs: ${url}/docs)`,
     seed.created ? 'Demo data created.' : 'Demo data already present (not duplicated).',
     'Demo accounts (password: demo-pass-123):',
     ...seed.accounts.map((a) => `  ${a.email.padEnd(32)} ${a.role.padEnd(9)} ${a.note}`),
