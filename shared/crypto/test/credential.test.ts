@@ -76,7 +76,7 @@ describe('tampering and wrong keys', () => {
     for (let pos = 0; pos < bytes.length; pos++) {
       for (let delta = 1; delta < 256; delta++) {
         const copy = bytes.slice();
-        copy[pos] ^= delta;
+        copy[pos]! ^= delta;
         const out = f.verifier.verify(encodeBase32(copy), at(T0));
         if (out.status !== 'invalid') throw new Error(`byte ${pos} ^ ${delta} gave ${out.status}`);
         reasons.set(out.reason, (reasons.get(out.reason) ?? 0) + 1);

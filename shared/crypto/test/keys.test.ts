@@ -93,7 +93,7 @@ describe('sealed gate keys', () => {
     const sealed = fromBase64Url(sealGateKey(generateGateKey(), device.publicKey));
     for (let i = 0; i < sealed.length; i++) {
       const copy = sealed.slice();
-      copy[i] ^= 1;
+      copy[i]! ^= 1;
       expect(() => openGateKey(toBase64Url(copy), device)).toThrow();
     }
     expect(() => openGateKey(toBase64Url(sealed.subarray(0, 40)), device)).toThrow();
