@@ -122,6 +122,8 @@ export const ScanUploadRequest = z.object({
   backlog: z.number().int().min(0),
   clock_offset_ms: z.number().int().nullable(),
 });
+/** `admitted_by` of an admission made by staff through the online /api/verify. */
+export const ONLINE_ADMITTED_BY = 'online (staff)';
 export const Admission = z.object({
   event_id: z.uuid(),
   seat_id: z.uuid(),
@@ -132,9 +134,15 @@ export const Admission = z.object({
 });
 export type Admission = z.infer<typeof Admission>;
 export const ScanUploadResponse = z.object({
+  /** Stored (now or by an earlier upload): the gate may mark them uploaded. */
   accepted: z.array(z.uuid()),
   /** This gate's admissions that lost to an earlier admission of the same seat. */
   conflicts: z.array(z.object({ client_scan_id: z.uuid(), seat_id: z.uuid(), canonical: Admission })),
+  /**
+   * Scans the server will never store (an admission of a seat it does not know or
+   * of another hall, an unreadable scan time). Final: mark them done, do not resend.
+   */
+  rejected: z.array(z.object({ client_scan_id: z.uuid(), reason: z.string() })).default([]),
   server_time: z.string(),
 });
 export type ScanUploadResponse = z.infer<typeof ScanUploadResponse>;
@@ -149,3 +157,60 @@ export const SeatsChangedMessage = z.object({ event_id: z.uuid(), seq: z.number(
 export const RevokedMessage = z.object({ device_id: z.uuid() });
 /** `event: hello` — first message, with server time. */
 export const HelloMessage = z.object({ device_id: z.uuid(), server_time: z.string() });
+
+// ---- operator views (role operator or above) ----------------------------------
+
+export const DeviceStatus = z.enum(['ACTIVE', 'REVOKED']);
+/** GET /api/sync/devices, POST /api/sync/devices/:device_id/revoke */
+export const DeviceView = z.object({
+  device_id: z.uuid(),
+  name: z.string(),
+  hall_id: HallCode,
+  status: DeviceStatus,
+  last_seen_at: z.string().nullable(),
+  /** Scans waiting on the gate, as of its last upload. */
+  backlog: z.number().int().nullable(),
+  /** Gate clock minus server clock (ms), as the gate last reported it. */
+  clock_offset_ms: z.number().int().nullable(),
+  app_version: z.string().nullable(),
+  enrolled_at: z.string(),
+  revoked_at: z.string().nullable(),
+});
+export type DeviceView = z.infer<typeof DeviceView>;
+export const DeviceListQuery = z.object({
+  hall_id: HallCode.optional(),
+  status: DeviceStatus.optional(),
+});
+
+/** GET /api/sync/conflicts?event_id= — double admissions, both sides. */
+export const EventQuery = z.object({ event_id: z.uuid() });
+export const ConflictView = z.object({
+  scan_id: z.uuid(),
+  event_id: z.uuid(),
+  seat_id: z.uuid(),
+  row: z.string(),
+  number: z.number().int(),
+  category: z.string(),
+  /** The later admission, recorded as the conflict. */
+  conflict: Admission.extend({ received_at: z.string() }),
+  /** The first admission of the seat. */
+  canonical: Admission,
+});
+export type ConflictView = z.infer<typeof ConflictView>;
+
+/** GET /api/sync/stats?event_id= — scans per gate by verdict. */
+export const GateCounts = z.object({
+  /** Null for online staff verification. */
+  device_id: z.uuid().nullable(),
+  name: z.string(),
+  total: z.number().int(),
+  conflicts: z.number().int(),
+  by_result: z.record(ScanResult, z.number().int()),
+});
+export const GateStats = z.object({
+  event_id: z.uuid(),
+  hall_id: HallCode,
+  gates: z.array(GateCounts),
+  server_time: z.string(),
+});
+export type GateStats = z.infer<typeof GateStats>;
