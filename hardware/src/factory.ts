@@ -1,0 +1,118 @@
+import type { HardwareConfig, OutputConfig, ScannerConfig } from './config.js';
+import { createNodeHidBackend, type HidBackend } from './hid/backend.js';
+import { HidKeyboardScanner, HidPosScanner } from './hid/hid-scanner.js';
+import { mergeScanners, type MergedScanner } from './merge.js';
+import { GpioOutput, type CommandRunner } from './outputs/gpio.js';
+import type { TurnstileOutput } from './outputs/output.js';
+import { SerialBytesOutput, SerialRelayOutput } from './outputs/serial-output.js';
+import { PushScanner } from './push-scanner.js';
+import type { Scanner } from './scanner.js';
+import type { SerialPortFactory } from './serial/port.js';
+import { SerialScanner } from './serial/serial-scanner.js';
+
+/** Device access points, replaceable in tests and demos. */
+export interface HardwareDeps {
+  serialPortFactory?: SerialPortFactory;
+  hidBackend?: HidBackend;
+  commandRunner?: CommandRunner;
+  now?: () => number;
+}
+
+/**
+ * Builds (does not start) one Scanner per configured scanner. Call start() on each,
+ * or on mergeScanners(...) — see startScanners().
+ */
+export function openScanners(config: HardwareConfig, deps: HardwareDeps = {}): Scanner[] {
+  let hid: HidBackend | undefined = deps.hidBackend;
+  const hidBackend = () => (hid ??= createNodeHidBackend(config.hidDriver));
+  const reconnect = config.reconnect;
+  return config.scanners.map((sc: ScannerConfig): Scanner => {
+    const now = deps.now ? { now: deps.now } : {};
+    switch (sc.type) {
+      case 'serial':
+        return new SerialScanner({
+          ...sc,
+          terminator: sc.terminator === 'timeout' ? 'none' : sc.terminator,
+          reconnect,
+          ...now,
+          ...(deps.serialPortFactory ? { portFactory: deps.serialPortFactory } : {}),
+        });
+      case 'hid-pos':
+        return new HidPosScanner({
+          ...(sc.id ? { id: sc.id } : {}),
+          selector: { path: sc.path, vendorId: sc.vendorId, productId: sc.productId, serialNumber: sc.serialNumber, interface: sc.interface, usagePage: sc.usagePage },
+          layout: sc.layout,
+          encoding: sc.encoding,
+          stripAim: sc.stripAim,
+          backend: hidBackend(),
+          reconnect,
+          ...now,
+        });
+      case 'hid-keyboard':
+        return new HidKeyboardScanner({
+          ...(sc.id ? { id: sc.id } : {}),
+          selector: { path: sc.path, vendorId: sc.vendorId, productId: sc.productId, serialNumber: sc.serialNumber, interface: sc.interface },
+          layout: sc.layout,
+          terminator: sc.terminator,
+          interCharTimeoutMs: sc.interCharTimeoutMs,
+          stripAim: sc.stripAim,
+          backend: hidBackend(),
+          reconnect,
+          ...now,
+        });
+      case 'wedge':
+      case 'camera':
+        return new PushScanner(sc.id ?? sc.type, deps.now);
+    }
+  });
+}
+
+/** The output the gate pulses on SUCCESS, or null when the gate has none. */
+export function openOutput(config: OutputConfig | null | undefined, deps: HardwareDeps = {}): TurnstileOutput | null {
+  if (!config) return null;
+  switch (config.type) {
+    case 'none':
+      return null;
+    case 'relay-serial':
+      return new SerialRelayOutput({
+        ...(config.id ? { id: config.id } : {}),
+        path: config.path,
+        channel: config.channel,
+        baudRate: config.baudRate,
+        defaultPulseMs: config.pulseMs,
+        releaseOnOpen: config.releaseOnOpen,
+        ...(deps.serialPortFactory ? { portFactory: deps.serialPortFactory } : {}),
+      });
+    case 'serial-bytes':
+      return new SerialBytesOutput({
+        ...(config.id ? { id: config.id } : {}),
+        path: config.path,
+        baudRate: config.baudRate,
+        onBytes: config.onBytes,
+        offBytes: config.offBytes,
+        defaultPulseMs: config.pulseMs,
+        releaseOnOpen: config.releaseOnOpen,
+        ...(deps.serialPortFactory ? { portFactory: deps.serialPortFactory } : {}),
+      });
+    case 'gpio':
+      return new GpioOutput({
+        ...(config.id ? { id: config.id } : {}),
+        chip: config.chip,
+        line: config.line,
+        activeLow: config.activeLow,
+        gpiod: config.gpiod,
+        defaultPulseMs: config.pulseMs,
+        ...(deps.commandRunner ? { runner: deps.commandRunner } : {}),
+      });
+  }
+}
+
+/** Everything the gate needs in one call: all scanners merged and started. */
+export async function startScanners(config: HardwareConfig, deps: HardwareDeps = {}): Promise<MergedScanner> {
+  const merged = mergeScanners(openScanners(config, deps), {
+    dedupeWindowMs: config.dedupeWindowMs,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  await merged.start();
+  return merged;
+}
