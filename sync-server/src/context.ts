@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Pool } from './db/pool.js';
 import type { TokenSigner } from './domain/auth/tokens.js';
 import type { KeyStore } from './domain/keys/key-store.js';
+import type { LiveBus } from './domain/live/live-bus.js';
 import type { SmsProvider } from './providers/sms.js';
 
 /**
@@ -15,6 +16,8 @@ export interface AppContext {
   signer: TokenSigner;
   keys: KeyStore;
   sms: SmsProvider;
+  /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams. */
+  live: LiveBus;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */
   now(): number;
 }

@@ -8,6 +8,7 @@ import { createPool } from './db/pool.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
+import { LiveBus } from './domain/live/live-bus.js';
 import { outboxSmsProvider } from './providers/sms.js';
 import { startJobs } from './jobs.js';
 import './domain/register-jobs.js';
@@ -29,6 +30,7 @@ export function createContext(config: Config, databaseUrl: string): AppContext {
     signer: createTokenSigner(config.JWT_SECRET),
     keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
     sms: outboxSmsProvider,
+    live: new LiveBus(databaseUrl),
     now: () => Date.now(),
   };
 }
@@ -49,6 +51,7 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
     const ctx = createContext(config, databaseUrl);
     const seed = config.DEMO ? await seedDemo(ctx) : undefined;
     const app = await build(ctx);
+    await ctx.live.start((msg, err) => app.log.warn({ err }, msg));
     const stopJobs = startJobs(ctx, (msg, err) => app.log.error({ err }, msg));
     let url = '';
     if (opts.listen !== false) url = await app.listen({ host: config.HOST, port: config.PORT });
@@ -63,6 +66,7 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
         if (closed) return;
         closed = true;
         await stopJobs();
+        await ctx.live.stop();
         await app.close();
         await ctx.pool.end();
         await embedded?.stop();

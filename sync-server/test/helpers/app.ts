@@ -48,6 +48,7 @@ export async function createTestApp(
   const app = await build(ctx, { logger: false });
   opts.routes?.(app);
   await app.ready();
+  await ctx.live.start();
   return {
     app,
     ctx,
@@ -55,6 +56,7 @@ export async function createTestApp(
     databaseUrl: db.url,
     clock,
     async close() {
+      await ctx.live.stop();
       await app.close();
       await ctx.pool.end();
       await db.drop();
