@@ -1,0 +1,59 @@
+// process: main (Electron)
+// Deliberately thin: the gate engine (SQLite, verifier, sync, scanners, turnstile)
+// runs as the same headless gate that `npm run gate` starts, in a child process
+// of its own; this file only opens the full-screen kiosk window on the engine's
+// local HTTP API, which also serves the renderer. A crash of the UI never loses
+// a scan, and a crash of the engine is restarted without closing the window.
+import { app, BrowserWindow, powerSaveBlocker } from 'electron';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { kioskSettings } from './settings.js';
+
+const settings = kioskSettings(process.argv.slice(1), process.env, app.getPath('userData'));
+let engine: ChildProcess | undefined;
+let quitting = false;
+
+function startEngine(): void {
+  // ELECTRON_RUN_AS_NODE makes this very binary a plain Node runtime for the engine.
+  engine = spawn(process.execPath, [join(settings.appRoot, 'gate-app/dist/cli.js'), ...settings.engineArgs], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: 'inherit',
+  });
+  engine.on('exit', () => {
+    if (!quitting) setTimeout(startEngine, 1000);
+  });
+}
+
+async function openWindow(): Promise<void> {
+  const win = new BrowserWindow({
+    fullscreen: settings.fullscreen,
+    kiosk: settings.fullscreen,
+    autoHideMenuBar: true,
+    backgroundColor: '#111111',
+    webPreferences: {
+      preload: join(import.meta.dirname, 'preload.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    },
+  });
+  // Only the gate's own UI may load; links never open new windows.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!url.startsWith(settings.engineUrl)) e.preventDefault();
+  });
+  const load = () => win.loadURL(`${settings.engineUrl}/`).catch(() => setTimeout(load, 1000));
+  await load();
+}
+
+app.whenReady().then(async () => {
+  powerSaveBlocker.start('prevent-display-sleep');
+  if (settings.startEngine) startEngine();
+  await openWindow();
+});
+
+app.on('before-quit', () => {
+  quitting = true;
+  engine?.kill('SIGTERM');
+});
+app.on('window-all-closed', () => app.quit());
