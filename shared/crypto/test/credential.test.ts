@@ -18,6 +18,7 @@ describe('credential round trip', () => {
     expect(text).toHaveLength(CREDENTIAL_TEXT_LENGTH);
     expect(text).toHaveLength(258);
     expect(text).toMatch(/^[A-Z2-7]+$/);
+    expect(text).toMatch(/^A[E-H]/); // version byte 0x01, as docs/qr-format.md says
     expect(f.verifier.verify(text, at(T0 + 5))).toEqual({ status: 'valid', claims: c, ageSeconds: 5 });
   });
 
