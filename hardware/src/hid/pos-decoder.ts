@@ -121,6 +121,9 @@ export type AssemblerEvent =
 export class PosAssembler {
   #parts: Uint8Array[] = [];
   #first: PosReport | undefined;
+  // After a malformed report we cannot tell whether the following reports continue
+  // the broken scan, so they are dropped up to the next "last report" (or a pause).
+  #resync = false;
   readonly #maxBytes: number;
 
   constructor(
@@ -131,7 +134,7 @@ export class PosAssembler {
   }
 
   get pending(): boolean {
-    return this.#first !== undefined;
+    return this.#first !== undefined || this.#resync;
   }
 
   push(bytes: Uint8Array): AssemblerEvent[] {
@@ -139,9 +142,14 @@ export class PosAssembler {
     if (res.kind === 'ignored') return [];
     if (res.kind === 'malformed') {
       const dropped = this.#drop();
+      this.#resync = true;
       return [{ type: 'problem', message: `malformed HID POS report: ${res.reason}${dropped ? '; partial scan dropped' : ''}` }];
     }
     const r = res.report;
+    if (this.#resync) {
+      if (!r.more) this.#resync = false;
+      return r.more ? [] : [{ type: 'problem', message: 'dropped the rest of a scan broken by a malformed report' }];
+    }
     this.#first ??= r;
     this.#parts.push(r.data);
     const total = this.#parts.reduce((n, p) => n + p.length, 0);
@@ -159,6 +167,8 @@ export class PosAssembler {
    * followed by silence is a complete message of exactly 62·n bytes.
    */
   timeout(): AssemblerEvent[] {
+    // Silence separates scans: whatever follows is a new one.
+    this.#resync = false;
     if (!this.#first) return [];
     if (this.layout === 'microscan') return [this.#complete()];
     this.#drop();
