@@ -1,2 +1,3 @@
 // Imported for its side effects: each domain module registers its background jobs here.
+import './auth/prune-tokens.js';
 export {};

@@ -1,8 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { authRoutes } from './auth.js';
+import { catalogRoutes } from './catalog.js';
+import { eventRoutes } from './events.js';
 
 /**
  * The public API under /api. Each domain registers its routes module here
  * (one line each); routes hold HTTP only, transactions live in src/domain.
  */
-export const apiRoutes: FastifyPluginAsync = async (_app) => {
+export const apiRoutes: FastifyPluginAsync = async (app) => {
+  await app.register(authRoutes);
+  await app.register(eventRoutes);
+  await app.register(catalogRoutes);
 };

@@ -16,12 +16,13 @@ export interface TokenClaims {
 }
 
 export interface TokenSigner {
-  sign(input: { userId: string; role: Role; typ: TokenKind; ttlSeconds: number; jti?: string; family?: string }): Promise<{
+  /** `now` (ms) defaults to the wall clock; pass the app clock where expiry must follow it. */
+  sign(input: { userId: string; role: Role; typ: TokenKind; ttlSeconds: number; jti?: string; family?: string; now?: number }): Promise<{
     token: string;
     jti: string;
     expiresAt: Date;
   }>;
-  verify(token: string, expected: TokenKind): Promise<TokenClaims>;
+  verify(token: string, expected: TokenKind, opts?: { now?: number }): Promise<TokenClaims>;
 }
 
 const ISSUER = 'ticketgate';
@@ -29,21 +30,26 @@ const ISSUER = 'ticketgate';
 export function createTokenSigner(secret: string): TokenSigner {
   const key = new TextEncoder().encode(secret);
   return {
-    async sign({ userId, role, typ, ttlSeconds, jti = randomUUID(), family }) {
-      const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+    async sign({ userId, role, typ, ttlSeconds, jti = randomUUID(), family, now = Date.now() }) {
+      const iat = Math.floor(now / 1000);
+      const exp = iat + ttlSeconds;
       const token = await new SignJWT({ role, typ, ...(family ? { fam: family } : {}) })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(userId)
         .setJti(jti)
         .setIssuer(ISSUER)
-        .setIssuedAt()
+        .setIssuedAt(iat)
         .setExpirationTime(exp)
         .sign(key);
       return { token, jti, expiresAt: new Date(exp * 1000) };
     },
-    async verify(token, expected) {
+    async verify(token, expected, opts = {}) {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          algorithms: ['HS256'],
+          ...(opts.now !== undefined ? { currentDate: new Date(opts.now) } : {}),
+        });
         if (payload.typ !== expected || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') {
           throw new AppError('UNAUTHORIZED', 'Invalid token.');
         }

@@ -1,0 +1,34 @@
+import { withTransaction, type Pool } from '../../db/pool.js';
+import { AppError } from '../../http/app-error.js';
+import { eventInfo, type EventInfo } from './event-queries.js';
+import { checkHallOfVenue } from './venues.js';
+
+export interface NewEvent {
+  venueId: string;
+  hallId: string;
+  name: string;
+  eventDate: Date;
+  /** Category → price in cents. */
+  tiersCents: Record<string, number>;
+}
+
+/** An event with its pricing tiers and no seats yet (seats are added by block or CSV import). */
+export async function createEvent(pool: Pool, input: NewEvent, now: number): Promise<EventInfo> {
+  if (input.eventDate.getTime() <= now) {
+    throw new AppError('VALIDATION_ERROR', 'event_date must be in the future.', [{ field: 'body.event_date', message: 'must be in the future' }]);
+  }
+  return withTransaction(pool, async (db) => {
+    await checkHallOfVenue(db, input.venueId, input.hallId);
+    const { rows } = await db.query<{ id: string }>(
+      'INSERT INTO events (venue_id, hall_id, name, event_date) VALUES ($1, $2, $3, $4) RETURNING id',
+      [input.venueId, input.hallId, input.name, input.eventDate],
+    );
+    const id = rows[0]!.id;
+    const tiers = Object.entries(input.tiersCents);
+    await db.query(
+      'INSERT INTO event_categories (event_id, category, price_cents) SELECT $1, * FROM unnest($2::text[], $3::bigint[])',
+      [id, tiers.map(([c]) => c), tiers.map(([, cents]) => cents)],
+    );
+    return (await eventInfo(db, id, now))!;
+  });
+}

@@ -1,0 +1,109 @@
+import { PageQuery, fromCents, ok, paginated, sync } from '@ticketgate/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { eventWithSeats, listUpcomingEvents, type EventInfo, type SeatMapEntry } from '../domain/catalog/event-queries.js';
+import { AppError } from '../http/app-error.js';
+import { documentErrors } from '../http/error-docs.js';
+
+const VenueRef = z.object({ venue_id: z.uuid(), name: z.string() });
+const PricingTiers = z.record(z.string(), z.number()).describe('Category → price in major units, e.g. {"CAT1": 350.00}');
+
+/** An event as listed (spec §5). */
+export const EventSummary = z.object({
+  event_id: z.uuid(),
+  name: z.string(),
+  venue: VenueRef,
+  hall_id: z.string(),
+  event_date: z.string().describe('ISO 8601, UTC'),
+  total_seats: z.number().int(),
+  available_seats: z.number().int().describe('AVAILABLE seats, counting holds that have expired'),
+  pricing_tiers: PricingTiers,
+});
+/** An event with its venue's address (detail, operator answers). */
+export const EventInfoSchema = EventSummary.extend({ venue: VenueRef.extend({ address: z.string() }) });
+const Seat = z.object({
+  seat_id: z.uuid(),
+  row_number: z.string(),
+  seat_number: z.number().int(),
+  status: sync.SeatStatus.describe('A HELD seat whose hold has expired shows as AVAILABLE'),
+  category: z.string(),
+  price: z.number(),
+});
+const EventDetail = EventInfoSchema.extend({ seats: z.array(Seat) });
+
+export function presentEvent(e: EventInfo): z.infer<typeof EventInfoSchema> {
+  return {
+    event_id: e.id,
+    name: e.name,
+    venue: { venue_id: e.venue.id, name: e.venue.name, address: e.venue.address },
+    hall_id: e.hallId,
+    event_date: e.eventDate.toISOString(),
+    total_seats: e.totalSeats,
+    available_seats: e.availableSeats,
+    pricing_tiers: Object.fromEntries(Object.entries(e.tiersCents).map(([c, cents]) => [c, fromCents(cents)])),
+  };
+}
+
+const presentSeat = (s: SeatMapEntry): z.infer<typeof Seat> => ({
+  seat_id: s.id,
+  row_number: s.row,
+  seat_number: s.number,
+  status: s.status,
+  category: s.category,
+  price: fromCents(s.priceCents),
+});
+
+const docs = {
+  list: documentErrors('Public. Paginated (`page` from 1, `per_page` 1-100, default 20); seat counts are live.', [
+    ['VALIDATION_ERROR', 'page < 1, per_page outside 1-100, or not whole numbers'],
+  ]),
+  one: documentErrors('Public. Past events are served too (their tickets are still shown).', [
+    ['INVALID_UUID', 'event_id is not a UUID'],
+    ['EVENT_NOT_FOUND', 'No event with this id'],
+  ]),
+};
+
+/** Spec §5: public listing of upcoming events and one event with its seat map. */
+export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { ctx } = app;
+
+  app.get(
+    '/events',
+    {
+      schema: {
+        tags: ['Events'],
+        summary: 'Upcoming events, soonest first',
+        description: docs.list.description,
+        querystring: PageQuery,
+        response: { 200: paginated(EventSummary), ...docs.list.errors },
+      },
+    },
+    async (req) => {
+      const { page, per_page } = req.query;
+      const { events, total } = await listUpcomingEvents(ctx.pool, { now: ctx.now(), limit: per_page, offset: (page - 1) * per_page });
+      return {
+        success: true as const,
+        data: events.map(presentEvent),
+        pagination: { page, per_page, total, total_pages: Math.ceil(total / per_page) },
+      };
+    },
+  );
+
+  app.get(
+    '/events/:event_id',
+    {
+      schema: {
+        tags: ['Events'],
+        summary: 'One event with venue, pricing tiers and the full seat map',
+        description: docs.one.description,
+        params: z.object({ event_id: z.uuid() }),
+        response: { 200: ok(EventDetail), ...docs.one.errors },
+      },
+    },
+    async (req) => {
+      const found = await eventWithSeats(ctx.pool, req.params.event_id, ctx.now());
+      if (!found) throw new AppError('EVENT_NOT_FOUND');
+      return { success: true as const, data: { ...presentEvent(found.event), seats: found.seats.map(presentSeat) } };
+    },
+  );
+};
