@@ -43,6 +43,10 @@ export class SerialBytesOutput extends SwitchedOutput {
   #opening: Promise<SerialPortLike> | undefined;
   #firstOpen = true;
   #disposed = false;
+  // True from the moment "on" bytes may have reached the board until "off" bytes
+  // certainly did. Unlike state(), it is not set by a command that failed before
+  // writing anything (e.g. the port was missing).
+  #mayBeOn = false;
 
   constructor(opts: SerialBytesOutputOptions) {
     super(opts.id ?? `serial-output:${opts.path}`, opts, opts.releaseOnOpen === false ? 'off' : 'unknown');
@@ -59,11 +63,12 @@ export class SerialBytesOutput extends SwitchedOutput {
   }
 
   protected switchOn(): Promise<void> {
-    return this.#write(this.#opts.onBytes);
+    return this.#write(this.#opts.onBytes, true);
   }
 
-  protected switchOff(): Promise<void> {
-    return this.#write(this.#opts.offBytes);
+  protected async switchOff(): Promise<void> {
+    await this.#write(this.#opts.offBytes, false);
+    this.#mayBeOn = false;
   }
 
   protected async dispose(): Promise<void> {
@@ -78,8 +83,9 @@ export class SerialBytesOutput extends SwitchedOutput {
     }
   }
 
-  async #write(bytes: Uint8Array): Promise<void> {
+  async #write(bytes: Uint8Array, on: boolean): Promise<void> {
     const port = await this.#ensureOpen();
+    if (on) this.#mayBeOn = true;
     try {
       await writeAndDrain(port, Buffer.from(bytes));
     } catch (err) {
@@ -100,6 +106,9 @@ export class SerialBytesOutput extends SwitchedOutput {
   async #open(): Promise<SerialPortLike> {
     const port = this.#factory(this.settings);
     port.on('error', (err: Error) => this.emit('problem', `${this.id}: ${err.message}`));
+    // Reading (and discarding whatever the board echoes) is how an unplug is noticed:
+    // a port nobody reads from only fails at the next write, which may be a pulse.
+    port.on('data', () => {});
     port.on('close', () => {
       if (this.#port === port) this.#onLost(port);
     });
@@ -116,7 +125,7 @@ export class SerialBytesOutput extends SwitchedOutput {
     }
     // Before any command from the gate: put the turnstile in a known locked state if
     // this is a fresh start (releaseOnOpen) or if we lost the port while possibly on.
-    const needsOff = (this.#firstOpen && this.#opts.releaseOnOpen !== false) || this.state() !== 'off';
+    const needsOff = (this.#firstOpen && this.#opts.releaseOnOpen !== false) || this.#mayBeOn;
     this.#firstOpen = false;
     if (needsOff) {
       try {
@@ -125,6 +134,7 @@ export class SerialBytesOutput extends SwitchedOutput {
         await closePort(port);
         throw new Error(`${this.settings.path}: could not send the release command: ${errorMessage(err)}`, { cause: err });
       }
+      this.#mayBeOn = false;
       this.setState('off');
     }
     this.#port = port;
@@ -144,12 +154,12 @@ export class SerialBytesOutput extends SwitchedOutput {
     this.#dropPort(port);
     this.emit('problem', `${this.id}: ${this.settings.path} disconnected`);
     // If the board may be on, keep trying to reach it to switch it off.
-    if (this.state() !== 'off' && !this.#disposed) this.#retryRelease();
+    if (this.#mayBeOn && !this.#disposed) this.#retryRelease();
   }
 
   #retryRelease(): void {
     this.#retry.schedule(() => {
-      if (this.#disposed || this.state() === 'off') return;
+      if (this.#disposed || !this.#mayBeOn) return;
       this.#ensureOpen().catch(() => this.#retryRelease());
     });
   }
