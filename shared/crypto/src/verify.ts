@@ -23,14 +23,11 @@ export interface CredentialVerifierOptions {
 type GateKeyTable = Map<number, Uint8Array[]>;
 type IssuingKeyTable = Map<number, KeyObject[]>;
 
-const INVALID: { [R in InvalidReason]: VerifyOutcome } = {
-  not_base32: Object.freeze({ status: 'invalid', reason: 'not_base32' }),
-  wrong_length: Object.freeze({ status: 'invalid', reason: 'wrong_length' }),
-  unknown_version: Object.freeze({ status: 'invalid', reason: 'unknown_version' }),
-  unknown_key_id: Object.freeze({ status: 'invalid', reason: 'unknown_key_id' }),
-  decryption_failed: Object.freeze({ status: 'invalid', reason: 'decryption_failed' }),
-  signature_failed: Object.freeze({ status: 'invalid', reason: 'signature_failed' }),
-};
+// A fresh object per result: callers may annotate outcomes, and a shared or frozen
+// one would leak or throw. The allocation is noise next to an Ed25519 verify.
+function invalid(reason: InvalidReason): VerifyOutcome {
+  return { status: 'invalid', reason };
+}
 
 function checkSeconds(v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${what} must be a finite number ≥ 0`);
@@ -93,26 +90,26 @@ export class CredentialVerifier {
     try {
       return this.verifyUnguarded(text, nowMs);
     } catch {
-      // Unreachable by design (every failure path above returns); kept so a bug or
+      // Unreachable by design (every failure path in verifyUnguarded returns); kept so a bug or
       // an exotic input can never take the gate loop down.
-      return INVALID.decryption_failed;
+      return invalid('decryption_failed');
     }
   }
 
   private verifyUnguarded(text: string, nowMs: number | undefined): VerifyOutcome {
-    if (typeof text !== 'string') return INVALID.not_base32;
+    if (typeof text !== 'string') return invalid('not_base32');
     const start = trimStart(text);
     const end = trimEnd(text, start);
     const bytes = this.bytes;
 
     if (end - start !== CREDENTIAL_TEXT_LENGTH) return classifyWrongLength(text, start, end);
-    if (decodeBase32Into(text, start, end, bytes) !== 'ok') return INVALID.not_base32;
-    if (bytes[H_VERSION] !== CREDENTIAL_VERSION) return INVALID.unknown_version;
+    if (decodeBase32Into(text, start, end, bytes) !== 'ok') return invalid('not_base32');
+    if (bytes[H_VERSION] !== CREDENTIAL_VERSION) return invalid('unknown_version');
 
     const gateCandidates = this.gateKeys.get(readUint32(bytes, H_GATE_KID));
     if (gateCandidates === undefined) {
       const hallCode = readHallCode(bytes, H_HALL);
-      return hallCode === undefined ? INVALID.unknown_key_id : { status: 'invalid', reason: 'unknown_key_id', hallCode };
+      return hallCode === undefined ? invalid('unknown_key_id') : { status: 'invalid', reason: 'unknown_key_id', hallCode };
     }
 
     let plaintext: Uint8Array | undefined;
@@ -120,11 +117,11 @@ export class CredentialVerifier {
       plaintext = this.open(key);
       if (plaintext !== undefined) break;
     }
-    if (plaintext === undefined || plaintext.length !== PLAINTEXT_BYTES) return INVALID.decryption_failed;
+    if (plaintext === undefined || plaintext.length !== PLAINTEXT_BYTES) return invalid('decryption_failed');
 
     const hallCode = readHallCode(bytes, H_HALL);
     // Authentic bytes with a malformed hall field: no conforming issuer writes them.
-    if (hallCode === undefined) return INVALID.unknown_version;
+    if (hallCode === undefined) return invalid('unknown_version');
 
     const issuingCandidates = this.issuingKeys.get(readUint32(plaintext, P_ISSUING_KID));
     if (issuingCandidates === undefined) return { status: 'invalid', reason: 'unknown_key_id', hallCode };
@@ -139,7 +136,7 @@ export class CredentialVerifier {
         break;
       }
     }
-    if (!signed) return INVALID.signature_failed;
+    if (!signed) return invalid('signature_failed');
 
     const issuedAt = readUint32(plaintext, P_ISSUED_AT);
     const claims = {
@@ -168,11 +165,11 @@ export class CredentialVerifier {
 
 /** Not the v1 length: tell a different version (a newer issuer) apart from a truncated or padded scan. */
 function classifyWrongLength(text: string, start: number, end: number): VerifyOutcome {
-  for (let i = start; i < end; i++) if (!isBase32Char(text.charCodeAt(i))) return INVALID.not_base32;
+  for (let i = start; i < end; i++) if (!isBase32Char(text.charCodeAt(i))) return invalid('not_base32');
   if (end - start >= 2) {
     // The version byte is the first 5 bits of character 0 and the top 3 of character 1.
     const version = (base32Value(text.charCodeAt(start)) << 3) | (base32Value(text.charCodeAt(start + 1)) >>> 2);
-    if (version !== CREDENTIAL_VERSION) return INVALID.unknown_version;
+    if (version !== CREDENTIAL_VERSION) return invalid('unknown_version');
   }
-  return INVALID.wrong_length;
+  return invalid('wrong_length');
 }
