@@ -20,16 +20,25 @@ function step(msg) {
   console.log(`\n==> ${msg}`);
 }
 
-// Runtime libraries of node-hid (USB scanners). Debian/Ubuntu only; elsewhere we only advise.
-const debs = ['libusb-1.0-0', 'libudev1'];
-if (existsSync('/usr/bin/dpkg') && existsSync('/usr/bin/apt-get')) {
+// Debian packages: node-hid's runtime libraries (USB scanners), and what the test
+// suite drives for real: socat (pty pairs for serial scanners), Chromium and an
+// emoji font (the kiosk UI). Installed when we are root on Debian/Ubuntu; otherwise
+// we only say what is missing. TICKETGATE_SKIP_APT=1 skips this step.
+const debs = ['libusb-1.0-0', 'libudev1', 'socat', 'chromium', 'fonts-noto-color-emoji'];
+if (existsSync('/usr/bin/dpkg') && existsSync('/usr/bin/apt-get') && !process.env.TICKETGATE_SKIP_APT) {
   const missing = debs.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
   if (missing.length) {
     if (process.getuid?.() === 0) {
       step(`apt-get install ${missing.join(' ')}`);
-      execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit' });
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      const install = () =>
+        spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env }).status === 0;
+      if (!install()) {
+        execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+        if (!install()) throw new Error(`apt-get could not install ${missing.join(' ')}`);
+      }
     } else {
-      console.warn(`warning: USB HID scanners need ${missing.join(', ')} (sudo apt-get install ${missing.join(' ')})`);
+      console.warn(`warning: missing Debian packages ${missing.join(', ')} (sudo apt-get install ${missing.join(' ')})`);
     }
   }
 }
