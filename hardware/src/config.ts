@@ -12,7 +12,7 @@ const UsbId = z.union([
     .string()
     .regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'USB id must be hex like "0c2e" or "0x0c2e"')
     .transform((s) => Number.parseInt(s.replace(/^0x/i, ''), 16)),
-]);
+], { error: 'USB id must be a number 0–65535 or hex like "0c2e" / "0x0c2e"' });
 
 const Backoff = z.object({
   initialMs: z.number().int().min(10).max(60_000).default(250),

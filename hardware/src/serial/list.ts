@@ -81,7 +81,9 @@ export async function listSerialPorts(deps: ListDeps = {}): Promise<SerialListin
 const TTY_NAME = /^tty(S|USB|ACM|AMA|WCH|XRUSB|MFD|O)\d+$|^rfcomm\d+$/;
 
 /** udev-free listing: the kernel exposes the USB ids of a tty's parent device in sysfs. */
-export async function listFromSysfs(sysfsRoot: string): Promise<SerialPortInfo[]> {
+export async function listFromSysfs(sysfsRootGiven: string): Promise<SerialPortInfo[]> {
+  // Device links resolve to real paths; compare like with like.
+  const sysfsRoot = await realpath(sysfsRootGiven);
   const classDir = join(sysfsRoot, 'class', 'tty');
   const names = (await readdir(classDir)).filter((n) => TTY_NAME.test(n)).sort();
   const ports: SerialPortInfo[] = [];
