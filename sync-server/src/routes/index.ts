@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
 import { eventRoutes } from './events.js';
+import { syncRoutes } from './sync.js';
 
 /**
  * The public API under /api. Each domain registers its routes module here
@@ -11,4 +12,5 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(authRoutes);
   await app.register(eventRoutes);
   await app.register(catalogRoutes);
+  await app.register(syncRoutes, { prefix: '/sync' });
 };

@@ -1,0 +1,45 @@
+import { encodeIssuingPublicKey, fromBase64Url, ready, sealGateKey } from '@ticketgate/crypto';
+import type { sync } from '@ticketgate/protocol';
+import type { AppContext } from '../../context.js';
+import type { DeviceIdentity } from './device-identity.js';
+import { currentHallEvents } from './hall-events.js';
+
+/**
+ * What a gate needs to decide alone: its hall's current events with their
+ * sequence (to know when to pull seats), each event's gate key sealed to this
+ * device's box key (so the manifest is useless to anyone else), and the public
+ * issuing keys that sign tickets.
+ */
+export async function buildHallManifest(ctx: Pick<AppContext, 'pool' | 'keys' | 'now'>, device: DeviceIdentity): Promise<sync.HallManifest> {
+  const { rows } = await ctx.pool.query<{ hall_name: string; venue_name: string; box_public_key: string }>(
+    `SELECT h.name AS hall_name, v.name AS venue_name, d.box_public_key
+       FROM devices d JOIN halls h ON h.id = d.hall_id JOIN venues v ON v.id = h.venue_id
+      WHERE d.id = $1`,
+    [device.id],
+  );
+  const hall = rows[0]!;
+  await ready();
+  const boxKey = fromBase64Url(hall.box_public_key);
+  const events: sync.HallManifest['events'] = [];
+  for (const e of await currentHallEvents(ctx.pool, device.hallId, ctx.now())) {
+    const key = await ctx.keys.gateKeyFor(e.id);
+    events.push({
+      event_id: e.id,
+      name: e.name,
+      event_date: e.event_date.toISOString(),
+      seq: e.seq,
+      gate_keys: [{ kid: key.kid, sealed: sealGateKey(key, boxKey) }],
+    });
+  }
+  const issuing = await ctx.keys.issuingPublicKeys();
+  return {
+    hall_id: device.hallId,
+    hall_name: hall.hall_name,
+    venue_name: hall.venue_name,
+    device_id: device.id,
+    device_name: device.name,
+    issuing_keys: issuing.map(encodeIssuingPublicKey),
+    events,
+    server_time: new Date(ctx.now()).toISOString(),
+  };
+}

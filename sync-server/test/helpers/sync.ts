@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { generateDeviceKeyPair, ready, toBase64Url, type DeviceKeyPair } from '@ticketgate/crypto';
+import type { ScanResult, sync } from '@ticketgate/protocol';
+import type { FastifyInstance } from 'fastify';
+import { build } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { AppContext } from '../../src/context.js';
+import { createContext } from '../../src/server.js';
+import { DEMO, TEST_ENV, demoUser, type TestApp } from './app.js';
+
+/** Test helpers of the gate sync protocol: enrolled gates, scans, a second server instance, an SSE reader. */
+
+export interface TestGate {
+  deviceId: string;
+  token: string;
+  hallId: string;
+  keys: DeviceKeyPair;
+  headers: { authorization: string };
+}
+
+export async function operatorHeaders(t: TestApp): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${(await demoUser(t, DEMO.operator)).token}` };
+}
+
+export async function enrolmentCode(t: TestApp, hallId = 'HALL-A', ttlMinutes?: number): Promise<string> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/sync/enrolments',
+    headers: await operatorHeaders(t),
+    payload: { hall_id: hallId, ...(ttlMinutes ? { ttl_minutes: ttlMinutes } : {}) },
+  });
+  if (res.statusCode !== 200) throw new Error(`enrolment code: ${res.statusCode} ${res.body}`);
+  return res.json().data.code;
+}
+
+export async function enrolGate(t: TestApp, opts: { hallId?: string; name?: string } = {}): Promise<TestGate> {
+  const hallId = opts.hallId ?? 'HALL-A';
+  const code = await enrolmentCode(t, hallId);
+  await ready();
+  const keys = generateDeviceKeyPair();
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/sync/enrol',
+    payload: { code, name: opts.name ?? `Gate ${randomUUID().slice(0, 4)}`, box_public_key: toBase64Url(keys.publicKey) },
+  });
+  if (res.statusCode !== 200) throw new Error(`enrol: ${res.statusCode} ${res.body}`);
+  const d = res.json().data;
+  return { deviceId: d.device_id, token: d.device_token, hallId: d.hall_id, keys, headers: { authorization: `Bearer ${d.device_token}` } };
+}
+
+/** The seeded upcoming event of a hall (HALL-A: 5,000 seats, HALL-B: 120). */
+export async function upcomingEvent(t: TestApp, hallId = 'HALL-A'): Promise<string> {
+  const { rows } = await t.ctx.pool.query<{ id: string }>(
+    'SELECT id FROM events WHERE hall_id = $1 AND event_date > now() ORDER BY event_date LIMIT 1',
+    [hallId],
+  );
+  return rows[0]!.id;
+}
+
+/** Seats of an event made SOLD to the demo fan (fixtures straight in SQL: purchase has its own tests). */
+export async function soldSeats(t: TestApp, eventId: string, count: number): Promise<string[]> {
+  const fan = await demoUser(t, DEMO.fan);
+  const { rows } = await t.ctx.pool.query<{ id: string }>(
+    `UPDATE seats SET status = 'SOLD', owner_user_id = $2
+      WHERE id IN (SELECT id FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY row_label, seat_number LIMIT $3)
+      RETURNING id`,
+    [eventId, fan.id, count],
+  );
+  return rows.map((r) => r.id);
+}
+
+export function scan(
+  input: { eventId: string; seatId: string | null; at: number | string; result?: ScanResult; generation?: number; hallId?: string },
+): sync.UploadedScan {
+  return {
+    client_scan_id: randomUUID(),
+    event_id: input.eventId,
+    seat_id: input.seatId,
+    generation: input.generation ?? 1,
+    hall_id: input.hallId ?? 'HALL-A',
+    result: input.result ?? 'SUCCESS',
+    reason: null,
+    scanned_at: new Date(input.at).toISOString(),
+  };
+}
+
+export async function upload(t: { app: FastifyInstance }, gate: TestGate, scans: sync.UploadedScan[], extra: { backlog?: number; clock_offset_ms?: number | null } = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/sync/scans',
+    headers: gate.headers,
+    payload: { scans, backlog: extra.backlog ?? 0, clock_offset_ms: extra.clock_offset_ms ?? null },
+  });
+}
+
+/** A second server instance on the same database, listening on 127.0.0.1 (another machine behind the load balancer). */
+export async function startPeer(t: TestApp): Promise<{ app: FastifyInstance; ctx: AppContext; url: string; close(): Promise<void> }> {
+  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: t.databaseUrl });
+  const ctx = createContext(config, t.databaseUrl);
+  const app = await build(ctx, { logger: false });
+  await app.ready();
+  await ctx.live.start();
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    ctx,
+    url,
+    async close() {
+      await ctx.live.stop();
+      await app.close();
+      await ctx.pool.end();
+    },
+  };
+}
+
+export interface SseMessage {
+  event: string;
+  data: unknown;
+}
+
+/** Reads an SSE stream with fetch, as a gate would; `next` waits for a matching message. */
+export async function openStream(baseUrl: string, token: string) {
+  const abort = new AbortController();
+  const res = await fetch(`${baseUrl}/api/sync/stream`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  const body = res.status === 200 ? undefined : await res.json();
+  const messages: SseMessage[] = [];
+  let wake: () => void = () => {};
+  let ended = false;
+  const pump = (async () => {
+    if (!res.body || body) return;
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+        let cut: number;
+        while ((cut = buf.indexOf('\n\n')) >= 0) {
+          const frame = buf.slice(0, cut);
+          buf = buf.slice(cut + 2);
+          const event = /^event: (.*)$/m.exec(frame)?.[1];
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          if (event && data !== undefined) messages.push({ event, data: JSON.parse(data) });
+        }
+        wake();
+      }
+    } catch {
+      // aborted by close()
+    }
+    ended = true;
+    wake();
+  })();
+  let seen = 0;
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body,
+    messages,
+    /** The next message after the ones already taken that satisfies `match`. */
+    async next(match: (m: SseMessage) => boolean = () => true, timeoutMs = 15_000): Promise<SseMessage> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (seen < messages.length) {
+          const m = messages[seen++]!;
+          if (match(m)) return m;
+        }
+        if (ended) throw new Error('stream ended');
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    },
+    /** Resolves when the server ends the stream. */
+    ended: pump,
+    get isEnded() {
+      return ended;
+    },
+    close() {
+      abort.abort();
+    },
+  };
+}
