@@ -15,7 +15,7 @@ let quitting = false;
 
 function startEngine(): void {
   // ELECTRON_RUN_AS_NODE makes this very binary a plain Node runtime for the engine.
-  engine = spawn(process.execPath, [join(settings.appRoot, 'gate-app/dist/cli.js'), ...settings.engineArgs], {
+  engine = spawn(process.execPath, [join(import.meta.dirname, '../cli.js'), ...settings.engineArgs], {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     stdio: 'inherit',
   });
@@ -31,7 +31,7 @@ async function openWindow(): Promise<void> {
     autoHideMenuBar: true,
     backgroundColor: '#111111',
     webPreferences: {
-      preload: join(import.meta.dirname, 'preload.js'),
+      preload: join(import.meta.dirname, 'preload.cjs'), // sandboxed preloads must be CommonJS
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -1,12 +1,11 @@
 // process: main (Electron) — no Electron imports here, so it is unit-testable in Node.
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 export interface KioskSettings {
   engineUrl: string;
   engineArgs: string[];
   startEngine: boolean;
   fullscreen: boolean;
-  appRoot: string;
 }
 
 /**
@@ -34,6 +33,5 @@ export function kioskSettings(argv: string[], env: NodeJS.ProcessEnv, userData: 
     engineArgs,
     startEngine: !external,
     fullscreen: !argv.includes('--windowed'),
-    appRoot: resolve(env.TICKETGATE_APP_ROOT ?? join(import.meta.dirname, '../../..')),
   };
 }
