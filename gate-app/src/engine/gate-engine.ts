@@ -1,0 +1,258 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { ready, DEFAULT_CLOCK_SKEW_SECONDS } from '@ticketgate/crypto';
+import { SCAN_RESULTS, type ScanResult } from '@ticketgate/protocol';
+import { enrolDevice } from './enrol.js';
+import type { SeatRow } from './store/catalog-repo.js';
+import { GateStore } from './store/gate-store.js';
+import { ApiClient } from './sync/api-client.js';
+import { GateClock } from './sync/clock.js';
+import { Connectivity, type ConnectivityState } from './sync/connectivity.js';
+import { DEFAULT_TIMING, SyncClient, type SyncTiming } from './sync/sync-client.js';
+import { KeyRing } from './verify/key-ring.js';
+import { ScanDesk, type ScanVerdict } from './verify/scan-desk.js';
+
+export interface GateEngineOptions {
+  dataDir: string;
+  /** Overrides the server URL stored at enrolment. */
+  serverUrl?: string;
+  skewSeconds?: number;
+  timeZone?: string;
+  timing?: Partial<SyncTiming>;
+  /** Device clock (tests move it). */
+  deviceClock?: () => number;
+}
+
+export interface GateEngineEvents {
+  verdict: [verdict: ScanVerdict];
+  revoked: [note: string];
+  problem: [message: string];
+  connectivity: [state: ConnectivityState];
+}
+
+export class NotEnrolledError extends Error {
+  constructor() {
+    super('this gate is not enrolled: start it once with an enrolment code');
+    this.name = 'NotEnrolledError';
+  }
+}
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/**
+ * The gate: store, verifier and sync client in one object, for the CLI, the
+ * Electron main process and tests. Verdicts are always local; sync only moves data.
+ */
+export class GateEngine extends EventEmitter<GateEngineEvents> {
+  readonly store: GateStore;
+  readonly clock: GateClock;
+  readonly connectivity: Connectivity;
+  readonly keyRing: KeyRing;
+  private readonly timing: SyncTiming;
+  private api: ApiClient | undefined;
+  private syncClient: SyncClient | undefined;
+  private desk: ScanDesk | undefined;
+  private problems: { at: number; message: string }[] = [];
+  private lastPersistedOffset: number | null;
+  private closed = false;
+
+  static async open(opts: GateEngineOptions): Promise<GateEngine> {
+    await ready();
+    return new GateEngine(opts);
+  }
+
+  private constructor(private readonly opts: GateEngineOptions) {
+    super();
+    this.store = GateStore.open(opts.dataDir);
+    const deviceClock = opts.deviceClock ?? Date.now;
+    const skewSeconds = opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+    this.lastPersistedOffset = this.store.syncState.hall().clockOffsetMs;
+    this.clock = new GateClock(deviceClock, skewSeconds * 1000, this.lastPersistedOffset);
+    this.clock.onChange((offset) => {
+      // The offset survives restarts (an offline boot still corrects the clock), but is not rewritten for jitter.
+      if (this.lastPersistedOffset === null || Math.abs(offset - this.lastPersistedOffset) >= 100) {
+        this.lastPersistedOffset = offset;
+        if (!this.closed) this.store.syncState.recordClockOffset(offset);
+      }
+    });
+    this.connectivity = new Connectivity(deviceClock);
+    this.connectivity.onChange((s) => this.emit('connectivity', s));
+    this.keyRing = new KeyRing({ skewSeconds });
+    this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    this.reloadKeys();
+    if (this.isEnrolled()) this.setUp();
+  }
+
+  isEnrolled(): boolean {
+    return Boolean(this.store.device.get()?.device_token);
+  }
+
+  isRevoked(): boolean {
+    return this.store.device.get()?.revoked_at != null;
+  }
+
+  serverUrl(): string | undefined {
+    return this.opts.serverUrl ?? this.store.device.get()?.server_url ?? undefined;
+  }
+
+  /** Enrols with a one-time code (also how a revoked gate gets a new identity, keeping its snapshot and scans). */
+  async enrol(code: string, name = `gate-${hostname()}`.slice(0, 64)): Promise<void> {
+    const serverUrl = this.serverUrl();
+    if (!serverUrl) throw new Error('enrolment needs the server URL');
+    await this.syncClient?.stop();
+    await enrolDevice(this.client(serverUrl), this.store, { code, name, now: this.clock.device() });
+    this.setUp();
+  }
+
+  /** Starts syncing (no-op when revoked: the gate keeps verifying from its snapshot). */
+  start(): void {
+    if (!this.isEnrolled()) throw new NotEnrolledError();
+    this.syncClient?.start();
+  }
+
+  scan(text: string, source = 'api'): Promise<ScanVerdict> {
+    if (!this.desk) return Promise.reject(new NotEnrolledError());
+    return this.desk.scan(text, source);
+  }
+
+  seat(seatId: string): SeatRow | undefined {
+    return this.store.catalog.seat(seatId);
+  }
+
+  sync(): SyncClient | undefined {
+    return this.syncClient;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.desk?.drain();
+    await this.syncClient?.stop();
+    this.closed = true;
+    this.store.close();
+  }
+
+  status() {
+    const device = this.store.device.get();
+    const link = this.connectivity.snapshot();
+    const clock = this.clock.snapshot();
+    const hall = this.store.syncState.hall();
+    const counts = this.store.scans.countsByResult();
+    const byResult = Object.fromEntries(SCAN_RESULTS.map((r) => [r, counts[r] ?? 0])) as Record<ScanResult, number>;
+    const eventCounts = new Map(this.store.catalog.counts().map((c) => [c.event_id, c]));
+    const revoked = device?.revoked_at != null;
+    const warnings: string[] = [];
+    if (revoked) warnings.push(`DEVICE REVOKED: ${device?.revoked_note ?? 'revoked by the server'} — verifying from the last snapshot only; re-enrol this gate`);
+    if (clock.warning) warnings.push(clock.warning);
+    for (const p of this.keyRing.problems) warnings.push(`key: ${p}`);
+    const conflictCount = this.store.scans.conflictCount();
+    if (conflictCount) warnings.push(`${conflictCount} double admission(s) reported by the server`);
+    return {
+      device: {
+        device_id: device?.device_id ?? null,
+        name: device?.device_name ?? null,
+        hall_id: device?.hall_id ?? null,
+        hall_name: device?.hall_name ?? null,
+        venue_name: device?.venue_name ?? null,
+        server_url: this.serverUrl() ?? null,
+        enrolled_at: iso(device?.enrolled_at),
+      },
+      enrolled: Boolean(device?.device_token),
+      revoked,
+      revoked_at: iso(device?.revoked_at),
+      revocation: device?.revoked_note ?? null,
+      connectivity: revoked ? ('offline' as const) : link.state,
+      link: {
+        last_success_at: iso(link.lastSuccessAt),
+        last_failure_at: iso(link.lastFailureAt),
+        last_error: link.lastError,
+        consecutive_failures: link.consecutiveFailures,
+        latency_ms: link.latencyMs,
+        stream_connected: link.streamConnected,
+      },
+      last_sync_at: iso(hall.lastSuccessAt),
+      last_push_at: iso(this.syncClient?.lastPush),
+      backlog: this.store.scans.pendingCount(),
+      counts: byResult,
+      total_scans: Object.values(byResult).reduce((a, b) => a + b, 0),
+      clock: { offset_ms: clock.offsetMs, warning: clock.warning, skew_ms: (this.opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000 },
+      conflicts: {
+        count: conflictCount,
+        recent: this.store.scans.conflicts(20).map((c) => ({
+          client_scan_id: c.client_scan_id,
+          seat_id: c.seat_id,
+          event_id: c.event_id,
+          admitted_here_at: iso(c.local_at),
+          canonical_at: iso(c.canonical_at),
+          canonical_by: c.canonical_by,
+          recorded_at: iso(c.recorded_at),
+        })),
+      },
+      events: this.store.catalog.events().map((e) => {
+        const c = eventCounts.get(e.event_id);
+        return {
+          event_id: e.event_id,
+          name: e.name,
+          event_date: e.event_date,
+          listed: e.listed === 1,
+          cursor: this.store.syncState.cursor(e.event_id),
+          server_seq: e.server_seq,
+          seats: c?.seats ?? 0,
+          sold: c?.sold ?? 0,
+          admitted: c?.admitted ?? 0,
+        };
+      }),
+      keys: { gate: this.keyRing.verifierKeyCount.gate, issuing: this.keyRing.verifierKeyCount.issuing },
+      warnings,
+      problems: this.problems.slice(-10).map((p) => ({ at: iso(p.at), message: p.message })),
+    };
+  }
+
+  private client(serverUrl: string): ApiClient {
+    if (!this.api || this.api.baseUrl !== serverUrl.replace(/\/+$/, '')) {
+      this.api = new ApiClient({
+        baseUrl: serverUrl,
+        token: () => this.store.device.get()?.device_token ?? null,
+        clock: this.clock,
+        connectivity: this.connectivity,
+      });
+    }
+    return this.api;
+  }
+
+  private setUp(): void {
+    const device = this.store.device.get()!;
+    if (!this.desk) {
+      this.desk = new ScanDesk({
+        store: this.store,
+        verifier: this.keyRing.verifier,
+        hallId: () => this.store.device.get()?.hall_id ?? '',
+        gateName: () => this.store.device.get()?.device_name ?? 'this gate',
+        clock: this.clock,
+        ...(this.opts.timeZone ? { timeZone: this.opts.timeZone } : {}),
+      });
+      this.desk.on('verdict', (v) => {
+        this.syncClient?.scanRecorded();
+        this.emit('verdict', v);
+      });
+    }
+    const serverUrl = this.serverUrl() ?? device.server_url;
+    if (!serverUrl) return;
+    this.syncClient = new SyncClient(this.client(serverUrl), this.store, this.clock, this.connectivity, this.timing);
+    this.syncClient.on('keys', () => this.reloadKeys());
+    this.syncClient.on('revoked', (note) => this.emit('revoked', note));
+    this.syncClient.on('problem', (message) => this.problem(message));
+  }
+
+  private reloadKeys(): void {
+    const device = this.store.device.get();
+    if (!device) return;
+    this.keyRing.load(this.store.keys.all(), device.box_key_pair);
+    for (const p of this.keyRing.problems) this.problem(`key: ${p}`);
+  }
+
+  private problem(message: string): void {
+    this.problems.push({ at: this.clock.device(), message });
+    if (this.problems.length > 50) this.problems.shift();
+    this.emit('problem', message);
+  }
+}

@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { NotEnrolledError, type GateEngine } from './gate-engine.js';
+import { seatView, verdictView } from './views.js';
+
+const ScanBody = z.object({
+  payload: z.string().min(1).max(4096),
+  source: z.string().min(1).max(40).optional(),
+});
+const Uuid = z.uuid();
+const MAX_BODY = 16 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The gate's local HTTP API, for the kiosk UI and tests. Bound to the given
+ * address only (127.0.0.1 in practice): it admits people, so it is never
+ * exposed to the hall network.
+ *
+ *   POST /scan {"payload": "..."}  → the verdict (always 200 when a verdict was recorded)
+ *   GET  /status                  → connectivity, last sync, backlog, counts, clock, conflicts, device, revoked
+ *   GET  /seats/:seat_id          → the seat as this gate knows it
+ *   GET  /scans?limit=N           → the latest scans
+ */
+export function createGateHttpServer(engine: GateEngine): Server {
+  return createServer((req, res) => {
+    handle(engine, req, res).catch((err: unknown) => {
+      const e = err instanceof HttpError ? err : err instanceof NotEnrolledError ? new HttpError(503, 'NOT_ENROLLED', err.message) : undefined;
+      // Internal failures (disk full, database gone) are reported without details: nothing was admitted.
+      send(res, e?.status ?? 500, { error: e?.code ?? 'INTERNAL_ERROR', message: e?.message ?? 'the scan could not be recorded' });
+      if (!e) engine.emit('problem', `local API: ${(err as Error).message}`);
+    });
+  });
+}
+
+export async function listenGateHttp(server: Server, address: string): Promise<{ host: string; port: number; url: string }> {
+  const { host, port } = parseAddress(address);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const a = server.address() as AddressInfo;
+  const shown = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+  return { host: a.address, port: a.port, url: `http://${shown}:${a.port}` };
+}
+
+export function parseAddress(address: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(address.trim());
+  if (!m) throw new Error(`--http expects HOST:PORT (e.g. 127.0.0.1:7000), got ${JSON.stringify(address)}`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new Error(`port out of range: ${port}`);
+  return { host: m[1] ?? m[2]!, port };
+}
+
+async function handle(engine: GateEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://gate.local');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/scan') {
+    if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
+    const parsed = ScanBody.safeParse(await readJson(req));
+    if (!parsed.success) throw new HttpError(400, 'VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    const verdict = await engine.scan(parsed.data.payload, parsed.data.source ?? 'http');
+    return send(res, 200, verdictView(verdict));
+  }
+  if (req.method !== 'GET') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use GET');
+  if (path === '/status') return send(res, 200, engine.status());
+  if (path.startsWith('/seats/')) {
+    const id = Uuid.safeParse(decodeURIComponent(path.slice('/seats/'.length)));
+    if (!id.success) throw new HttpError(400, 'INVALID_UUID', 'seat id must be a UUID');
+    const seat = engine.seat(id.data.toLowerCase());
+    if (!seat) throw new HttpError(404, 'SEAT_NOT_FOUND', 'this gate has no such seat');
+    return send(res, 200, seatView(seat));
+  }
+  if (path === '/scans') {
+    const limit = z.coerce.number().int().min(1).max(500).catch(50).parse(url.searchParams.get('limit') ?? 50);
+    return send(res, 200, engine.store.scans.recent(limit));
+  }
+  throw new HttpError(404, 'NOT_FOUND', 'no such route');
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body over ${MAX_BODY} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'VALIDATION_ERROR', 'body must be JSON');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

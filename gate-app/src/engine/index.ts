@@ -1,0 +1,23 @@
+// The gate engine: plain Node (no Electron), used by the headless CLI, the
+// Electron main process and tests.
+export { GateEngine, NotEnrolledError, type GateEngineOptions, type GateEngineEvents } from './gate-engine.js';
+export { createGateHttpServer, listenGateHttp, parseAddress } from './http-api.js';
+export { verdictView, seatView, type VerdictView } from './views.js';
+export { wireTurnstile, type TurnstileOutput } from './turnstile.js';
+export { GateStore } from './store/gate-store.js';
+export { openGateDatabase, DATABASE_FILE, type Db } from './store/open-database.js';
+export { applySeatBatch, type SeatBatch } from './store/apply-seat-delta.js';
+export type { SeatRow, EventRow, ServerSeat } from './store/catalog-repo.js';
+export type { ScanRow, ConflictRow } from './store/scan-repo.js';
+export { decide, type Decision, type Snapshot } from './verify/decide.js';
+export { ScanDesk, type ScanVerdict } from './verify/scan-desk.js';
+export { KeyRing, openKeySet } from './verify/key-ring.js';
+export { ApiClient, ServerError, NetworkError } from './sync/api-client.js';
+export { GateClock } from './sync/clock.js';
+export { Connectivity, type ConnectivityState } from './sync/connectivity.js';
+export { Backoff } from './sync/backoff.js';
+export { SseParser, type SseMessage } from './sync/sse.js';
+export { SyncClient, DEFAULT_TIMING, type SyncTiming } from './sync/sync-client.js';
+export { Puller } from './sync/puller.js';
+export { Pusher, toUploadedScan } from './sync/pusher.js';
+export { seatFromTuple } from './sync/seat-tuples.js';

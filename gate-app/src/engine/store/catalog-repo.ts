@@ -1,0 +1,161 @@
+import type { sync } from '@ticketgate/protocol';
+
+type SeatStatus = sync.SeatStatus;
+import type { Db } from './open-database.js';
+
+export interface EventRow {
+  event_id: string;
+  name: string;
+  event_date: string;
+  server_seq: number;
+  listed: number;
+}
+
+export interface SeatRow {
+  seat_id: string;
+  event_id: string;
+  row_label: string;
+  seat_number: number;
+  category: string;
+  status: SeatStatus;
+  generation: number;
+  holder_name: string | null;
+  admitted_at: number | null;
+  admitted_by: string | null;
+  admitted_source: 'local' | 'server' | null;
+}
+
+/** A seat as the server describes it; admittedAt in ms. */
+export interface ServerSeat {
+  seatId: string;
+  eventId: string;
+  row: string;
+  number: number;
+  category: string;
+  status: SeatStatus;
+  generation: number;
+  holder: string | null;
+  admittedAt: number | null;
+  admittedBy: string | null;
+}
+
+export interface EventCounts {
+  event_id: string;
+  seats: number;
+  sold: number;
+  admitted: number;
+}
+
+/** Events and seats of the hall: the snapshot the verifier decides on. */
+export class CatalogRepo {
+  private readonly eventStmt;
+  private readonly upsertEventStmt;
+  private readonly unlistStmt;
+  private readonly seatStmt;
+  private readonly upsertSeatStmt;
+  private readonly dropUnlistedSeatsStmt;
+  private readonly admitLocallyStmt;
+  private readonly learnAdmissionStmt;
+  private readonly countsStmt;
+  private readonly eventsStmt;
+  private readonly bumpSeqStmt;
+
+  constructor(db: Db) {
+    this.eventStmt = db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?');
+    this.eventsStmt = db.prepare<[], EventRow>('SELECT * FROM events ORDER BY event_date');
+    this.upsertEventStmt = db.prepare(
+      `INSERT INTO events (event_id, name, event_date, server_seq, listed) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT (event_id) DO UPDATE SET name = excluded.name, event_date = excluded.event_date,
+         server_seq = max(events.server_seq, excluded.server_seq), listed = 1`,
+    );
+    this.unlistStmt = db.prepare('UPDATE events SET listed = 0 WHERE event_id NOT IN (SELECT value FROM json_each(?))');
+    this.bumpSeqStmt = db.prepare('UPDATE events SET server_seq = max(server_seq, ?) WHERE event_id = ?');
+    this.seatStmt = db.prepare<[string], SeatRow>(
+      `SELECT seat_id, event_id, row_label, seat_number, category, status, generation, holder_name,
+              admitted_at, admitted_by, admitted_source FROM seats WHERE seat_id = ?`,
+    );
+    // The server's word on status, generation and holder always wins. Admissions
+    // only accumulate: one this gate made (not yet uploaded) or learned from the
+    // live stream is never erased by a tuple that predates it, so a seat is never
+    // admissible again once anyone admitted it.
+    this.upsertSeatStmt = db.prepare(
+      `INSERT INTO seats (seat_id, event_id, row_label, seat_number, category, status, generation, holder_name,
+                          admitted_at, admitted_by, admitted_source, snapshot)
+       VALUES (@seatId, @eventId, @row, @number, @category,
+               CASE WHEN @status = 'SOLD' AND @admittedAt IS NOT NULL THEN 'CHECKED_IN' ELSE @status END,
+               @generation, @holder, @admittedAt, @admittedBy, CASE WHEN @admittedAt IS NULL THEN NULL ELSE 'server' END, @snapshot)
+       ON CONFLICT (seat_id) DO UPDATE SET
+         event_id = excluded.event_id, row_label = excluded.row_label, seat_number = excluded.seat_number,
+         category = excluded.category, generation = excluded.generation, holder_name = excluded.holder_name,
+         status = CASE WHEN excluded.status = 'SOLD' AND COALESCE(excluded.admitted_at, seats.admitted_at) IS NOT NULL
+                       THEN 'CHECKED_IN' ELSE excluded.status END,
+         admitted_by = CASE WHEN excluded.admitted_at IS NOT NULL THEN excluded.admitted_by ELSE seats.admitted_by END,
+         admitted_source = CASE WHEN excluded.admitted_at IS NOT NULL THEN 'server' ELSE seats.admitted_source END,
+         admitted_at = COALESCE(excluded.admitted_at, seats.admitted_at),
+         snapshot = CASE WHEN excluded.snapshot > 0 THEN excluded.snapshot ELSE seats.snapshot END`,
+    );
+    // After a full snapshot: seats it no longer lists are gone, unless this gate admitted them.
+    this.dropUnlistedSeatsStmt = db.prepare(
+      `DELETE FROM seats WHERE event_id = ? AND snapshot <> ? AND admitted_source IS NOT 'local'`,
+    );
+    this.admitLocallyStmt = db.prepare(
+      `UPDATE seats SET status = 'CHECKED_IN', admitted_at = ?, admitted_by = ?, admitted_source = 'local'
+        WHERE seat_id = ? AND admitted_at IS NULL`,
+    );
+    this.learnAdmissionStmt = db.prepare(
+      `UPDATE seats SET admitted_at = ?, admitted_by = ?, admitted_source = 'server',
+              status = CASE WHEN status = 'SOLD' THEN 'CHECKED_IN' ELSE status END
+        WHERE seat_id = ? AND event_id = ?`,
+    );
+    this.countsStmt = db.prepare<[], EventCounts>(
+      `SELECT event_id, count(*) AS seats,
+              sum(status IN ('SOLD', 'CHECKED_IN')) AS sold, sum(admitted_at IS NOT NULL) AS admitted
+         FROM seats GROUP BY event_id`,
+    );
+  }
+
+  event(eventId: string): EventRow | undefined {
+    return this.eventStmt.get(eventId);
+  }
+
+  events(): EventRow[] {
+    return this.eventsStmt.all();
+  }
+
+  /** The hall manifest's event list: upserts them and unlists the rest. */
+  saveEvents(events: { eventId: string; name: string; eventDate: string; seq: number }[]): void {
+    for (const e of events) this.upsertEventStmt.run(e.eventId, e.name, e.eventDate, e.seq);
+    this.unlistStmt.run(JSON.stringify(events.map((e) => e.eventId)));
+  }
+
+  /** The live stream announced a newer sequence for an event. */
+  noteServerSeq(eventId: string, seq: number): void {
+    this.bumpSeqStmt.run(seq, eventId);
+  }
+
+  seat(seatId: string): SeatRow | undefined {
+    return this.seatStmt.get(seatId);
+  }
+
+  /** `snapshot` is the cursor of the full snapshot listing the seat, 0 for a delta. Call inside a transaction. */
+  upsertSeat(s: ServerSeat, snapshot: number): void {
+    this.upsertSeatStmt.run({ ...s, snapshot });
+  }
+
+  dropSeatsMissingFrom(eventId: string, snapshot: number): number {
+    return this.dropUnlistedSeatsStmt.run(eventId, snapshot).changes;
+  }
+
+  admitLocally(seatId: string, at: number, by: string): boolean {
+    return this.admitLocallyStmt.run(at, by, seatId).changes === 1;
+  }
+
+  /** A canonical admission from the server: it replaces whatever this gate believed. */
+  learnAdmission(eventId: string, seatId: string, at: number, by: string): boolean {
+    return this.learnAdmissionStmt.run(at, by, seatId, eventId).changes === 1;
+  }
+
+  counts(): EventCounts[] {
+    return this.countsStmt.all();
+  }
+}

@@ -1,0 +1,31 @@
+import { CatalogRepo } from './catalog-repo.js';
+import { DeviceRepo } from './device-repo.js';
+import { KeyRepo } from './key-repo.js';
+import { openGateDatabase, type Db } from './open-database.js';
+import { ScanRepo } from './scan-repo.js';
+import { SyncStateRepo } from './sync-state-repo.js';
+
+/** The gate's database and its tables' repositories, opened once per process. */
+export class GateStore {
+  readonly device: DeviceRepo;
+  readonly catalog: CatalogRepo;
+  readonly keys: KeyRepo;
+  readonly scans: ScanRepo;
+  readonly syncState: SyncStateRepo;
+
+  private constructor(readonly db: Db) {
+    this.device = new DeviceRepo(db);
+    this.catalog = new CatalogRepo(db);
+    this.keys = new KeyRepo(db);
+    this.scans = new ScanRepo(db);
+    this.syncState = new SyncStateRepo(db);
+  }
+
+  static open(dataDir: string): GateStore {
+    return new GateStore(openGateDatabase(dataDir));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,144 @@
+import type { ScanResult } from '@ticketgate/protocol';
+import type { Db } from './open-database.js';
+
+export interface ScanRecord {
+  clientScanId: string;
+  deviceTime: number;
+  clockOffsetMs: number;
+  source: string;
+  result: ScanResult;
+  reason: string | null;
+  eventId: string | null;
+  seatId: string | null;
+  generation: number | null;
+  hallId: string | null;
+}
+
+export interface ScanRow {
+  seq: number;
+  client_scan_id: string;
+  device_time: number;
+  clock_offset_ms: number;
+  source: string;
+  result: ScanResult;
+  reason: string | null;
+  event_id: string | null;
+  seat_id: string | null;
+  generation: number | null;
+  hall_id: string | null;
+  upload_state: 'pending' | 'uploaded' | 'conflict';
+  uploaded_at: number | null;
+}
+
+export interface ConflictRow {
+  client_scan_id: string;
+  seat_id: string;
+  event_id: string;
+  canonical_at: number;
+  canonical_by: string;
+  canonical_device: string | null;
+  recorded_at: number;
+  local_at: number;
+}
+
+export interface Conflict {
+  clientScanId: string;
+  seatId: string;
+  eventId: string;
+  canonicalAt: number;
+  canonicalBy: string;
+  canonicalDevice: string | null;
+}
+
+/** The scan journal and the conflicts the server reported for it. */
+export class ScanRepo {
+  private readonly insertStmt;
+  private readonly pendingStmt;
+  private readonly pendingCountStmt;
+  private readonly markUploadedStmt;
+  private readonly insertConflictStmt;
+  private readonly markConflictStmt;
+  private readonly countsStmt;
+  private readonly recentStmt;
+  private readonly byIdStmt;
+  private readonly conflictsStmt;
+  private readonly conflictCountStmt;
+  private readonly lastScanStmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO scans (client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id)
+       VALUES (@clientScanId, @deviceTime, @clockOffsetMs, @source, @result, @reason, @eventId, @seatId, @generation, @hallId)`,
+    );
+    this.pendingStmt = db.prepare<[number], ScanRow>(`SELECT * FROM scans WHERE upload_state = 'pending' ORDER BY seq LIMIT ?`);
+    this.pendingCountStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM scans WHERE upload_state = 'pending'`);
+    this.markUploadedStmt = db.prepare(
+      `UPDATE scans SET upload_state = 'uploaded', uploaded_at = ? WHERE client_scan_id = ? AND upload_state = 'pending'`,
+    );
+    this.insertConflictStmt = db.prepare(
+      `INSERT OR IGNORE INTO conflicts (client_scan_id, seat_id, event_id, canonical_at, canonical_by, canonical_device, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.markConflictStmt = db.prepare(
+      `UPDATE scans SET upload_state = 'conflict', uploaded_at = COALESCE(uploaded_at, ?) WHERE client_scan_id = ?`,
+    );
+    this.countsStmt = db.prepare<[], { result: ScanResult; n: number }>('SELECT result, count(*) AS n FROM scans GROUP BY result');
+    this.recentStmt = db.prepare<[number], ScanRow>('SELECT * FROM scans ORDER BY seq DESC LIMIT ?');
+    this.byIdStmt = db.prepare<[string], ScanRow>('SELECT * FROM scans WHERE client_scan_id = ?');
+    this.conflictsStmt = db.prepare<[number], ConflictRow>(
+      `SELECT c.*, s.device_time + s.clock_offset_ms AS local_at FROM conflicts c JOIN scans s USING (client_scan_id)
+        ORDER BY c.recorded_at DESC LIMIT ?`,
+    );
+    this.conflictCountStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM conflicts');
+    this.lastScanStmt = db.prepare<[], { at: number | null }>('SELECT max(device_time) AS at FROM scans');
+  }
+
+  insert(r: ScanRecord): void {
+    this.insertStmt.run(r);
+  }
+
+  pending(limit: number): ScanRow[] {
+    return this.pendingStmt.all(limit);
+  }
+
+  pendingCount(): number {
+    return this.pendingCountStmt.get()!.n;
+  }
+
+  markUploaded(clientScanId: string, at: number): void {
+    this.markUploadedStmt.run(at, clientScanId);
+  }
+
+  /** Idempotent: a conflict reported again (a retried upload) is recorded once. Returns true when new. */
+  recordConflict(c: Conflict, at: number): boolean {
+    const fresh = this.insertConflictStmt.run(c.clientScanId, c.seatId, c.eventId, c.canonicalAt, c.canonicalBy, c.canonicalDevice, at).changes === 1;
+    this.markConflictStmt.run(at, c.clientScanId);
+    return fresh;
+  }
+
+  countsByResult(): Partial<Record<ScanResult, number>> {
+    const out: Partial<Record<ScanResult, number>> = {};
+    for (const r of this.countsStmt.all()) out[r.result] = r.n;
+    return out;
+  }
+
+  recent(limit: number): ScanRow[] {
+    return this.recentStmt.all(limit);
+  }
+
+  byClientId(clientScanId: string): ScanRow | undefined {
+    return this.byIdStmt.get(clientScanId);
+  }
+
+  conflicts(limit: number): ConflictRow[] {
+    return this.conflictsStmt.all(limit);
+  }
+
+  conflictCount(): number {
+    return this.conflictCountStmt.get()!.n;
+  }
+
+  lastScanAt(): number | null {
+    return this.lastScanStmt.get()!.at;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The gate's SQLite schema (DESIGN §4). Versioned with PRAGMA user_version so a
+ * kiosk updated in the field upgrades its data folder in place.
+ *
+ * Times are integer milliseconds since the epoch (UTC); they only become ISO
+ * strings on the wire and in the local API.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_V1 = `
+-- Who this gate is. One row. The device token and the box private key live here,
+-- which is why the database file is created 0600 (see open-database.ts).
+CREATE TABLE device (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  box_key_pair  TEXT NOT NULL,
+  device_id     TEXT,
+  device_name   TEXT,
+  device_token  TEXT,
+  server_url    TEXT,
+  hall_id       TEXT,
+  hall_name     TEXT,
+  venue_name    TEXT,
+  enrolled_at   INTEGER,
+  revoked_at    INTEGER,
+  revoked_note  TEXT
+);
+
+CREATE TABLE events (
+  event_id    TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  event_date  TEXT NOT NULL,
+  -- The server's sequence as last announced by the manifest or the live stream.
+  server_seq  INTEGER NOT NULL DEFAULT 0,
+  -- 0 once the event dropped out of the hall manifest (past events): kept for lookups.
+  listed      INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE seats (
+  seat_id      TEXT PRIMARY KEY,
+  event_id     TEXT NOT NULL REFERENCES events (event_id),
+  row_label    TEXT NOT NULL,
+  seat_number  INTEGER NOT NULL,
+  category     TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('AVAILABLE', 'HELD', 'SOLD', 'CHECKED_IN')),
+  generation   INTEGER NOT NULL,
+  holder_name  TEXT,
+  -- The first admission this gate knows of: its own, or the canonical one from the server.
+  admitted_at  INTEGER,
+  admitted_by  TEXT,
+  admitted_source TEXT CHECK (admitted_source IN ('local', 'server')),
+  -- Cursor of the full snapshot that last listed the seat (seats a newer snapshot omits are dropped).
+  snapshot     INTEGER NOT NULL DEFAULT 0,
+  CHECK ((admitted_at IS NULL) = (admitted_source IS NULL))
+);
+CREATE INDEX seats_event_idx ON seats (event_id);
+
+-- Gate keys arrive sealed to this device's box key and are opened when the verifier is built.
+CREATE TABLE keys (
+  kind      TEXT NOT NULL CHECK (kind IN ('gate', 'issuing')),
+  kid       TEXT NOT NULL,
+  event_id  TEXT,
+  material  TEXT NOT NULL,
+  PRIMARY KEY (kind, material)
+);
+
+-- Every scan, pass or fail, in the order it happened.
+CREATE TABLE scans (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  client_scan_id  TEXT NOT NULL UNIQUE,
+  device_time     INTEGER NOT NULL,
+  clock_offset_ms INTEGER NOT NULL,
+  source          TEXT NOT NULL,
+  result          TEXT NOT NULL CHECK (result IN ('SUCCESS', 'DUPLICATE', 'UNPAID', 'NOT_FOUND', 'WRONG_HALL', 'EXPIRED', 'QR_INVALID')),
+  reason          TEXT,
+  event_id        TEXT,
+  seat_id         TEXT,
+  generation      INTEGER,
+  hall_id         TEXT,
+  upload_state    TEXT NOT NULL DEFAULT 'pending' CHECK (upload_state IN ('pending', 'uploaded', 'conflict')),
+  uploaded_at     INTEGER,
+  CHECK (result <> 'SUCCESS' OR seat_id IS NOT NULL)
+);
+CREATE INDEX scans_pending_idx ON scans (seq) WHERE upload_state = 'pending';
+-- One admission per seat at this gate, whatever happens above: the verifier checks
+-- first, the database refuses a second SUCCESS regardless.
+CREATE UNIQUE INDEX scans_one_success_per_seat ON scans (seat_id) WHERE result = 'SUCCESS';
+
+-- Admissions of this gate that the server says lost to an earlier one elsewhere.
+CREATE TABLE conflicts (
+  client_scan_id   TEXT PRIMARY KEY REFERENCES scans (client_scan_id),
+  seat_id          TEXT NOT NULL,
+  event_id         TEXT NOT NULL,
+  canonical_at     INTEGER NOT NULL,
+  canonical_by     TEXT NOT NULL,
+  canonical_device TEXT,
+  recorded_at      INTEGER NOT NULL
+);
+
+-- Sync bookkeeping: scope 'hall' (last success, clock offset) or an event id (cursor).
+CREATE TABLE sync_state (
+  scope            TEXT PRIMARY KEY,
+  cursor           INTEGER,
+  last_success_at  INTEGER,
+  clock_offset_ms  INTEGER
+);
+`;

@@ -1,0 +1,169 @@
+import type { z } from 'zod';
+import type { GateClock } from './clock.js';
+import type { Connectivity } from './connectivity.js';
+
+/** The server answered with the failure envelope. */
+export class ServerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'ServerError';
+  }
+}
+
+/** The server could not be reached, timed out, or sent something that is not our protocol. */
+export class NetworkError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token: () => string | null;
+  clock: GateClock;
+  connectivity: Connectivity;
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+export interface RequestOptions<T extends z.ZodType> {
+  schema: T;
+  body?: unknown;
+  query?: Record<string, string | number>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * HTTP to the sync server. Every call unwraps the spec's envelope, teaches the
+ * clock from `server_time`/`Date`, and reports its outcome and latency to the
+ * connectivity tracker — the only source of the online/offline state.
+ */
+export class ApiClient {
+  private readonly base: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: ApiClientOptions) {
+    this.base = opts.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
+  }
+
+  get baseUrl(): string {
+    return this.base;
+  }
+
+  async get<T extends z.ZodType>(path: string, o: RequestOptions<T>): Promise<z.infer<T>> {
+    return this.request('GET', path, o);
+  }
+
+  async post<T extends z.ZodType>(path: string, o: RequestOptions<T>): Promise<z.infer<T>> {
+    return this.request('POST', path, o);
+  }
+
+  private url(path: string, query?: Record<string, string | number>): string {
+    const u = new URL(this.base + path);
+    for (const [k, v] of Object.entries(query ?? {})) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    const h: Record<string, string> = { 'user-agent': this.opts.userAgent ?? 'ticketgate-gate', ...extra };
+    const token = this.opts.token();
+    if (token) h.authorization = `Bearer ${token}`;
+    return h;
+  }
+
+  private async request<T extends z.ZodType>(method: string, path: string, o: RequestOptions<T>): Promise<z.infer<T>> {
+    const { clock, connectivity } = this.opts;
+    const timeout = AbortSignal.timeout(o.timeoutMs ?? this.timeoutMs);
+    const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
+    const sentAt = clock.device();
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(this.url(path, o.query), {
+        method,
+        headers: this.headers(o.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' }),
+        ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+        signal,
+      });
+      text = await res.text();
+    } catch (err) {
+      if (o.signal?.aborted) throw err;
+      const reason = timeout.aborted ? `timed out after ${o.timeoutMs ?? this.timeoutMs} ms` : describeFetchError(err);
+      connectivity.failure(`${method} ${path}: ${reason}`);
+      throw new NetworkError(`${method} ${path}: ${reason}`, { cause: err });
+    }
+    const receivedAt = clock.device();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const envelope = json as { success?: unknown; data?: { server_time?: unknown }; error_code?: unknown; message?: unknown } | undefined;
+    const serverTime = typeof envelope?.data?.server_time === 'string' ? envelope.data.server_time : null;
+    clock.observe({ sentAt, receivedAt, serverTime, dateHeader: res.headers.get('date') });
+
+    if (res.status >= 500 || envelope === undefined || typeof envelope.success !== 'boolean') {
+      const why = envelope?.error_code ? `${String(envelope.error_code)} (HTTP ${res.status})` : `HTTP ${res.status}, not a TicketGate reply`;
+      connectivity.failure(`${method} ${path}: ${why}`);
+      if (typeof envelope?.error_code === 'string') throw new ServerError(res.status, envelope.error_code, String(envelope.message ?? ''));
+      throw new NetworkError(`${method} ${path}: ${why}`);
+    }
+    // A refusal still proves the link: the server is there and answering.
+    connectivity.success(receivedAt - sentAt);
+    if (!envelope.success) {
+      throw new ServerError(res.status, String(envelope.error_code ?? 'UNKNOWN'), String(envelope.message ?? ''));
+    }
+    const parsed = o.schema.safeParse(envelope.data);
+    if (!parsed.success) {
+      throw new NetworkError(`${method} ${path}: reply does not match the protocol: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+    }
+    return parsed.data;
+  }
+
+  /** Opens a long-lived GET (the live stream); the caller reads the body. */
+  async openStream(path: string, signal: AbortSignal): Promise<Response> {
+    const sentAt = this.opts.clock.device();
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), { headers: this.headers({ accept: 'text/event-stream' }), signal });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      this.opts.connectivity.failure(`stream: ${describeFetchError(err)}`);
+      throw new NetworkError(`stream: ${describeFetchError(err)}`, { cause: err });
+    }
+    this.opts.clock.observe({ sentAt, receivedAt: this.opts.clock.device(), dateHeader: res.headers.get('date') });
+    const type = res.headers.get('content-type') ?? '';
+    if (res.ok && type.includes('text/event-stream')) {
+      this.opts.connectivity.success(this.opts.clock.device() - sentAt);
+      return res;
+    }
+    const text = await res.text().catch(() => '');
+    let envelope: { error_code?: string; message?: string } | undefined;
+    try {
+      envelope = JSON.parse(text) as typeof envelope;
+    } catch {
+      envelope = undefined;
+    }
+    if (res.status >= 500 || !envelope?.error_code) {
+      this.opts.connectivity.failure(`stream: HTTP ${res.status}`);
+      throw new NetworkError(`stream: HTTP ${res.status}`);
+    }
+    this.opts.connectivity.success(this.opts.clock.device() - sentAt);
+    throw new ServerError(res.status, envelope.error_code, envelope.message ?? '');
+  }
+}
+
+export function describeFetchError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  if (cause?.message) return cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

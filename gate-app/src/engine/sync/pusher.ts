@@ -1,0 +1,81 @@
+import { sync } from '@ticketgate/protocol';
+import type { z } from 'zod';
+import type { GateStore } from '../store/gate-store.js';
+import type { ScanRow } from '../store/scan-repo.js';
+import type { ApiClient } from './api-client.js';
+import type { GateClock } from './clock.js';
+
+export const MAX_BATCH = 500;
+
+export interface PushReport {
+  sent: number;
+  accepted: number;
+  conflicts: number;
+  newConflicts: number;
+  remaining: number;
+}
+
+export function toUploadedScan(r: ScanRow): sync.UploadedScan {
+  return {
+    client_scan_id: r.client_scan_id,
+    event_id: r.event_id,
+    seat_id: r.seat_id,
+    generation: r.generation,
+    hall_id: r.hall_id,
+    result: r.result,
+    reason: r.reason === null ? null : r.reason.slice(0, 200),
+    scanned_at: new Date(r.device_time + r.clock_offset_ms).toISOString(),
+  };
+}
+
+/**
+ * Uploads pending scans in batches, oldest first. Uploads are idempotent on the
+ * client scan id, so a batch whose reply was lost is simply sent again; the
+ * reply is applied in one transaction (uploaded marks, conflicts, canonical
+ * admissions), so a crash between the two never loses or doubles anything.
+ */
+export class Pusher {
+  constructor(
+    private readonly api: ApiClient,
+    private readonly store: GateStore,
+    private readonly clock: GateClock,
+  ) {}
+
+  async once(signal?: AbortSignal): Promise<PushReport> {
+    const { store } = this;
+    const batch = store.scans.pending(MAX_BATCH);
+    if (batch.length === 0) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, remaining: 0 };
+    const total = store.scans.pendingCount();
+    const body: z.input<typeof sync.ScanUploadRequest> = {
+      scans: batch.map(toUploadedScan),
+      backlog: Math.max(0, total - batch.length),
+      clock_offset_ms: this.clock.snapshot().offsetMs,
+    };
+    const reply = await this.api.post('/api/sync/scans', { schema: sync.ScanUploadResponse, body, ...(signal ? { signal } : {}) });
+    const now = this.clock.device();
+    let newConflicts = 0;
+    store.db.transaction(() => {
+      for (const id of reply.accepted) store.scans.markUploaded(id, now);
+      for (const c of reply.conflicts) {
+        const at = Date.parse(c.canonical.scanned_at);
+        const fresh = store.scans.recordConflict(
+          {
+            clientScanId: c.client_scan_id,
+            seatId: c.seat_id,
+            eventId: c.canonical.event_id,
+            canonicalAt: at,
+            canonicalBy: c.canonical.admitted_by,
+            canonicalDevice: c.canonical.device_id,
+          },
+          now,
+        );
+        if (fresh) newConflicts++;
+        store.catalog.learnAdmission(c.canonical.event_id, c.seat_id, at, c.canonical.admitted_by);
+      }
+    }).immediate();
+    const remaining = store.scans.pendingCount();
+    const settled = reply.accepted.length + reply.conflicts.length;
+    if (settled === 0) throw new Error(`the server settled none of ${batch.length} uploaded scans`);
+    return { sent: batch.length, accepted: reply.accepted.length, conflicts: reply.conflicts.length, newConflicts, remaining };
+  }
+}

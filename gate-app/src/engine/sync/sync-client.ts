@@ -1,0 +1,211 @@
+import { EventEmitter } from 'node:events';
+import type { GateStore } from '../store/gate-store.js';
+import { ServerError, type ApiClient } from './api-client.js';
+import type { GateClock } from './clock.js';
+import type { Connectivity } from './connectivity.js';
+import { followLiveStream } from './live-stream.js';
+import { Loop } from './loop.js';
+import { Puller, type PullReport } from './puller.js';
+import { Pusher, type PushReport } from './pusher.js';
+
+export interface SyncTiming {
+  /** Safety-net pull of the manifest and all deltas, live stream or not. */
+  pollIntervalMs: number;
+  /** Scans recorded within this window go up in one batch. */
+  pushDelayMs: number;
+  /** Backoff ceiling when the server is unreachable. */
+  maxBackoffMs: number;
+  initialBackoffMs: number;
+  /** A live stream silent this long is reopened. */
+  streamIdleMs: number;
+}
+
+export const DEFAULT_TIMING: SyncTiming = {
+  pollIntervalMs: 15_000,
+  pushDelayMs: 100,
+  maxBackoffMs: 30_000,
+  initialBackoffMs: 500,
+  streamIdleMs: 45_000,
+};
+
+export interface SyncEvents {
+  pulled: [reports: PullReport[]];
+  pushed: [report: PushReport];
+  keys: [];
+  revoked: [note: string];
+  admission: [seatId: string];
+  problem: [message: string];
+}
+
+/**
+ * Moves data between the gate and the server, never decides anything: three
+ * loops (pull, push, live stream), each retrying on its own with backoff.
+ * Revocation (a DEVICE_REVOKED reply or a `revoked` message) stops them all.
+ */
+export class SyncClient extends EventEmitter<SyncEvents> {
+  readonly puller: Puller;
+  readonly pusher: Pusher;
+  private readonly pullLoop: Loop;
+  private readonly pushLoop: Loop;
+  private readonly streamLoop: Loop;
+  private readonly dirty = new Set<string>();
+  private nextFullPullAt = 0;
+  private pushTimer: NodeJS.Timeout | undefined;
+  private started = false;
+  private lastPushAt: number | null = null;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly store: GateStore,
+    private readonly clock: GateClock,
+    private readonly connectivity: Connectivity,
+    private readonly timing: SyncTiming = DEFAULT_TIMING,
+  ) {
+    super();
+    this.puller = new Puller(api, store, () => clock.device(), () => this.emit('keys'));
+    this.pusher = new Pusher(api, store, clock);
+    const backoff = { initialMs: timing.initialBackoffMs, maxMs: timing.maxBackoffMs };
+    const onError = (what: string) => (err: unknown, retryInMs: number) => this.failed(what, err, retryInMs);
+    this.pullLoop = new Loop('pull', (s) => this.pullTask(s), { backoff, onError: onError('pull') });
+    this.pushLoop = new Loop('push', (s) => this.pushTask(s), { backoff, onError: onError('push') });
+    this.streamLoop = new Loop('stream', (s) => this.streamTask(s), { backoff, onError: onError('live stream') });
+  }
+
+  start(): void {
+    if (this.started || this.revoked()) return;
+    this.started = true;
+    // The first request that gets through after an outage retries everything at once.
+    this.unsubscribe = this.connectivity.onChange((state) => {
+      if (state === 'offline') return;
+      this.pushLoop.retryNow();
+      this.pullLoop.retryNow();
+    });
+    this.pullLoop.start();
+    this.pushLoop.start();
+    this.streamLoop.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.pushTimer);
+    this.unsubscribe?.();
+    await Promise.all([this.pullLoop.stop(), this.pushLoop.stop(), this.streamLoop.stop()]);
+  }
+
+  /** A scan was recorded: upload within pushDelayMs, batched with whatever else comes meanwhile. */
+  scanRecorded(): void {
+    if (!this.started || this.pushTimer) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      this.pushLoop.wake();
+    }, this.timing.pushDelayMs);
+  }
+
+  /** Asks for a pull of everything now (after a reconnect, on operator request). */
+  pullNow(): void {
+    this.nextFullPullAt = 0;
+    this.pullLoop.wake();
+  }
+
+  get lastPush(): number | null {
+    return this.lastPushAt;
+  }
+
+  private revoked(): boolean {
+    return this.store.device.get()?.revoked_at != null;
+  }
+
+  private async pullTask(signal: AbortSignal): Promise<number> {
+    const now = this.clock.device();
+    let reports: PullReport[];
+    if (now >= this.nextFullPullAt) {
+      this.dirty.clear();
+      reports = await this.puller.all(signal);
+      this.nextFullPullAt = now + this.timing.pollIntervalMs;
+    } else {
+      reports = [];
+      for (const eventId of [...this.dirty]) {
+        this.dirty.delete(eventId);
+        try {
+          reports.push(await this.puller.event(eventId, signal));
+        } catch (err) {
+          this.dirty.add(eventId);
+          throw err;
+        }
+      }
+      this.store.syncState.recordSuccess(this.clock.device());
+    }
+    if (reports.length) this.emit('pulled', reports);
+    return Math.max(0, this.nextFullPullAt - this.clock.device());
+  }
+
+  private async pushTask(signal: AbortSignal): Promise<number> {
+    const report = await this.pusher.once(signal);
+    if (report.sent === 0) return Infinity;
+    this.lastPushAt = this.clock.device();
+    this.emit('pushed', report);
+    return report.remaining > 0 ? 0 : Infinity;
+  }
+
+  private async streamTask(signal: AbortSignal): Promise<number> {
+    let greeted = false;
+    await followLiveStream(
+      this.api,
+      this.connectivity,
+      {
+        hello: (m) => {
+          greeted = true;
+          // Without a round trip the hello's time is a poor sample: only a first guess.
+          if (this.clock.snapshot().offsetMs === null) {
+            this.clock.observe({ sentAt: this.clock.device(), receivedAt: this.clock.device(), serverTime: m.server_time });
+          }
+          // Anything may have changed while the stream was down.
+          this.pullNow();
+          this.pushLoop.wake();
+        },
+        admission: (m) => {
+          if (this.store.catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), m.admitted_by)) {
+            this.emit('admission', m.seat_id);
+          }
+        },
+        seats: (m) => {
+          // A new event needs the manifest (name, keys) before its seats.
+          if (!this.store.catalog.event(m.event_id)) return this.pullNow();
+          this.store.catalog.noteServerSeq(m.event_id, m.seq);
+          if (m.seq > this.store.syncState.cursor(m.event_id)) {
+            this.dirty.add(m.event_id);
+            this.pullLoop.wake();
+          }
+        },
+        revoked: (m) => {
+          const device = this.store.device.get();
+          if (device?.device_id === m.device_id) this.revoke('the server revoked this device (live stream)');
+        },
+        problem: (message) => this.emit('problem', message),
+      },
+      signal,
+      this.timing.streamIdleMs,
+    );
+    if (!greeted && !signal.aborted) throw new Error('live stream closed before its hello');
+    // A stream that worked and ended (server restart) is reopened promptly; the loop backs off if that fails.
+    return 250;
+  }
+
+  private failed(what: string, err: unknown, retryInMs: number): void {
+    if (err instanceof ServerError && err.code === 'DEVICE_REVOKED') {
+      this.revoke(`the server refused ${what}: DEVICE_REVOKED`);
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    this.emit('problem', `${what} failed (retry in ${(retryInMs / 1000).toFixed(1)} s): ${message}`);
+  }
+
+  private revoke(note: string): void {
+    if (!this.revoked()) {
+      this.store.device.markRevoked(this.clock.device(), note);
+      this.emit('revoked', note);
+    }
+    void this.stop();
+  }
+}

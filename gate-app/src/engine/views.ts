@@ -1,0 +1,44 @@
+import type { SeatRow } from './store/catalog-repo.js';
+import type { ScanVerdict } from './verify/scan-desk.js';
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/** A verdict as the kiosk UI and the local API show it. */
+export function verdictView(v: ScanVerdict) {
+  return {
+    result: v.result,
+    message: v.message,
+    reason: v.reason,
+    scan_id: v.clientScanId,
+    scanned_at: iso(v.scannedAt),
+    seat_id: v.seat?.seat_id ?? v.claims?.seatId ?? null,
+    row: v.seat?.row_label ?? null,
+    number: v.seat?.seat_number ?? null,
+    category: v.seat?.category ?? null,
+    holder: v.seat?.holder_name ?? null,
+    event_id: v.event?.event_id ?? v.claims?.eventId ?? null,
+    event_name: v.event?.name ?? null,
+    generation: v.claims?.generation ?? null,
+    correct_hall: v.correctHall,
+    first_admitted_at: iso(v.firstAdmission?.at),
+    first_admitted_by: v.firstAdmission?.by ?? null,
+  };
+}
+export type VerdictView = ReturnType<typeof verdictView>;
+
+export function seatView(s: SeatRow) {
+  return {
+    seat_id: s.seat_id,
+    event_id: s.event_id,
+    row: s.row_label,
+    number: s.seat_number,
+    category: s.category,
+    status: s.status,
+    generation: s.generation,
+    holder: s.holder_name,
+    admitted: s.admitted_at !== null,
+    admitted_at: iso(s.admitted_at),
+    admitted_by: s.admitted_by,
+    admitted_source: s.admitted_source,
+  };
+}
