@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { parseHardwareConfig, type HardwareConfig, type HardwareConfigInput } from './config.js';
 import { classifyHidDevice, createNodeHidBackend, hex4, type HidBackend } from './hid/backend.js';
 import { openOutput, startScanners, type HardwareDeps } from './factory.js';
-import type { TurnstileOutput } from './outputs/output.js';
 import { SerialBytesOutput } from './outputs/serial-output.js';
 import { errorMessage, type Scan } from './scanner.js';
 import { listSerialPorts, type SerialListing } from './serial/list.js';
@@ -237,13 +236,9 @@ async function pulse(args: string[], io: CliIo, deps: CliDeps): Promise<number> 
       }
     }
   } finally {
-    await closeOutput(output);
+    await output.close();
   }
   return 0;
-}
-
-async function closeOutput(output: TurnstileOutput): Promise<void> {
-  await output.close();
 }
 
 function suffixOf(s: string | undefined): string {

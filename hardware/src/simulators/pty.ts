@@ -47,12 +47,18 @@ export class PtyPair {
     );
     spawnError.catch(() => {});
     const deadline = Date.now() + timeoutMs;
-    while (!(existsSync(this.a) && existsSync(this.b))) {
-      if (Date.now() > deadline || proc.exitCode !== null) {
-        await this.stop();
-        throw new Error(`socat did not create ${this.a} and ${this.b}: ${stderr.trim() || 'timed out'}`);
+    try {
+      while (!(existsSync(this.a) && existsSync(this.b))) {
+        if (Date.now() > deadline || proc.exitCode !== null) {
+          throw new Error(`socat did not create ${this.a} and ${this.b}: ${stderr.trim() || 'timed out'}`);
+        }
+        await Promise.race([new Promise((r) => setTimeout(r, 10)), spawnError]);
       }
-      await Promise.race([new Promise((r) => setTimeout(r, 10)), spawnError]);
+    } catch (err) {
+      // A socat that never started has no 'exit' to wait for.
+      if (proc.pid === undefined) this.#proc = undefined;
+      else await this.stop();
+      throw err;
     }
   }
 
