@@ -42,7 +42,7 @@ const Tokens = z.object({
 const LoginResult = Tokens.extend({ user: PublicUser });
 const LogoutBody = z
   .object({ refresh_token: z.string().min(1).max(4096).optional().describe("Also revoke this refresh token's session") })
-  .optional();
+  .nullish();
 const Profile = PublicUser.extend({
   phone: z.string(),
   is_flagged: z.boolean(),
@@ -169,7 +169,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/auth/logout',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Auth'],
         summary: 'Log out: revoke the access token and its session',
@@ -189,7 +189,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/auth/me',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Auth'],
         summary: "The caller's profile",
