@@ -1,3 +1,4 @@
 // Imported for its side effects: each domain module registers its background jobs here.
 import './auth/prune-tokens.js';
+import './transfers/expire-transfers.js';
 export {};

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
 import { eventRoutes } from './events.js';
+import { transferRoutes } from './transfers.js';
 import { syncRoutes } from './sync.js';
 
 /**
@@ -12,5 +13,6 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(authRoutes);
   await app.register(eventRoutes);
   await app.register(catalogRoutes);
+  await app.register(transferRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };

@@ -1,0 +1,84 @@
+import type { AppContext } from '../../context.js';
+import type { Queryable } from '../../db/pool.js';
+import { withTransaction } from '../../db/pool.js';
+import { AppError } from '../../http/app-error.js';
+import { attemptsLeftSuffix, otpDeps } from '../otp/otp-deps.js';
+import { checkOtp, issueOtp } from '../otp/otp-service.js';
+import { closePendingTransfers } from './close-transfer.js';
+import { lockTransfer, requireStatus, type Party, type TransferRecord } from './transfer-record.js';
+
+/** Sends each party its own code, inside the transaction that creates the transfer (no transfer, no SMS). */
+export async function sendTransferOtps(
+  db: Queryable,
+  ctx: AppContext,
+  t: { id: string; sellerId: string; buyerId: string; amountLabel: string; seatLabel: string },
+): Promise<void> {
+  const { rows } = await db.query<{ id: string; phone: string }>('SELECT id, phone FROM users WHERE id = ANY($1::uuid[])', [
+    [t.sellerId, t.buyerId],
+  ]);
+  const phone = new Map(rows.map((r) => [r.id, r.phone]));
+  const deps = otpDeps(ctx);
+  for (const [userId, verb] of [[t.sellerId, 'sell'], [t.buyerId, 'buy']] as const) {
+    await issueOtp(db, deps, {
+      userId,
+      phone: phone.get(userId)!,
+      context: 'transfer',
+      referenceId: t.id,
+      purpose: `${verb} ticket ${t.seatLabel} for ${t.amountLabel} credits`,
+    });
+  }
+}
+
+export function isExpired(t: Pick<TransferRecord, 'expires_at'>, nowMs: number): boolean {
+  return t.expires_at.getTime() <= nowMs;
+}
+
+export const EXPIRED_MESSAGE = 'The transfer expired before both parties confirmed it and was cancelled.';
+
+/**
+ * Past its expiry a pending transfer is dead even if the sweeper has not run yet:
+ * cancel it now (committed) and refuse the request.
+ */
+export async function refuseIfExpired(ctx: AppContext, t: TransferRecord): Promise<void> {
+  if (!isExpired(t, ctx.now())) return;
+  await closePendingTransfers(ctx.pool, [t.id], { status: 'CANCELLED', reason: 'EXPIRED', at: new Date(ctx.now()) });
+  throw new AppError('TRANSFER_INVALID_STATE', EXPIRED_MESSAGE);
+}
+
+const LABEL: Record<Party, string> = { seller: 'Seller', buyer: 'Buyer' };
+
+/**
+ * Checks one party's code for a pending transfer and records the outcome on the
+ * transfer: a correct code marks that party verified; the third wrong code fails
+ * the transfer; an expired code cancels it (the parties re-initiate, as the spec
+ * says). The failure is thrown only after that state change has committed.
+ */
+export async function verifyPartyOtp(ctx: AppContext, t: TransferRecord, party: Party, code: string): Promise<void> {
+  const userId = party === 'seller' ? t.seller_id : t.buyer_id;
+  const check = await checkOtp(ctx.pool, otpDeps(ctx), {
+    userId,
+    context: 'transfer',
+    referenceId: t.id,
+    code,
+  });
+  const at = new Date(ctx.now());
+  if (check.ok) {
+    const column = party === 'seller' ? 'seller_verified_at' : 'buyer_verified_at';
+    await withTransaction(ctx.pool, async (db) => {
+      const current = await lockTransfer(db, t.id);
+      requireStatus(current, 'PENDING_OTP', 'verify a code for');
+      await db.query(`UPDATE transfers SET ${column} = COALESCE(${column}, $2), updated_at = $2 WHERE id = $1`, [t.id, at]);
+    });
+    return;
+  }
+  switch (check.code) {
+    case 'OTP_MAX_RETRIES':
+      await closePendingTransfers(ctx.pool, [t.id], { status: 'FAILED', reason: 'OTP_MAX_RETRIES', at });
+      throw new AppError('OTP_MAX_RETRIES', `${LABEL[party]} OTP failed too many times. The transfer was cancelled (FAILED); initiate it again.`);
+    case 'OTP_EXPIRED':
+      await closePendingTransfers(ctx.pool, [t.id], { status: 'CANCELLED', reason: 'OTP_EXPIRED', at });
+      throw new AppError('OTP_EXPIRED', `${LABEL[party]} OTP has expired. The transfer was cancelled; initiate it again.`);
+    default:
+      throw new AppError('OTP_INVALID', `${LABEL[party]} OTP is incorrect${attemptsLeftSuffix(check.attemptsLeft)}.`);
+  }
+}
