@@ -172,6 +172,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       last_sync_at: iso(hall.lastSuccessAt),
       last_push_at: iso(this.syncClient?.lastPush),
       backlog: this.store.scans.pendingCount(),
+      rejected_uploads: this.store.scans.rejectedCount(),
       counts: byResult,
       total_scans: Object.values(byResult).reduce((a, b) => a + b, 0),
       clock: { offset_ms: clock.offsetMs, warning: clock.warning, skew_ms: (this.opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000 },

@@ -26,8 +26,9 @@ export interface ScanRow {
   seat_id: string | null;
   generation: number | null;
   hall_id: string | null;
-  upload_state: 'pending' | 'uploaded' | 'conflict';
+  upload_state: 'pending' | 'uploaded' | 'conflict' | 'rejected';
   uploaded_at: number | null;
+  upload_note: string | null;
 }
 
 export interface ConflictRow {
@@ -56,6 +57,8 @@ export class ScanRepo {
   private readonly pendingStmt;
   private readonly pendingCountStmt;
   private readonly markUploadedStmt;
+  private readonly markRejectedStmt;
+  private readonly rejectedCountStmt;
   private readonly insertConflictStmt;
   private readonly markConflictStmt;
   private readonly countsStmt;
@@ -75,6 +78,10 @@ export class ScanRepo {
     this.markUploadedStmt = db.prepare(
       `UPDATE scans SET upload_state = 'uploaded', uploaded_at = ? WHERE client_scan_id = ? AND upload_state = 'pending'`,
     );
+    this.markRejectedStmt = db.prepare(
+      `UPDATE scans SET upload_state = 'rejected', uploaded_at = ?, upload_note = ? WHERE client_scan_id = ? AND upload_state = 'pending'`,
+    );
+    this.rejectedCountStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM scans WHERE upload_state = 'rejected'`);
     this.insertConflictStmt = db.prepare(
       `INSERT OR IGNORE INTO conflicts (client_scan_id, seat_id, event_id, canonical_at, canonical_by, canonical_device, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -107,6 +114,15 @@ export class ScanRepo {
 
   markUploaded(clientScanId: string, at: number): void {
     this.markUploadedStmt.run(at, clientScanId);
+  }
+
+  /** The server will never store this scan: final, never resent. */
+  markRejected(clientScanId: string, reason: string, at: number): void {
+    this.markRejectedStmt.run(at, reason.slice(0, 200), clientScanId);
+  }
+
+  rejectedCount(): number {
+    return this.rejectedCountStmt.get()!.n;
   }
 
   /** Idempotent: a conflict reported again (a retried upload) is recorded once. Returns true when new. */

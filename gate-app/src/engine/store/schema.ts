@@ -76,8 +76,10 @@ CREATE TABLE scans (
   seat_id         TEXT,
   generation      INTEGER,
   hall_id         TEXT,
-  upload_state    TEXT NOT NULL DEFAULT 'pending' CHECK (upload_state IN ('pending', 'uploaded', 'conflict')),
+  -- rejected: the server will never store it (its reason in upload_note); final, like uploaded.
+  upload_state    TEXT NOT NULL DEFAULT 'pending' CHECK (upload_state IN ('pending', 'uploaded', 'conflict', 'rejected')),
   uploaded_at     INTEGER,
+  upload_note     TEXT,
   CHECK (result <> 'SUCCESS' OR seat_id IS NOT NULL)
 );
 CREATE INDEX scans_pending_idx ON scans (seq) WHERE upload_state = 'pending';

@@ -72,7 +72,8 @@ export class ApiClient {
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
-    const h: Record<string, string> = { 'user-agent': this.opts.userAgent ?? 'ticketgate-gate', ...extra };
+    // Snapshots are gzip-encoded only on request; fetch decodes them.
+    const h: Record<string, string> = { 'user-agent': this.opts.userAgent ?? 'ticketgate-gate', 'accept-encoding': 'gzip', ...extra };
     const token = this.opts.token();
     if (token) h.authorization = `Bearer ${token}`;
     return h;

@@ -12,6 +12,7 @@ export interface PushReport {
   accepted: number;
   conflicts: number;
   newConflicts: number;
+  rejected: number;
   remaining: number;
 }
 
@@ -44,7 +45,7 @@ export class Pusher {
   async once(signal?: AbortSignal): Promise<PushReport> {
     const { store } = this;
     const batch = store.scans.pending(MAX_BATCH);
-    if (batch.length === 0) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, remaining: 0 };
+    if (batch.length === 0) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, remaining: 0 };
     const total = store.scans.pendingCount();
     const body: z.input<typeof sync.ScanUploadRequest> = {
       scans: batch.map(toUploadedScan),
@@ -56,6 +57,7 @@ export class Pusher {
     let newConflicts = 0;
     store.db.transaction(() => {
       for (const id of reply.accepted) store.scans.markUploaded(id, now);
+      for (const r of reply.rejected) store.scans.markRejected(r.client_scan_id, r.reason, now);
       for (const c of reply.conflicts) {
         const at = Date.parse(c.canonical.scanned_at);
         const fresh = store.scans.recordConflict(
@@ -74,8 +76,9 @@ export class Pusher {
       }
     }).immediate();
     const remaining = store.scans.pendingCount();
-    const settled = reply.accepted.length + reply.conflicts.length;
-    if (settled === 0) throw new Error(`the server settled none of ${batch.length} uploaded scans`);
-    return { sent: batch.length, accepted: reply.accepted.length, conflicts: reply.conflicts.length, newConflicts, remaining };
+    // Whatever the server neither stored nor refused stays pending; a batch that settles nothing would loop hot.
+    const settled = new Set([...reply.accepted, ...reply.rejected.map((r) => r.client_scan_id)]);
+    if (!batch.some((r) => settled.has(r.client_scan_id))) throw new Error(`the server settled none of ${batch.length} uploaded scans`);
+    return { sent: batch.length, accepted: reply.accepted.length, conflicts: reply.conflicts.length, newConflicts, rejected: reply.rejected.length, remaining };
   }
 }

@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applySeatBatch, DATABASE_FILE, GateEngine, GateStore, type ScanVerdict } from '../src/engine/index.js';
+import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+let hall: LocalHall | undefined;
+afterEach(() => hall?.cleanup());
+
+describe('gate store', () => {
+  it('keeps the database owner-only (it holds the device token and box key)', async () => {
+    hall = await createLocalHall();
+    const gate = await GateEngine.open({ dataDir: hall.dir });
+    await gate.scan(hall.ticket(hall.seats.sold));
+    expect(statSync(hall.dir).mode & 0o777).toBe(0o700);
+    for (const f of [DATABASE_FILE, `${DATABASE_FILE}-wal`]) expect(statSync(join(hall.dir, f)).mode & 0o777).toBe(0o600);
+    expect(gate.store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(gate.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    await gate.close();
+  });
+
+  it('has the verdict and the admission on disk when scan() returns', async () => {
+    hall = await createLocalHall();
+    const gate = await GateEngine.open({ dataDir: hall.dir });
+    const v = await gate.scan(hall.ticket(hall.seats.sold));
+    expect(v.result).toBe('SUCCESS');
+    // A second connection (as after a crash: the first is never closed) sees the committed scan and seat.
+    const other = GateStore.open(hall.dir);
+    expect(other.scans.byClientId(v.clientScanId)).toMatchObject({ result: 'SUCCESS', upload_state: 'pending' });
+    expect(other.catalog.seat(hall.seats.sold.seatId)).toMatchObject({ status: 'CHECKED_IN', admitted_source: 'local' });
+    other.close();
+    await gate.close();
+
+    const reopened = await GateEngine.open({ dataDir: hall.dir });
+    expect((await reopened.scan(hall.ticket(hall.seats.sold))).result).toBe('DUPLICATE');
+    expect(reopened.status().backlog).toBe(2);
+    await reopened.close();
+  });
+
+  it('survives kill -9 right after the verdict', async () => {
+    hall = await createLocalHall();
+    const text = hall.ticket(hall.seats.sold);
+    // The child prints the verdict and is SIGKILLed by us as soon as we read it: no close, no checkpoint.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures/scan-once.ts'), hall.dir, text], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) {
+          child.kill('SIGKILL');
+          resolve(out.split('\n')[0]!);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`child exited (${code}) before a verdict`)));
+    });
+    await new Promise((r) => child.once('close', r));
+    const shown = JSON.parse(line) as { result: string; scanId: string };
+    expect(shown.result).toBe('SUCCESS');
+    const store = GateStore.open(hall.dir);
+    expect(store.scans.byClientId(shown.scanId)?.result).toBe('SUCCESS');
+    expect(store.catalog.seat(hall.seats.sold.seatId)?.status).toBe('CHECKED_IN');
+    store.close();
+  });
+
+  it('admits each seat exactly once under a burst of concurrent scans', async () => {
+    hall = await createLocalHall({ manySeats: 60 });
+    const gate = await GateEngine.open({ dataDir: hall.dir });
+    const texts = hall.many.flatMap((s) => Array.from({ length: 8 }, () => hall!.ticket(s)));
+    texts.sort(() => Math.random() - 0.5);
+    const verdicts = await Promise.all(texts.map((t) => gate.scan(t)));
+    const successes = verdicts.filter((v) => v.result === 'SUCCESS');
+    expect(successes).toHaveLength(60);
+    expect(new Set(successes.map((v) => v.seat!.seat_id)).size).toBe(60);
+    expect(verdicts.filter((v) => v.result === 'DUPLICATE')).toHaveLength(texts.length - 60);
+    expect(gate.status().total_scans).toBe(texts.length);
+    await gate.close();
+  });
+
+  it('admits each seat exactly once when several processes scan the same tickets on one database', async () => {
+    hall = await createLocalHall({ manySeats: 40 });
+    const texts = hall.many.map((s) => hall!.ticket(s));
+    const runs = await Promise.all(
+      [0, 1, 2].map(
+        (i) =>
+          new Promise<ScanVerdict['result'][]>((resolve, reject) => {
+            const order = i === 1 ? [...texts].reverse() : texts;
+            const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures/scan-many.ts'), hall!.dir], {
+              stdio: ['pipe', 'pipe', 'inherit'],
+            });
+            let out = '';
+            child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ScanVerdict['result'][]) : reject(new Error(`exit ${code}`))));
+            child.stdin.end(JSON.stringify(order));
+          }),
+      ),
+    );
+    const all = runs.flat();
+    expect(all).toHaveLength(120);
+    expect(all.filter((r) => r === 'SUCCESS')).toHaveLength(40);
+    expect(all.filter((r) => r === 'DUPLICATE')).toHaveLength(80);
+  });
+
+  it('applies snapshots and deltas without ever forgetting an admission', async () => {
+    hall = await createLocalHall();
+    const gate = await GateEngine.open({ dataDir: hall.dir });
+    const { sold, sold2, held, admitted } = hall.seats;
+    await gate.scan(hall.ticket(sold));
+    const store = gate.store;
+
+    // A delta older than the local admission (server has not seen the upload yet).
+    applySeatBatch(store, { eventId: hall.eventId, full: false, cursor: 11, seats: [{ ...sold, holder: 'Renamed' }] }, Date.now());
+    expect(store.catalog.seat(sold.seatId)).toMatchObject({ status: 'CHECKED_IN', admitted_source: 'local', holder_name: 'Renamed' });
+
+    // A stale reply (cursor behind) is ignored.
+    applySeatBatch(store, { eventId: hall.eventId, full: false, cursor: 5, seats: [{ ...sold2, status: 'AVAILABLE' }] }, Date.now());
+    expect(store.catalog.seat(sold2.seatId)?.status).toBe('SOLD');
+    expect(store.syncState.cursor(hall.eventId)).toBe(11);
+
+    // A full snapshot that drops seats: gone, except the one this gate admitted.
+    applySeatBatch(store, { eventId: hall.eventId, full: true, cursor: 20, seats: [{ ...held, status: 'SOLD', generation: 2 }, admitted] }, Date.now());
+    expect(store.catalog.seat(sold2.seatId)).toBeUndefined();
+    expect(store.catalog.seat(sold.seatId)?.admitted_source).toBe('local');
+    expect(store.catalog.seat(held.seatId)).toMatchObject({ status: 'SOLD', generation: 2 });
+    expect(store.syncState.cursor(hall.eventId)).toBe(20);
+
+    // The server's canonical admission replaces what the gate believed.
+    const canonicalAt = Date.parse('2026-06-15T18:00:00Z');
+    applySeatBatch(store, { eventId: hall.eventId, full: false, cursor: 21, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: canonicalAt, admittedBy: 'Gate East' }] }, Date.now());
+    expect(store.catalog.seat(sold.seatId)).toMatchObject({ admitted_at: canonicalAt, admitted_by: 'Gate East', admitted_source: 'server' });
+    await gate.close();
+  });
+});
