@@ -3,6 +3,7 @@ import type { Pool } from './db/pool.js';
 import type { TokenSigner } from './domain/auth/tokens.js';
 import type { KeyStore } from './domain/keys/key-store.js';
 import type { LiveBus } from './domain/live/live-bus.js';
+import type { PaymentsProvider } from './providers/payments.js';
 import type { SmsProvider } from './providers/sms.js';
 
 /**
@@ -16,6 +17,8 @@ export interface AppContext {
   signer: TokenSigner;
   keys: KeyStore;
   sms: SmsProvider;
+  /** Card payments for credit top-ups (Stripe, or its local stand-in in the demo). */
+  payments: PaymentsProvider;
   /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams. */
   live: LiveBus;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */

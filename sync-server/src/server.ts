@@ -9,7 +9,9 @@ import { seedDemo, type SeedReport } from './db/seed.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { LiveBus } from './domain/live/live-bus.js';
+import { createPaymentsProvider } from './providers/payments.js';
 import { outboxSmsProvider } from './providers/sms.js';
+import { startDemoStripe } from './providers/stripe-standin.js';
 import { startJobs } from './jobs.js';
 import './domain/register-jobs.js';
 
@@ -30,6 +32,7 @@ export function createContext(config: Config, databaseUrl: string): AppContext {
     signer: createTokenSigner(config.JWT_SECRET),
     keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
     sms: outboxSmsProvider,
+    payments: createPaymentsProvider(config),
     live: new LiveBus(databaseUrl),
     now: () => Date.now(),
   };
@@ -46,15 +49,21 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
     embedded = await startEmbeddedPostgres({ dataDir: config.PG_DATA_DIR, port: config.PG_PORT });
     databaseUrl = embedded.url();
   }
+  // Demo without a Stripe key: card top-ups go to a local Stripe stand-in (providers/stripe-standin.ts).
+  const demoStripe = config.DEMO && !config.STRIPE_SECRET_KEY ? await startDemoStripe() : undefined;
   try {
     await migrate(databaseUrl);
-    const ctx = createContext(config, databaseUrl);
+    const ctx = createContext(demoStripe ? { ...config, ...demoStripe.settings } : config, databaseUrl);
     const seed = config.DEMO ? await seedDemo(ctx) : undefined;
     const app = await build(ctx);
     await ctx.live.start((msg, err) => app.log.warn({ err }, msg));
     const stopJobs = startJobs(ctx, (msg, err) => app.log.error({ err }, msg));
     let url = '';
     if (opts.listen !== false) url = await app.listen({ host: config.HOST, port: config.PORT });
+    if (demoStripe && url) {
+      demoStripe.deliverTo(app.server.address());
+      console.log(demoStripe.instructions());
+    }
     let closed = false;
     return {
       app,
@@ -70,10 +79,12 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
         await app.close();
         await ctx.pool.end();
         await embedded?.stop();
+        await demoStripe?.standin.close();
       },
     };
   } catch (err) {
     await embedded?.stop();
+    await demoStripe?.standin.close();
     throw err;
   }
 }

@@ -3,7 +3,14 @@ import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
 import { eventRoutes } from './events.js';
 import { transferRoutes } from './transfers.js';
+import { creditRoutes } from './credits.js';
+import { opsOutboxRoutes } from './ops-outbox.js';
+import { otpRoutes } from './otp.js';
+import { purchaseRoutes } from './purchase.js';
 import { syncRoutes } from './sync.js';
+import { ticketRoutes } from './tickets.js';
+import { verifyRoutes } from './verify.js';
+import { webhookRoutes } from './webhooks.js';
 
 /**
  * The public API under /api. Each domain registers its routes module here
@@ -14,5 +21,12 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(eventRoutes);
   await app.register(catalogRoutes);
   await app.register(transferRoutes);
+  await app.register(purchaseRoutes);
+  await app.register(otpRoutes);
+  await app.register(creditRoutes);
+  await app.register(webhookRoutes);
+  await app.register(ticketRoutes);
+  await app.register(verifyRoutes);
+  await app.register(opsOutboxRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };

@@ -1,0 +1,49 @@
+import type { Queryable } from '../../db/pool.js';
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED' | 'FAILED';
+
+export interface LockedOrder {
+  id: string;
+  user_id: string;
+  seat_id: string;
+  event_id: string;
+  amount_cents: number;
+  status: OrderStatus;
+  held_until: Date;
+  otp_verified_at: Date | null;
+}
+
+export interface LockedSeat {
+  id: string;
+  status: 'AVAILABLE' | 'HELD' | 'SOLD' | 'CHECKED_IN';
+  held_by: string | null;
+  held_until: Date | null;
+  row_label: string;
+  seat_number: number;
+}
+
+/**
+ * Locks an order's seat and then the order. Every purchase path takes its locks
+ * in this order (seat, then order) — reserve, pay, OTP cancellation and the
+ * sweeper — so they queue behind each other instead of deadlocking.
+ */
+export async function lockOrderWithSeat(db: Queryable, orderId: string): Promise<{ order: LockedOrder; seat: LockedSeat } | null> {
+  const ref = await db.query<{ seat_id: string }>('SELECT seat_id FROM orders WHERE id = $1', [orderId]);
+  const seatId = ref.rows[0]?.seat_id;
+  if (!seatId) return null;
+  const seat = await db.query<LockedSeat>(
+    'SELECT id, status, held_by, held_until, row_label, seat_number FROM seats WHERE id = $1 FOR UPDATE',
+    [seatId],
+  );
+  const order = await db.query<LockedOrder>(
+    `SELECT id, user_id, seat_id, event_id, amount_cents, status, held_until, otp_verified_at
+       FROM orders WHERE id = $1 FOR UPDATE`,
+    [orderId],
+  );
+  return { order: order.rows[0]!, seat: seat.rows[0]! };
+}
+
+/** A hold is good up to and including its `held_until` instant; the sweeper uses the same boundary. */
+export function holdHasExpired(heldUntil: Date, nowMs: number): boolean {
+  return heldUntil.getTime() < nowMs;
+}

@@ -1,0 +1,118 @@
+import { fromCents } from '@ticketgate/protocol';
+import type { AppContext } from '../../context.js';
+import { withTransaction, type Client } from '../../db/pool.js';
+import { AppError } from '../../http/app-error.js';
+import { hasRole, type Role } from '../auth/roles.js';
+import { balanceOf, moveCredits } from '../credits/ledger.js';
+import { otpDeps } from '../otp/otp-deps.js';
+import { issueOtp } from '../otp/otp-service.js';
+import { holdHasExpired, lockOrderWithSeat, type LockedOrder, type LockedSeat } from './order-lock.js';
+import { releaseHold } from './release-hold.js';
+
+export interface PaidOrder {
+  orderId: string;
+  seatId: string;
+  chargedCents: number;
+  /** Credits the user can still spend (balance minus frozen), after the debit. */
+  spendableCents: number;
+}
+
+type Outcome = { kind: 'paid'; paid: PaidOrder } | { kind: 'expired' } | { kind: 'otp_sent'; phone: string };
+
+/**
+ * Confirms a held seat: credits debited (ledger kind PURCHASE), seat SOLD to the
+ * order's user, order CONFIRMED — one transaction. Two outcomes commit work and
+ * still fail the request, so they are thrown only after the commit: a hold found
+ * expired is released here and now (HOLD_EXPIRED), and a flagged user's first
+ * attempt issues an OTP (OTP_REQUIRED).
+ */
+export async function payOrder(ctx: AppContext, input: { actor: { id: string; role: Role }; orderId: string }): Promise<PaidOrder> {
+  const outcome = await withTransaction(ctx.pool, (db) => payIn(db, ctx, input));
+  switch (outcome.kind) {
+    case 'paid':
+      return outcome.paid;
+    case 'expired':
+      throw new AppError('HOLD_EXPIRED');
+    case 'otp_sent':
+      throw new AppError(
+        'OTP_REQUIRED',
+        `OTP verification required before payment. A code was sent to the phone ending ${outcome.phone.slice(-4)}; ` +
+          `submit it to /api/verify-otp with context "purchase" and this order id as reference_id, then pay again.`,
+      );
+  }
+}
+
+async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; role: Role }; orderId: string }): Promise<Outcome> {
+  const nowMs = ctx.now();
+  const now = new Date(nowMs);
+  const locked = await lockOrderWithSeat(db, input.orderId);
+  if (!locked) throw new AppError('ORDER_NOT_FOUND');
+  const { order, seat } = locked;
+  if (order.user_id !== input.actor.id && !hasRole(input.actor.role, 'admin')) {
+    throw new AppError('FORBIDDEN', 'This order belongs to another user.');
+  }
+  switch (order.status) {
+    case 'CONFIRMED':
+      throw new AppError('ORDER_ALREADY_CONFIRMED');
+    case 'EXPIRED':
+      return { kind: 'expired' };
+    case 'CANCELLED':
+    case 'FAILED':
+      throw new AppError('SEAT_NOT_HELD', `This order was ${order.status.toLowerCase()}; the seat is no longer held. Reserve it again.`);
+    case 'PENDING':
+      break;
+  }
+  if (holdHasExpired(order.held_until, nowMs)) {
+    await releaseHold(db, order, 'EXPIRED', now);
+    return { kind: 'expired' };
+  }
+  if (!holdsSeat(order, seat)) throw new AppError('SEAT_NOT_HELD');
+
+  const { rows } = await db.query<{ is_flagged: boolean; phone: string }>('SELECT is_flagged, phone FROM users WHERE id = $1', [order.user_id]);
+  const user = rows[0]!;
+  if (user.is_flagged && !order.otp_verified_at) {
+    await issueOtp(db, otpDeps(ctx), {
+      userId: order.user_id,
+      phone: user.phone,
+      context: 'purchase',
+      referenceId: order.id,
+      purpose: `confirm your purchase of seat ${seat.row_label}${seat.seat_number} for ${fromCents(order.amount_cents).toFixed(2)} credits`,
+    });
+    return { kind: 'otp_sent', phone: user.phone };
+  }
+
+  if (order.amount_cents > 0) await debit(db, order);
+  await db.query(`UPDATE seats SET status = 'SOLD', owner_user_id = $2, held_by = NULL, held_until = NULL WHERE id = $1`, [
+    seat.id,
+    order.user_id,
+  ]);
+  await db.query(`UPDATE orders SET status = 'CONFIRMED', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [order.id, now]);
+  return {
+    kind: 'paid',
+    paid: { orderId: order.id, seatId: seat.id, chargedCents: order.amount_cents, spendableCents: await spendableOf(db, order.user_id) },
+  };
+}
+
+function holdsSeat(order: LockedOrder, seat: LockedSeat): boolean {
+  return seat.status === 'HELD' && seat.held_by === order.user_id;
+}
+
+async function debit(db: Client, order: LockedOrder): Promise<void> {
+  try {
+    await moveCredits(db, { userId: order.user_id, amountCents: -order.amount_cents, kind: 'PURCHASE', referenceType: 'order', referenceId: order.id });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDITS') {
+      const have = fromCents(await spendableOf(db, order.user_id)).toFixed(2);
+      throw new AppError(
+        'INSUFFICIENT_CREDITS',
+        `Not enough credits: this seat costs ${fromCents(order.amount_cents).toFixed(2)} and ${have} are spendable. Top up to continue.`,
+      );
+    }
+    throw err;
+  }
+}
+
+async function spendableOf(db: Client, userId: string): Promise<number> {
+  const b = await balanceOf(db, userId);
+  return b ? b.balanceCents - b.frozenCents : 0;
+}

@@ -1,0 +1,50 @@
+import { PageQuery, paginated } from '@ticketgate/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listSmsOutbox } from '../domain/otp/sms-outbox.js';
+import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
+
+const OutboxMessage = z.object({
+  id: z.number().int(),
+  user_id: z.uuid().nullable().describe('Recipient user'),
+  phone: z.string(),
+  text: z.string(),
+  created_at: z.string().describe('ISO 8601, UTC'),
+});
+
+const docs = documentErrors(
+  'Operator or above. What the development SMS provider would have sent (OTP codes included), newest first. ' +
+    'With a real SMS gateway configured this stays empty.',
+  [
+    ...AUTH_ERRORS,
+    ['FORBIDDEN', 'Caller is below operator'],
+    ['VALIDATION_ERROR', 'Bad query (page ≥ 1, 1 ≤ per_page ≤ 100)'],
+  ],
+);
+
+/** The development SMS outbox, for operators running the demo. */
+export const opsOutboxRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/ops/outbox',
+    {
+      preHandler: app.requireRole('operator'),
+      schema: {
+        tags: ['Operations'],
+        security: [{ bearer: [] }],
+        summary: 'Read the SMS outbox (development provider)',
+        description: docs.description,
+        querystring: PageQuery,
+        response: { 200: paginated(OutboxMessage), ...docs.errors },
+      },
+    },
+    async (req) => {
+      const { page, per_page } = req.query;
+      const { items, total } = await listSmsOutbox(app.ctx.pool, { page, perPage: per_page });
+      return {
+        success: true as const,
+        data: items.map((m) => ({ id: m.id, user_id: m.userId, phone: m.phone, text: m.text, created_at: m.createdAt.toISOString() })),
+        pagination: { page, per_page, total, total_pages: Math.ceil(total / per_page) },
+      };
+    },
+  );
+};

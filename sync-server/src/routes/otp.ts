@@ -1,0 +1,62 @@
+import { ok } from '@ticketgate/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { verifyOtpForContext } from '../domain/otp/contexts.js';
+import { actingUserId } from '../http/acting-user.js';
+import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
+import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
+
+const VerifyOtpBody = z.object({
+  user_id: z.uuid().optional().describe("Optional; must be the token's user"),
+  otp_code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the SMS'),
+  context: z.enum(['purchase', 'transfer']).describe('Which flow the code belongs to'),
+  reference_id: z.uuid().describe('order_id (purchase) or transfer_id (transfer)'),
+});
+const Verified = z.object({ verified: z.literal(true), message: z.string() });
+
+/** Spec §6 POST /api/verify-otp: dispatched to the flow named by `context` (domain/otp/contexts.ts). */
+export const otpRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { ctx } = app;
+  await useRateLimits(app);
+  // Guessing is already capped per challenge (3 tries); this caps one address trying many challenges.
+  const perAddress = ctx.config.RATE_LIMIT_OTP_PER_MINUTE * 2;
+  const docs = documentErrors(
+    'Checks a one-time code sent by SMS (6 digits, stored hashed, valid 5 minutes, 3 attempts). ' +
+      'purchase: the order may then be paid with /api/pay; the third wrong code cancels the order (FAILED) and releases the seat. ' +
+      "transfer: marks the caller's party of the transfer as verified (see /api/transfer/confirm). " +
+      `Limited to ${perAddress} requests per minute per client address.`,
+    [
+      ...AUTH_ERRORS,
+      ['VALIDATION_ERROR', 'Body failed validation (6-digit code, known context, UUIDs)'],
+      ['FORBIDDEN', "user_id is not the token's user"],
+      ['ORDER_NOT_FOUND', 'purchase: no order of this user has this reference_id'],
+      ['TRANSFER_NOT_FOUND', 'transfer: no transfer has this reference_id'],
+      ['TRANSFER_INVALID_STATE', 'transfer: the transfer is no longer pending'],
+      ['OTP_INVALID', 'The code does not match (the message says how many attempts are left), or no code was sent'],
+      ['OTP_EXPIRED', 'The code is older than 5 minutes: request a new one (purchase: call /api/pay again)'],
+      ['OTP_MAX_RETRIES', 'Third wrong code: the flow is cancelled and must be started again'],
+      ['RATE_LIMITED', 'Too many requests from this address'],
+    ],
+  );
+
+  app.post(
+    '/verify-otp',
+    {
+      onRequest: rateLimitHook(app, [{ max: perAddress }]),
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Purchase', 'Transfers'],
+        security: [{ bearer: [] }],
+        summary: 'Verify an OTP for a purchase or a transfer',
+        description: docs.description,
+        body: VerifyOtpBody,
+        response: { 200: ok(Verified), ...docs.errors },
+      },
+    },
+    async (req) => {
+      const userId = actingUserId(req.user!, req.body.user_id);
+      await verifyOtpForContext(ctx, req.body.context, { userId, referenceId: req.body.reference_id, code: req.body.otp_code });
+      return { success: true as const, data: { verified: true as const, message: 'OTP verified. You may proceed.' } };
+    },
+  );
+};

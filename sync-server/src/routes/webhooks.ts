@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { applyPaymentEvent } from '../domain/credits/apply-payment-event.js';
+import { AppError } from '../http/app-error.js';
+import { documentErrors } from '../http/error-docs.js';
+import { WebhookSignatureError } from '../providers/payments.js';
+
+const Received = z.object({ received: z.literal(true) });
+const Headers = z.object({ 'stripe-signature': z.string().min(1).describe('Signature over the raw body (Stripe-Signature)') });
+
+const docs = documentErrors(
+  'Public, authenticated by the Stripe-Signature header over the raw request body (STRIPE_WEBHOOK_SECRET). ' +
+    'payment_intent.succeeded credits the top-up once — per event id and per PaymentIntent, also for replayed or concurrent ' +
+    'deliveries. Other event types are acknowledged and ignored. Answers `{"received": true}` (not the envelope), as Stripe expects.',
+  [
+    ['VALIDATION_ERROR', 'Missing or invalid Stripe-Signature (HTTP 400, so Stripe shows the delivery as failed)'],
+    ['SERVICE_UNAVAILABLE', 'The database is unreachable: Stripe retries later'],
+  ],
+);
+
+/** Spec §9 POST /api/webhooks/stripe. */
+export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
+  // The signature covers the exact bytes Stripe sent, so this scope keeps the body raw.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.post(
+    '/webhooks/stripe',
+    {
+      schema: {
+        tags: ['Credits'],
+        summary: 'Stripe webhook (payment_intent.succeeded → credits)',
+        description: docs.description,
+        headers: Headers,
+        body: z.unknown().describe('A Stripe Event object as JSON; verified on the raw bytes, so any content type is read as-is'),
+        response: { 200: Received, ...docs.errors },
+      },
+    },
+    async (req) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let event;
+      try {
+        event = app.ctx.payments.verifyWebhook(raw, req.headers['stripe-signature']);
+      } catch (err) {
+        if (err instanceof WebhookSignatureError) throw new AppError('VALIDATION_ERROR', `Webhook signature verification failed: ${err.message}`);
+        throw err;
+      }
+      const outcome = await applyPaymentEvent(app.ctx, event, (msg, detail) => req.log.warn(detail ?? {}, msg));
+      req.log.info({ event: event.id, type: event.type, outcome }, 'stripe webhook');
+      return { received: true as const };
+    },
+  );
+};
