@@ -65,7 +65,7 @@ describe('serial scanner over a pty: terminators and framing', () => {
   });
 
   it('ends scans on an inter-character timeout when the scanner sends no suffix', async () => {
-    const { sim, scans } = await setup(9600, { terminator: 'none', interCharTimeoutMs: 80 });
+    const { sim, scans } = await setup(9600, { terminator: 'none', interCharTimeoutMs: 200 });
     const a = ticketText(7);
     await sim.send(a, { suffix: '', chunking: { size: 16 }, gapMs: 2 });
     await waitFor(() => scans.length === 1, 5_000, 'one scan');
