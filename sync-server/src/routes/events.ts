@@ -99,6 +99,9 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ event_id: z.uuid() }),
         response: { 200: ok(EventDetail), ...docs.one.errors },
       },
+      // The seat map is typed by its presenter; re-validating thousands of seats
+      // against the schema on every request would cost more than the query.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (req) => {
       const found = await eventWithSeats(ctx.pool, req.params.event_id, ctx.now());
