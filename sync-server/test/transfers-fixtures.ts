@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { issueCredential } from '@ticketgate/crypto';
 import { expect } from 'vitest';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
@@ -30,6 +31,20 @@ export async function soldSeats(t: TestApp, ownerId: string, n = 1, event = 'Tic
   );
   expect(rows).toHaveLength(n);
   return rows.map((r) => r.id);
+}
+
+/** A user with exactly `cents` credits, so tests of partial freezes do not depend on each other. */
+export async function userWith(t: TestApp, cents: number, name: string): Promise<Actor> {
+  const { rows } = await t.ctx.pool.query<{ id: string }>(
+    `INSERT INTO users (email, phone, display_name, password_hash, balance_cents) VALUES ($1, '+6590000000', $2, 'x', $3) RETURNING id`,
+    [`${name}-${randomUUID()}@test.invalid`, name, cents],
+  );
+  const id = rows[0]!.id;
+  if (cents > 0) {
+    await t.ctx.pool.query(`INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind) VALUES ($1, $2, $2, 'OPENING')`, [id, cents]);
+  }
+  const { token } = await t.ctx.signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 900 });
+  return { id, role: 'fan', token };
 }
 
 export async function checkIn(t: TestApp, seatId: string): Promise<void> {
