@@ -35,9 +35,8 @@ describe('operator catalog endpoints', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true });
-    [operator, admin, fan, staff] = await Promise.all(
-      [DEMO.operator, DEMO.admin, DEMO.fan, DEMO.staff].map(async (e) => (await demoUser(t, e)).token),
-    );
+    const token = async (email: string) => (await demoUser(t, email)).token;
+    [operator, admin, fan, staff] = [await token(DEMO.operator), await token(DEMO.admin), await token(DEMO.fan), await token(DEMO.staff)];
   });
   afterAll(async () => t?.close());
 
