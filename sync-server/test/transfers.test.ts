@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSeatDelta } from '../src/domain/sync/seat-delta.js';
 import { verifyTransferOtp } from '../src/domain/transfers/otp-context.js';
 import { otpContextHandler } from '../src/domain/otp/contexts.js';
 import type { TestApp } from './helpers/app.js';
@@ -137,6 +138,8 @@ describe('POST /api/transfer/confirm', () => {
     expect(await qrGenerationCurrent(t, sellerQr)).toBe(true);
     const [s0, b0] = await balances(t, fan, fan2);
     const seatBefore = await seatRow(t, seat!);
+    const gate = { id: randomUUID(), hallId: 'HALL-A', name: 'test gate' };
+    const cursor = (await readSeatDelta(t.ctx, gate, seatBefore.event_id, 0)).cursor;
     const p = await pendingTransfer(t, fan, fan2, seat!, 300);
 
     const res = await confirm(t, fan, p);
@@ -161,6 +164,10 @@ describe('POST /api/transfer/confirm', () => {
     const { rows } = await t.ctx.pool.query<{ seq: number }>('SELECT seq FROM events WHERE id = $1', [seatAfter.event_id]);
     expect(seatAfter.seq).toBe(rows[0]!.seq);
     expect(seatAfter.seq).toBeGreaterThan(seatBefore.seq);
+    // A gate's next delta pull carries the new generation and holder.
+    const delta = await readSeatDelta(t.ctx, gate, seatAfter.event_id, cursor);
+    const tuple = (JSON.parse(delta.seatsJson) as unknown[][]).find((s) => s[0] === seat);
+    expect(tuple?.slice(4, 7)).toEqual(['SOLD', seatBefore.generation + 1, 'Second Fan']);
 
     const ledger = await ledgerOf(t, p.id);
     expect(ledger).toEqual([

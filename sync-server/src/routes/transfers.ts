@@ -242,7 +242,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Start a ticket transfer (OTP to both parties)',
         description: docs.initiate.description,
         body: InitiateBody,
-        response: { 201: ok(Initiated), ...docs.initiate.errors },
+        response: { 201: ok(Initiated).describe('Transfer created in PENDING_OTP; both parties were sent a code'), ...docs.initiate.errors },
       },
     },
     async (req, reply) => {
@@ -275,7 +275,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Confirm a transfer with both OTPs: atomic swap of credits and ownership',
         description: docs.confirm.description,
         body: ConfirmBody,
-        response: { 200: ok(Confirmed), ...docs.confirm.errors },
+        response: { 200: ok(Confirmed).describe('Transfer COMPLETED: credits and ownership swapped'), ...docs.confirm.errors },
       },
     },
     async (req) => {
@@ -308,7 +308,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Dispute a completed transfer (credits frozen)',
         description: docs.dispute.description,
         body: DisputeBody,
-        response: { 200: ok(Disputed), ...docs.dispute.errors },
+        response: { 200: ok(Disputed).describe('Transfer DISPUTED; credits frozen'), ...docs.dispute.errors },
       },
     },
     async (req) => {
@@ -335,7 +335,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Reverse a disputed transfer (admin)',
         description: docs.reverse.description,
         body: TransferIdBody,
-        response: { 200: ok(Reversed), ...docs.reverse.errors },
+        response: { 200: ok(Reversed).describe('Transfer REVERSED: ownership and credits restored'), ...docs.reverse.errors },
       },
     },
     async (req) => {
@@ -364,7 +364,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Uphold a disputed transfer (admin)',
         description: docs.resolve.description,
         body: ResolveBody,
-        response: { 200: ok(Resolved), ...docs.resolve.errors },
+        response: { 200: ok(Resolved).describe('Dispute resolved UPHELD; frozen credits released'), ...docs.resolve.errors },
       },
     },
     async (req) => {
@@ -395,7 +395,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
           status: Status.optional(),
           role: z.enum(['seller', 'buyer']).optional().describe('Only transfers where the caller is on this side'),
         }),
-        response: { 200: paginated(Transfer), ...docs.mine.errors },
+        response: { 200: paginated(Transfer).describe("The caller's transfers, newest first"), ...docs.mine.errors },
       },
     },
     async (req) => {
@@ -415,7 +415,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'One transfer (parties or admin)',
         description: docs.one.description,
         params: z.object({ transfer_id: z.uuid() }),
-        response: { 200: ok(Transfer), ...docs.one.errors },
+        response: { 200: ok(Transfer).describe('The transfer'), ...docs.one.errors },
       },
     },
     async (req) => {
@@ -442,7 +442,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
           seat_id: z.uuid().optional(),
           user_id: z.uuid().optional().describe('Transfers where this user is seller or buyer'),
         }),
-        response: { 200: paginated(Transfer), ...docs.all.errors },
+        response: { 200: paginated(Transfer).describe('Transfers, newest first'), ...docs.all.errors },
       },
     },
     async (req) => {
