@@ -13,15 +13,21 @@ export interface SeatBatch {
  * transaction: a crash leaves either the old snapshot with the old cursor or the
  * new one with the new cursor, never seats ahead of (or behind) their cursor.
  */
-export function applySeatBatch(store: GateStore, batch: SeatBatch, at: number): { applied: number; dropped: number } {
+export function applySeatBatch(store: GateStore, batch: SeatBatch, at: number): { applied: number; dropped: number; requeued: number } {
   return store.db.transaction(() => {
-    const { catalog, syncState } = store;
+    const { catalog, syncState, scans } = store;
     // A delta older than what we hold (a reordered reply) must not move the cursor back.
-    if (!batch.full && batch.cursor < syncState.cursor(batch.eventId)) return { applied: 0, dropped: 0 };
+    if (!batch.full && batch.cursor < syncState.cursor(batch.eventId)) return { applied: 0, dropped: 0, requeued: 0 };
     const snapshot = batch.full ? batch.cursor : 0;
-    for (const s of batch.seats) catalog.upsertSeat(s, snapshot);
+    const gateName = store.device.get()?.device_name ?? null;
+    let requeued = 0;
+    for (const s of batch.seats) {
+      catalog.upsertSeat(s, snapshot);
+      // Another gate holds the canonical admission of a seat we admitted: let the server tell us it is a conflict.
+      if (s.admittedBy !== null && s.admittedBy !== gateName && scans.requeueAdmission(s.seatId)) requeued++;
+    }
     const dropped = batch.full ? catalog.dropSeatsMissingFrom(batch.eventId, snapshot) : 0;
     syncState.setCursor(batch.eventId, batch.cursor, at);
-    return { applied: batch.seats.length, dropped };
+    return { applied: batch.seats.length, dropped, requeued };
   }).immediate();
 }

@@ -67,6 +67,8 @@ export class ScanRepo {
   private readonly conflictsStmt;
   private readonly conflictCountStmt;
   private readonly lastScanStmt;
+  private readonly localAdmissionStmt;
+  private readonly requeueStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -97,6 +99,10 @@ export class ScanRepo {
         ORDER BY c.recorded_at DESC LIMIT ?`,
     );
     this.conflictCountStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM conflicts');
+    this.localAdmissionStmt = db.prepare<[string], { client_scan_id: string; upload_state: ScanRow['upload_state'] }>(
+      `SELECT client_scan_id, upload_state FROM scans WHERE seat_id = ? AND result = 'SUCCESS'`,
+    );
+    this.requeueStmt = db.prepare(`UPDATE scans SET upload_state = 'pending' WHERE client_scan_id = ? AND upload_state = 'uploaded'`);
     this.lastScanStmt = db.prepare<[], { at: number | null }>('SELECT max(device_time) AS at FROM scans');
   }
 
@@ -114,6 +120,24 @@ export class ScanRepo {
 
   markUploaded(clientScanId: string, at: number): void {
     this.markUploadedStmt.run(at, clientScanId);
+  }
+
+  /**
+   * This gate's admission of a seat, if any. Uses the one-SUCCESS-per-seat index.
+   */
+  localAdmission(seatId: string): { client_scan_id: string; upload_state: ScanRow['upload_state'] } | undefined {
+    return this.localAdmissionStmt.get(seatId);
+  }
+
+  /**
+   * Sends an uploaded admission again. Used when the server names another gate as
+   * the seat's first admission after it had accepted ours: our upload came first,
+   * the other gate's earlier scan came later, and only the server can say which
+   * one lost. Re-sending is idempotent and its reply carries the conflict.
+   */
+  requeueAdmission(seatId: string): boolean {
+    const mine = this.localAdmission(seatId);
+    return mine !== undefined && this.requeueStmt.run(mine.client_scan_id).changes === 1;
   }
 
   /** The server will never store this scan: final, never resent. */

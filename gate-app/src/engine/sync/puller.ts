@@ -10,6 +10,8 @@ export interface PullReport {
   full: boolean;
   seats: number;
   cursor: number;
+  /** This gate's admissions sent again because the server names another first admission. */
+  requeued: number;
   ms: number;
 }
 
@@ -54,12 +56,12 @@ export class Puller {
       timeoutMs: since === 0 ? 120_000 : 30_000,
       ...(signal ? { signal } : {}),
     });
-    applySeatBatch(
+    const applied = applySeatBatch(
       this.store,
       { eventId, full: delta.full, cursor: delta.cursor, seats: delta.seats.map((t) => seatFromTuple(eventId, t)) },
       this.now(),
     );
-    return { eventId, full: delta.full, seats: delta.seats.length, cursor: delta.cursor, ms: performance.now() - started };
+    return { eventId, full: delta.full, seats: delta.seats.length, cursor: delta.cursor, requeued: applied.requeued, ms: performance.now() - started };
   }
 
   /** Events whose announced sequence is past what this gate applied. */

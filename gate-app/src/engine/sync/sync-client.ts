@@ -137,6 +137,7 @@ export class SyncClient extends EventEmitter<SyncEvents> {
       this.store.syncState.recordSuccess(this.clock.device());
     }
     if (reports.length) this.emit('pulled', reports);
+    if (reports.some((r) => r.requeued > 0)) this.pushLoop.wake();
     return Math.max(0, this.nextFullPullAt - this.clock.device());
   }
 
@@ -165,9 +166,15 @@ export class SyncClient extends EventEmitter<SyncEvents> {
           this.pushLoop.wake();
         },
         admission: (m) => {
-          if (this.store.catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), m.admitted_by)) {
-            this.emit('admission', m.seat_id);
-          }
+          const { catalog, scans, device, db } = this.store;
+          const mine = device.get()?.device_id;
+          const requeued = db.transaction(() => {
+            catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), m.admitted_by);
+            // Our admission was accepted before this earlier one arrived: re-send it to learn the conflict.
+            return m.device_id !== mine && scans.requeueAdmission(m.seat_id);
+          }).immediate();
+          this.emit('admission', m.seat_id);
+          if (requeued) this.pushLoop.wake();
         },
         seats: (m) => {
           // A new event needs the manifest (name, keys) before its seats.

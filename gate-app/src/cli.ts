@@ -1,0 +1,182 @@
+// Headless gate: the engine without the kiosk UI, for servers, tests and
+// debugging. Scans come from stdin lines, a serial scanner (--serial) or the
+// scanners of a hardware config (--hardware); verdicts go to stdout as JSON
+// lines and to the local HTTP API (--http).
+//
+//   npm run gate -- --server URL --enrol CODE --data DIR --http 127.0.0.1:PORT [--serial PATH] [--hardware config.json]
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import {
+  Backoff, createGateHttpServer, GateEngine, listenGateHttp, NetworkError, ServerError, verdictView, wireTurnstile,
+  type SyncTiming,
+} from './engine/index.js';
+
+const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT]
+                      [--serial PATH] [--hardware config.json] [--name NAME]
+                      [--skew SECONDS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
+
+  --data DIR        gate data folder (SQLite snapshot, scans, device identity); required
+  --server URL      sync server; remembered at enrolment
+  --enrol CODE      one-time enrolment code (first start, or after a revocation)
+  --http HOST:PORT  local API for the kiosk UI (POST /scan, GET /status); bind to 127.0.0.1
+  --serial PATH     a serial barcode scanner (CR-terminated, 9600 8N1)
+  --hardware FILE   scanners and turnstile output (JSON, see docs/hardware.md)
+  --name NAME       this gate's name at enrolment (shown as "admitted by")`;
+
+const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} gate: ${msg}\n`);
+
+function options() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        data: { type: 'string' },
+        server: { type: 'string' },
+        enrol: { type: 'string' },
+        http: { type: 'string' },
+        serial: { type: 'string' },
+        hardware: { type: 'string' },
+        name: { type: 'string' },
+        skew: { type: 'string' },
+        'time-zone': { type: 'string' },
+        'poll-ms': { type: 'string' },
+        'max-backoff-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (!values.data) throw new Error('--data is required');
+    const num = (v: string | undefined, what: string) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a non-negative number`);
+      return n;
+    };
+    return { ...values, data: values.data, skew: num(values.skew, '--skew'), pollMs: num(values['poll-ms'], '--poll-ms'), maxBackoffMs: num(values['max-backoff-ms'], '--max-backoff-ms') };
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+/** Enrols, retrying while the server is unreachable; a refused code is final. */
+async function enrol(engine: GateEngine, code: string, name: string | undefined, stopping: AbortSignal): Promise<void> {
+  const backoff = new Backoff({ maxMs: 30_000 });
+  for (;;) {
+    try {
+      await engine.enrol(code, name);
+      return;
+    } catch (err) {
+      if (err instanceof ServerError) throw err;
+      if (!(err instanceof NetworkError)) throw err;
+      const wait = backoff.next();
+      log(`enrolment: server unreachable (${err.message}); retrying in ${(wait / 1000).toFixed(1)} s`);
+      await new Promise((r) => setTimeout(r, wait));
+      if (stopping.aborted) throw new Error('stopped before enrolment');
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  const timing: Partial<SyncTiming> = {
+    ...(o.pollMs !== undefined ? { pollIntervalMs: o.pollMs } : {}),
+    ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
+  };
+  const engine = await GateEngine.open({
+    dataDir: o.data,
+    ...(o.server ? { serverUrl: o.server } : {}),
+    ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
+    ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
+    timing,
+  });
+
+  const stopping = new AbortController();
+  let http: Server | undefined;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const shutdown = async (signal: string) => {
+    if (stopping.signal.aborted) return;
+    stopping.abort();
+    log(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((err: unknown) => log(`shutdown: ${(err as Error).message}`));
+    if (http) {
+      http.closeAllConnections();
+      await new Promise((r) => http!.close(r));
+    }
+    await engine.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (o.enrol && (!engine.isEnrolled() || engine.isRevoked())) {
+    if (!engine.serverUrl()) throw new UsageError('--enrol needs --server URL');
+    await enrol(engine, o.enrol, o.name, stopping.signal);
+    log(`enrolled as ${engine.status().device.device_id} in hall ${engine.status().device.hall_id}`);
+  } else if (o.enrol) {
+    log('already enrolled: the enrolment code is not needed and was not used');
+  }
+  if (!engine.isEnrolled()) throw new UsageError('this data folder has no enrolled gate: start once with --server URL --enrol CODE');
+
+  engine.on('problem', (m) => log(m));
+  engine.on('connectivity', (s) => log(`connectivity: ${s}`));
+  engine.on('revoked', (note) => log(`DEVICE REVOKED: ${note}. Verifying from the last snapshot; re-enrol with a new code.`));
+  engine.on('verdict', (v) => process.stdout.write(`${JSON.stringify(verdictView(v))}\n`));
+
+  if (o.http) {
+    http = createGateHttpServer(engine);
+    const { url } = await listenGateHttp(http, o.http);
+    log(`local API on ${url}`);
+  }
+
+  await startHardware(engine, o, cleanups);
+
+  const stdin = createInterface({ input: process.stdin, terminal: false });
+  stdin.on('line', (line) => {
+    const text = line.trim();
+    if (!text) return;
+    engine.scan(text, 'stdin').catch((err: unknown) => log(`scan not recorded: ${(err as Error).message}`));
+  });
+  cleanups.push(() => stdin.close());
+
+  engine.start();
+  cleanups.push(() => engine.sync()?.stop());
+  const d = engine.status().device;
+  log(`ready: ${d.name} (${d.device_id}) in hall ${d.hall_id}, server ${d.server_url}${engine.isRevoked() ? ' — REVOKED, offline verification only' : ''}`);
+}
+
+class UsageError extends Error {}
+
+async function startHardware(engine: GateEngine, o: { serial?: string | undefined; hardware?: string | undefined }, cleanups: (() => Promise<void> | void)[]) {
+  if (!o.serial && !o.hardware) return;
+  const hw = await import('@ticketgate/hardware');
+  const raw = o.hardware ? (JSON.parse(readFileSync(o.hardware, 'utf8')) as { scanners?: unknown[] }) : { scanners: [] };
+  if (o.serial) raw.scanners = [...(raw.scanners ?? []), { type: 'serial', id: 'cli-serial', path: o.serial }];
+  const config = hw.parseHardwareConfig(raw);
+  const scanners = await hw.startScanners(config);
+  scanners.on('scan', (s) => {
+    engine.scan(s.text, s.sourceId).catch((err: unknown) => log(`scan not recorded: ${(err as Error).message}`));
+  });
+  scanners.on('problem', (m) => log(`scanner: ${m}`));
+  scanners.on('status', (st, detail) => log(`scanners: ${st}${detail ? ` (${detail})` : ''}`));
+  cleanups.push(() => scanners.stop());
+  const output = hw.openOutput(config.output);
+  if (output) {
+    output.on('problem', (m) => log(`turnstile: ${m}`));
+    wireTurnstile(engine, output, (m) => log(m));
+    cleanups.push(() => output.close());
+    log(`turnstile output ${output.id} (${output.kind}) opens on SUCCESS only`);
+  }
+}
+
+main().catch((err: unknown) => {
+  log(err instanceof ServerError ? `the server refused: ${err.message}` : (err as Error).message);
+  process.exit(err instanceof UsageError || err instanceof ServerError ? 2 : 1);
+});
