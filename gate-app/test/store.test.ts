@@ -135,3 +135,22 @@ describe('gate store', () => {
     await gate.close();
   });
 });
+
+describe('conflict re-check', () => {
+  it('re-sends an uploaded admission when the server names another gate first', async () => {
+    hall = await createLocalHall();
+    const gate = await GateEngine.open({ dataDir: hall.dir });
+    const v = await gate.scan(hall.ticket(hall.seats.sold));
+    gate.store.scans.markUploaded(v.clientScanId, Date.now());
+    const { sold, sold2 } = hall.seats;
+    const at = Date.now() - 5_000;
+    // Our own name as canonical: nothing to re-check.
+    let r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: v.scannedAt, admittedBy: 'Gate Test' }] }, Date.now());
+    expect(r.requeued).toBe(0);
+    r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 12, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: at, admittedBy: 'Gate East' }, sold2] }, Date.now());
+    expect(r.requeued).toBe(1);
+    expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('pending');
+    expect(gate.seat(sold.seatId)).toMatchObject({ admitted_at: at, admitted_by: 'Gate East' });
+    await gate.close();
+  });
+});

@@ -121,7 +121,8 @@ describe('gates against the real sync server', () => {
     await api.sql('UPDATE seats SET generation = generation + 1 WHERE id = $1', [reissued.seatId]);
     await gate2.waitSeat(reissued.seatId, 'generation 2', (s) => s.generation === 2);
     expect(await gate2.scan(oldQr)).toMatchObject({ result: 'NOT_FOUND', reason: 'revoked_generation', message: '🚫 Possible Counterfeit' });
-    expect((await gate2.scan(await api.qr(reissued.seatId))).result).toBe('SUCCESS');
+    // The reissued code, typed into the headless gate's stdin.
+    expect(await gate2.scanViaStdin(await api.qr(reissued.seatId))).toMatchObject({ result: 'SUCCESS', seat_id: reissued.seatId });
   }, 60_000);
 
   it('a revoked device is refused at its next sync and says so, but keeps verifying from its snapshot', async () => {

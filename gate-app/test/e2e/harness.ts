@@ -274,6 +274,25 @@ export class GateProcess {
     return this.log();
   }
 
+  /** Types a scan into the gate's stdin (as a keyboard-wedge or pipe would) and reads its verdict line from stdout. */
+  async scanViaStdin(payload: string): Promise<Verdict> {
+    const c = this.child!;
+    const line = new Promise<Verdict>((resolve) => {
+      let buf = '';
+      const onData = (d: Buffer) => {
+        buf += d.toString();
+        const done = buf.split('\n').find((l) => l.startsWith('{') && l.includes('"result"'));
+        if (done) {
+          c.stdout!.off('data', onData);
+          resolve(JSON.parse(done) as Verdict);
+        }
+      };
+      c.stdout!.on('data', onData);
+    });
+    c.stdin!.write(`${payload}\r\n`);
+    return line;
+  }
+
   async scan(payload: string): Promise<Verdict> {
     const res = await fetch(`${this.url}/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload }) });
     if (!res.ok) throw new Error(`${this.name} /scan: ${res.status} ${await res.text()}`);
