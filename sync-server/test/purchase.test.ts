@@ -293,6 +293,31 @@ describe('reserve and pay', () => {
     });
   });
 
+  it('documents every endpoint of purchase, OTP, credits, tickets and verification in /docs, error codes included', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const endpoints: [string, string, string[]][] = [
+      ['/api/reserve', 'post', ['SEAT_UNAVAILABLE', 'SEAT_ALREADY_SOLD', 'SEAT_NOT_FOUND', 'EVENT_ENDED', 'USER_NOT_FOUND', 'FORBIDDEN']],
+      ['/api/pay', 'post', ['HOLD_EXPIRED', 'INSUFFICIENT_CREDITS', 'OTP_REQUIRED', 'ORDER_NOT_FOUND', 'ORDER_ALREADY_CONFIRMED', 'SEAT_NOT_HELD']],
+      ['/api/verify-otp', 'post', ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_MAX_RETRIES', 'RATE_LIMITED']],
+      ['/api/credits/balance', 'get', ['FORBIDDEN']],
+      ['/api/credits/topup', 'post', ['VALIDATION_ERROR', 'INTERNAL_ERROR']],
+      ['/api/webhooks/stripe', 'post', ['VALIDATION_ERROR']],
+      ['/api/tickets', 'get', ['UNAUTHORIZED']],
+      ['/api/tickets/{seat_id}/qr', 'get', ['NOT_SEAT_OWNER', 'SEAT_NOT_FOUND', 'SEAT_UNAVAILABLE']],
+      ['/api/verify', 'post', ['QR_INVALID', 'FORBIDDEN']],
+      ['/api/ops/outbox', 'get', ['FORBIDDEN']],
+    ];
+    for (const [path, method, codes] of endpoints) {
+      const op = spec.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      expect(op.summary).toBeTruthy();
+      expect(op.responses['200']).toBeDefined();
+      for (const code of codes) expect(op.description, `${path} ${code}`).toContain(`\`${code}\``);
+      if (method === 'post') expect(op.requestBody ?? op.parameters, path).toBeDefined();
+    }
+    expect(Object.keys(spec.paths['/api/pay'].post.responses).sort()).toEqual(['200', '400', '401', '402', '403', '404', '409', '410', '428', '429']);
+  });
+
   describe('hold sweeper', () => {
     it('is registered as a background job', () => {
       expect(registeredJobs().map((j) => j.name)).toContain('hold-sweeper');

@@ -28,19 +28,19 @@ export interface LockedSeat {
  * sweeper — so they queue behind each other instead of deadlocking.
  */
 export async function lockOrderWithSeat(db: Queryable, orderId: string): Promise<{ order: LockedOrder; seat: LockedSeat } | null> {
-  const ref = await db.query<{ seat_id: string }>('SELECT seat_id FROM orders WHERE id = $1', [orderId]);
-  const seatId = ref.rows[0]?.seat_id;
-  if (!seatId) return null;
+  // An order never changes seat, so its seat can be looked up without a lock.
   const seat = await db.query<LockedSeat>(
-    'SELECT id, status, held_by, held_until, row_label, seat_number FROM seats WHERE id = $1 FOR UPDATE',
-    [seatId],
+    `SELECT id, status, held_by, held_until, row_label, seat_number FROM seats
+      WHERE id = (SELECT seat_id FROM orders WHERE id = $1) FOR UPDATE`,
+    [orderId],
   );
+  if (!seat.rows[0]) return null;
   const order = await db.query<LockedOrder>(
     `SELECT id, user_id, seat_id, event_id, amount_cents, status, held_until, otp_verified_at
        FROM orders WHERE id = $1 FOR UPDATE`,
     [orderId],
   );
-  return { order: order.rows[0]!, seat: seat.rows[0]! };
+  return { order: order.rows[0]!, seat: seat.rows[0] };
 }
 
 /** A hold is good up to and including its `held_until` instant; the sweeper uses the same boundary. */

@@ -68,7 +68,11 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
   }
   if (!holdsSeat(order, seat)) throw new AppError('SEAT_NOT_HELD');
 
-  const { rows } = await db.query<{ is_flagged: boolean; phone: string }>('SELECT is_flagged, phone FROM users WHERE id = $1', [order.user_id]);
+  const { rows } = await db.query<{ is_flagged: boolean; phone: string; balance_cents: number; frozen_cents: number }>(
+    // Locked here rather than first by the debit, so frozen_cents cannot change before the answer is computed.
+    'SELECT is_flagged, phone, balance_cents, frozen_cents FROM users WHERE id = $1 FOR NO KEY UPDATE',
+    [order.user_id],
+  );
   const user = rows[0]!;
   if (user.is_flagged && !order.otp_verified_at) {
     await issueOtp(db, otpDeps(ctx), {
@@ -81,25 +85,26 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
     return { kind: 'otp_sent', phone: user.phone };
   }
 
-  if (order.amount_cents > 0) await debit(db, order);
+  const balanceCents = order.amount_cents > 0 ? await debit(db, order) : user.balance_cents;
+  await db.query(`UPDATE orders SET status = 'CONFIRMED', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [order.id, now]);
+  const spendableCents = balanceCents - user.frozen_cents;
+  // Last: the seat change bumps the event's sequence (trigger), which locks the event row until commit,
+  // and every purchase of the event queues on that lock.
   await db.query(`UPDATE seats SET status = 'SOLD', owner_user_id = $2, held_by = NULL, held_until = NULL WHERE id = $1`, [
     seat.id,
     order.user_id,
   ]);
-  await db.query(`UPDATE orders SET status = 'CONFIRMED', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [order.id, now]);
-  return {
-    kind: 'paid',
-    paid: { orderId: order.id, seatId: seat.id, chargedCents: order.amount_cents, spendableCents: await spendableOf(db, order.user_id) },
-  };
+  return { kind: 'paid', paid: { orderId: order.id, seatId: seat.id, chargedCents: order.amount_cents, spendableCents } };
 }
 
 function holdsSeat(order: LockedOrder, seat: LockedSeat): boolean {
   return seat.status === 'HELD' && seat.held_by === order.user_id;
 }
 
-async function debit(db: Client, order: LockedOrder): Promise<void> {
+async function debit(db: Client, order: LockedOrder): Promise<number> {
   try {
-    await moveCredits(db, { userId: order.user_id, amountCents: -order.amount_cents, kind: 'PURCHASE', referenceType: 'order', referenceId: order.id });
+    const { balanceCents } = await moveCredits(db, { userId: order.user_id, amountCents: -order.amount_cents, kind: 'PURCHASE', referenceType: 'order', referenceId: order.id });
+    return balanceCents;
   } catch (err) {
     if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDITS') {
       const have = fromCents(await spendableOf(db, order.user_id)).toFixed(2);

@@ -84,12 +84,13 @@ async function reserveIn(db: Client, ctx: AppContext, input: { userId: string; s
   }
 
   const heldUntil = new Date(nowMs + ctx.config.HOLD_TTL_SECONDS * 1000);
-  await db.query(`UPDATE seats SET status = 'HELD', held_by = $2, held_until = $3 WHERE id = $1`, [seat.id, input.userId, heldUntil]);
   const created = await db.query<{ id: string }>(
     `INSERT INTO orders (user_id, seat_id, event_id, amount_cents, held_until, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
     [input.userId, seat.id, seat.event_id, seat.price_cents, heldUntil, now],
   );
+  // Last: the seat change bumps the event's sequence (trigger) and so holds the event row lock until commit.
+  await db.query(`UPDATE seats SET status = 'HELD', held_by = $2, held_until = $3 WHERE id = $1`, [seat.id, input.userId, heldUntil]);
   return reservation(created.rows[0]!.id, seat.id, heldUntil, nowMs, false);
 }
 
