@@ -28,6 +28,8 @@ const PER_USER = arg('per-user', 10);
 const SEATS = USERS * PER_USER;
 const PRICE_CENTS = 10_00;
 
+type Reserved = { data: { order_id: string } };
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (ns: bigint) => Number(ns) / 1e6;
 
@@ -67,7 +69,7 @@ try {
 
   // Warm-up: JIT, connection pools, key caches. These seats are not counted.
   for (let i = 0; i < Math.min(USERS, 10); i++) {
-    const r = await (await post('/reserve', tokens[i]!, { seat_id: seatIds[SEATS + i] })).json();
+    const r = (await (await post('/reserve', tokens[i]!, { seat_id: seatIds[SEATS + i] })).json()) as Reserved;
     await (await post('/pay', tokens[i]!, { order_id: r.data.order_id })).json();
   }
 
@@ -82,7 +84,7 @@ try {
         const seatId = seatIds[u * PER_USER + k]!;
         const t0 = process.hrtime.bigint();
         const reserved = await post('/reserve', token, { seat_id: seatId });
-        const rBody = await reserved.json();
+        const rBody = (await reserved.json()) as Reserved;
         const t1 = process.hrtime.bigint();
         if (!reserved.ok) {
           failures++;
