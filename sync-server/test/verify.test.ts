@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { issueCredential } from '@ticketgate/crypto';
 import { clockTime } from '@ticketgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { moveCredits } from '../src/domain/credits/ledger.js';
-import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
+import { createContext } from '../src/server.js';
+import { DEMO, TEST_ENV, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
 import { ARENA, buySeat, call, eventIdOf, freeSeats, seatRow } from './helpers/commerce.js';
 
 type User = { id: string; token: string };
@@ -211,6 +214,26 @@ describe('POST /api/verify (online verification by staff)', () => {
     expect(await scansOf('seat_id = $1', [seatId])).toEqual([]);
     expect((await seatRow(t, seatId)).status).toBe('SOLD');
     expect((await scan(qr, admin)).json().data.result).toBe('SUCCESS');
+  });
+
+  it('SERVICE_UNAVAILABLE (503) when the database is unreachable: retry the scan', async () => {
+    const config = loadConfig({ ...TEST_ENV, DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none' });
+    const ctx = createContext(config, config.DATABASE_URL!);
+    const app = await build(ctx, { logger: false });
+    try {
+      const { token } = await ctx.signer.sign({ userId: staff.id, role: 'staff', typ: 'access', ttlSeconds: 60 });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/verify',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { qr_payload: (await ticket()).qr, hall_id: 'HALL-A' },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ success: false, error_code: 'SERVICE_UNAVAILABLE' });
+    } finally {
+      await app.close();
+      await ctx.pool.end();
+    }
   });
 
   it('VALIDATION_ERROR (400) for a malformed body; UNAUTHORIZED (401) without a token', async () => {
