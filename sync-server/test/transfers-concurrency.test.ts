@@ -134,6 +134,7 @@ describe('transfers under concurrency', () => {
       const owner = (await seatRow(t, seat!)).owner_user_id;
       if (rev.status === 200) {
         expect(conf.status, JSON.stringify(conf.body)).toBe(409);
+        expect(['TRANSFER_INVALID_STATE', 'SEAT_UNAVAILABLE']).toContain(conf.body.error_code);
         expect(owner).toBe(fan.id);
       } else {
         expectError(rev, 409, 'SEAT_UNAVAILABLE');

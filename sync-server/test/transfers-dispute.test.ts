@@ -65,7 +65,7 @@ describe('POST /api/transfer/dispute', () => {
     expect((await transferRow(t, id)).status).toBe('COMPLETED');
   });
 
-  it('refuses transfers that are not COMPLETED: pending, failed, cancelled, disputed, reversed, upheld', async () => {
+  it('refuses transfers that are not COMPLETED: pending, failed, cancelled, disputed, reversed, upheld; no confirm after completion', async () => {
     const [a, b] = await soldSeats(t, fan.id, 2);
     const pending = await pendingTransfer(t, fan, fan2, a!, 1);
     expectError(await dispute(fan, pending.id), 409, 'TRANSFER_INVALID_STATE');
@@ -75,8 +75,10 @@ describe('POST /api/transfer/dispute', () => {
     }
 
     const id = await completedTransfer(t, fan, fan2, b!, 1);
+    expectError(await uphold(admin, id), 409, 'TRANSFER_INVALID_STATE');
     expect((await dispute(fan, id)).status).toBe(200);
     expectError(await dispute(fan2, id), 409, 'TRANSFER_INVALID_STATE');
+    expectError(await confirm(t, fan, { id, sellerOtp: '000000', buyerOtp: '000000' }), 409, 'TRANSFER_INVALID_STATE');
     expect((await uphold(admin, id)).status).toBe(200);
     expectError(await dispute(fan2, id), 409, 'TRANSFER_INVALID_STATE');
 
@@ -85,6 +87,7 @@ describe('POST /api/transfer/dispute', () => {
     expect((await dispute(fan, id2)).status).toBe(200);
     expect((await reverse(admin, id2)).status).toBe(200);
     expectError(await dispute(fan, id2), 409, 'TRANSFER_INVALID_STATE');
+    expectError(await confirm(t, fan, { id: id2, sellerOtp: '000000', buyerOtp: '000000' }), 409, 'TRANSFER_INVALID_STATE');
   });
 });
 

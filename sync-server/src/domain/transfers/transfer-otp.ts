@@ -5,7 +5,7 @@ import { AppError } from '../../http/app-error.js';
 import { attemptsLeftSuffix, otpDeps } from '../otp/otp-deps.js';
 import { checkOtp, issueOtp } from '../otp/otp-service.js';
 import { closePendingTransfers } from './close-transfer.js';
-import { lockTransfer, requireStatus, type Party, type TransferRecord } from './transfer-record.js';
+import { findTransfer, lockTransfer, requireStatus, type Party, type TransferRecord } from './transfer-record.js';
 
 /** Sends each party its own code, inside the transaction that creates the transfer (no transfer, no SMS). */
 export async function sendTransferOtps(
@@ -71,6 +71,8 @@ export async function verifyPartyOtp(ctx: AppContext, t: TransferRecord, party: 
     });
     return;
   }
+  // The transfer may have ended while the code was checked (reversal of the ticket, sweeper): that, not the code, is the answer.
+  requireStatus(await findTransfer(ctx.pool, t.id), 'PENDING_OTP', 'verify a code for');
   switch (check.code) {
     case 'OTP_MAX_RETRIES':
       await closePendingTransfers(ctx.pool, [t.id], { status: 'FAILED', reason: 'OTP_MAX_RETRIES', at });
