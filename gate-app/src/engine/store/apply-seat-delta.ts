@@ -20,14 +20,21 @@ export function applySeatBatch(store: GateStore, batch: SeatBatch, at: number): 
     if (!batch.full && batch.cursor < syncState.cursor(batch.eventId)) return { applied: 0, dropped: 0, requeued: 0 };
     const snapshot = batch.full ? batch.cursor : 0;
     const gateName = store.device.get()?.device_name ?? null;
+    const recheck = scans.hasUploadedAdmissions();
     let requeued = 0;
-    for (const s of batch.seats) {
+    // Keyed order: B-tree appends instead of random inserts, about twice as fast for a full snapshot.
+    const seats = batch.seats.length > 1000 ? [...batch.seats].sort(bySeatId) : batch.seats;
+    for (const s of seats) {
       catalog.upsertSeat(s, snapshot);
       // Another gate holds the canonical admission of a seat we admitted: let the server tell us it is a conflict.
-      if (s.admittedBy !== null && s.admittedBy !== gateName && scans.requeueAdmission(s.seatId)) requeued++;
+      if (recheck && s.admittedBy !== null && s.admittedBy !== gateName && scans.requeueAdmission(s.seatId)) requeued++;
     }
     const dropped = batch.full ? catalog.dropSeatsMissingFrom(batch.eventId, snapshot) : 0;
     syncState.setCursor(batch.eventId, batch.cursor, at);
     return { applied: batch.seats.length, dropped, requeued };
   }).immediate();
+}
+
+function bySeatId(a: ServerSeat, b: ServerSeat): number {
+  return a.seatId < b.seatId ? -1 : a.seatId > b.seatId ? 1 : 0;
 }

@@ -81,9 +81,7 @@ export class CatalogRepo {
     this.upsertSeatStmt = db.prepare(
       `INSERT INTO seats (seat_id, event_id, row_label, seat_number, category, status, generation, holder_name,
                           admitted_at, admitted_by, admitted_source, snapshot)
-       VALUES (@seatId, @eventId, @row, @number, @category,
-               CASE WHEN @status = 'SOLD' AND @admittedAt IS NOT NULL THEN 'CHECKED_IN' ELSE @status END,
-               @generation, @holder, @admittedAt, @admittedBy, CASE WHEN @admittedAt IS NULL THEN NULL ELSE 'server' END, @snapshot)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (seat_id) DO UPDATE SET
          event_id = excluded.event_id, row_label = excluded.row_label, seat_number = excluded.seat_number,
          category = excluded.category, generation = excluded.generation, holder_name = excluded.holder_name,
@@ -139,7 +137,10 @@ export class CatalogRepo {
 
   /** `snapshot` is the cursor of the full snapshot listing the seat, 0 for a delta. Call inside a transaction. */
   upsertSeat(s: ServerSeat, snapshot: number): void {
-    this.upsertSeatStmt.run({ ...s, snapshot });
+    // Positional binding: measurably cheaper than named parameters at 100,000 rows.
+    const admitted = s.admittedAt !== null;
+    this.upsertSeatStmt.run(s.seatId, s.eventId, s.row, s.number, s.category, admitted && s.status === 'SOLD' ? 'CHECKED_IN' : s.status,
+      s.generation, s.holder, s.admittedAt, admitted ? s.admittedBy : null, admitted ? 'server' : null, snapshot);
   }
 
   dropSeatsMissingFrom(eventId: string, snapshot: number): number {

@@ -68,6 +68,7 @@ export class ScanRepo {
   private readonly conflictCountStmt;
   private readonly lastScanStmt;
   private readonly localAdmissionStmt;
+  private readonly anyUploadedAdmissionStmt;
   private readonly requeueStmt;
 
   constructor(db: Db) {
@@ -102,6 +103,9 @@ export class ScanRepo {
     this.localAdmissionStmt = db.prepare<[string], { client_scan_id: string; upload_state: ScanRow['upload_state'] }>(
       `SELECT client_scan_id, upload_state FROM scans WHERE seat_id = ? AND result = 'SUCCESS'`,
     );
+    this.anyUploadedAdmissionStmt = db.prepare<[], { x: number }>(
+      `SELECT 1 AS x FROM scans WHERE result = 'SUCCESS' AND upload_state = 'uploaded' LIMIT 1`,
+    );
     this.requeueStmt = db.prepare(`UPDATE scans SET upload_state = 'pending' WHERE client_scan_id = ? AND upload_state = 'uploaded'`);
     this.lastScanStmt = db.prepare<[], { at: number | null }>('SELECT max(device_time) AS at FROM scans');
   }
@@ -127,6 +131,11 @@ export class ScanRepo {
    */
   localAdmission(seatId: string): { client_scan_id: string; upload_state: ScanRow['upload_state'] } | undefined {
     return this.localAdmissionStmt.get(seatId);
+  }
+
+  /** False on a gate that has no uploaded admission (a fresh one): snapshots then skip the per-seat check. */
+  hasUploadedAdmissions(): boolean {
+    return this.anyUploadedAdmissionStmt.get() !== undefined;
   }
 
   /**

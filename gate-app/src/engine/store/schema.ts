@@ -51,7 +51,7 @@ CREATE TABLE seats (
   -- Cursor of the full snapshot that last listed the seat (seats a newer snapshot omits are dropped).
   snapshot     INTEGER NOT NULL DEFAULT 0,
   CHECK ((admitted_at IS NULL) = (admitted_source IS NULL))
-);
+) WITHOUT ROWID;
 CREATE INDEX seats_event_idx ON seats (event_id);
 
 -- Gate keys arrive sealed to this device's box key and are opened when the verifier is built.
