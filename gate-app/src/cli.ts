@@ -160,13 +160,15 @@ async function startHardware(engine: GateEngine, o: { serial?: string | undefine
   const raw = o.hardware ? (JSON.parse(readFileSync(o.hardware, 'utf8')) as { scanners?: unknown[] }) : { scanners: [] };
   if (o.serial) raw.scanners = [...(raw.scanners ?? []), { type: 'serial', id: 'cli-serial', path: o.serial }];
   const config = hw.parseHardwareConfig(raw);
-  const scanners = await hw.startScanners(config);
+  const scanners = hw.mergeScanners(hw.openScanners(config), { dedupeWindowMs: config.dedupeWindowMs });
   scanners.on('scan', (s) => {
     engine.scan(s.text, s.sourceId).catch((err: unknown) => log(`scan not recorded: ${(err as Error).message}`));
   });
   scanners.on('problem', (m) => log(`scanner: ${m}`));
   scanners.on('status', (st, detail) => log(`scanners: ${st}${detail ? ` (${detail})` : ''}`));
   cleanups.push(() => scanners.stop());
+  // A scanner that is unplugged at start is retried by the driver; the gate starts anyway.
+  await scanners.start();
   const output = hw.openOutput(config.output);
   if (output) {
     output.on('problem', (m) => log(`turnstile: ${m}`));

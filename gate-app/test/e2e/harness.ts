@@ -11,7 +11,7 @@ import pg from 'pg';
  * PostgreSQL) and real gate processes (`gate-app/src/cli.ts`) as children, so
  * tests can stop, restart and kill -9 them.
  */
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const TSX = ['--import', 'tsx'];
 
 export async function freePort(): Promise<number> {
