@@ -182,13 +182,18 @@ describe('demo start without a Stripe key', () => {
       const { token } = await server.ctx.signer.sign({ userId, role: 'fan', typ: 'access', ttlSeconds: 300 });
       const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-      const topup = await (await fetch(`${server.url}/api/credits/topup`, { method: 'POST', headers: auth, body: JSON.stringify({ amount: 20 }) })).json();
+      type Envelope<T> = { success: boolean; data: T };
+      const topupRes = await fetch(`${server.url}/api/credits/topup`, { method: 'POST', headers: auth, body: JSON.stringify({ amount: 20 }) });
+      const topup = (await topupRes.json()) as Envelope<{ payment_intent_id: string; client_secret: string }>;
       expect(topup.success).toBe(true);
       const { payment_intent_id: id, client_secret: secret } = topup.data;
       const paid = await fetch(`${standinUrl}/v1/payment_intents/${id}/confirm`, { method: 'POST', body: new URLSearchParams({ client_secret: secret }) });
       expect(paid.status).toBe(200);
       await expect
-        .poll(async () => (await (await fetch(`${server.url}/api/credits/balance`, { headers: auth })).json()).data.total_credits, { timeout: 15_000 })
+        .poll(async () => {
+          const balance = (await (await fetch(`${server.url}/api/credits/balance`, { headers: auth })).json()) as Envelope<{ total_credits: number }>;
+          return balance.data.total_credits;
+        }, { timeout: 15_000 })
         .toBe(1020);
     } finally {
       await server.close();
