@@ -6,7 +6,7 @@ export function otpDeps(ctx: AppContext): OtpDeps {
   return { sms: ctx.sms, pepper: ctx.config.OTP_PEPPER, sendsPerMinute: ctx.config.RATE_LIMIT_OTP_PER_MINUTE, now: () => ctx.now() };
 }
 
-/** An AppError-ready message for a failed check: how many tries remain, when known. */
+/** The end of an OTP_INVALID message: how many tries remain, when known. */
 export function attemptsLeftSuffix(attemptsLeft: number | undefined): string {
   return attemptsLeft === undefined ? '' : ` (${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left)`;
 }
