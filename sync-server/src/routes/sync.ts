@@ -211,7 +211,9 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
       reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache, no-transform')
-        .header('x-accel-buffering', 'no');
+        .header('x-accel-buffering', 'no')
+        // A stream ends only on revocation or shutdown: its socket is not worth keeping alive.
+        .header('connection', 'close');
       // The payload is a stream: Fastify pipes it and never runs the serializer.
       return reply.send(stream as never);
     },
