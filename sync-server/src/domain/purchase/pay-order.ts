@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { withTransaction, type Client } from '../../db/pool.js';
 import { AppError } from '../../http/app-error.js';
 import { hasRole, type Role } from '../auth/roles.js';
-import { balanceOf, moveCredits } from '../credits/ledger.js';
+import { moveCredits } from '../credits/ledger.js';
 import { otpDeps } from '../otp/otp-deps.js';
 import { issueOtp } from '../otp/otp-service.js';
 import { holdHasExpired, lockOrderWithSeat, type LockedOrder, type LockedSeat } from './order-lock.js';
@@ -85,9 +85,9 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
     return { kind: 'otp_sent', phone: user.phone };
   }
 
-  const balanceCents = order.amount_cents > 0 ? await debit(db, order) : user.balance_cents;
+  const spendableBefore = user.balance_cents - user.frozen_cents;
+  const spendableCents = order.amount_cents > 0 ? (await debit(db, order, spendableBefore)) - user.frozen_cents : spendableBefore;
   await db.query(`UPDATE orders SET status = 'CONFIRMED', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [order.id, now]);
-  const spendableCents = balanceCents - user.frozen_cents;
   // Last: the seat change bumps the event's sequence (trigger), which locks the event row until commit,
   // and every purchase of the event queues on that lock.
   await db.query(`UPDATE seats SET status = 'SOLD', owner_user_id = $2, held_by = NULL, held_until = NULL WHERE id = $1`, [
@@ -101,13 +101,14 @@ function holdsSeat(order: LockedOrder, seat: LockedSeat): boolean {
   return seat.status === 'HELD' && seat.held_by === order.user_id;
 }
 
-async function debit(db: Client, order: LockedOrder): Promise<number> {
+/** Debits the order's price; returns the new balance. */
+async function debit(db: Client, order: LockedOrder, spendableCents: number): Promise<number> {
   try {
     const { balanceCents } = await moveCredits(db, { userId: order.user_id, amountCents: -order.amount_cents, kind: 'PURCHASE', referenceType: 'order', referenceId: order.id });
     return balanceCents;
   } catch (err) {
     if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDITS') {
-      const have = fromCents(await spendableOf(db, order.user_id)).toFixed(2);
+      const have = fromCents(spendableCents).toFixed(2);
       throw new AppError(
         'INSUFFICIENT_CREDITS',
         `Not enough credits: this seat costs ${fromCents(order.amount_cents).toFixed(2)} and ${have} are spendable. Top up to continue.`,
@@ -115,9 +116,4 @@ async function debit(db: Client, order: LockedOrder): Promise<number> {
     }
     throw err;
   }
-}
-
-async function spendableOf(db: Client, userId: string): Promise<number> {
-  const b = await balanceOf(db, userId);
-  return b ? b.balanceCents - b.frozenCents : 0;
 }
