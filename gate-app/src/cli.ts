@@ -4,8 +4,10 @@
 // lines and to the local HTTP API (--http).
 //
 //   npm run gate -- --server URL --enrol CODE --data DIR --http 127.0.0.1:PORT [--serial PATH] [--hardware config.json]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
@@ -23,7 +25,8 @@ const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [
   --http HOST:PORT  local API for the kiosk UI (POST /scan, GET /status); bind to 127.0.0.1
   --serial PATH     a serial barcode scanner (CR-terminated, 9600 8N1)
   --hardware FILE   scanners and turnstile output (JSON, see docs/hardware.md)
-  --name NAME       this gate's name at enrolment (shown as "admitted by")`;
+  --name NAME       this gate's name at enrolment (shown as "admitted by")
+  --ui DIR          kiosk UI files served at / (default: the built renderer next to this program)`;
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} gate: ${msg}\n`);
 
@@ -38,6 +41,7 @@ function options() {
         serial: { type: 'string' },
         hardware: { type: 'string' },
         name: { type: 'string' },
+        ui: { type: 'string' },
         skew: { type: 'string' },
         'time-zone': { type: 'string' },
         'poll-ms': { type: 'string' },
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
   if (o.enrol && (!engine.isEnrolled() || engine.isRevoked())) {
     if (!engine.serverUrl()) throw new UsageError('--enrol needs --server URL');
     await enrol(engine, o.enrol, o.name, stopping.signal);
-    log(`enrolled as ${engine.status().device.device_id} in hall ${engine.status().device.hall_id}`);
+    log(`enrolled as ${engine.status().device_id} in hall ${engine.status().hall_id}`);
   } else if (o.enrol) {
     log('already enrolled: the enrolment code is not needed and was not used');
   }
@@ -131,7 +135,8 @@ async function main(): Promise<void> {
   engine.on('verdict', (v) => process.stdout.write(`${JSON.stringify(verdictView(v))}\n`));
 
   if (o.http) {
-    http = createGateHttpServer(engine);
+    const uiDir = o.ui ?? builtRenderer();
+    http = createGateHttpServer(engine, uiDir ? { uiDir } : {});
     const { url } = await listenGateHttp(http, o.http);
     log(`local API on ${url}`);
   }
@@ -148,11 +153,20 @@ async function main(): Promise<void> {
 
   engine.start();
   cleanups.push(() => engine.sync()?.stop());
-  const d = engine.status().device;
-  log(`ready: ${d.name} (${d.device_id}) in hall ${d.hall_id}, server ${d.server_url}${engine.isRevoked() ? ' — REVOKED, offline verification only' : ''}`);
+  const d = engine.status();
+  log(`ready: ${d.device_name} (${d.device_id}) in hall ${d.hall_id}, server ${d.server_url}${engine.isRevoked() ? ' — REVOKED, offline verification only' : ''}`);
 }
 
 class UsageError extends Error {}
+
+/** The kiosk renderer: dist/renderer beside the bundled dist/cli.js, or gate-app/dist/renderer in a checkout. */
+function builtRenderer(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'renderer'), join(here, '../dist/renderer')];
+  // Packaged: cli.js runs from app.asar.unpacked while the renderer stays inside app.asar.
+  candidates.push(...candidates.map((c) => c.replace(`app.asar.unpacked`, 'app.asar')));
+  return candidates.find((c) => existsSync(join(c, 'index.html')));
+}
 
 async function startHardware(engine: GateEngine, o: { serial?: string | undefined; hardware?: string | undefined }, cleanups: (() => Promise<void> | void)[]) {
   if (!o.serial && !o.hardware) return;

@@ -146,17 +146,16 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     for (const p of this.keyRing.problems) warnings.push(`key: ${p}`);
     const conflictCount = this.store.scans.conflictCount();
     if (conflictCount) warnings.push(`${conflictCount} double admission(s) reported by the server`);
+    // Flat where the kiosk UI reads it (renderer/gate-client.ts), details beside.
     return {
-      device: {
-        device_id: device?.device_id ?? null,
-        name: device?.device_name ?? null,
-        hall_id: device?.hall_id ?? null,
-        hall_name: device?.hall_name ?? null,
-        venue_name: device?.venue_name ?? null,
-        server_url: this.serverUrl() ?? null,
-        enrolled_at: iso(device?.enrolled_at),
-      },
+      device_id: device?.device_id ?? null,
+      device_name: device?.device_name ?? null,
+      hall_id: device?.hall_id ?? null,
+      hall_name: device?.hall_name ?? null,
+      venue_name: device?.venue_name ?? null,
+      server_url: this.serverUrl() ?? null,
       enrolled: Boolean(device?.device_token),
+      enrolled_at: iso(device?.enrolled_at),
       revoked,
       revoked_at: iso(device?.revoked_at),
       revocation: device?.revoked_note ?? null,
@@ -175,19 +174,20 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       rejected_uploads: this.store.scans.rejectedCount(),
       counts: byResult,
       total_scans: Object.values(byResult).reduce((a, b) => a + b, 0),
-      clock: { offset_ms: clock.offsetMs, warning: clock.warning, skew_ms: (this.opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000 },
-      conflicts: {
-        count: conflictCount,
-        recent: this.store.scans.conflicts(20).map((c) => ({
-          client_scan_id: c.client_scan_id,
-          seat_id: c.seat_id,
-          event_id: c.event_id,
-          admitted_here_at: iso(c.local_at),
-          canonical_at: iso(c.canonical_at),
-          canonical_by: c.canonical_by,
-          recorded_at: iso(c.recorded_at),
-        })),
-      },
+      clock_offset_ms: clock.offsetMs,
+      clock_warning: clock.warning !== null,
+      clock_message: clock.warning,
+      clock_skew_ms: (this.opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000,
+      conflicts: conflictCount,
+      recent_conflicts: this.store.scans.conflicts(20).map((c) => ({
+        client_scan_id: c.client_scan_id,
+        seat_id: c.seat_id,
+        event_id: c.event_id,
+        admitted_here_at: iso(c.local_at),
+        canonical_at: iso(c.canonical_at),
+        canonical_by: c.canonical_by,
+        recorded_at: iso(c.recorded_at),
+      })),
       events: this.store.catalog.events().map((e) => {
         const c = eventCounts.get(e.event_id);
         return {

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { NotEnrolledError, type GateEngine } from './gate-engine.js';
 import { seatView, verdictView } from './views.js';
@@ -30,10 +32,12 @@ class HttpError extends Error {
  *   GET  /status                  → connectivity, last sync, backlog, counts, clock, conflicts, device, revoked
  *   GET  /seats/:seat_id          → the seat as this gate knows it
  *   GET  /scans?limit=N           → the latest scans
+ *   GET  /, /app.js, …            → the kiosk UI's static files, when `uiDir` is given (docs/decisions/0003)
  */
-export function createGateHttpServer(engine: GateEngine): Server {
+export function createGateHttpServer(engine: GateEngine, opts: { uiDir?: string } = {}): Server {
+  const uiDir = opts.uiDir ? resolve(opts.uiDir) : undefined;
   return createServer((req, res) => {
-    handle(engine, req, res).catch((err: unknown) => {
+    handle(engine, req, res, uiDir).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : err instanceof NotEnrolledError ? new HttpError(503, 'NOT_ENROLLED', err.message) : undefined;
       // Internal failures (disk full, database gone) are reported without details: nothing was admitted.
       send(res, e?.status ?? 500, { error: e?.code ?? 'INTERNAL_ERROR', message: e?.message ?? 'the scan could not be recorded' });
@@ -64,7 +68,7 @@ export function parseAddress(address: string): { host: string; port: number } {
   return { host: m[1] ?? m[2]!, port };
 }
 
-async function handle(engine: GateEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(engine: GateEngine, req: IncomingMessage, res: ServerResponse, uiDir: string | undefined): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gate.local');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (path === '/scan') {
@@ -87,7 +91,39 @@ async function handle(engine: GateEngine, req: IncomingMessage, res: ServerRespo
     const limit = z.coerce.number().int().min(1).max(500).catch(50).parse(url.searchParams.get('limit') ?? 50);
     return send(res, 200, engine.store.scans.recent(limit));
   }
+  if (uiDir) return sendStatic(res, uiDir, path === '/' ? 'index.html' : decodeURIComponent(path.slice(1)));
   throw new HttpError(404, 'NOT_FOUND', 'no such route');
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+async function sendStatic(res: ServerResponse, root: string, relative: string): Promise<void> {
+  const file = resolve(join(root, relative));
+  // Only files inside the UI folder, whatever the path says (../, encoded or not).
+  if (!file.startsWith(root + sep)) throw new HttpError(404, 'NOT_FOUND', 'no such file');
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch {
+    throw new HttpError(404, 'NOT_FOUND', relative === 'index.html' ? 'the kiosk UI is not built (gate-app/scripts/build-renderer.ts)' : 'no such file');
+  }
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-length': data.length,
+  });
+  res.end(data);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

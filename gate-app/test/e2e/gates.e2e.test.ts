@@ -67,10 +67,10 @@ describe('gates against the real sync server', () => {
       [gate1, gate2].map((g) => g.waitStatus('back online with nothing left to upload', (s) => s.connectivity === 'online' && s.backlog === 0, 60_000)),
     );
     // Gate 2 admitted later: its admission is the conflict, whichever gate uploaded first.
-    const s2 = await gate2.waitStatus('the conflict', (s) => s.conflicts.count > 0, 10_000);
-    expect((await gate1.status()).conflicts.count).toBe(0);
-    expect(s2.conflicts.count).toBe(1);
-    expect(s2.conflicts.recent[0]).toMatchObject({ seat_id: t2.seatId, canonical_by: 'Gate One' });
+    const s2 = await gate2.waitStatus('the conflict', (s) => s.conflicts > 0, 10_000);
+    expect((await gate1.status()).conflicts).toBe(0);
+    expect(s2.conflicts).toBe(1);
+    expect(s2.recent_conflicts[0]).toMatchObject({ seat_id: t2.seatId, canonical_by: 'Gate One' });
     expect(s2.warnings.join('\n')).toMatch(/double admission/);
     for (const g of [gate1, gate2]) {
       const seat = await g.waitSeat(t2.seatId, 'admitted by gate 1', (s) => s.admitted && s.admitted_by === 'Gate One');
@@ -85,7 +85,7 @@ describe('gates against the real sync server', () => {
     expect(conflicts[0]).toMatchObject({ seat_id: t2.seatId, conflict: { admitted_by: 'Gate Two' }, canonical: { admitted_by: 'Gate One' } });
     // Still once after further sync rounds.
     await new Promise((r) => setTimeout(r, 2_500));
-    expect((await gate2.status()).conflicts.count).toBe(1);
+    expect((await gate2.status()).conflicts).toBe(1);
     expect(await api.call<unknown[]>('GET', `/api/sync/conflicts?event_id=${eventId}`, { as: 'operator' })).toHaveLength(1);
   }, 150_000);
 
@@ -100,7 +100,7 @@ describe('gates against the real sync server', () => {
     const local = await gate1.scans();
     expect(local.find((s) => s.client_scan_id === verdict.scan_id)?.result).toBe('SUCCESS');
     await gate1.waitStatus('backlog uploaded', (s) => s.backlog === 0 && s.connectivity === 'online');
-    const deviceId = (await gate1.status()).device.device_id;
+    const deviceId = (await gate1.status()).device_id;
     const rows = await api.sql<{ n: string; success: string }>(
       `SELECT count(*) AS n, count(*) FILTER (WHERE client_scan_id = $2) AS success FROM scans WHERE device_id = $1`,
       [deviceId, verdict.scan_id],
@@ -131,7 +131,7 @@ describe('gates against the real sync server', () => {
 
   it('a revoked device is refused at its next sync and says so, but keeps verifying from its snapshot', async () => {
     // Revoked while stopped: the refusal comes from the next request.
-    const deviceId = (await gate2.status()).device.device_id;
+    const deviceId = (await gate2.status()).device_id;
     expect(await gate2.stop()).toBe(0); // graceful SIGTERM
     await api.call('POST', `/api/sync/devices/${deviceId}/revoke`, { as: 'operator' });
     await gate2.start();
@@ -148,7 +148,7 @@ describe('gates against the real sync server', () => {
     const gate3 = await GateProcess.start('Gate Three', server.url, await api.enrolmentCode());
     gates.push(gate3);
     await ready(gate3);
-    const id3 = (await gate3.status()).device.device_id;
+    const id3 = (await gate3.status()).device_id;
     await api.call('POST', `/api/sync/devices/${id3}/revoke`, { as: 'operator' });
     const s3 = await gate3.waitStatus('revoked', (st) => st.revoked, 10_000);
     expect(s3.warnings[0]).toMatch(/^DEVICE REVOKED/);

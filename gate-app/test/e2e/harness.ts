@@ -200,14 +200,17 @@ export class ServerApi {
 }
 
 export interface GateStatus {
-  device: { device_id: string; name: string; hall_id: string };
+  device_id: string;
+  device_name: string;
+  hall_id: string;
   revoked: boolean;
   revocation: string | null;
   connectivity: 'online' | 'degraded' | 'offline';
   backlog: number;
   total_scans: number;
   counts: Record<string, number>;
-  conflicts: { count: number; recent: { seat_id: string; canonical_by: string; canonical_at: string }[] };
+  conflicts: number;
+  recent_conflicts: { seat_id: string; canonical_by: string; canonical_at: string }[];
   events: { event_id: string; seats: number; cursor: number }[];
   warnings: string[];
   last_sync_at: string | null;

@@ -75,3 +75,8 @@ export async function createLocalHall(opts: { manySeats?: number; hallId?: strin
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+export function tempDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'tg-gate-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
