@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import type { SeedReport } from './db/seed.js';
 import { startServer } from './server.js';
 
 /** `npm start`: the sync server, embedded PostgreSQL unless DATABASE_URL is set. */
@@ -34,7 +35,7 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-function printDemo(url: string, seed: import('./db/seed.js').SeedReport) {
+function printDemo(url: string, seed: SeedReport) {
   const lines = [
     '',
     `TicketGate demo server at ${url}  (API docs: ${url}/docs)`,
