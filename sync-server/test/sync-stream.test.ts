@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { sync } from '@ticketgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_APPLICATION_NAME } from '../src/domain/live/live-bus.js';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 import { enrolGate, operatorHeaders, openStream, scan, soldSeats, startPeer, upcomingEvent, upload, type SseMessage, type TestGate } from './helpers/sync.js';
 
@@ -27,6 +28,7 @@ describe('live stream (SSE) across server instances', () => {
   });
   afterAll(async () => {
     await peer.close();
+    t.app.server.closeAllConnections();
     await t.close();
   });
 
@@ -154,7 +156,8 @@ describe('live stream (SSE) across server instances', () => {
       await s.next((m) => m.event === 'seats');
       const seatsBefore = s.messages.filter((m) => m.event === 'seats').length;
       const { rows } = await t.ctx.pool.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+        [LIVE_APPLICATION_NAME],
       );
       expect(rows.length).toBeGreaterThanOrEqual(2);
       // The catch-up after reconnecting: one seats message per current event.
@@ -184,14 +187,28 @@ describe('live stream (SSE) across server instances', () => {
     expect(await until(() => peer.ctx.live.subscriberCount === 0)).toBe(true);
   });
 
-  it('an instance that is not listening refuses streams; stopping the server ends open streams', async () => {
+  it('shutting down ends open streams cleanly: stopping the bus, or closing the app', async () => {
     const other = await startPeer(t);
     const s = await openStream(other.url, gateB.token);
     await s.next((m) => m.event === 'hello');
-    await other.close();
+    await other.ctx.live.stop();
     await s.ended;
-    expect(s.isEnded).toBe(true);
+    expect(s.endedCleanly).toBe(true);
+    await other.close();
 
+    const third = await startPeer(t);
+    const s2 = await openStream(third.url, gateB.token);
+    await s2.next((m) => m.event === 'hello');
+    // app.close() alone: the preClose hook ends the stream, or close would wait for ever.
+    const closing = third.app.close();
+    await s2.ended;
+    expect(s2.endedCleanly).toBe(true);
+    third.app.server.closeAllConnections();
+    await closing;
+    await third.close();
+  });
+
+  it('an instance that is not listening refuses streams', async () => {
     const idle = await startPeer(t);
     await idle.ctx.live.stop();
     const refused = await openStream(idle.url, gateB.token);

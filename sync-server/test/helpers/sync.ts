@@ -107,7 +107,10 @@ export async function startPeer(t: TestApp): Promise<{ app: FastifyInstance; ctx
     url,
     async close() {
       await ctx.live.stop();
-      await app.close();
+      const closing = app.close();
+      // fetch (undici) may hold sockets that never sent a request; Node would wait out headersTimeout (60 s) for them.
+      app.server.closeAllConnections();
+      await closing;
       await ctx.pool.end();
     },
   };
@@ -126,6 +129,7 @@ export async function openStream(baseUrl: string, token: string) {
   const messages: SseMessage[] = [];
   let wake: () => void = () => {};
   let ended = false;
+  let endedCleanly = false;
   const pump = (async () => {
     if (!res.body || body) return;
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -133,7 +137,10 @@ export async function openStream(baseUrl: string, token: string) {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) break;
+        if (done) {
+          endedCleanly = true;
+          break;
+        }
         buf += value;
         let cut: number;
         while ((cut = buf.indexOf('\n\n')) >= 0) {
@@ -181,6 +188,10 @@ export async function openStream(baseUrl: string, token: string) {
     ended: pump,
     get isEnded() {
       return ended;
+    },
+    /** The server ended the response (rather than the connection failing). */
+    get endedCleanly() {
+      return endedCleanly;
     },
     close() {
       abort.abort();

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { LIVE_CHANNEL, parseNotice, type LiveNotice, type SeatsNotice } from './notices.js';
 
+export const LIVE_APPLICATION_NAME = 'ticketgate-live';
+
 /** One live-stream client of this instance (an SSE connection of a gate). */
 export interface LiveSubscriber {
   hallId: string;
@@ -84,7 +86,8 @@ export class LiveBus {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true });
+    // Named, so operators (and tests) can tell the listener apart in pg_stat_activity.
+    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, application_name: LIVE_APPLICATION_NAME });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
     client.on('notification', (msg) => {
