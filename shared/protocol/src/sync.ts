@@ -120,6 +120,7 @@ export const ScanUploadRequest = z.object({
   scans: z.array(UploadedScan).max(1000),
   /** Scans still waiting on the gate after this batch. */
   backlog: z.number().int().min(0),
+  /** The gate's current estimate of server minus gate clock (ms), null before it has one. Shown to operators. */
   clock_offset_ms: z.number().int().nullable(),
 });
 /** `admitted_by` of an admission made by staff through the online /api/verify. */
@@ -170,7 +171,7 @@ export const DeviceView = z.object({
   last_seen_at: z.string().nullable(),
   /** Scans waiting on the gate, as of its last upload. */
   backlog: z.number().int().nullable(),
-  /** Gate clock minus server clock (ms), as the gate last reported it. */
+  /** Server clock minus gate clock (ms; gate time + offset = server time), as the gate last reported it. */
   clock_offset_ms: z.number().int().nullable(),
   app_version: z.string().nullable(),
   enrolled_at: z.string(),
