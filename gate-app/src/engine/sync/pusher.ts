@@ -36,6 +36,9 @@ export function toUploadedScan(r: ScanRow): sync.UploadedScan {
  * admissions), so a crash between the two never loses or doubles anything.
  */
 export class Pusher {
+  /** Admissions re-sent after a reply (see settle): once each per process, so a stale view can never loop. */
+  private readonly rechecked = new Set<string>();
+
   constructor(
     private readonly api: ApiClient,
     private readonly store: GateStore,
@@ -74,11 +77,34 @@ export class Pusher {
         if (fresh) newConflicts++;
         store.catalog.learnAdmission(c.canonical.event_id, c.seat_id, at, c.canonical.admitted_by);
       }
+      this.recheckAccepted(batch, reply);
     }).immediate();
     const remaining = store.scans.pendingCount();
     // Whatever the server neither stored nor refused stays pending; a batch that settles nothing would loop hot.
     const settled = new Set([...reply.accepted, ...reply.rejected.map((r) => r.client_scan_id)]);
     if (!batch.some((r) => settled.has(r.client_scan_id))) throw new Error(`the server settled none of ${batch.length} uploaded scans`);
     return { sent: batch.length, accepted: reply.accepted.length, conflicts: reply.conflicts.length, newConflicts, rejected: reply.rejected.length, remaining };
+  }
+
+  /**
+   * An admission accepted as first may already have lost by the time its reply
+   * is read: another gate's earlier offline scan arrived in between, and its
+   * live message (or delta) reached us before our own reply did, so the usual
+   * re-check found our scan still pending. If the seat now shows an earlier
+   * admission by another gate, send ours once more: the reply carries the conflict.
+   */
+  private recheckAccepted(batch: ScanRow[], reply: sync.ScanUploadResponse): void {
+    const { store } = this;
+    const accepted = new Set(reply.accepted);
+    const lost = new Set(reply.conflicts.map((c) => c.client_scan_id));
+    const gateName = store.device.get()?.device_name ?? null;
+    for (const r of batch) {
+      if (r.result !== 'SUCCESS' || !r.seat_id || !accepted.has(r.client_scan_id) || lost.has(r.client_scan_id)) continue;
+      if (this.rechecked.has(r.client_scan_id)) continue;
+      const seat = store.catalog.seat(r.seat_id);
+      if (seat?.admitted_source !== 'server' || seat.admitted_by === gateName || seat.admitted_at === null) continue;
+      if (seat.admitted_at >= r.device_time + r.clock_offset_ms) continue;
+      if (store.scans.requeueAdmission(r.seat_id)) this.rechecked.add(r.client_scan_id);
+    }
   }
 }

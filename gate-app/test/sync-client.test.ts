@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GateEngine } from '../src/engine/index.js';
+import { until } from './e2e/harness.js';
+import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
+
+// The sync client against a scripted stand-in server, for the orderings the
+// real server produces only by chance (the end-to-end tests use the real one).
+type Handler = (req: IncomingMessage, body: unknown, res: ServerResponse) => void;
+
+async function fakeServer(handler: Handler): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => handler(req, text ? (JSON.parse(text) as unknown) : undefined, res));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
+
+const reply = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+interface UploadBody {
+  scans: { client_scan_id: string; seat_id: string | null; result: string; scanned_at: string }[];
+  backlog: number;
+}
+
+describe('sync client', () => {
+  let hall: LocalHall | undefined;
+  let gate: GateEngine | undefined;
+  let server: Server | undefined;
+  afterEach(async () => {
+    await gate?.close();
+    server?.closeAllConnections();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    hall?.cleanup();
+  });
+
+  it('learns a conflict even when another gate\'s earlier admission overtakes its own accepted upload', async () => {
+    hall = await createLocalHall();
+    const { seats, eventId } = hall;
+    const earlier = new Date(Date.now() - 60_000).toISOString();
+    const uploads: UploadBody[] = [];
+    const fake = await fakeServer((req, body, res) => {
+      const b = body as UploadBody;
+      uploads.push(b);
+      const id = b.scans[0]!.client_scan_id;
+      if (uploads.length === 1) {
+        // The other gate's promotion reaches us (live stream) before our own reply does.
+        gate!.store.catalog.learnAdmission(eventId, seats.sold.seatId, Date.parse(earlier), 'Gate One');
+        return reply(res, 200, { success: true, data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() } });
+      }
+      const canonical = { event_id: eventId, seat_id: seats.sold.seatId, scanned_at: earlier, device_id: crypto.randomUUID(), admitted_by: 'Gate One' };
+      reply(res, 200, { success: true, data: { accepted: [id], conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }], rejected: [], server_time: new Date().toISOString() } });
+    });
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
+    const v = await gate.scan(hall.ticket(seats.sold));
+    const pusher = gate.sync()!.pusher;
+
+    const first = await pusher.once();
+    expect(first).toMatchObject({ accepted: 1, conflicts: 0, remaining: 1 });
+    expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('pending');
+    const second = await pusher.once();
+    expect(second).toMatchObject({ conflicts: 1, newConflicts: 1, remaining: 0 });
+    expect(uploads[1]!.scans[0]!.client_scan_id).toBe(v.clientScanId);
+    expect(gate.status()).toMatchObject({ conflicts: 1, backlog: 0 });
+    expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('conflict');
+    expect((await pusher.once()).sent).toBe(0);
+  });
+
+  it('never resends rejected scans, and uploads the corrected scan time', async () => {
+    hall = await createLocalHall();
+    const fake = await fakeServer((_req, body, res) => {
+      const b = body as UploadBody;
+      reply(res, 200, { success: true, data: { accepted: [], conflicts: [], rejected: b.scans.map((s) => ({ client_scan_id: s.client_scan_id, reason: 'unknown seat' })), server_time: new Date().toISOString() } });
+    });
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
+    const v = await gate.scan(hall.ticket(hall.seats.held));
+    expect(await gate.sync()!.pusher.once()).toMatchObject({ sent: 1, rejected: 1, remaining: 0 });
+    expect(gate.store.scans.byClientId(v.clientScanId)).toMatchObject({ upload_state: 'rejected', upload_note: 'unknown seat' });
+    expect(gate.status().rejected_uploads).toBe(1);
+  });
+
+  it('stops and says so when the server answers DEVICE_REVOKED, and keeps verifying', async () => {
+    hall = await createLocalHall();
+    const fake = await fakeServer((_req, _body, res) =>
+      reply(res, 403, { success: false, error_code: 'DEVICE_REVOKED', message: 'This gate device has been revoked.' }),
+    );
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url, timing: { initialBackoffMs: 20, maxBackoffMs: 50 } });
+    const revoked = new Promise<string>((r) => gate!.once('revoked', r));
+    gate.start();
+    expect(await revoked).toMatch(/DEVICE_REVOKED/);
+    const status = gate.status();
+    expect(status).toMatchObject({ revoked: true, connectivity: 'offline' });
+    expect(status.warnings[0]).toMatch(/^DEVICE REVOKED/);
+    expect((await gate.scan(hall.ticket(hall.seats.sold))).result).toBe('SUCCESS');
+    await gate.close();
+    // Still revoked after a restart: no sync at all.
+    gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
+    gate.start();
+    expect(gate.status().revoked).toBe(true);
+  });
+
+  it('goes offline when the server is unreachable and backs off instead of hammering it', async () => {
+    hall = await createLocalHall();
+    let requests = 0;
+    const fake = await fakeServer((_req, _body, res) => {
+      requests++;
+      res.destroy(); // connection reset: no HTTP answer at all
+    });
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url, timing: { initialBackoffMs: 100, maxBackoffMs: 400 } });
+    gate.start();
+    await until('offline', () => gate!.status().connectivity === 'offline', 10_000);
+    const before = requests;
+    await new Promise((r) => setTimeout(r, 1_200));
+    // Three loops, each waiting at least 200 ms (half of the 400 ms ceiling) between attempts once backed off.
+    expect(requests - before).toBeLessThanOrEqual(3 * 7);
+    expect(gate.status().link.last_error).toBeTruthy();
+    // The verdict does not depend on the network.
+    expect((await gate.scan(hall.ticket(hall.seats.sold))).result).toBe('SUCCESS');
+  });
+});
