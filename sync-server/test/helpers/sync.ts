@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateDeviceKeyPair, ready, toBase64Url, type DeviceKeyPair } from '@ticketgate/crypto';
 import type { ScanResult, sync } from '@ticketgate/protocol';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { build } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
@@ -84,7 +84,12 @@ export function scan(
   };
 }
 
-export async function upload(t: { app: FastifyInstance }, gate: TestGate, scans: sync.UploadedScan[], extra: { backlog?: number; clock_offset_ms?: number | null } = {}) {
+export async function upload(
+  t: { app: FastifyInstance },
+  gate: TestGate,
+  scans: sync.UploadedScan[],
+  extra: { backlog?: number; clock_offset_ms?: number | null } = {},
+): Promise<LightMyRequestResponse> {
   return t.app.inject({
     method: 'POST',
     url: '/api/sync/scans',
