@@ -19,6 +19,8 @@ const gzipAsync = promisify(gzip);
 
 /** SSE comment line this often, so proxies and the gate's watchdog see a live connection. */
 export const HEARTBEAT_MS = 15_000;
+/** Unsent stream data beyond which a gate is presumed stuck and its stream ended. */
+const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
 /** Below this a gzip costs more than it saves. */
 const GZIP_MIN_BYTES = 1024;
 
@@ -193,7 +195,10 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
       };
       const sink: FeedSink = {
         send: (event, data) => {
-          if (!ended) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+          if (ended) return;
+          // A gate that stopped reading would buffer here without bound; drop it, it catches up when it reconnects.
+          if (stream.writableLength > MAX_STREAM_BACKLOG_BYTES) return end();
+          stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
         },
         end,
       };
