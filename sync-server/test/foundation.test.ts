@@ -171,3 +171,21 @@ describe('migrations and demo seed', () => {
     await t.close();
   });
 });
+
+describe('event change sequence', () => {
+  it('gives every seat change of one transaction the same seq, and the next transaction the next one', async () => {
+    const t = await createTestApp({ seed: true });
+    const q = (sql: string, p: unknown[] = []) => t.ctx.pool.query(sql, p);
+    const ev = (await q(`SELECT id, seq FROM events WHERE hall_id = 'HALL-A' AND event_date > now()`)).rows[0];
+    const fan = (await q(`SELECT id FROM users WHERE email = 'fan@demo.ticketgate.test'`)).rows[0].id;
+    // A bulk change of all 5,000 seats in one statement: one bump, not 5,000.
+    await q(`UPDATE seats SET status = 'HELD', held_by = $2, held_until = now() + interval '5 minutes' WHERE event_id = $1`, [ev.id, fan]);
+    const after = (await q(`SELECT e.seq, array_agg(DISTINCT s.seq) AS seat_seqs FROM events e JOIN seats s ON s.event_id = e.id WHERE e.id = $1 GROUP BY e.seq`, [ev.id])).rows[0];
+    expect(after.seq).toBe(ev.seq + 1);
+    expect(after.seat_seqs).toEqual([ev.seq + 1]);
+    // The next transaction gets the next number.
+    await q(`UPDATE seats SET status = 'AVAILABLE', held_by = NULL, held_until = NULL WHERE id = (SELECT id FROM seats WHERE event_id = $1 LIMIT 1)`, [ev.id]);
+    expect((await q(`SELECT seq FROM events WHERE id = $1`, [ev.id])).rows[0].seq).toBe(ev.seq + 2);
+    await t.close();
+  });
+});
