@@ -11,6 +11,7 @@ import { Connectivity, type ConnectivityState } from './sync/connectivity.js';
 import { DEFAULT_TIMING, SyncClient, type SyncTiming } from './sync/sync-client.js';
 import { KeyRing } from './verify/key-ring.js';
 import { ScanDesk, type ScanVerdict } from './verify/scan-desk.js';
+import { iso } from './views.js';
 
 export interface GateEngineOptions {
   dataDir: string;
@@ -36,8 +37,6 @@ export class NotEnrolledError extends Error {
     this.name = 'NotEnrolledError';
   }
 }
-
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
 /**
  * The gate: store, verifier and sync client in one object, for the CLI, the

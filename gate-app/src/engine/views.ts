@@ -1,7 +1,8 @@
 import type { SeatRow } from './store/catalog-repo.js';
 import type { ScanVerdict } from './verify/scan-desk.js';
 
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+/** Times live as epoch ms in the store and travel as ISO 8601 UTC. */
+export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
 /** A verdict as the kiosk UI and the local API show it. */
 export function verdictView(v: ScanVerdict) {

@@ -13,6 +13,8 @@ export interface PushReport {
   conflicts: number;
   newConflicts: number;
   rejected: number;
+  /** Accepted admissions queued again by the reply-side re-check. */
+  requeued: number;
   remaining: number;
 }
 
@@ -48,7 +50,7 @@ export class Pusher {
   async once(signal?: AbortSignal): Promise<PushReport> {
     const { store } = this;
     const batch = store.scans.pending(MAX_BATCH);
-    if (batch.length === 0) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, remaining: 0 };
+    if (batch.length === 0) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, requeued: 0, remaining: 0 };
     const total = store.scans.pendingCount();
     const body: z.input<typeof sync.ScanUploadRequest> = {
       scans: batch.map(toUploadedScan),
@@ -58,6 +60,7 @@ export class Pusher {
     const reply = await this.api.post('/api/sync/scans', { schema: sync.ScanUploadResponse, body, ...(signal ? { signal } : {}) });
     const now = this.clock.device();
     let newConflicts = 0;
+    let requeued = 0;
     store.db.transaction(() => {
       for (const id of reply.accepted) store.scans.markUploaded(id, now);
       for (const r of reply.rejected) store.scans.markRejected(r.client_scan_id, r.reason, now);
@@ -77,13 +80,13 @@ export class Pusher {
         if (fresh) newConflicts++;
         store.catalog.learnAdmission(c.canonical.event_id, c.seat_id, at, c.canonical.admitted_by);
       }
-      this.recheckAccepted(batch, reply);
+      requeued = this.recheckAccepted(batch, reply);
     }).immediate();
     const remaining = store.scans.pendingCount();
     // Whatever the server neither stored nor refused stays pending; a batch that settles nothing would loop hot.
     const settled = new Set([...reply.accepted, ...reply.rejected.map((r) => r.client_scan_id)]);
     if (!batch.some((r) => settled.has(r.client_scan_id))) throw new Error(`the server settled none of ${batch.length} uploaded scans`);
-    return { sent: batch.length, accepted: reply.accepted.length, conflicts: reply.conflicts.length, newConflicts, rejected: reply.rejected.length, remaining };
+    return { sent: batch.length, accepted: reply.accepted.length, conflicts: reply.conflicts.length, newConflicts, rejected: reply.rejected.length, requeued, remaining };
   }
 
   /**
@@ -93,18 +96,23 @@ export class Pusher {
    * re-check found our scan still pending. If the seat now shows an earlier
    * admission by another gate, send ours once more: the reply carries the conflict.
    */
-  private recheckAccepted(batch: ScanRow[], reply: sync.ScanUploadResponse): void {
+  private recheckAccepted(batch: ScanRow[], reply: sync.ScanUploadResponse): number {
     const { store } = this;
     const accepted = new Set(reply.accepted);
     const lost = new Set(reply.conflicts.map((c) => c.client_scan_id));
     const gateName = store.device.get()?.device_name ?? null;
+    let requeued = 0;
     for (const r of batch) {
       if (r.result !== 'SUCCESS' || !r.seat_id || !accepted.has(r.client_scan_id) || lost.has(r.client_scan_id)) continue;
       if (this.rechecked.has(r.client_scan_id)) continue;
       const seat = store.catalog.seat(r.seat_id);
       if (seat?.admitted_source !== 'server' || seat.admitted_by === gateName || seat.admitted_at === null) continue;
       if (seat.admitted_at >= r.device_time + r.clock_offset_ms) continue;
-      if (store.scans.requeueAdmission(r.seat_id)) this.rechecked.add(r.client_scan_id);
+      if (store.scans.requeueAdmission(r.seat_id)) {
+        this.rechecked.add(r.client_scan_id);
+        requeued++;
+      }
     }
+    return requeued;
   }
 }

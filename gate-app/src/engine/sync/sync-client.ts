@@ -6,7 +6,7 @@ import type { Connectivity } from './connectivity.js';
 import { followLiveStream } from './live-stream.js';
 import { Loop } from './loop.js';
 import { Puller, type PullReport } from './puller.js';
-import { Pusher, type PushReport } from './pusher.js';
+import { MAX_BATCH, Pusher, type PushReport } from './pusher.js';
 
 export interface SyncTiming {
   /** Safety-net pull of the manifest and all deltas, live stream or not. */
@@ -146,7 +146,8 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     if (report.sent === 0) return Infinity;
     this.lastPushAt = this.clock.device();
     this.emit('pushed', report);
-    return report.remaining > 0 ? 0 : Infinity;
+    // A full batch means more are waiting; scans the server left unsettled wait for the next wake, never a hot loop.
+    return report.sent === MAX_BATCH || report.requeued > 0 ? 0 : Infinity;
   }
 
   private async streamTask(signal: AbortSignal): Promise<number> {
