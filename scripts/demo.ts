@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { buildRenderer } from '../gate-app/scripts/build-renderer.js';
 import { loadConfig } from '../sync-server/src/config.js';
 import { startServer } from '../sync-server/src/server.js';
 
@@ -34,6 +35,9 @@ async function enrolmentCode(base: string): Promise<string> {
   return code;
 }
 
+await buildRenderer(); // the kiosk UI the demo gate serves at /
+// Request logs would drown the demo's own output; LOG_LEVEL=info brings them back.
+process.env.LOG_LEVEL ??= 'warn';
 const config = loadConfig();
 const server = await startServer(config);
 const base = `http://127.0.0.1:${config.PORT}`;
