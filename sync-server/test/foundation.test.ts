@@ -189,3 +189,64 @@ describe('event change sequence', () => {
     await t.close();
   });
 });
+
+describe('startServer', () => {
+  it('uses the PostgreSQL named by DATABASE_URL and starts no embedded one', async () => {
+    const { startServer } = await import('../src/server.js');
+    const { existsSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const db = await createTestDatabase();
+    const unusedDataDir = join(mkdtempSync(join(tmpdir(), 'tg-unused-')), 'pg');
+    const config = loadConfig({ ...TEST_ENV, DATABASE_URL: db.url, PG_DATA_DIR: unusedDataDir, PORT: '0', HOST: '127.0.0.1', DEMO: 'true' });
+    const server = await startServer(config);
+    try {
+      const health = await fetch(`${server.url}/health`);
+      expect(health.status).toBe(200);
+      expect(server.databaseUrl).toBe(db.url);
+      expect(existsSync(unusedDataDir)).toBe(false);
+      // Demo data went into that database.
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      expect((await c.query(`SELECT count(*)::int AS n FROM users`)).rows[0].n).toBe(6);
+      await c.end();
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+});
+
+describe('embedded PostgreSQL', () => {
+  it('a server killed with SIGKILL leaves PostgreSQL behind; the next start on the folder stops it and starts cleanly', async () => {
+    const { spawn } = await import('node:child_process');
+    const { chmodSync, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { startEmbeddedPostgres } = await import('../src/db/embedded.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tg-orphan-'));
+    chmodSync(dir, 0o755);
+    const dataDir = join(dir, 'pg');
+    const port = 56000 + Math.floor(Math.random() * 3000);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/embedded-child.ts'), dataDir, String(port)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const orphan = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(() => process.kill(orphan, 0)).not.toThrow(); // still running
+
+    const db = await startEmbeddedPostgres({ dataDir, port });
+    const c = new pg.Client({ connectionString: db.url() });
+    await c.connect();
+    expect((await c.query('SELECT 1 AS ok')).rows[0].ok).toBe(1);
+    await c.end();
+    await db.stop();
+    expect(() => process.kill(orphan, 0)).toThrow();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
