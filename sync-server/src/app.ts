@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
+import { closePasswordHashing } from './domain/auth/passwords.js';
 import { auth } from './plugins/auth.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { openapi } from './plugins/openapi.js';
@@ -31,6 +32,7 @@ export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<F
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('ctx', ctx);
+  app.addHook('onClose', () => closePasswordHashing(ctx.config));
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

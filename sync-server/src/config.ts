@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   QR_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   PASSWORD_HASH_OPS: z.coerce.number().int().min(1).default(2),
   PASSWORD_HASH_MEM_MIB: z.coerce.number().int().min(8).default(64),
+  PASSWORD_HASH_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_OTP_PER_MINUTE: z.coerce.number().int().min(1).default(5),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
