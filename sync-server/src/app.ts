@@ -5,6 +5,7 @@ import type { AppContext } from './context.js';
 import { closePasswordHashing } from './domain/auth/passwords.js';
 import { auth } from './plugins/auth.js';
 import { errorHandler } from './plugins/error-handler.js';
+import { metrics } from './plugins/metrics.js';
 import { openapi } from './plugins/openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
@@ -40,6 +41,7 @@ export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<F
   await app.register(errorHandler);
   await app.register(openapi);
   await app.register(auth);
+  await app.register(metrics);
   await app.register(healthRoutes);
   await app.register(apiRoutes, { prefix: '/api' });
   return app;

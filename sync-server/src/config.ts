@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_URL: z.string().url().optional(),
   SERVICE_API_KEY: z.string().min(16).optional(),
+  /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
+  REVENUE_SHARE_SPLIT: z.string().regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5').default('85/10/5'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { analyticsRoutes } from './analytics.js';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
 import { eventRoutes } from './events.js';
@@ -28,5 +29,6 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(ticketRoutes);
   await app.register(verifyRoutes);
   await app.register(opsOutboxRoutes);
+  await app.register(analyticsRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };
