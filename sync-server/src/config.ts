@@ -18,7 +18,6 @@ const EnvSchema = z.object({
   PG_DATA_DIR: z.string().min(1).default('./data/pg'),
   PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DEMO: bool.optional(),
-  PUBLIC_URL: z.string().url().optional(),
   JWT_SECRET: z.string().min(32).optional(),
   MASTER_KEY: z.string().min(32).optional(),
   OTP_PEPPER: z.string().min(16).optional(),
