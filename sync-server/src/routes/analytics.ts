@@ -425,12 +425,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         summary: 'Daily sales report (CSV or JSON, inline)',
         description: docs.report.description,
-        body: z
-          .object({
+        // Every field is optional, so a POST without a body is a request for today's CSV.
+        body: z.preprocess(
+          (b) => b ?? {},
+          z.object({
             target_date: z.iso.date().optional().describe('YYYY-MM-DD (UTC day); default today'),
             output_format: ReportFormat.default('csv'),
-          })
-          .prefault({}),
+          }),
+        ),
         response: {
           200: z.object({
             success: z.literal(true),
