@@ -10,7 +10,8 @@ import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.
 const tags = ['Chat (Veritix)'];
 const security = [{ bearer: [] }];
 const ConversationParams = z.object({
-  conversation_id: z.string().regex(/^[\w.:-]{1,128}$/, '1-128 letters, digits, _ . : -'),
+  // 100: the router's longest path parameter.
+  conversation_id: z.string().regex(/^[\w.:-]{1,100}$/, '1-100 letters, digits, _ . : -'),
 });
 const Metadata = z.record(z.string(), z.unknown());
 const ACCESS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Not part of this conversation (staff and above may read and write any)']];
