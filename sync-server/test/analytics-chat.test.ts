@@ -12,7 +12,8 @@ describe('Veritix chat over HTTP (/api/chat)', () => {
   beforeAll(async () => {
     t = await createTestApp({ seed: true });
     t.clock.set(Date.now());
-    [fan, fan2, staff, admin] = (await Promise.all([DEMO.fan, DEMO.fan2, DEMO.staff, DEMO.admin].map((e) => demoUser(t, e)))) as Actor[];
+    const users = await Promise.all([DEMO.fan, DEMO.fan2, DEMO.staff, DEMO.admin].map((e) => demoUser(t, e)));
+    [fan, fan2, staff, admin] = [users[0]!, users[1]!, users[2]!, users[3]!];
   });
   afterAll(async () => t.close());
 

@@ -34,8 +34,10 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true, env: { SERVICE_API_KEY: SERVICE_KEY } });
-    [fan, staff, operator, admin] = await Promise.all([DEMO.fan, DEMO.staff, DEMO.operator, DEMO.admin].map((e) => demoUser(t, e))) as Actor[];
-    [arena, chamber, past] = await Promise.all([ARENA, CHAMBER, PAST].map((n) => eventIdOf(t, n)));
+    const users = await Promise.all([DEMO.fan, DEMO.staff, DEMO.operator, DEMO.admin].map((e) => demoUser(t, e)));
+    [fan, staff, operator, admin] = [users[0]!, users[1]!, users[2]!, users[3]!];
+    const events = await Promise.all([ARENA, CHAMBER, PAST].map((n) => eventIdOf(t, n)));
+    [arena, chamber, past] = [events[0]!, events[1]!, events[2]!];
   });
   afterAll(async () => t.close());
 
@@ -65,14 +67,20 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
     });
 
     it('operator and admin tokens and the service key are let in', async () => {
-      for (const headers of [{ authorization: `Bearer ${operator.token}` }, { authorization: `Bearer ${admin.token}` }, { 'x-service-key': SERVICE_KEY }]) {
+      const allowed: Record<string, string>[] = [{ authorization: `Bearer ${operator.token}` }, { authorization: `Bearer ${admin.token}` }, { 'x-service-key': SERVICE_KEY }];
+      for (const headers of allowed) {
         const res = await get('/api/stats', headers);
         expect(res.statusCode, JSON.stringify(headers)).toBe(200);
       }
     });
 
     it('a wrong service key is UNAUTHORIZED, even next to an operator token', async () => {
-      for (const headers of [{ 'x-service-key': `${SERVICE_KEY}x` }, { 'x-service-key': '' }, { 'x-service-key': 'short', authorization: `Bearer ${operator.token}` }]) {
+      const wrong: Record<string, string>[] = [
+        { 'x-service-key': `${SERVICE_KEY}x` },
+        { 'x-service-key': '' },
+        { 'x-service-key': 'short', authorization: `Bearer ${operator.token}` },
+      ];
+      for (const headers of wrong) {
         const res = await get('/api/analytics/summary', headers);
         expect(res.statusCode).toBe(401);
         expect(res.json()).toMatchObject({ success: false, error_code: 'UNAUTHORIZED', message: 'Invalid service key.' });
