@@ -10,7 +10,7 @@ export function passwordParams(config: Pick<Config, 'PASSWORD_HASH_OPS' | 'PASSW
 const hashers = new WeakMap<Config, PasswordHasher>();
 
 /** The server's hasher, made on first use: PASSWORD_HASH_WORKERS threads, or inline when 0. */
-function hasher(config: Config): PasswordHasher {
+export function passwordHasher(config: Config): PasswordHasher {
   let h = hashers.get(config);
   if (!h) {
     h = createPasswordHasher(config.PASSWORD_HASH_WORKERS);
@@ -27,7 +27,7 @@ export async function closePasswordHashing(config: Config): Promise<void> {
 }
 
 export function hashUserPassword(config: Config, password: string): Promise<string> {
-  return hasher(config).hash(password, passwordParams(config));
+  return passwordHasher(config).hash(password, passwordParams(config));
 }
 
 // One throw-away hash per parameter set, made once: checking a password for an
@@ -57,7 +57,7 @@ export async function warmPasswordChecks(config: Config): Promise<void> {
  * `stored` undefined (unknown email) always answers false.
  */
 export async function checkPassword(config: Config, stored: string | undefined, password: string): Promise<boolean> {
-  const ok = await hasher(config).verify(stored ?? (await dummyHash(config)), password);
+  const ok = await passwordHasher(config).verify(stored ?? (await dummyHash(config)), password);
   return ok && stored !== undefined;
 }
 
