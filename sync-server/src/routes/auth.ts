@@ -73,6 +73,7 @@ const authDocs = (perMinute: number) => {
       ['VALIDATION_ERROR', 'Missing field, invalid email, phone not E.164 (+6591234567), password shorter than 8 characters'],
       ['EMAIL_ALREADY_EXISTS', 'The email is registered already (case-insensitive)'],
       ['RATE_LIMITED', 'Too many attempts from this address or for this email'],
+      ['SERVICE_UNAVAILABLE', 'Too many sign-ins waiting for password hashing, or the server is shutting down: retry shortly'],
     ]),
     login: documentErrors(
       `Public. Access token (\`expires_in\` seconds) and a refresh token. Unknown email and wrong password fail alike. ${limited}`,
@@ -80,6 +81,7 @@ const authDocs = (perMinute: number) => {
         ['VALIDATION_ERROR', 'Missing email or password'],
         ['UNAUTHORIZED', 'Invalid credentials'],
         ['RATE_LIMITED', 'Too many attempts from this address or for this email'],
+        ['SERVICE_UNAVAILABLE', 'Too many sign-ins waiting for password hashing, or the server is shutting down: retry shortly'],
       ],
     ),
     refresh: documentErrors(
