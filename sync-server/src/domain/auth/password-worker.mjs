@@ -1,10 +1,12 @@
 // One password-hashing thread of PasswordWorkerPool (password-pool.ts): runs the
 // blocking argon2id calls of @ticketgate/crypto so the server's event loop does not.
 //
-// Plain JavaScript because a worker starts with no TypeScript loader of its own
-// under vitest (and nothing guarantees one is inherited elsewhere); the crypto
-// package is TypeScript source, so it is loaded through tsx's scoped tsImport when
-// it resolves to a .ts file, and imported directly when it is compiled JavaScript.
+// Plain JavaScript because a worker cannot load TypeScript on its own: not under
+// vitest (no Node loader), and not under `npm start` either (workers inherit tsx's
+// execArgv, but on Node 20 that leaves them without its hooks). The crypto package
+// is TypeScript source, so it is loaded through tsx's scoped tsImport when it
+// resolves to a .ts file, and imported directly when it is compiled JavaScript
+// (docs/decisions/0005-password-hashing-workers.md).
 //
 // Protocol (keep in step with password-pool.ts):
 //   in:  { id, op: 'hash', password, params } | { id, op: 'verify', encoded, password }
