@@ -40,6 +40,7 @@ const WORKER_URL = new URL('./password-worker.mjs', import.meta.url);
 // killed from outside should not fail a login, and an input that kills threads
 // cannot keep the pool restarting.
 const MAX_ATTEMPTS = 2;
+const shuttingDown = () => new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down. Retry shortly.');
 
 export interface PasswordPoolOptions {
   size: number;
@@ -91,7 +92,6 @@ export class PasswordWorkerPool implements PasswordHasher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const shuttingDown = () => new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down. Retry shortly.');
     for (const task of this.waiting.splice(0)) task.reject(shuttingDown());
     const threads = [...this.threads];
     this.threads.clear();
@@ -100,7 +100,7 @@ export class PasswordWorkerPool implements PasswordHasher {
   }
 
   private submit(job: Job): Promise<unknown> {
-    if (this.closed) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down. Retry shortly.'));
+    if (this.closed) return Promise.reject(shuttingDown());
     if (this.waiting.length >= this.maxWaiting) {
       return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once. Retry in a few seconds.'));
     }
