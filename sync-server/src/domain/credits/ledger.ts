@@ -28,23 +28,24 @@ export interface CreditMovement {
  */
 export async function moveCredits(db: Queryable, m: CreditMovement): Promise<{ balanceCents: number }> {
   if (!Number.isInteger(m.amountCents) || m.amountCents === 0) throw new Error(`invalid credit movement ${m.amountCents}`);
-  const { rows } = await db.query<{ balance_cents: number }>(
-    `UPDATE users SET balance_cents = balance_cents + $2
-      WHERE id = $1 AND ($2 >= 0 OR balance_cents - frozen_cents + $2 >= 0)
-      RETURNING balance_cents`,
-    [m.userId, m.amountCents],
+  // Balance and ledger row in one statement: one round trip on the hot paths (pay, transfers, top-ups).
+  const { rows } = await db.query<{ balance_after: number }>(
+    `WITH moved AS (
+       UPDATE users SET balance_cents = balance_cents + $2
+        WHERE id = $1 AND ($2 >= 0 OR balance_cents - frozen_cents + $2 >= 0)
+        RETURNING id, balance_cents
+     )
+     INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind, reference_type, reference_id)
+     SELECT id, $2, balance_cents, $3, $4, $5 FROM moved
+     RETURNING balance_after`,
+    [m.userId, m.amountCents, m.kind, m.referenceType ?? null, m.referenceId ?? null],
   );
   const row = rows[0];
   if (!row) {
     const exists = await db.query('SELECT 1 FROM users WHERE id = $1', [m.userId]);
     throw new AppError(exists.rowCount ? 'INSUFFICIENT_CREDITS' : 'USER_NOT_FOUND');
   }
-  await db.query(
-    `INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind, reference_type, reference_id)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [m.userId, m.amountCents, row.balance_cents, m.kind, m.referenceType ?? null, m.referenceId ?? null],
-  );
-  return { balanceCents: row.balance_cents };
+  return { balanceCents: row.balance_after };
 }
 
 /** Spendable balance = balance - frozen (dispute holds). */

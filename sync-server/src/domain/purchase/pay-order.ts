@@ -87,13 +87,13 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
 
   const spendableBefore = user.balance_cents - user.frozen_cents;
   const spendableCents = order.amount_cents > 0 ? (await debit(db, order, spendableBefore)) - user.frozen_cents : spendableBefore;
-  await db.query(`UPDATE orders SET status = 'CONFIRMED', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [order.id, now]);
-  // Last: the seat change bumps the event's sequence (trigger), which locks the event row until commit,
-  // and every purchase of the event queues on that lock.
-  await db.query(`UPDATE seats SET status = 'SOLD', owner_user_id = $2, held_by = NULL, held_until = NULL WHERE id = $1`, [
-    seat.id,
-    order.user_id,
-  ]);
+  // Order and seat in one statement, last: the seat change bumps the event's sequence (trigger), which
+  // locks the event row until commit, and every purchase of the event queues on that lock.
+  await db.query(
+    `WITH confirmed AS (UPDATE orders SET status = 'CONFIRMED', confirmed_at = $3, updated_at = $3 WHERE id = $1)
+     UPDATE seats SET status = 'SOLD', owner_user_id = $4, held_by = NULL, held_until = NULL WHERE id = $2`,
+    [order.id, seat.id, now, order.user_id],
+  );
   return { kind: 'paid', paid: { orderId: order.id, seatId: seat.id, chargedCents: order.amount_cents, spendableCents } };
 }
 
