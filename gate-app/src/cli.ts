@@ -165,7 +165,8 @@ function builtRenderer(): string | undefined {
   const candidates = [join(here, 'renderer'), join(here, '../dist/renderer')];
   // Packaged: cli.js runs from app.asar.unpacked while the renderer stays inside app.asar.
   candidates.push(...candidates.map((c) => c.replace(`app.asar.unpacked`, 'app.asar')));
-  return candidates.find((c) => existsSync(join(c, 'index.html')));
+  // app.js marks a built renderer: in a checkout, src/renderer (beside src/cli.ts) holds only the sources.
+  return candidates.find((c) => existsSync(join(c, 'index.html')) && existsSync(join(c, 'app.js')));
 }
 
 async function startHardware(engine: GateEngine, o: { serial?: string | undefined; hardware?: string | undefined }, cleanups: (() => Promise<void> | void)[]) {

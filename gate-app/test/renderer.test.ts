@@ -5,11 +5,11 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../scripts/build-renderer.js';
+import { launchChromium, typeStamped } from './helpers/kiosk-browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../.artifacts');
 const TICKET = 'KRSXG5CUMVZXI2LOM4QEMYLOEBSWY3DPEBTHE33NEBKGS3DLMV2EO6LUMVZXI2LOM4';
 
@@ -60,10 +60,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
@@ -71,25 +68,6 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((r) => server?.close(r));
 });
-
-/**
- * Types through Chromium's real input pipeline (CDP Input.dispatchKeyEvent) with
- * explicit event timestamps `gapMs` apart, as an OS would stamp a scanner's or a
- * person's keys. Playwright's own delays drift on a loaded 2-core CI machine;
- * the timestamps the page sees must not.
- */
-async function typeStamped(page: Page, text: string, gapMs: number, enter = true): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  let t = Date.now() / 1000;
-  const keys = [...text].map((ch) => ({ key: ch, text: ch, code: /[A-Z]/i.test(ch) ? `Key${ch.toUpperCase()}` : /\d/.test(ch) ? `Digit${ch}` : '', vk: ch.toUpperCase().charCodeAt(0) }));
-  if (enter) keys.push({ key: 'Enter', text: '\r', code: 'Enter', vk: 13 });
-  for (const k of keys) {
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, text: k.text, code: k.code, windowsVirtualKeyCode: k.vk, timestamp: t });
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, windowsVirtualKeyCode: k.vk, timestamp: t + 0.001 });
-    t += gapMs / 1000;
-  }
-  await cdp.detach();
-}
 
 async function openKiosk(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

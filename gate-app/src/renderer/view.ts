@@ -24,7 +24,7 @@ export function showStatus(s: GateStatus): void {
   const conn = s.connectivity ?? 'unknown';
   $('conn').dataset.state = conn;
   $('conn-label').textContent = conn;
-  $('last-sync').textContent = s.last_sync_at ? new Date(s.last_sync_at).toLocaleTimeString() : 'never';
+  $('last-sync').textContent = s.last_sync_at ? new Date(s.last_sync_at).toLocaleTimeString('en-GB') : 'never';
   $('backlog').textContent = String(s.backlog ?? 0);
   const counts = s.counts ?? {};
   $('counts').textContent = Object.entries(counts)
