@@ -1,12 +1,15 @@
 // process: renderer
 // Entry of the kiosk UI. Scans arrive as keyboard-wedge bursts (any focused
-// element), through the manual field, or straight from the engine's own
-// scanners (those verdicts are pushed by the engine and shown via polling).
+// element), through the manual field, from the optional camera, or straight
+// from the engine's own scanners (those verdicts are pushed by the engine and
+// shown via polling).
 import { WedgeDecoder } from '@ticketgate/hardware/wedge';
+import { mountCamera } from './camera.js';
 import { GateClient } from './gate-client.js';
 import { showOffline, showStatus, showVerdict } from './view.js';
 
-const apiBase = new URLSearchParams(location.search).get('api') ?? location.origin;
+const params = new URLSearchParams(location.search);
+const apiBase = params.get('api') ?? location.origin;
 const gate = new GateClient(apiBase);
 const wedge = new WedgeDecoder({ terminator: 'Enter', maxGapMs: 50, minLength: 16 });
 const RESET_AFTER_MS = 4000;
@@ -55,6 +58,8 @@ document.getElementById('manual')!.addEventListener('submit', (e) => {
   manual.value = '';
   if (text) void submit(text, 'manual');
 });
+
+mountCamera({ onScan: (text) => void submit(text, 'camera'), autoStart: params.get('camera') === '1' });
 
 async function pollStatus(): Promise<void> {
   try {
