@@ -1,7 +1,7 @@
 // Camera input of the kiosk renderer in real Chromium: a fake capture device plays
 // a Y4M of a QR credential, the page decodes it with zxing and submits it to a
 // recording stub of the gate engine's HTTP API.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
@@ -14,6 +14,8 @@ import { BinaryBitmap, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminan
 import { qrY4m } from './fixtures/qr-y4m.js';
 import { launchChromium } from './helpers/kiosk-browser.js';
 import { startKioskStub, type KioskStub } from './helpers/kiosk-stub.js';
+
+const ARTIFACTS = join(import.meta.dirname, '../../.artifacts');
 
 /** The QR in the Y plane of a Y4M's first frame, read the way the kiosk's decoder reads one. */
 function decodeFirstFrame(y4m: Buffer, width: number, height: number): string | null {
@@ -68,6 +70,7 @@ describe('kiosk camera in Chromium', () => {
   let stub: KioskStub;
   let withCamera: Browser;
   let withoutCamera: Browser;
+  let refusing: Browser;
 
   beforeAll(async () => {
     await ready();
@@ -75,7 +78,7 @@ describe('kiosk camera in Chromium', () => {
     // zxing's finder-pattern search now and then misses a perfectly sharp synthetic
     // QR (real camera frames are never that clean); take a ticket whose frame it finds,
     // so that a failure here is the kiosk's and not the fixture's.
-    let frames = Buffer.alloc(0);
+    let frames: Buffer = Buffer.alloc(0);
     for (let attempt = 0; attempt < 5 && !ticket; attempt++) {
       const candidate = issueCredential(
         { seatId: crypto.randomUUID(), eventId: crypto.randomUUID(), hallCode: 'HALL-A', generation: 1, issuedAt: Math.floor(Date.now() / 1000) },
@@ -87,6 +90,7 @@ describe('kiosk camera in Chromium', () => {
     expect(ticket).not.toBe('');
     const video = join(work, 'ticket.y4m');
     writeFileSync(video, frames);
+    mkdirSync(ARTIFACTS, { recursive: true });
     const dist = await buildRenderer(join(work, 'renderer'));
     stub = await startKioskStub(dist, (scan) =>
       scan.payload === ticket
@@ -94,15 +98,19 @@ describe('kiosk camera in Chromium', () => {
         : { result: 'QR_INVALID', message: '🚫 Invalid QR — Not a TicketGate ticket or tampered', seat_id: null },
     );
     stub.status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString() };
-    [withCamera, withoutCamera] = await Promise.all([
-      launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]),
-      // Permission granted, but no capture device at all (this machine has none).
-      launchChromium(['--use-fake-ui-for-media-stream']),
+    const fakeCamera = ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`];
+    [withCamera, withoutCamera, refusing] = await Promise.all([
+      // The fake UI answers the permission prompt with yes.
+      launchChromium(['--use-fake-ui-for-media-stream', ...fakeCamera]),
+      // No capture device at all (this machine has none).
+      launchChromium(),
+      // A camera, but nobody to allow it: headless Chromium refuses the prompt.
+      launchChromium(fakeCamera),
     ]);
   });
 
   afterAll(async () => {
-    await Promise.all([withCamera?.close(), withoutCamera?.close()]);
+    await Promise.all([withCamera?.close(), withoutCamera?.close(), refusing?.close()]);
     await stub?.close();
     rmSync(work, { recursive: true, force: true });
   });
@@ -134,8 +142,8 @@ describe('kiosk camera in Chromium', () => {
 
   it('submits a ticket held in front of the camera once, shows the verdict, and stops the camera when toggled off', async () => {
     expect(ticket).toMatch(/^[A-Z2-7]{258}$/);
+    stub.scans.length = 0; // before the page opens: the camera starts with it
     const { page, errors } = await openKiosk(withCamera, '?camera=1');
-    stub.scans.length = 0;
 
     await expect.poll(() => stub.scans.length, { timeout: 20_000 }).toBeGreaterThan(0);
     expect(stub.scans).toEqual([{ payload: ticket, source: 'camera' }]);
@@ -143,6 +151,8 @@ describe('kiosk camera in Chromium', () => {
     expect(await page.textContent('#verdict-detail')).toContain('Row C · Seat 7');
     expect(await page.getAttribute('#camera-toggle', 'aria-pressed')).toBe('true');
     expect(await page.isVisible('#camera-preview')).toBe(true);
+    await page.waitForTimeout(250); // let the colour transition finish
+    await page.screenshot({ path: join(ARTIFACTS, 'kiosk-camera.png') });
 
     // The looping video keeps the same code in view, decoded twice a second:
     // past the repeat window it is still that one scan.
@@ -180,6 +190,7 @@ describe('kiosk camera in Chromium', () => {
     const { page, errors } = await openKiosk(withoutCamera, '?camera=1');
     await expect.poll(() => page.textContent('#camera-status')).toContain('No camera found');
     expect(await page.getAttribute('#camera-status', 'data-state')).toBe('failed');
+    await page.screenshot({ path: join(ARTIFACTS, 'kiosk-no-camera.png') });
     expect(await page.getAttribute('#camera-toggle', 'aria-pressed')).toBe('false');
     expect(await page.isVisible('#camera-preview')).toBe(false);
     // The rest of the kiosk still works.
@@ -194,15 +205,11 @@ describe('kiosk camera in Chromium', () => {
   });
 
   it('says the permission was denied when the browser refuses the camera', async () => {
-    const context = await withCamera.newContext();
-    await context.clearPermissions();
-    const page = await context.newPage();
-    // The fake UI grants everything; a policy that refuses is played by the page's own answer.
-    await page.addInitScript(() => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
-    });
-    await page.goto(`${stub.base}/?camera=1`);
+    const { page, errors } = await openKiosk(refusing, '?camera=1');
     await expect.poll(() => page.textContent('#camera-status')).toContain('permission denied');
-    await context.close();
+    expect(await page.getAttribute('#camera-status', 'data-state')).toBe('failed');
+    expect(await liveTracks(page)).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

@@ -1,77 +1,40 @@
 // Kiosk renderer in real Chromium (Debian's), driven by playwright-core. The
-// engine's local HTTP API is played by a small recording server here; the
-// engine itself has its own tests.
-import { createServer, type Server } from 'node:http';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+// engine's local HTTP API is played by a small recording server
+// (helpers/kiosk-stub.ts); the engine itself has its own tests.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../scripts/build-renderer.js';
 import { launchChromium, typeStamped } from './helpers/kiosk-browser.js';
+import { startKioskStub, type KioskStub } from './helpers/kiosk-stub.js';
 
 const ARTIFACTS = join(import.meta.dirname, '../../.artifacts');
 const TICKET = 'KRSXG5CUMVZXI2LOM4QEMYLOEBSWY3DPEBTHE33NEBKGS3DLMV2EO6LUMVZXI2LOM4';
 
-let server: Server;
-let base = '';
+let stub: KioskStub;
 let browser: Browser;
-const scans: { payload: string; source: string }[] = [];
-let status: Record<string, unknown> = {};
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
 beforeAll(async () => {
   const dist = await buildRenderer(join(tmpdir(), `tg-renderer-${process.pid}`));
-  server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/scan') {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        const scan = JSON.parse(body) as { payload: string; source: string };
-        scans.push(scan);
-        const ok = scan.payload === TICKET;
-        res.setHeader('content-type', 'application/json');
-        res.end(
-          JSON.stringify(
-            ok
-              ? { result: 'SUCCESS', message: '✅ Valid ticket. Welcome!', seat_id: 's1', row: 'A', number: 12, category: 'CAT1', holder: 'Demo Fan', event_name: 'Arena Night' }
-              : { result: 'QR_INVALID', message: '🚫 Invalid QR — Not a TicketGate ticket or tampered', seat_id: null },
-          ),
-        );
-      });
-      return;
-    }
-    if (req.url === '/status') {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(status));
-      return;
-    }
-    const file = req.url === '/' ? 'index.html' : (req.url ?? '').slice(1).split('?')[0]!;
-    try {
-      const data = readFileSync(join(dist, file));
-      res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-      res.end(data);
-    } catch {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  stub = await startKioskStub(dist, (scan) =>
+    scan.payload === TICKET
+      ? { result: 'SUCCESS', message: '✅ Valid ticket. Welcome!', seat_id: 's1', row: 'A', number: 12, category: 'CAT1', holder: 'Demo Fan', event_name: 'Arena Night' }
+      : { result: 'QR_INVALID', message: '🚫 Invalid QR — Not a TicketGate ticket or tampered', seat_id: null },
+  );
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await stub?.close();
 });
 
 async function openKiosk(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${base}/`);
+  await page.goto(`${stub.base}/`);
   // The first status poll has rendered: the app's listeners are in place.
   await expect.poll(() => page.textContent('#hall')).not.toBe('—');
   return page;
@@ -79,7 +42,7 @@ async function openKiosk(): Promise<Page> {
 
 describe('kiosk renderer', () => {
   it('shows the gate status: hall, connectivity, backlog, revocation', async () => {
-    status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'offline', backlog: 7, last_sync_at: null, revoked: true, counts: { SUCCESS: 3 } };
+    stub.status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'offline', backlog: 7, last_sync_at: null, revoked: true, counts: { SUCCESS: 3 } };
     const page = await openKiosk();
     await expect.poll(() => page.textContent('#hall')).toBe('HALL-A');
     expect(await page.getAttribute('#conn', 'data-state')).toBe('offline');
@@ -90,16 +53,16 @@ describe('kiosk renderer', () => {
   });
 
   it('takes a fast keyboard-wedge burst as a scan and shows the verdict', async () => {
-    status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString() };
+    stub.status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString() };
     const page = await openKiosk();
-    scans.length = 0;
+    stub.scans.length = 0;
     await typeStamped(page, TICKET, 8);
-    await expect.poll(() => scans.length).toBeGreaterThan(0);
-    expect(scans).toEqual([{ payload: TICKET, source: 'wedge' }]);
+    await expect.poll(() => stub.scans.length).toBeGreaterThan(0);
+    expect(stub.scans).toEqual([{ payload: TICKET, source: 'wedge' }]);
     await expect.poll(() => page.getAttribute('#verdict', 'data-result')).toBe('SUCCESS');
     expect(await page.textContent('#verdict-message')).toContain('Valid ticket');
     expect(await page.textContent('#verdict-detail')).toContain('Row A · Seat 12');
-    expect(scans).toEqual([{ payload: TICKET, source: 'wedge' }]);
+    expect(stub.scans).toEqual([{ payload: TICKET, source: 'wedge' }]);
     expect(await page.inputValue('#manual-input')).toBe('');
     await page.waitForTimeout(250); // let the colour transition finish
     await page.screenshot({ path: join(ARTIFACTS, 'kiosk-success.png') });
@@ -108,22 +71,22 @@ describe('kiosk renderer', () => {
 
   it('never takes slow human typing for a scan', async () => {
     const page = await openKiosk();
-    scans.length = 0;
+    stub.scans.length = 0;
     await typeStamped(page, 'HELLOWORLDHELLOWORLD', 150);
     await page.waitForTimeout(300);
-    expect(scans).toEqual([]);
+    expect(stub.scans).toEqual([]);
     expect(await page.getAttribute('#verdict', 'data-result')).toBe('READY');
     await page.close();
   });
 
   it('checks a code typed into the manual field and shows a rejection', async () => {
     const page = await openKiosk();
-    scans.length = 0;
+    stub.scans.length = 0;
     await page.click('#manual-input');
     await page.keyboard.type('NOT-A-TICKET', { delay: 120 });
     await page.click('#manual button');
     await expect.poll(() => page.getAttribute('#verdict', 'data-result')).toBe('QR_INVALID');
-    expect(scans).toEqual([{ payload: 'NOT-A-TICKET', source: 'manual' }]);
+    expect(stub.scans).toEqual([{ payload: 'NOT-A-TICKET', source: 'manual' }]);
     await page.waitForTimeout(250); // let the colour transition finish
     await page.screenshot({ path: join(ARTIFACTS, 'kiosk-invalid.png') });
     await page.close();
