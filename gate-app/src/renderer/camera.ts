@@ -54,7 +54,6 @@ export interface CameraScannerOptions {
   video: HTMLVideoElement;
   onScan(text: string): void;
   onState(state: CameraState, message: string): void;
-  now?: () => number;
 }
 
 export class CameraScanner {
@@ -103,7 +102,7 @@ export class CameraScanner {
         if (gen !== this.generation) return;
         if (result) {
           const text = result.getText();
-          if (this.filter.accept(text, (this.opts.now ?? performance.now.bind(performance))())) this.opts.onScan(text);
+          if (this.filter.accept(text, performance.now())) this.opts.onScan(text);
         } else if (err && !isNothingInView(err)) {
           // The library ends its loop on any other error; say so instead of looking alive.
           this.release();
