@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { issueCredential } from '@ticketgate/crypto';
 import { GateEngine } from '../gate-app/src/engine/index.js';
 import { loadConfig } from '../sync-server/src/config.js';
-import { rowLabels } from '../sync-server/src/domain/catalog/seat-blocks.js';
+import { insertBenchSeats } from './fixtures/big-event.js';
 import { createEnrolmentCode } from '../sync-server/src/domain/sync/enrolment.js';
 import { startServer } from '../sync-server/src/server.js';
 
@@ -58,16 +58,7 @@ try {
   );
   const eventId = event!.id;
   await q(`INSERT INTO event_categories (event_id, category, price_cents) VALUES ($1, 'CAT1', 10000)`, [eventId]);
-  // Final states with one pre-assigned seq: selling 60,000 seats one UPDATE at a time would bump the seq 60,000 times.
-  await q(
-    `WITH bump AS (UPDATE events SET seq = seq + 1 WHERE id = $1 RETURNING seq)
-     INSERT INTO seats (event_id, row_label, seat_number, category, status, owner_user_id, checked_in_at, seq)
-     SELECT $1, r.label, n, 'CAT1',
-            CASE WHEN n <= $5 THEN 'CHECKED_IN' WHEN n <= $4 THEN 'SOLD' ELSE 'AVAILABLE' END,
-            CASE WHEN n <= $4 THEN $6::uuid END, CASE WHEN n <= $5 THEN now() END, bump.seq
-       FROM unnest($2::text[]) AS r(label) CROSS JOIN generate_series(1, $3::int) AS n CROSS JOIN bump`,
-    [eventId, rowLabels(Math.ceil(SEATS / PER_ROW)), PER_ROW, Math.round(PER_ROW * 0.6), Math.round(PER_ROW * 0.2), user!.id],
-  );
+  await insertBenchSeats(ctx.pool, eventId, user!.id, SEATS, PER_ROW);
   await q('ANALYZE');
   const [{ n: seatCount } = { n: 0 }] = await q<{ n: number }>('SELECT count(*)::int AS n FROM seats WHERE event_id = $1', [eventId]);
   console.log(`node ${process.version}; server ${server.url}; setup: ${fmt(seatCount)} seats in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

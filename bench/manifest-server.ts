@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { build } from '../sync-server/src/app.js';
 import { loadConfig } from '../sync-server/src/config.js';
+import { insertBenchSeats } from './fixtures/big-event.js';
 import { startEmbeddedPostgres } from '../sync-server/src/db/embedded.js';
 import { migrate } from '../sync-server/src/db/migrate.js';
-import { rowLabels } from '../sync-server/src/domain/catalog/seat-blocks.js';
 import { hashDeviceToken, newDeviceToken } from '../sync-server/src/domain/sync/device-secrets.js';
 import { readSeatDelta } from '../sync-server/src/domain/sync/seat-delta.js';
 import { createContext } from '../sync-server/src/server.js';
@@ -60,18 +60,7 @@ try {
     `INSERT INTO devices (hall_id, name, token_hash, box_public_key) VALUES ('BENCH', 'Bench Gate', $1, 'x') RETURNING id`,
     [hashDeviceToken(token)],
   );
-  // Seats are inserted in their final state with one pre-assigned seq (as insertSeatBlocks does):
-  // selling them one UPDATE at a time would bump the event's seq 60,000 times in one transaction.
-  const rows = rowLabels(Math.ceil(SEATS / PER_ROW));
-  await q(
-    `WITH bump AS (UPDATE events SET seq = seq + 1 WHERE id = $1 RETURNING seq)
-     INSERT INTO seats (event_id, row_label, seat_number, category, status, owner_user_id, checked_in_at, seq)
-     SELECT $1, r.label, n, 'CAT1',
-            CASE WHEN n <= $5 THEN 'CHECKED_IN' WHEN n <= $4 THEN 'SOLD' ELSE 'AVAILABLE' END,
-            CASE WHEN n <= $4 THEN $6::uuid END, CASE WHEN n <= $5 THEN now() END, bump.seq
-       FROM unnest($2::text[]) AS r(label) CROSS JOIN generate_series(1, $3::int) AS n CROSS JOIN bump`,
-    [eventId, rows, PER_ROW, Math.round(PER_ROW * 0.6), Math.round(PER_ROW * 0.2), user!.id],
-  );
+  await insertBenchSeats(ctx.pool, eventId, user!.id, SEATS, PER_ROW);
   await q(
     `INSERT INTO scans (client_scan_id, device_id, hall_id, event_id, seat_id, generation, result, scanned_at)
      SELECT gen_random_uuid()::text, $2, 'BENCH', $1, id, 1, 'SUCCESS', checked_in_at FROM seats WHERE event_id = $1 AND status = 'CHECKED_IN'`,
