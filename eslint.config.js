@@ -5,8 +5,8 @@ import globals from 'globals';
 import boundaries from 'eslint-plugin-boundaries';
 
 // Zones: what runs where, and which other zones each may import (docs/architecture.md, "Process boundaries").
-// This table is the only place the boundaries are written; test/boundaries.test.ts holds a probe per
-// forbidden pair. Order matters: a file belongs to the first zone whose pattern matches it.
+// This table is the only place the boundaries are written; shared/protocol/test/boundaries.test.ts holds a
+// probe per forbidden pair. Order matters: a file belongs to the first zone whose pattern matches it.
 // runtime decides which modules outside the repository a zone may use:
 //   browser  – no Node built-ins, no electron, no better-sqlite3 (renderer, web app, browser-safe shared code)
 //   preload  – electron only (Electron's sandboxed preload has no Node)
@@ -38,7 +38,7 @@ const forbiddenModules = {
 const sourceFiles = ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '**/*.d.ts', '.artifacts/**', 'test/boundaries/probes/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '**/*.d.ts', '.artifacts/**', 'shared/protocol/test/boundary-probes/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node } },
