@@ -3,7 +3,7 @@
 // the probes at the top level must have every import refused, those in allowed/ every import accepted.
 // A matrix over the table then checks every pair of zones against a real file of the target zone.
 import { ESLint } from 'eslint';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -99,9 +99,11 @@ describe('the zone table, pair by pair', () => {
   });
 
   it('finds a file in every zone that exists today', () => {
-    expect(targets.map((t) => t.to).sort()).toEqual(
-      ['cli', 'crypto', 'engine', 'hardware', 'main', 'preload', 'protocol', 'renderer', 'server', 'wedge'].sort(),
+    const existing = Object.keys(zones).filter((z) => existsSync(join(root, zones[z]!.pattern.replace(/\/\*\*$/, ''))));
+    expect(existing).toEqual(
+      expect.arrayContaining(['cli', 'crypto', 'engine', 'hardware', 'main', 'preload', 'protocol', 'renderer', 'server', 'wedge']),
     );
+    expect(targets.map((t) => t.to).sort()).toEqual(existing.sort());
   });
 
   for (const [from, zone] of Object.entries(zones)) {
