@@ -144,13 +144,27 @@ describe('conflict re-check', () => {
     gate.store.scans.markUploaded(v.clientScanId, Date.now());
     const { sold, sold2 } = hall.seats;
     const at = Date.now() - 5_000;
-    // Our own name as canonical: nothing to re-check.
-    let r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: v.scannedAt, admittedBy: 'Gate Test' }] }, Date.now());
+    const self = gate.store.device.get()!.device_id;
+    // Our own device as canonical: nothing to re-check.
+    let r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: v.scannedAt, admittedBy: 'Gate Test', admittedDevice: self }] }, Date.now());
     expect(r.requeued).toBe(0);
-    r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 12, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: at, admittedBy: 'Gate East' }, sold2] }, Date.now());
+    const east = crypto.randomUUID();
+    r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 12, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: at, admittedBy: 'Gate East', admittedDevice: east }, sold2] }, Date.now());
     expect(r.requeued).toBe(1);
     expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('pending');
-    expect(gate.seat(sold.seatId)).toMatchObject({ admitted_at: at, admitted_by: 'Gate East' });
+    expect(gate.seat(sold.seatId)).toMatchObject({ admitted_at: at, admitted_by: 'Gate East', admitted_device: east });
+    await gate.close();
+  });
+
+  it('re-sends when another gate of the same name admitted first: admissions are told apart by device id', async () => {
+    hall = await createLocalHall();
+    const gate = await GateEngine.open({ dataDir: hall.dir });
+    const v = await gate.scan(hall.ticket(hall.seats.sold));
+    gate.store.scans.markUploaded(v.clientScanId, Date.now());
+    const twin = { ...hall.seats.sold, status: 'CHECKED_IN' as const, admittedAt: v.scannedAt - 5_000, admittedBy: 'Gate Test', admittedDevice: crypto.randomUUID() };
+    const r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [twin] }, Date.now());
+    expect(r.requeued).toBe(1);
+    expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('pending');
     await gate.close();
   });
 });

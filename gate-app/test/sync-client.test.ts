@@ -43,6 +43,7 @@ describe('sync client', () => {
     hall = await createLocalHall();
     const { seats, eventId } = hall;
     const earlier = new Date(Date.now() - 60_000).toISOString();
+    const gateOne = crypto.randomUUID();
     const uploads: UploadBody[] = [];
     const fake = await fakeServer((req, body, res) => {
       const b = body as UploadBody;
@@ -50,10 +51,10 @@ describe('sync client', () => {
       const id = b.scans[0]!.client_scan_id;
       if (uploads.length === 1) {
         // The other gate's promotion reaches us (live stream) before our own reply does.
-        gate!.store.catalog.learnAdmission(eventId, seats.sold.seatId, Date.parse(earlier), 'Gate One');
+        gate!.store.catalog.learnAdmission(eventId, seats.sold.seatId, Date.parse(earlier), { name: 'Gate One', deviceId: gateOne });
         return reply(res, 200, { success: true, data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() } });
       }
-      const canonical = { event_id: eventId, seat_id: seats.sold.seatId, scanned_at: earlier, device_id: crypto.randomUUID(), admitted_by: 'Gate One' };
+      const canonical = { event_id: eventId, seat_id: seats.sold.seatId, scanned_at: earlier, device_id: gateOne, admitted_by: 'Gate One' };
       reply(res, 200, { success: true, data: { accepted: [id], conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }], rejected: [], server_time: new Date().toISOString() } });
     });
     server = fake.server;

@@ -226,7 +226,10 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
         store: this.store,
         verifier: this.keyRing.verifier,
         hallId: () => this.store.device.get()?.hall_id ?? '',
-        gateName: () => this.store.device.get()?.device_name ?? 'this gate',
+        gate: () => {
+          const d = this.store.device.get();
+          return { name: d?.device_name ?? 'this gate', deviceId: d?.device_id ?? null };
+        },
         clock: this.clock,
         ...(this.opts.timeZone ? { timeZone: this.opts.timeZone } : {}),
       });
