@@ -31,6 +31,8 @@ export interface AdmissionSeat {
   eventId: string;
   status: SeatStatus;
   generation: number;
+  /** When the seat was checked in, if the caller knows it (epoch ms): a DUPLICATE without a known admitter still names the time. */
+  checkedInAt?: number | null;
 }
 
 /** The canonical (first) admission of the seat: earliest scan time wins, ties broken by device id. */
@@ -158,7 +160,10 @@ export const ADMISSION_STEPS: readonly AdmissionStep[] = [
       const here = prior.deviceId === view.deviceId;
       return { result: 'DUPLICATE', reason: here ? 'admitted_here' : 'admitted_elsewhere', firstAdmission: prior };
     }
-    return seat.status === 'CHECKED_IN' ? { result: 'DUPLICATE', reason: 'checked_in' } : null;
+    if (seat.status !== 'CHECKED_IN') return null;
+    return seat.checkedInAt == null
+      ? { result: 'DUPLICATE', reason: 'checked_in' }
+      : { result: 'DUPLICATE', reason: 'checked_in', firstAdmission: { at: seat.checkedInAt, by: null, deviceId: null } };
   }),
   found('admit', ({ seat, credential: { claims } }) => ({
     result: 'SUCCESS',
