@@ -5,6 +5,8 @@ import type { EventRow, SeatRow } from '../store/catalog-repo.js';
 
 export interface Decision {
   result: ScanResult;
+  /** The step of the admission rule that decided. */
+  rule: admission.AdmissionReason;
   /** Machine-readable detail (the rule's reason, or the verifier's for a QR_INVALID); null for a plain SUCCESS. */
   reason: string | null;
   message: string;
@@ -62,6 +64,7 @@ export function decide(outcome: VerifyOutcome, snap: Snapshot): Decision {
   const before = BEFORE_SEAT.indexOf(v.reason);
   return {
     result: v.result,
+    rule: v.reason,
     reason: gateReason(v, outcome),
     message,
     claims,
