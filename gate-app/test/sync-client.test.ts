@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GateEngine } from '../src/engine/index.js';
+import { sync } from '@ticketgate/protocol';
+import { ApiClient, Connectivity, GateClock, GateEngine, NetworkError, ServerError } from '../src/engine/index.js';
 import { until } from './e2e/harness.js';
 import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
 
@@ -126,5 +127,23 @@ describe('sync client', () => {
     expect(gate.status().link.last_error).toBeTruthy();
     // The verdict does not depend on the network.
     expect((await gate.scan(hall.ticket(hall.seats.sold))).result).toBe('SUCCESS');
+  });
+
+  it('reads refusals with the protocol\'s error envelope: a known code is a refusal, anything else is not our server', async () => {
+    const answers: [number, unknown][] = [
+      [403, { success: false, error_code: 'DEVICE_REVOKED', message: 'revoked by an operator' }],
+      [403, { success: false, error_code: 'NO_SUCH_CODE', message: 'from some other service' }],
+      [401, { error: 'nope' }],
+    ];
+    const fake = await fakeServer((_req, _body, res) => reply(res, ...answers.shift()!));
+    server = fake.server;
+    const connectivity = new Connectivity(Date.now);
+    const api = new ApiClient({ baseUrl: fake.url, token: () => 't', clock: new GateClock(Date.now, 10_000), connectivity });
+    const call = () => api.get('/api/sync/hall', { schema: sync.HallManifest });
+    const refused = await call().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ServerError);
+    expect(refused).toMatchObject({ status: 403, code: 'DEVICE_REVOKED' });
+    await expect(call()).rejects.toBeInstanceOf(NetworkError);
+    await expect(call()).rejects.toThrow(/not a TicketGate reply/);
   });
 });
