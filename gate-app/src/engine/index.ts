@@ -1,3 +1,4 @@
+// process: engine
 // The gate engine: plain Node (no Electron), used by the headless CLI, the
 // Electron main process and tests.
 export { GateEngine, NotEnrolledError, type GateEngineOptions, type GateEngineEvents } from './gate-engine.js';

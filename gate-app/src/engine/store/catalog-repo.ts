@@ -1,3 +1,4 @@
+// process: engine
 import type { sync } from '@ticketgate/protocol';
 
 type SeatStatus = sync.SeatStatus;

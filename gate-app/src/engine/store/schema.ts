@@ -1,3 +1,4 @@
+// process: engine
 /**
  * The gate's SQLite schema (DESIGN §4). Versioned with PRAGMA user_version so a
  * kiosk updated in the field upgrades its data folder in place.

@@ -1,3 +1,4 @@
+// process: engine
 import { sync } from '@ticketgate/protocol';
 import type { z } from 'zod';
 import type { GateStore } from '../store/gate-store.js';

@@ -1,3 +1,4 @@
+// process: engine
 import type { sync } from '@ticketgate/protocol';
 import type { ServerSeat } from '../store/catalog-repo.js';
 

@@ -1,3 +1,4 @@
+// process: engine
 import { EventEmitter } from 'node:events';
 import type { GateStore } from '../store/gate-store.js';
 import { ServerError, type ApiClient } from './api-client.js';
