@@ -3,9 +3,9 @@ import type { ScanResult } from '../verdicts.js';
 
 /**
  * THE admission rule: one pure function, used by a gate deciding from its
- * snapshot, by the server's online /api/verify and by the server's
- * conformance checks of uploaded scans. Platform-free (no Node, no database):
- * callers read their state, call decideAdmission, then record the verdict.
+ * snapshot and by the server's online /api/verify; canonicalOf (below) is the
+ * election among admissions that gates uploaded. Platform-free (no Node, no
+ * database): callers read their state, call decideAdmission, then record the verdict.
  *
  * The rule is an ordered list of steps (ADMISSION_STEPS); the first step that
  * returns a verdict wins. A new rule (entry/exit, re-entry, zones, doors-open,
