@@ -61,23 +61,19 @@ export function decide(outcome: VerifyOutcome, snap: Snapshot): Decision {
     ...(snap.timeZone ? { timeZone: snap.timeZone } : {}),
   });
   // The seat and event are shown only once the rule got as far as looking at them.
-  const before = BEFORE_SEAT.indexOf(v.reason);
+  const judged = admission.judgedSeat(v);
   return {
     result: v.result,
     rule: v.reason,
     reason: gateReason(v, outcome),
     message,
     claims,
-    seat: before === -1 ? seat : null,
-    event: before === -1 || v.reason === 'unknown_seat' ? event : null,
+    seat: judged ? seat : null,
+    event: judged || v.reason === 'unknown_seat' ? event : null,
     firstAdmission,
     correctHall: v.correctHall ?? null,
   };
 }
-
-const BEFORE_SEAT: readonly admission.AdmissionReason[] = [
-  'invalid_credential', 'other_hall_unverified', 'other_hall', 'expired', 'not_yet_valid', 'unknown_event', 'unknown_seat',
-];
 
 /** The reason a gate logs and uploads: the verifier's own word for a refused code, with the age of a stale one. */
 function gateReason(v: admission.AdmissionVerdict, outcome: VerifyOutcome): string | null {

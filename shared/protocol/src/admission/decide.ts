@@ -171,6 +171,16 @@ export const ADMISSION_STEPS: readonly AdmissionStep[] = [
   })),
 ];
 
+/** Reasons decided before the rule looks at the seat: such verdicts describe no seat (a forged or misdirected code learns nothing about it). */
+const BEFORE_SEAT: ReadonlySet<AdmissionReason> = new Set<AdmissionReason>([
+  'invalid_credential', 'other_hall_unverified', 'other_hall', 'expired', 'not_yet_valid', 'unknown_event', 'unknown_seat',
+]);
+
+/** True when the verdict was reached by judging the seat, so a caller may describe the seat with it. */
+export function judgedSeat(v: Pick<AdmissionVerdict, 'reason'>): boolean {
+  return !BEFORE_SEAT.has(v.reason);
+}
+
 /** The verdict of the first step that has one. */
 export function decideAdmission(input: AdmissionInput, steps: readonly AdmissionStep[] = ADMISSION_STEPS): AdmissionVerdict {
   for (const step of steps) {

@@ -78,13 +78,11 @@ async function decideAndRecord(db: Queryable, scan: Omit<ScanRow, 'result' | 're
     ...(firstAdmission ? { firstAdmittedAt: firstAdmission.at, ...(firstAdmission.by ? { firstAdmittedBy: firstAdmission.by } : {}) } : {}),
     ...(v.correctHall ? { correctHall: v.correctHall } : {}),
   });
-  // The seat is described once the rule got as far as looking at it (not to an unknown or wrong-hall code).
-  const reachedSeat = seat && !['other_hall', 'expired', 'not_yet_valid', 'unknown_seat'].includes(v.reason);
   return {
     result: v.result,
     message,
     reason: v.reason,
-    ...(reachedSeat ? { seat: describe(seat) } : {}),
+    ...(seat && admission.judgedSeat(v) ? { seat: describe(seat) } : {}),
     ...(firstAdmission ? { firstAdmission } : {}),
     ...(v.correctHall ? { correctHall: v.correctHall } : {}),
   };
