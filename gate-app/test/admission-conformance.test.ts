@@ -28,12 +28,21 @@ describe('admission conformance: the gate', () => {
   /** A fresh seat of the vector's state in the snapshot (generation 2), and the code to scan. */
   function situation(v: admission.AdmissionVector): string {
     const seat: ServerSeat = {
-      seatId: randomUUID(), eventId: v.unknown === 'event' ? randomUUID() : hall.eventId, row: 'V', number: 1, category: 'CAT1',
-      status: v.seat, generation: 2, holder: v.seat === 'SOLD' || v.seat === 'CHECKED_IN' ? 'Vector Holder' : null,
-      admittedAt: null, admittedBy: null, admittedDevice: null,
+      seatId: randomUUID(),
+      eventId: v.unknown === 'event' ? randomUUID() : hall.eventId,
+      row: 'V',
+      number: 1,
+      category: 'CAT1',
+      status: v.seat,
+      generation: 2,
+      holder: v.seat === 'SOLD' || v.seat === 'CHECKED_IN' ? 'Vector Holder' : null,
+      admittedAt: null,
+      admittedBy: null,
+      admittedDevice: null,
     };
     if (!v.unknown) {
-      if (v.prior === 'elsewhere') Object.assign(seat, { admittedAt: Date.now() - 60_000, admittedBy: 'Gate North', admittedDevice: randomUUID() });
+      if (v.prior === 'elsewhere')
+        Object.assign(seat, { admittedAt: Date.now() - 60_000, admittedBy: 'Gate North', admittedDevice: randomUUID() });
       gate.store.db.transaction(() => {
         gate.store.catalog.upsertSeat(seat, 0);
         if (v.prior === 'here') gate.store.catalog.admitLocally(seat.seatId, Date.now() - 60_000, { name: 'Gate Test', deviceId: self });

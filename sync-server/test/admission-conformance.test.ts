@@ -50,7 +50,9 @@ describe('admission conformance: the server', () => {
       await db().query(
         `INSERT INTO scans (client_scan_id, device_id, staff_user_id, hall_id, event_id, seat_id, generation, result, scanned_at)
          VALUES ($1, $2, $3, 'HALL-A', $4, $5, 2, 'SUCCESS', $6)`,
-        v.prior === 'here' ? [null, null, staff.id, arenaId, seatId, checkedIn] : [randomUUID(), gateA.deviceId, null, arenaId, seatId, checkedIn],
+        v.prior === 'here'
+          ? [null, null, staff.id, arenaId, seatId, checkedIn]
+          : [randomUUID(), gateA.deviceId, null, arenaId, seatId, checkedIn],
       );
     }
     const now = Math.floor(t.clock.now() / 1000);
@@ -62,7 +64,10 @@ describe('admission conformance: the server', () => {
         generation: { older: 1, current: 2, newer: 3 }[v.generation],
         issuedAt: v.credential === 'expired' ? now - 600 : v.credential === 'not_yet_valid' ? now + 120 : now,
       },
-      { issuing: await t.ctx.keys.activeIssuingKey(), gate: v.credential === 'unknown_key' ? generateGateKey() : await t.ctx.keys.gateKeyFor(arenaId) },
+      {
+        issuing: await t.ctx.keys.activeIssuingKey(),
+        gate: v.credential === 'unknown_key' ? generateGateKey() : await t.ctx.keys.gateKeyFor(arenaId),
+      },
     );
     if (v.credential !== 'tampered') return { seatId, qr };
     const i = 100;
@@ -82,7 +87,8 @@ describe('admission conformance: the server', () => {
       [staff.id, at, result],
     );
     expect({ result, reason: rows[0]?.reason?.split(':')[0] ?? 'admitted' }).toEqual(v.expect);
-    if (v.expect.result === 'SUCCESS') expect((await db().query('SELECT status FROM seats WHERE id = $1', [seatId])).rows[0].status).toBe('CHECKED_IN');
+    if (v.expect.result === 'SUCCESS')
+      expect((await db().query('SELECT status FROM seats WHERE id = $1', [seatId])).rows[0].status).toBe('CHECKED_IN');
   });
 
   it.each(admission.ELECTION_VECTORS.map((v) => [v.name, v] as const))('upload election: %s', async (_, v) => {

@@ -27,7 +27,8 @@ function inputOf(v: Vector, authoritative: boolean): admission.AdmissionInput {
     credential,
     eventKnown: v.unknown !== 'event',
     seat: v.unknown ? null : { eventId: 'event-1', status: v.seat, generation: 2 },
-    prior: v.prior === 'none' ? null : { at: 1_000, by: v.prior === 'here' ? 'me' : 'Gate North', deviceId: v.prior === 'here' ? self : OTHER },
+    prior:
+      v.prior === 'none' ? null : { at: 1_000, by: v.prior === 'here' ? 'me' : 'Gate North', deviceId: v.prior === 'here' ? self : OTHER },
     view: { hallId: HALL, authoritative, deviceId: self },
   };
 }
@@ -43,7 +44,12 @@ describe('the admission rule against its conformance vectors', () => {
   it('names the verifier reason and the halls it used', () => {
     const wrong = decideAdmission(inputOf({ ...ADMISSION_VECTORS[3]! }, false));
     expect(wrong).toEqual({ result: 'WRONG_HALL', reason: 'other_hall_unverified', detail: 'unknown_key_id', correctHall: 'HALL-Z' });
-    const dup = decideAdmission(inputOf(ADMISSION_VECTORS.find((v) => v.prior === 'elsewhere' && v.credential === 'valid')!, true));
+    const dup = decideAdmission(
+      inputOf(
+        ADMISSION_VECTORS.find((v) => v.prior === 'elsewhere' && v.credential === 'valid')!,
+        true,
+      ),
+    );
     expect(dup.firstAdmission).toEqual({ at: 1_000, by: 'Gate North', deviceId: OTHER });
   });
 
@@ -59,7 +65,12 @@ describe('the admission rule against its conformance vectors', () => {
 
 describe('the canonical admission against the election vectors', () => {
   it.each(ELECTION_VECTORS.map((v) => [v.name, v] as const))('%s', (_, v) => {
-    const rows = v.admissions.map((a, i) => ({ at: a.atMs, deviceId: a.device && (a.device === 'A' ? ME : OTHER), scanId: `scan-${i}`, i }));
+    const rows = v.admissions.map((a, i) => ({
+      at: a.atMs,
+      deviceId: a.device && (a.device === 'A' ? ME : OTHER),
+      scanId: `scan-${i}`,
+      i,
+    }));
     expect(canonicalOf(rows)?.i).toBe(v.winner);
   });
 });

@@ -173,7 +173,13 @@ export const ADMISSION_STEPS: readonly AdmissionStep[] = [
 
 /** Reasons decided before the rule looks at the seat: such verdicts describe no seat (a forged or misdirected code learns nothing about it). */
 const BEFORE_SEAT: ReadonlySet<AdmissionReason> = new Set<AdmissionReason>([
-  'invalid_credential', 'other_hall_unverified', 'other_hall', 'expired', 'not_yet_valid', 'unknown_event', 'unknown_seat',
+  'invalid_credential',
+  'other_hall_unverified',
+  'other_hall',
+  'expired',
+  'not_yet_valid',
+  'unknown_event',
+  'unknown_seat',
 ]);
 
 /** True when the verdict was reached by judging the seat, so a caller may describe the seat with it. */
@@ -203,7 +209,10 @@ export function canonicalOf<T extends { at: number; deviceId: string | null; sca
   return best;
 }
 
-export function compareAdmissions(a: { at: number; deviceId: string | null; scanId: string }, b: { at: number; deviceId: string | null; scanId: string }): number {
+export function compareAdmissions(
+  a: { at: number; deviceId: string | null; scanId: string },
+  b: { at: number; deviceId: string | null; scanId: string },
+): number {
   if (a.at !== b.at) return a.at - b.at;
   if (a.deviceId !== b.deviceId) return a.deviceId === null ? -1 : b.deviceId === null ? 1 : a.deviceId < b.deviceId ? -1 : 1;
   return a.scanId < b.scanId ? -1 : a.scanId > b.scanId ? 1 : 0;

@@ -44,10 +44,23 @@ export const ADMISSION_VECTORS: readonly AdmissionVector[] = [
     gate: { result: 'WRONG_HALL', reason: 'other_hall_unverified' },
   },
   { ...base, name: 'another hall', ticketHall: 'other', expect: { result: 'WRONG_HALL', reason: 'other_hall' } },
-  { ...base, name: 'another hall, expired: hall first', ticketHall: 'other', credential: 'expired', expect: { result: 'WRONG_HALL', reason: 'other_hall' } },
+  {
+    ...base,
+    name: 'another hall, expired: hall first',
+    ticketHall: 'other',
+    credential: 'expired',
+    expect: { result: 'WRONG_HALL', reason: 'other_hall' },
+  },
   { ...base, name: 'expired', credential: 'expired', expect: { result: 'EXPIRED', reason: 'expired' } },
   { ...base, name: 'issued in the future', credential: 'not_yet_valid', expect: { result: 'EXPIRED', reason: 'not_yet_valid' } },
-  { ...base, name: 'expired, seat admitted: freshness first', credential: 'expired', prior: 'elsewhere', seat: 'CHECKED_IN', expect: { result: 'EXPIRED', reason: 'expired' } },
+  {
+    ...base,
+    name: 'expired, seat admitted: freshness first',
+    credential: 'expired',
+    prior: 'elsewhere',
+    seat: 'CHECKED_IN',
+    expect: { result: 'EXPIRED', reason: 'expired' },
+  },
   {
     ...base,
     name: 'unknown event',
@@ -57,7 +70,13 @@ export const ADMISSION_VECTORS: readonly AdmissionVector[] = [
   },
   { ...base, name: 'unknown seat', unknown: 'seat', expect: { result: 'NOT_FOUND', reason: 'unknown_seat' } },
   { ...base, name: 'older generation (transferred)', generation: 'older', expect: { result: 'NOT_FOUND', reason: 'revoked_generation' } },
-  { ...base, name: 'older generation beats HELD', generation: 'older', seat: 'HELD', expect: { result: 'NOT_FOUND', reason: 'revoked_generation' } },
+  {
+    ...base,
+    name: 'older generation beats HELD',
+    generation: 'older',
+    seat: 'HELD',
+    expect: { result: 'NOT_FOUND', reason: 'revoked_generation' },
+  },
   {
     ...base,
     name: 'newer generation than the seat',
@@ -69,7 +88,13 @@ export const ADMISSION_VECTORS: readonly AdmissionVector[] = [
   { ...base, name: 'held seat', seat: 'HELD', expect: { result: 'UNPAID', reason: 'seat_held' } },
   { ...base, name: 'available seat', seat: 'AVAILABLE', expect: { result: 'NOT_FOUND', reason: 'seat_not_sold' } },
   { ...base, name: 'admitted here before', seat: 'CHECKED_IN', prior: 'here', expect: { result: 'DUPLICATE', reason: 'admitted_here' } },
-  { ...base, name: 'admitted elsewhere before', seat: 'CHECKED_IN', prior: 'elsewhere', expect: { result: 'DUPLICATE', reason: 'admitted_elsewhere' } },
+  {
+    ...base,
+    name: 'admitted elsewhere before',
+    seat: 'CHECKED_IN',
+    prior: 'elsewhere',
+    expect: { result: 'DUPLICATE', reason: 'admitted_elsewhere' },
+  },
   { ...base, name: 'checked in without a known admission', seat: 'CHECKED_IN', expect: { result: 'DUPLICATE', reason: 'checked_in' } },
 ];
 
@@ -85,8 +110,36 @@ export interface ElectionVector {
 }
 
 export const ELECTION_VECTORS: readonly ElectionVector[] = [
-  { name: 'earliest scan wins', admissions: [{ atMs: 5000, device: 'A' }, { atMs: 1000, device: 'B' }], winner: 1 },
-  { name: 'earliest wins whatever the arrival order', admissions: [{ atMs: 1000, device: 'A' }, { atMs: 5000, device: 'B' }], winner: 0 },
-  { name: 'same instant: online staff before any gate', admissions: [{ atMs: 2000, device: 'A' }, { atMs: 2000, device: null }], winner: 1 },
-  { name: 'same instant: lower device id', admissions: [{ atMs: 2000, device: 'B' }, { atMs: 2000, device: 'A' }], winner: 1 },
+  {
+    name: 'earliest scan wins',
+    admissions: [
+      { atMs: 5000, device: 'A' },
+      { atMs: 1000, device: 'B' },
+    ],
+    winner: 1,
+  },
+  {
+    name: 'earliest wins whatever the arrival order',
+    admissions: [
+      { atMs: 1000, device: 'A' },
+      { atMs: 5000, device: 'B' },
+    ],
+    winner: 0,
+  },
+  {
+    name: 'same instant: online staff before any gate',
+    admissions: [
+      { atMs: 2000, device: 'A' },
+      { atMs: 2000, device: null },
+    ],
+    winner: 1,
+  },
+  {
+    name: 'same instant: lower device id',
+    admissions: [
+      { atMs: 2000, device: 'B' },
+      { atMs: 2000, device: 'A' },
+    ],
+    winner: 1,
+  },
 ];
