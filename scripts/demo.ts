@@ -3,7 +3,8 @@
 // plus one demo gate for HALL-A enrolled against it, both stopped by Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { kiosk } from '@ticketgate/protocol';
 import { buildRenderer } from '../gate-app/scripts/build-renderer.js';
 import { loadConfig } from '../sync-server/src/config.js';
 import { startServer } from '../sync-server/src/server.js';
@@ -57,6 +58,8 @@ console.log(
     `TicketGate demo`,
     `  sync server   http://localhost:${config.PORT}   (API docs: http://localhost:${config.PORT}/docs)`,
     gate ? `  demo gate     http://127.0.0.1:${GATE_PORT}   (kiosk UI; POST /scan, GET /status)` : '  demo gate     not running',
+    // The API takes only requests with the launch token the gate writes to its data folder at every start.
+    ...(gate ? [`  gate API      curl -H "authorization: Bearer $(cat ${relative(root, gateData)}/${kiosk.LOCAL_API_TOKEN_FILE})" http://127.0.0.1:${GATE_PORT}/status`] : []),
     `  accounts      ${server.seed?.accounts.map((a) => a.email).join(', ')} — password demo-pass-123`,
     '  try it        docs/operations.md#demo walks through buying a ticket and scanning it at the gate',
     '  Ctrl-C stops everything.',

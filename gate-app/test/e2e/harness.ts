@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { readLocalApiToken } from '../../src/engine/local-api-token.js';
 
 /**
  * End-to-end harness: the REAL sync server (`sync-server/src/main.ts`, embedded
@@ -269,8 +270,14 @@ export class GateProcess {
     const c = this.child;
     await until(`${this.name} local API`, async () => {
       if (c.exitCode !== null) throw new Fatal(`${this.name} exited with ${c.exitCode}\n${this.log()}`);
-      return (await fetch(`${this.url}/status`)).ok;
+      return (await this.api('/status')).ok;
     }, 60_000, 100);
+  }
+
+  /** A local API request as the kiosk makes it: the launch token the gate wrote to its data folder (new at every start). */
+  api(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${readLocalApiToken(this.dataDir)}` };
+    return fetch(`${this.url}${path}`, { ...init, headers });
   }
 
   output(): string {
@@ -297,22 +304,22 @@ export class GateProcess {
   }
 
   async scan(payload: string): Promise<Verdict> {
-    const res = await fetch(`${this.url}/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload }) });
+    const res = await this.api('/scan', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload }) });
     if (!res.ok) throw new Error(`${this.name} /scan: ${res.status} ${await res.text()}`);
     return (await res.json()) as Verdict;
   }
 
   async status(): Promise<GateStatus> {
-    return (await (await fetch(`${this.url}/status`)).json()) as GateStatus;
+    return (await (await this.api('/status')).json()) as GateStatus;
   }
 
   async seat(seatId: string): Promise<SeatInfo | undefined> {
-    const res = await fetch(`${this.url}/seats/${seatId}`);
+    const res = await this.api(`/seats/${seatId}`);
     return res.ok ? ((await res.json()) as SeatInfo) : undefined;
   }
 
   async scans(): Promise<{ client_scan_id: string; result: string; upload_state: string }[]> {
-    return (await (await fetch(`${this.url}/scans?limit=500`)).json()) as { client_scan_id: string; result: string; upload_state: string }[];
+    return (await (await this.api('/scans?limit=500')).json()) as { client_scan_id: string; result: string; upload_state: string }[];
   }
 
   async waitSeat(seatId: string, what: string, ok: (s: SeatInfo) => boolean, timeoutMs = 30_000): Promise<SeatInfo> {
