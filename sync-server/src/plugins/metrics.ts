@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { admission } from '@ticketgate/protocol';
 import { z } from 'zod';
 import { operationalCounts, type OperationalCounts } from '../domain/analytics/operational-counts.js';
 import { ttlCache } from '../domain/analytics/ttl-cache.js';
@@ -22,7 +23,7 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-const STATUS_GAUGES: { key: Exclude<keyof OperationalCounts, 'scans' | 'conflicts'>; name: string; help: string }[] = [
+const STATUS_GAUGES: { key: Exclude<keyof OperationalCounts, 'scans' | 'conflicts' | 'rejectedUploads'>; name: string; help: string }[] = [
   { key: 'seats', name: 'ticketgate_seats', help: 'Seats by status (AVAILABLE, HELD, SOLD, CHECKED_IN), all events' },
   { key: 'orders', name: 'ticketgate_orders', help: 'Orders by status; EXPIRED are holds released by the sweeper or found expired at payment' },
   { key: 'transfers', name: 'ticketgate_transfers', help: 'Transfers by status' },
@@ -83,6 +84,16 @@ export const metrics = fp(async (app: FastifyInstance) => {
     registers: [registry],
     collect() {
       if (current) this.set(current.conflicts);
+    },
+  });
+  new Gauge({
+    name: 'ticketgate_rejected_uploads',
+    help: 'Scans gates uploaded that the server refused to count (an admission without a valid proof, another hall, …), by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const reason of admission.UPLOAD_REJECTIONS) this.set({ reason }, current?.rejectedUploads[reason] ?? 0);
     },
   });
   for (const g of STATUS_GAUGES) {
