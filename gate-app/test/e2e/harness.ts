@@ -208,6 +208,7 @@ export interface GateStatus {
   revocation: string | null;
   connectivity: 'online' | 'degraded' | 'offline';
   backlog: number;
+  rejected_uploads: number;
   total_scans: number;
   counts: Record<string, number>;
   conflicts: number;
