@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,12 +7,23 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /**
- * End-to-end harness: the REAL sync server (`sync-server/src/main.ts`, embedded
- * PostgreSQL) and real gate processes (`gate-app/src/cli.ts`) as children, so
- * tests can stop, restart and kill -9 them.
+ * End-to-end harness: the REAL sync server as `npm start` runs it (the compiled
+ * sync-server, embedded PostgreSQL) and real gate processes (`gate-app/src/cli.ts`)
+ * as children, so tests can stop, restart and kill -9 them.
  */
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const TSX = ['--import', 'tsx'];
+
+// One build per test file, inside the repository (so node_modules resolves), never
+// sync-server/dist: another process may be running from that.
+const SERVER_DIST = join(ROOT, 'node_modules/.cache/ticketgate', `e2e-server-${process.pid}`);
+function compiledServer(): string {
+  if (!existsSync(join(SERVER_DIST, 'main.js'))) {
+    execFileSync(process.execPath, [join(ROOT, 'sync-server/build.mjs'), '--outdir', SERVER_DIST, '--quiet'], { stdio: 'inherit' });
+    process.once('exit', () => rmSync(SERVER_DIST, { recursive: true, force: true }));
+  }
+  return join(SERVER_DIST, 'main.js');
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -103,7 +114,7 @@ export async function startSyncServer(): Promise<ServerProcess> {
     databaseUrl: `postgres://ticketgate:ticketgate-embedded@127.0.0.1:${pgPort}/ticketgate`,
     log: () => log(),
     async start() {
-      child = spawn(process.execPath, [...TSX, 'sync-server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [compiledServer()], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       log = capture(child, 'server');
       const c = child;
       await until('the sync server /health', async () => {
