@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,15 +14,15 @@ import pg from 'pg';
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const TSX = ['--import', 'tsx'];
 
-// One build per test file, inside the repository (so node_modules resolves), never
-// sync-server/dist: another process may be running from that.
-const SERVER_DIST = join(ROOT, 'node_modules/.cache/ticketgate', `e2e-server-${process.pid}`);
-function compiledServer(): string {
-  if (!existsSync(join(SERVER_DIST, 'main.js'))) {
-    execFileSync(process.execPath, [join(ROOT, 'sync-server/build.mjs'), '--outdir', SERVER_DIST, '--quiet'], { stdio: 'inherit' });
-    process.once('exit', () => rmSync(SERVER_DIST, { recursive: true, force: true }));
-  }
-  return join(SERVER_DIST, 'main.js');
+/**
+ * Builds the server as `npm start` does, into its own folder inside the repository
+ * (so node_modules resolves) and never sync-server/dist, which another process may
+ * be running from. Returns the entry and a remover.
+ */
+function buildServer(): { main: string; remove(): void } {
+  const dir = join(ROOT, 'node_modules/.cache/ticketgate', `e2e-server-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  execFileSync(process.execPath, [join(ROOT, 'sync-server/build.mjs'), '--outdir', dir, '--quiet'], { stdio: 'inherit' });
+  return { main: join(dir, 'main.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export async function freePort(): Promise<number> {
@@ -91,6 +91,7 @@ export interface ServerProcess {
 
 export async function startSyncServer(): Promise<ServerProcess> {
   const data = tempDir('tg-e2e-server-');
+  const build = buildServer();
   const port = await freePort();
   const pgPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -114,7 +115,7 @@ export async function startSyncServer(): Promise<ServerProcess> {
     databaseUrl: `postgres://ticketgate:ticketgate-embedded@127.0.0.1:${pgPort}/ticketgate`,
     log: () => log(),
     async start() {
-      child = spawn(process.execPath, [compiledServer()], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [build.main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       log = capture(child, 'server');
       const c = child;
       await until('the sync server /health', async () => {
@@ -132,9 +133,15 @@ export async function startSyncServer(): Promise<ServerProcess> {
     async dispose() {
       await server.stop();
       data.remove();
+      build.remove();
     },
   };
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    await server.dispose(); // its data folder and its build
+    throw err;
+  }
   return server;
 }
 
