@@ -39,7 +39,8 @@ export function numberingProblems(names: string[]): string[] {
   }
   const numbers = [...seen.keys()].sort((a, b) => a - b);
   numbers.forEach((n, i) => {
-    if (n !== i + 1) problems.push(`${seen.get(n)}: expected number ${String(i + 1).padStart(4, '0')} (numbers start at 0001 and have no gaps)`);
+    if (n !== i + 1)
+      problems.push(`${seen.get(n)}: expected number ${String(i + 1).padStart(4, '0')} (numbers start at 0001 and have no gaps)`);
   });
   return [...new Set(problems)];
 }
@@ -60,7 +61,8 @@ export function migrationProblems(head: MigrationTree, base?: MigrationTree): st
   }
   for (const name of head.files.keys()) {
     if (base.files.has(name)) continue;
-    if (newestOnBase && name <= newestOnBase) problems.push(`${name}: added, but does not sort after ${newestOnBase}, the newest migration on the base (renumber it)`);
+    if (newestOnBase && name <= newestOnBase)
+      problems.push(`${name}: added, but does not sort after ${newestOnBase}, the newest migration on the base (renumber it)`);
   }
   return problems;
 }
@@ -108,7 +110,10 @@ export function main(argv: string[]): number {
   const head = workingTree(repo);
   const problems = migrationProblems(head, base ? treeAt(repo, base) : undefined);
   for (const p of problems) console.error(`migrations: ${p}`);
-  if (problems.length === 0) console.log(`migrations: ${head.files.size} files, in order${base ? ` (base ${base.slice(0, 12)})` : ' (no base found: numbering only)'}`);
+  if (problems.length === 0)
+    console.log(
+      `migrations: ${head.files.size} files, in order${base ? ` (base ${base.slice(0, 12)})` : ' (no base found: numbering only)'}`,
+    );
   return problems.length ? 1 : 0;
 }
 

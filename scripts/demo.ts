@@ -85,7 +85,8 @@ async function startServer(): Promise<void> {
 async function startGate(): Promise<void> {
   const argv = ['gate-app/src/cli.ts', '--server', base, '--data', gateData, '--http', `127.0.0.1:${GATE_PORT}`];
   if (!existsSync(resolve(gateData, 'gate.sqlite'))) {
-    if (!(await serverUp())) throw new Error(`the demo gate is not enrolled yet and no server answers at ${base}: start it first (npm start)`);
+    if (!(await serverUp()))
+      throw new Error(`the demo gate is not enrolled yet and no server answers at ${base}: start it first (npm start)`);
     argv.push('--enrol', await enrolmentCode(), '--name', 'Demo gate HALL-A');
   }
   await buildRenderer(); // the kiosk UI the demo gate serves at /
@@ -119,8 +120,12 @@ if (!failed) {
     [
       '',
       'TicketGate demo',
-      gateOnly ? `  sync server   not started here (${base}; npm start runs it)` : `  sync server   http://localhost:${PORT}   (API docs: http://localhost:${PORT}/docs)`,
-      serverOnly ? '  demo gate     not started here (npm run demo -- --gate-only)' : `  demo gate     http://127.0.0.1:${GATE_PORT}   (kiosk UI; POST /scan, GET /status)`,
+      gateOnly
+        ? `  sync server   not started here (${base}; npm start runs it)`
+        : `  sync server   http://localhost:${PORT}   (API docs: http://localhost:${PORT}/docs)`,
+      serverOnly
+        ? '  demo gate     not started here (npm run demo -- --gate-only)'
+        : `  demo gate     http://127.0.0.1:${GATE_PORT}   (kiosk UI; POST /scan, GET /status)`,
       '  accounts      fan@, fan2@, flagged@, staff@, operator@, admin@demo.ticketgate.test — password demo-pass-123',
       '  try it        docs/operations.md#demo walks through buying a ticket and scanning it at the gate',
       '  offline       run the gate and the server in two terminals (npm run demo -- --gate-only, npm start) to stop one alone',

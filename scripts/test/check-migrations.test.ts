@@ -28,7 +28,9 @@ describe('append-only against the base', () => {
   it('refuses a new migration that sorts before the newest on the base', () => {
     const head = tree('0001_initial.sql', '0002_sync_live.sql', '0003_aaa_first.sql', '0004_transfers.sql');
     const problems = migrationProblems(head, base);
-    expect(problems).toContain('0003_aaa_first.sql: added, but does not sort after 0003_transfers.sql, the newest migration on the base (renumber it)');
+    expect(problems).toContain(
+      '0003_aaa_first.sql: added, but does not sort after 0003_transfers.sql, the newest migration on the base (renumber it)',
+    );
     expect(problems).toContain('0003_transfers.sql: removed or renamed, but it is on the base (migrations are append-only)');
   });
   it('refuses two branches taking the same number (after a merge)', () => {

@@ -49,7 +49,10 @@ async function start(port: number, pgPort: number): Promise<Started> {
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, url, output: () => out };
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -76,7 +79,9 @@ describe('the compiled server (sync-server/build.mjs)', () => {
 
   it('emits JavaScript only, with its migrations and password worker beside it', () => {
     const files = readdirSync(dist);
-    expect(files).toEqual(expect.arrayContaining(['main.js', 'seed.js', 'migrate.js', 'stripe-standin.js', 'password-worker.js', 'migrations']));
+    expect(files).toEqual(
+      expect.arrayContaining(['main.js', 'seed.js', 'migrate.js', 'stripe-standin.js', 'password-worker.js', 'migrations']),
+    );
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
     expect(readdirSync(join(dist, 'migrations'))).toEqual(readdirSync(join(ROOT, 'sync-server/src/db/migrations')));
   });

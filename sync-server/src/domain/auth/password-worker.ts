@@ -7,8 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import { hashPassword, ready, verifyPassword } from '@ticketgate/crypto';
 import type { PasswordJob, PasswordReply } from './password-pool.js';
 
+if (!parentPort) throw new Error('password-worker runs as a worker thread of PasswordWorkerPool');
 const port = parentPort;
-if (!port) throw new Error('password-worker runs as a worker thread of PasswordWorkerPool');
 
 // Tasks posted during start-up wait in the port until the listener below exists.
 await ready();
@@ -19,7 +19,7 @@ async function run(job: PasswordJob): Promise<unknown> {
   throw new TypeError(`unknown password task ${String((job as { op: unknown }).op)}`);
 }
 
-port.on('message', async (task: PasswordJob & { id: number }) => {
+async function answer(task: PasswordJob & { id: number }): Promise<void> {
   let reply: PasswordReply;
   try {
     reply = { id: task.id, value: await run(task) };
@@ -28,4 +28,7 @@ port.on('message', async (task: PasswordJob & { id: number }) => {
     reply = { id: task.id, error: { name: e.name, message: e.message } };
   }
   port.postMessage(reply);
-});
+}
+
+// answer() never rejects: every failure becomes an error reply.
+port.on('message', (task: PasswordJob & { id: number }) => void answer(task));
