@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '@ticketgate/crypto';
 import { DEMO_PASSWORD } from '../src/db/seed.js';
 import { pruneExpiredTokens } from '../src/domain/auth/prune-tokens.js';
-import { registeredJobs } from '../src/jobs.js';
 import '../src/domain/register-jobs.js';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 
@@ -306,7 +305,7 @@ describe('auth (spec §4)', () => {
 
   describe('token pruning job', () => {
     it('is registered and deletes only expired blocklist entries and refresh tokens', async () => {
-      expect(registeredJobs().map((j) => j.name)).toContain('auth.prune-expired-tokens');
+      expect(t.ctx.jobs.map((j) => j.name)).toContain('auth.prune-expired-tokens');
       const fan = await demoUser(t, DEMO.fan);
       const q = (sql: string, p: unknown[]) => t.ctx.pool.query(sql, p);
       const now = Date.now();

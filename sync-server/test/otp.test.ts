@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpContextHandler, registerOtpContext } from '../src/domain/otp/contexts.js';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 import { ARENA, balanceCents, call, freeSeats, orderRow, seatRow } from './helpers/commerce.js';
 
@@ -171,17 +170,20 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
     expect(codes.at(-1)).toBe('RATE_LIMITED');
   });
 
-  it('dispatches by context to the registered flow handler', async () => {
-    const previous = otpContextHandler('transfer');
+  it("dispatches by context to the context's flow handler, and refuses a flow the server lacks", async () => {
     const seen: unknown[] = [];
-    registerOtpContext('transfer', { verify: async (_ctx, input) => void seen.push(input) });
+    const own = await createTestApp({ seed: true, context: { otpFlows: { transfer: { verify: async (_ctx, input) => void seen.push(input) } } } });
     try {
+      const user = await demoUser(own, DEMO.fan);
       const reference = randomUUID();
-      const res = await call(t, 'POST', '/api/verify-otp', fan.token, { otp_code: '654321', context: 'transfer', reference_id: reference }, freshIp());
+      const res = await call(own, 'POST', '/api/verify-otp', user.token, { otp_code: '654321', context: 'transfer', reference_id: reference });
       expect(res.statusCode).toBe(200);
-      expect(seen).toEqual([{ userId: fan.id, referenceId: reference, code: '654321' }]);
+      expect(seen).toEqual([{ userId: user.id, referenceId: reference, code: '654321' }]);
+      const missing = await call(own, 'POST', '/api/verify-otp', user.token, { otp_code: '654321', context: 'purchase', reference_id: reference });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().error_code).toBe('VALIDATION_ERROR');
     } finally {
-      if (previous) registerOtpContext('transfer', previous);
+      await own.close();
     }
   });
 

@@ -1,6 +1,6 @@
 import { hasRole } from '../domain/auth/roles.js';
 import type { AuthUser } from '../plugins/auth.js';
-import { AppError } from './app-error.js';
+import { DomainError } from '../domain/errors.js';
 
 /**
  * Identity comes from the token. Where a body also names a user (the spec's
@@ -10,5 +10,5 @@ import { AppError } from './app-error.js';
 export function actingUserId(user: AuthUser, claimed: string | undefined, field = 'user_id'): string {
   if (claimed === undefined || claimed === user.id) return user.id;
   if (hasRole(user.role, 'admin')) return claimed;
-  throw new AppError('FORBIDDEN', `${field} must be your own user id (it comes from your token).`);
+  throw new DomainError('FORBIDDEN', `${field} must be your own user id (it comes from your token).`);
 }

@@ -10,7 +10,6 @@ import { STAKEHOLDERS, parseSplit, splitCents } from '../domain/analytics/revenu
 import { ttlCache } from '../domain/analytics/ttl-cache.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
-import { chatRoutes } from './chat.js';
 
 const SUMMARY_TTL_MS = 60_000;
 
@@ -147,7 +146,7 @@ const docs = {
   ),
 };
 
-/** The Veritix analytics API (docs/analytics.md) under /api; chat is registered from here too. */
+/** The Veritix analytics API (docs/analytics.md) under /api (chat is its own module, chat.ts). */
 export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const guard = serviceKeyOrRole(app, 'operator');
@@ -460,6 +459,4 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       };
     },
   );
-
-  await app.register(chatRoutes);
 };

@@ -3,12 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { login } from '../domain/auth/login.js';
-import { warmPasswordChecks } from '../domain/auth/passwords.js';
 import { registerUser } from '../domain/auth/register.js';
 import { ROLES } from '../domain/auth/roles.js';
 import { endSession, rotateRefreshToken, type TokenPair } from '../domain/auth/sessions.js';
 import { spendableCents, userProfile, type UserProfile } from '../domain/auth/users.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
 import { bearerToken } from '../plugins/auth.js';
@@ -116,7 +115,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     onRequest: rateLimitHook(app, [{ max: perMinute }]),
     preHandler: rateLimitHook(app, [{ max: perMinute, key: emailOf }]),
   });
-  app.addHook('onReady', () => warmPasswordChecks(ctx.config));
+  app.addHook('onReady', () => ctx.passwords.warm());
 
   app.post(
     '/auth/register',
@@ -202,7 +201,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const u = await userProfile(ctx.pool, req.user!.id);
-      if (!u) throw new AppError('USER_NOT_FOUND');
+      if (!u) throw new DomainError('USER_NOT_FOUND');
       return {
         success: true as const,
         data: {

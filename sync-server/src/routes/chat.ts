@@ -4,7 +4,7 @@ import { hasRole } from '../domain/auth/roles.js';
 import { requireConversationAccess } from '../domain/analytics/chat-access.js';
 import { escalateConversation, listEscalations } from '../domain/analytics/chat-escalations.js';
 import { conversationHistory, sendMessage, userConversations } from '../domain/analytics/chat-messages.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 
 const tags = ['Chat (Veritix)'];
@@ -61,8 +61,8 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = req.user!;
       const support = hasRole(user.role, 'staff');
       const senderId = req.body.sender_id ?? user.id;
-      if (!support && senderId !== user.id) throw new AppError('FORBIDDEN', 'sender_id must be your own user id (it comes from your token).');
-      if (!support && req.body.sender_type === 'agent') throw new AppError('FORBIDDEN', 'Only support staff send as agent.');
+      if (!support && senderId !== user.id) throw new DomainError('FORBIDDEN', 'sender_id must be your own user id (it comes from your token).');
+      if (!support && req.body.sender_type === 'agent') throw new DomainError('FORBIDDEN', 'Only support staff send as agent.');
       const id = await sendMessage(
         ctx.pool,
         {
@@ -206,7 +206,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const user = req.user!;
       if (req.params.user_id !== user.id && !hasRole(user.role, 'staff')) {
-        throw new AppError('FORBIDDEN', 'You may list only your own conversations.');
+        throw new DomainError('FORBIDDEN', 'You may list only your own conversations.');
       }
       const conversations = await userConversations(ctx.pool, req.params.user_id);
       return { user_id: req.params.user_id, conversations, count: conversations.length };

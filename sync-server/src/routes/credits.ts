@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { balanceOf } from '../domain/credits/ledger.js';
 import { TOPUP_CURRENCY, TOPUP_MAX_CENTS, startTopUp } from '../domain/credits/topup.js';
 import { actingUserId } from '../http/acting-user.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 
 const BalanceQuery = z.object({
@@ -72,7 +72,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const userId = actingUserId(req.user!, req.query.user_id);
       const b = await balanceOf(ctx.pool, userId);
-      if (!b) throw new AppError('USER_NOT_FOUND');
+      if (!b) throw new DomainError('USER_NOT_FOUND');
       const spendable = fromCents(b.balanceCents - b.frozenCents);
       return {
         success: true as const,

@@ -2,7 +2,7 @@ import { PageQuery, fromCents, ok, paginated, sync } from '@ticketgate/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventWithSeats, listUpcomingEvents, type EventInfo, type SeatMapEntry } from '../domain/catalog/event-queries.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { documentErrors } from '../http/error-docs.js';
 
 const VenueRef = z.object({ venue_id: z.uuid(), name: z.string() });
@@ -105,7 +105,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const found = await eventWithSeats(ctx.pool, req.params.event_id, ctx.now());
-      if (!found) throw new AppError('EVENT_NOT_FOUND');
+      if (!found) throw new DomainError('EVENT_NOT_FOUND');
       return { success: true as const, data: { ...presentEvent(found.event), seats: found.seats.map(presentSeat) } };
     },
   );

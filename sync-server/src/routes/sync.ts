@@ -10,10 +10,9 @@ import { openGateFeed, type FeedSink } from '../domain/sync/gate-feed.js';
 import { buildHallManifest } from '../domain/sync/hall-manifest.js';
 import { uploadScans } from '../domain/sync/scan-upload.js';
 import { readSeatDelta, type SeatDeltaText } from '../domain/sync/seat-delta.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { documentErrors, type ErrorRows } from '../http/error-docs.js';
-import { deviceAuth, deviceOf } from '../plugins/device-auth.js';
-import { syncOpsRoutes } from './sync-ops.js';
+import { deviceOf } from '../plugins/device-auth.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -79,8 +78,6 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Gate sync'];
   const security = [{ device: [] }];
-  await app.register(deviceAuth);
-  await app.register(syncOpsRoutes);
 
   app.post(
     '/enrol',
@@ -180,7 +177,7 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      if (!ctx.live.listening) throw new AppError('SERVICE_UNAVAILABLE', 'Live notifications are unavailable on this instance. Retry shortly.');
+      if (!ctx.live.listening) throw new DomainError('SERVICE_UNAVAILABLE', 'Live notifications are unavailable on this instance. Retry shortly.');
       const stream = new PassThrough();
       let unsubscribe: (() => void) | undefined;
       let heartbeat: NodeJS.Timeout | undefined;

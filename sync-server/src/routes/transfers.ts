@@ -10,7 +10,7 @@ import { listTransfers, transferDetails, type TransferDetails } from '../domain/
 import '../domain/transfers/otp-context.js';
 import { reverseTransfer, upholdTransfer } from '../domain/transfers/resolve-dispute.js';
 import { TRANSFER_STATUSES, partyOf } from '../domain/transfers/transfer-record.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import type { AuthUser } from '../plugins/auth.js';
 
@@ -422,7 +422,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
       const t = await transferDetails(ctx.pool, req.params.transfer_id);
       const caller = user(req);
       if (!partyOf(t, caller.id) && !hasRole(caller.role, 'admin')) {
-        throw new AppError('FORBIDDEN', 'Only the parties of a transfer or an admin may see it.');
+        throw new DomainError('FORBIDDEN', 'Only the parties of a transfer or an admin may see it.');
       }
       return { success: true as const, data: transferView(t) };
     },

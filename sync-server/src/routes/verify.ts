@@ -2,7 +2,7 @@ import { ScanResult, ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { verifyTicket } from '../domain/verification/verify-ticket.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 
 const VerifyBody = z.object({
@@ -54,9 +54,9 @@ export const verifyRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       // The scan is logged under the token's user; a different staff_id would misattribute it, even for an admin.
-      if (req.body.staff_id && req.body.staff_id !== req.user!.id) throw new AppError('FORBIDDEN', "staff_id must be your own user id.");
+      if (req.body.staff_id && req.body.staff_id !== req.user!.id) throw new DomainError('FORBIDDEN', "staff_id must be your own user id.");
       const v = await verifyTicket(app.ctx, { staffUserId: req.user!.id, hallId: req.body.hall_id, text: req.body.qr_payload });
-      if (v.result === 'QR_INVALID') throw new AppError('QR_INVALID', v.message);
+      if (v.result === 'QR_INVALID') throw new DomainError('QR_INVALID', v.message);
       return {
         success: true as const,
         data: {

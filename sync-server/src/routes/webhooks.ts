@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applyPaymentEvent } from '../domain/credits/apply-payment-event.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { documentErrors } from '../http/error-docs.js';
 import { WebhookSignatureError } from '../providers/payments.js';
 
@@ -42,7 +42,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         event = app.ctx.payments.verifyWebhook(raw, req.headers['stripe-signature']);
       } catch (err) {
-        if (err instanceof WebhookSignatureError) throw new AppError('VALIDATION_ERROR', `Webhook signature verification failed: ${err.message}`);
+        if (err instanceof WebhookSignatureError) throw new DomainError('VALIDATION_ERROR', `Webhook signature verification failed: ${err.message}`);
         throw err;
       }
       const outcome = await applyPaymentEvent(app.ctx, event, (msg, detail) => req.log.warn(detail ?? {}, msg));
