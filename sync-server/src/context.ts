@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
 import { createPool, type Pool } from './db/pool.js';
 import { pruneTokensJob } from './domain/auth/prune-tokens.js';
@@ -41,6 +42,8 @@ export interface AppContext {
   otpFlows: OtpFlows;
   /** Background jobs `startJobs` runs. */
   jobs: readonly BackgroundJob[];
+  /** Process metrics (CPU, memory, event loop, GC) appended to /metrics. */
+  processMetrics: Registry;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */
   now(): number;
 }
@@ -54,6 +57,14 @@ declare module 'fastify' {
 export interface ContextOptions {
   /** Defaults to a pino logger at LOG_LEVEL on stdout. */
   log?: Logger;
+  /** Shared by the apps of one process that build several (a peer in tests): they observe the same process. */
+  processMetrics?: Registry;
+}
+
+function defaultProcessMetrics(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
 }
 
 /** The composition root: builds every service of one server from its config and database. */
@@ -69,9 +80,10 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     passwords: createPasswordService(config),
     sms: outboxSmsProvider,
     payments: createPaymentsProvider(config),
-    live: new LiveBus(databaseUrl),
+    live: new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) }),
     otpFlows: { purchase: { verify: verifyPurchaseOtp }, transfer: { verify: verifyTransferOtp } },
     jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob],
+    processMetrics: opts.processMetrics ?? defaultProcessMetrics(),
     now: () => Date.now(),
   };
 }

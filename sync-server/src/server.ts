@@ -37,7 +37,7 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
     const ctx = createContext(demoStripe ? { ...config, ...demoStripe.settings } : config, databaseUrl);
     const seed = config.DEMO ? await seedDemo(ctx) : undefined;
     const app = await build(ctx);
-    await ctx.live.start((msg, err) => ctx.log.warn({ err }, msg));
+    await ctx.live.start();
     const stopJobs = startJobs(ctx, (msg, err) => ctx.log.error({ err }, msg));
     let url = '';
     if (opts.listen !== false) url = await app.listen({ host: config.HOST, port: config.PORT });
