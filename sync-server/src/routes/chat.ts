@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasRole } from '../domain/auth/roles.js';
-import { requireConversationAccess } from '../domain/analytics/chat-access.js';
+import { checkConversationAccess } from '../domain/analytics/chat-access.js';
 import { escalateConversation, listEscalations } from '../domain/analytics/chat-escalations.js';
 import { conversationHistory, sendMessage, userConversations } from '../domain/analytics/chat-messages.js';
-import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
+import { chatSender, isSupport, requireConversationList } from '../policy/access.js';
 
 const tags = ['Chat (Veritix)'];
 const security = [{ bearer: [] }];
@@ -59,10 +58,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const user = req.user!;
-      const support = hasRole(user.role, 'staff');
-      const senderId = req.body.sender_id ?? user.id;
-      if (!support && senderId !== user.id) throw new DomainError('FORBIDDEN', 'sender_id must be your own user id (it comes from your token).');
-      if (!support && req.body.sender_type === 'agent') throw new DomainError('FORBIDDEN', 'Only support staff send as agent.');
+      const senderId = chatSender(user, { senderId: req.body.sender_id, senderType: req.body.sender_type });
       const id = await sendMessage(
         ctx.pool,
         {
@@ -73,7 +69,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
           metadata: req.body.metadata,
           at: new Date(ctx.now()),
         },
-        { support },
+        { support: isSupport(user) },
       );
       return { status: 'success' as const, message_id: id };
     },
@@ -112,7 +108,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const conversationId = req.params.conversation_id;
-      await requireConversationAccess(ctx.pool, conversationId, req.user!);
+      await checkConversationAccess(ctx.pool, conversationId, req.user!);
       const messages = await conversationHistory(ctx.pool, conversationId, req.query.limit);
       return {
         conversation_id: conversationId,
@@ -149,7 +145,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const conversationId = req.params.conversation_id;
-      await requireConversationAccess(ctx.pool, conversationId, req.user!);
+      await checkConversationAccess(ctx.pool, conversationId, req.user!);
       const e = await escalateConversation(ctx.pool, { conversationId, reason: req.body.reason, metadata: req.body.metadata, at: new Date(ctx.now()) });
       return { status: 'success' as const, escalation_id: e.id, reason: e.reason, timestamp: e.createdAt.toISOString() };
     },
@@ -177,7 +173,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const conversationId = req.params.conversation_id;
-      await requireConversationAccess(ctx.pool, conversationId, req.user!);
+      await checkConversationAccess(ctx.pool, conversationId, req.user!);
       const list = await listEscalations(ctx.pool, conversationId);
       return {
         conversation_id: conversationId,
@@ -205,9 +201,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const user = req.user!;
-      if (req.params.user_id !== user.id && !hasRole(user.role, 'staff')) {
-        throw new DomainError('FORBIDDEN', 'You may list only your own conversations.');
-      }
+      requireConversationList(user, req.params.user_id);
       const conversations = await userConversations(ctx.pool, req.params.user_id);
       return { user_id: req.params.user_id, conversations, count: conversations.length };
     },

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { balanceOf } from '../domain/credits/ledger.js';
 import { TOPUP_CURRENCY, TOPUP_MAX_CENTS, startTopUp } from '../domain/credits/topup.js';
-import { actingUserId } from '../http/acting-user.js';
+import { actingUserId } from '../policy/access.js';
 import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 

@@ -2,7 +2,7 @@ import { ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { verifyOtpForContext } from '../domain/otp/contexts.js';
-import { actingUserId } from '../http/acting-user.js';
+import { actingUserId } from '../policy/access.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
 

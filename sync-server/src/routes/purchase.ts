@@ -2,9 +2,8 @@ import { fromCents, ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { payOrder } from '../domain/purchase/pay-order.js';
-import '../domain/purchase/purchase-otp.js';
 import { reserveSeat } from '../domain/purchase/reserve-seat.js';
-import { actingUserId } from '../http/acting-user.js';
+import { actingUserId } from '../policy/access.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 
 const ReserveBody = z.object({

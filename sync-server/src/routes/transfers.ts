@@ -1,16 +1,14 @@
+import { requireTransferView } from '../policy/access.js';
 import { MoneyAmount, PageQuery, fromCents, ok, paginated, toCents } from '@ticketgate/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasRole } from '../domain/auth/roles.js';
 import { confirmTransfer } from '../domain/transfers/confirm-transfer.js';
 import { disputeTransfer } from '../domain/transfers/dispute-transfer.js';
 import { initiateTransfer } from '../domain/transfers/initiate-transfer.js';
 import { listTransfers, transferDetails, type TransferDetails } from '../domain/transfers/list-transfers.js';
-import '../domain/transfers/otp-context.js';
 import { reverseTransfer, upholdTransfer } from '../domain/transfers/resolve-dispute.js';
-import { TRANSFER_STATUSES, partyOf } from '../domain/transfers/transfer-record.js';
-import { DomainError } from '../domain/errors.js';
+import { TRANSFER_STATUSES } from '../domain/transfers/transfer-record.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import type { AuthUser } from '../plugins/auth.js';
 
@@ -421,9 +419,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const t = await transferDetails(ctx.pool, req.params.transfer_id);
       const caller = user(req);
-      if (!partyOf(t, caller.id) && !hasRole(caller.role, 'admin')) {
-        throw new DomainError('FORBIDDEN', 'Only the parties of a transfer or an admin may see it.');
-      }
+      requireTransferView(caller, t);
       return { success: true as const, data: transferView(t) };
     },
   );

@@ -1,3 +1,4 @@
+import { requireOwnStaffId } from '../policy/access.js';
 import { ScanResult, ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -53,8 +54,7 @@ export const verifyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      // The scan is logged under the token's user; a different staff_id would misattribute it, even for an admin.
-      if (req.body.staff_id && req.body.staff_id !== req.user!.id) throw new DomainError('FORBIDDEN', "staff_id must be your own user id.");
+      requireOwnStaffId(req.user!, req.body.staff_id);
       const v = await verifyTicket(app.ctx, { staffUserId: req.user!.id, hallId: req.body.hall_id, text: req.body.qr_payload });
       if (v.result === 'QR_INVALID') throw new DomainError('QR_INVALID', v.message);
       return {

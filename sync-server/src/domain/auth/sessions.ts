@@ -1,3 +1,4 @@
+import { requireOwnRefreshToken } from '../../policy/access.js';
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { AppContext } from '../../context.js';
@@ -94,7 +95,7 @@ export async function endSession(
   if (refreshToken !== undefined) {
     const family = await refreshFamilyOf(deps, refreshToken);
     if (family) {
-      if (family.userId !== access.userId) throw new DomainError('FORBIDDEN', 'That refresh token belongs to another user.');
+      requireOwnRefreshToken(access.userId, family.userId);
       families.add(family.id);
     }
   }

@@ -1,8 +1,9 @@
+import { requireOrderAccess } from '../../policy/access.js';
 import { fromCents } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Client } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
-import { hasRole, type Role } from '../auth/roles.js';
+import type { Role } from '../auth/roles.js';
 import { moveCredits } from '../credits/ledger.js';
 import { otpDeps } from '../otp/otp-deps.js';
 import { issueOtp } from '../otp/otp-service.js';
@@ -48,9 +49,7 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
   const locked = await lockOrderWithSeat(db, input.orderId);
   if (!locked) throw new DomainError('ORDER_NOT_FOUND');
   const { order, seat } = locked;
-  if (order.user_id !== input.actor.id && !hasRole(input.actor.role, 'admin')) {
-    throw new DomainError('FORBIDDEN', 'This order belongs to another user.');
-  }
+  requireOrderAccess(input.actor, order);
   switch (order.status) {
     case 'CONFIRMED':
       throw new DomainError('ORDER_ALREADY_CONFIRMED');

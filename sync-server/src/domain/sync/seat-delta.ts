@@ -1,3 +1,4 @@
+import { requireDeviceHall } from '../../policy/access.js';
 import { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
@@ -58,7 +59,7 @@ export async function readSeatDelta(
     async (db) => {
       const ev = (await db.query<{ hall_id: string; seq: number }>('SELECT hall_id, seq FROM events WHERE id = $1', [eventId])).rows[0];
       if (!ev) throw new DomainError('EVENT_NOT_FOUND');
-      if (ev.hall_id !== device.hallId) throw new DomainError('FORBIDDEN', `This event is not in hall ${device.hallId}.`);
+      requireDeviceHall(device, ev);
       const full = since === 0 || since > ev.seq;
       const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
         eventId,

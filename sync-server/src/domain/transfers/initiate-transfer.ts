@@ -1,3 +1,4 @@
+import { requireInitiatingParty } from '../../policy/access.js';
 import { fromCents } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
@@ -23,9 +24,7 @@ export interface InitiateTransferInput {
 export async function initiateTransfer(ctx: AppContext, callerId: string, input: InitiateTransferInput): Promise<TransferRecord> {
   const { seatId, sellerId, buyerId, amountCents } = input;
   if (sellerId === buyerId) throw new DomainError('SELF_TRANSFER');
-  if (callerId !== sellerId && callerId !== buyerId) {
-    throw new DomainError('FORBIDDEN', 'You may only initiate a transfer as its seller or its buyer.');
-  }
+  requireInitiatingParty(callerId, { seller_id: sellerId, buyer_id: buyerId });
   const now = new Date(ctx.now());
   try {
     const id = await withTransaction(ctx.pool, async (db) => {

@@ -3,7 +3,8 @@ import { DomainError } from '../errors.js';
 
 export const TRANSFER_STATUSES = ['PENDING_OTP', 'COMPLETED', 'FAILED', 'CANCELLED', 'DISPUTED', 'REVERSED'] as const;
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
-export type Party = 'seller' | 'buyer';
+export type { Party } from '../../policy/access.js';
+export { partyOf, requireParty } from '../../policy/access.js';
 
 /** One row of `transfers` as the domain sees it. */
 export interface TransferRecord {
@@ -51,19 +52,6 @@ export async function lockTransfer(db: Queryable, id: string): Promise<TransferR
   const { rows } = await db.query<TransferRecord>(`SELECT ${COLUMNS} FROM transfers WHERE id = $1 FOR UPDATE`, [id]);
   if (!rows[0]) throw new DomainError('TRANSFER_NOT_FOUND');
   return rows[0];
-}
-
-/** Which side of the transfer the user is on, or null for a third party. */
-export function partyOf(t: Pick<TransferRecord, 'seller_id' | 'buyer_id'>, userId: string): Party | null {
-  if (userId === t.seller_id) return 'seller';
-  if (userId === t.buyer_id) return 'buyer';
-  return null;
-}
-
-export function requireParty(t: Pick<TransferRecord, 'seller_id' | 'buyer_id'>, userId: string, action: string): Party {
-  const party = partyOf(t, userId);
-  if (!party) throw new DomainError('FORBIDDEN', `Only the seller or the buyer may ${action} this transfer.`);
-  return party;
 }
 
 export function requireStatus(t: TransferRecord, expected: TransferStatus, action: string): void {
