@@ -196,6 +196,8 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
       const ids = all.data.map((m: { id: number }) => m.id);
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
       expect(all.data[0]).toMatchObject({ user_id: flagged.id, phone: '+6591000003', text: expect.stringMatching(/\d{6}/) });
+      // Seats are named as in every other SMS (sms-text.ts): label and event.
+      expect(all.data[0].text).toMatch(/your purchase of seat [A-Z]+-\d+ \(.+\) for \d+\.\d{2} credits/);
       expect(new Date(all.data[0].created_at).toISOString()).toBe(all.data[0].created_at);
 
       const page2 = (await call(t, 'GET', '/api/ops/outbox?per_page=2&page=2', admin.token)).json();

@@ -60,12 +60,12 @@ export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create a one-time gate enrolment code for a hall',
         description: docs.enrolment.description,
         body: sync.CreateEnrolmentRequest,
-        response: { 200: ok(sync.CreateEnrolmentResponse), ...docs.enrolment.errors },
+        response: { 201: ok(sync.CreateEnrolmentResponse), ...docs.enrolment.errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const c = await createEnrolmentCode(ctx, { hallId: req.body.hall_id, ttlMinutes: req.body.ttl_minutes, createdBy: req.user!.id });
-      return { success: true as const, data: { code: c.code, hall_id: c.hallId, expires_at: c.expiresAt.toISOString() } };
+      return reply.status(201).send({ success: true, data: { code: c.code, hall_id: c.hallId, expires_at: c.expiresAt.toISOString() } });
     },
   );
 

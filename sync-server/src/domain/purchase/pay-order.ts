@@ -1,5 +1,6 @@
 import { requireOrderAccess } from '../../policy/access.js';
 import { fromCents } from '@ticketgate/protocol';
+import { smsSeatDeal } from '../otp/sms-text.js';
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Client } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
@@ -74,12 +75,13 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
   );
   const user = rows[0]!;
   if (user.is_flagged && !order.otp_verified_at) {
+    const event = await db.query<{ name: string }>('SELECT name FROM events WHERE id = $1', [order.event_id]);
     await issueOtp(db, otpDeps(ctx), {
       userId: order.user_id,
       phone: user.phone,
       context: 'purchase',
       referenceId: order.id,
-      purpose: `confirm your purchase of seat ${seat.row_label}${seat.seat_number} for ${fromCents(order.amount_cents).toFixed(2)} credits`,
+      purpose: smsSeatDeal('confirm your purchase of', { ...seat, event_name: event.rows[0]!.name }, order.amount_cents),
     });
     return { kind: 'otp_sent', phone: user.phone };
   }

@@ -1,5 +1,4 @@
 import { requireInitiatingParty } from '../../policy/access.js';
-import { fromCents } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
@@ -66,8 +65,8 @@ export async function initiateTransfer(ctx: AppContext, callerId: string, input:
         id: transferId,
         sellerId,
         buyerId,
-        amountLabel: fromCents(amountCents).toFixed(2),
-        seatLabel: `${seat.row_label}-${seat.seat_number} (${seat.event_name})`,
+        seat,
+        amountCents,
       });
       return transferId;
     });

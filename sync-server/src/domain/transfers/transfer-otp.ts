@@ -1,3 +1,4 @@
+import { smsSeatDeal } from '../otp/sms-text.js';
 import type { AppContext } from '../../context.js';
 import type { Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
@@ -11,7 +12,7 @@ import { findTransfer, lockTransfer, requireStatus, type Party, type TransferRec
 export async function sendTransferOtps(
   db: Queryable,
   ctx: AppContext,
-  t: { id: string; sellerId: string; buyerId: string; amountLabel: string; seatLabel: string },
+  t: { id: string; sellerId: string; buyerId: string; seat: { row_label: string; seat_number: number; event_name: string }; amountCents: number },
 ): Promise<void> {
   const { rows } = await db.query<{ id: string; phone: string }>('SELECT id, phone FROM users WHERE id = ANY($1::uuid[])', [
     [t.sellerId, t.buyerId],
@@ -24,7 +25,7 @@ export async function sendTransferOtps(
       phone: phone.get(userId)!,
       context: 'transfer',
       referenceId: t.id,
-      purpose: `${verb} ticket ${t.seatLabel} for ${t.amountLabel} credits`,
+      purpose: smsSeatDeal(verb, t.seat, t.amountCents),
     });
   }
 }
