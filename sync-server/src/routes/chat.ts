@@ -3,35 +3,8 @@ import { z } from 'zod';
 import { checkConversationAccess } from '../domain/analytics/chat-access.js';
 import { escalateConversation, listEscalations } from '../domain/analytics/chat-escalations.js';
 import { conversationHistory, sendMessage, userConversations } from '../domain/analytics/chat-messages.js';
-import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { chatSender, isSupport, requireConversationList } from '../policy/access.js';
-
-const tags = ['Chat (Veritix)'];
-const security = [{ bearer: [] }];
-const ConversationParams = z.object({
-  // 100: the router's longest path parameter.
-  conversation_id: z.string().regex(/^[\w.:-]{1,100}$/, '1-100 letters, digits, _ . : -'),
-});
-const Metadata = z.record(z.string(), z.unknown());
-const ACCESS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Not part of this conversation (staff and above may read and write any)']];
-const BAD_ID: ErrorRows = [['VALIDATION_ERROR', 'conversation_id malformed, or the body/query failed validation']];
-const NOTE = 'Authenticated (the Veritix spec left chat open). The 200 body has the Veritix shape; errors use the TicketGate envelope. ';
-
-const docs = {
-  send: documentErrors(
-    `${NOTE}The sender is the token's user: \`sender_id\` may be omitted and, if given, must be your own id unless you are staff or above; ` +
-      '`sender_type` `agent` is for staff and above. Anyone may open a new conversation id; only its participants (and staff) write in it afterwards.',
-    [...ACCESS, ...BAD_ID],
-  ),
-  history: documentErrors(`${NOTE}The last \`limit\` messages (1-500, default 50), oldest first. Timestamps are UTC ISO 8601.`, [...ACCESS, ...BAD_ID]),
-  escalate: documentErrors(`${NOTE}Hands the conversation to human support.`, [...ACCESS, ...BAD_ID]),
-  escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
-  conversations: documentErrors(`${NOTE}Conversations the user has written in, most recent first. Your own, unless you are staff or above.`, [
-    ...AUTH_ERRORS,
-    ['FORBIDDEN', 'user_id is someone else and you are below staff'],
-    ['VALIDATION_ERROR', 'user_id malformed'],
-  ]),
-};
+import { ConversationParams, Metadata, docs, security, tags } from './schemas/chat.js';
 
 /** Veritix chat over HTTP (docs/analytics.md); the WebSocket endpoint is not provided. */
 export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
