@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '@ticketgate/crypto';
 import { DEMO_PASSWORD } from '../src/db/seed.js';
 import { pruneExpiredTokens } from '../src/domain/auth/prune-tokens.js';
-import '../src/domain/register-jobs.js';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredHolds } from '../src/domain/purchase/sweep-expired-holds.js';
-import '../src/domain/register-jobs.js';
 import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
 import {
   ARENA, PAST, balanceCents, buySeat, call, createFans, eventIdOf, freeSeats, ledgerMatchesBalance, orderRow, seatRow,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '../src/domain/register-jobs.js';
 import { cancelExpiredTransfers } from '../src/domain/transfers/expire-transfers.js';
 import type { TestApp } from './helpers/app.js';
 import {
