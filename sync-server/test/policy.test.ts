@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../src/domain/errors.js';
 import {
-  actingUserId, chatSender, isSupport, partyOf, requireConversationAccess, requireConversationList, requireDeviceHall,
+  actingUserId, chatSender, isSupport, partyOf, requireConversationAccess, requireConversationList, requireConversationWrite, requireDeviceHall,
   requireInitiatingParty, requireOrderAccess, requireOwnRefreshToken, requireOwnStaffId, requireParty, requireTransferView,
   type Actor,
 } from '../src/policy/access.js';
@@ -71,6 +71,10 @@ describe('access policy', () => {
     requireConversationAccess(fan, true);
     requireConversationAccess(staff, false);
     refused(() => requireConversationAccess(fan, false));
+    requireConversationWrite(false, { started: false, joined: false });
+    requireConversationWrite(false, { started: true, joined: true });
+    requireConversationWrite(true, { started: true, joined: false });
+    refused(() => requireConversationWrite(false, { started: true, joined: false }));
     requireConversationList(fan, fan.id);
     requireConversationList(staff, fan.id);
     refused(() => requireConversationList(other, fan.id));

@@ -79,6 +79,11 @@ export function requireConversationAccess(actor: Actor, participant: boolean): v
   if (!isSupport(actor) && !participant) forbidden('You are not part of this conversation.');
 }
 
+/** Writing: anyone may start a conversation; once started, only those who have written in it (and support) write on. */
+export function requireConversationWrite(support: boolean, conversation: { started: boolean; joined: boolean }): void {
+  if (!support && conversation.started && !conversation.joined) forbidden('You are not part of this conversation.');
+}
+
 /** A user lists their own conversations; support lists anyone's. */
 export function requireConversationList(actor: Actor, userId: string): void {
   if (userId !== actor.id && !isSupport(actor)) forbidden('You may list only your own conversations.');
