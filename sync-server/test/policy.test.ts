@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../src/domain/errors.js';
 import {
-  actingUserId, chatSender, isSupport, partyOf, requireConversationAccess, requireConversationList, requireConversationWrite, requireDeviceHall,
-  requireInitiatingParty, requireOrderAccess, requireOwnRefreshToken, requireOwnStaffId, requireParty, requireTransferView,
+  actingUserId,
+  chatSender,
+  isSupport,
+  partyOf,
+  requireConversationAccess,
+  requireConversationList,
+  requireConversationWrite,
+  requireDeviceHall,
+  requireInitiatingParty,
+  requireOrderAccess,
+  requireOwnRefreshToken,
+  requireOwnStaffId,
+  requireParty,
+  requireTransferView,
   type Actor,
 } from '../src/policy/access.js';
 

@@ -5,8 +5,8 @@ import { ERROR_CODES, type ErrorEnvelope } from '@ticketgate/protocol';
 import { DomainError } from '../domain/errors.js';
 
 /**
- * The one place that turns failures into the envelope: a DomainError's code
- * names its HTTP status (shared/protocol's table). Clients never see
+ * The one place that turns failures into the protocol's error envelope: a DomainError's
+ * code names its HTTP status (shared/protocol's table). Clients never see
  * a stack trace; unknown errors carry the request id so operators can find the log line.
  */
 export const errorHandler = fp(async (app: FastifyInstance) => {

@@ -27,7 +27,7 @@ const tokens = (t: TokenPair): z.infer<typeof Tokens> => ({
 });
 const emailOf = (req: FastifyRequest): string => (req.body as { email: string }).email.toLowerCase();
 
-/** Spec §4: register, login, refresh (with rotation), logout, and the caller's profile. */
+/** Register, login, refresh (with rotation), logout, and the caller's profile. */
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   await useRateLimits(app);

@@ -6,7 +6,7 @@ import { actingUserId } from '../policy/access.js';
 import { DomainError } from '../domain/errors.js';
 import { Balance, BalanceQuery, TopUp, TopUpBody, docs } from './schemas/credits.js';
 
-/** Spec §9: balance and top-up (the webhook is in webhooks.ts: it is public and reads the raw body). */
+/** Balance and top-up (the webhook is in webhooks.ts: it is public and reads the raw body). */
 export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Credits'];

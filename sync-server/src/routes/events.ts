@@ -28,7 +28,7 @@ const presentSeat = (s: SeatMapEntry): z.infer<typeof Seat> => ({
   price: fromCents(s.priceCents),
 });
 
-/** Spec §5: public listing of upcoming events and one event with its seat map. */
+/** Public listing of upcoming events and one event with its seat map. */
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Health } from './schemas/health.js';
 
-/** Spec §11: 200 with the database reachable, 503 otherwise. */
+/** 200 with the database reachable, 503 otherwise. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/health',

@@ -6,7 +6,7 @@ import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
 import { Verified, VerifyOtpBody } from './schemas/otp.js';
 
-/** Spec §6 POST /api/verify-otp: dispatched to the flow named by `context` (domain/otp/contexts.ts). */
+/** POST /api/verify-otp: dispatched to the flow named by `context` (domain/otp/contexts.ts). */
 export const otpRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   await useRateLimits(app);

@@ -5,7 +5,7 @@ import { reserveSeat } from '../domain/purchase/reserve-seat.js';
 import { actingUserId } from '../policy/access.js';
 import { Paid, PayBody, ReserveBody, Reserved, docs } from './schemas/purchase.js';
 
-/** Spec §6: reserve and pay. */
+/** Reserve and pay. */
 export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Purchase'];

@@ -6,7 +6,7 @@ import { issueTicketQr } from '../domain/tickets/issue-ticket-qr.js';
 import { listTickets } from '../domain/tickets/list-tickets.js';
 import { Qr, QrQuery, SeatParams, Ticket, docs } from './schemas/tickets.js';
 
-/** Spec §10: the caller's tickets and their rotating QR. */
+/** The caller's tickets and their rotating QR. */
 export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Tickets'];

@@ -52,7 +52,7 @@ const pagination = (page: number, perPage: number, total: number) => ({
 
 const user = (req: FastifyRequest): AuthUser => req.user!;
 
-/** Spec §7 (transfers, dispute, reversal) plus the listings of issue 5. */
+/** Transfers, disputes, reversals and their listings. */
 export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Transfers'];

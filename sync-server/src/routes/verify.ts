@@ -5,7 +5,7 @@ import { verifyTicket } from '../domain/verification/verify-ticket.js';
 import { DomainError } from '../domain/errors.js';
 import { Verdict, VerifyBody, docs } from './schemas/verify.js';
 
-/** Spec §8: online verification for staff. */
+/** Online verification for staff. */
 export const verifyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/verify',

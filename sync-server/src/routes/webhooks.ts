@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.js';
 import { WebhookSignatureError } from '../providers/payments.js';
 import { Headers, Received, docs } from './schemas/webhooks.js';
 
-/** Spec §9 POST /api/webhooks/stripe. */
+/** POST /api/webhooks/stripe. */
 export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   // The signature covers the exact bytes Stripe sent, so this scope keeps the body raw.
   app.removeAllContentTypeParsers();

@@ -12,8 +12,8 @@ export const ACCESS_ERRORS: ErrorRows = [
 ];
 
 export const ACCESS_NOTE =
-  'Access: an operator (or admin) access token, or `X-Service-Key` with the server\'s SERVICE_API_KEY. ' +
-  'The Veritix spec left this public; TicketGate does not expose business data anonymously (DESIGN §6). ';
+  "Access: an operator (or admin) access token, or `X-Service-Key` with the server's SERVICE_API_KEY. " +
+  'TicketGate does not expose business data anonymously. ';
 
 export const NOT_ENVELOPED = 'The 200 body has the Veritix shape (no `{success, data}` envelope); errors use the TicketGate envelope. ';
 
@@ -27,7 +27,10 @@ export const EventStatsSchema = z
     scan_count: z.number().int().describe('Admissions: canonical SUCCESS scans, at most one per seat'),
     transfer_count: z.number().int().describe('Transfers COMPLETED, DISPUTED or REVERSED'),
     invalid_attempt_count: z.number().int().describe('Scans rejected as QR_INVALID, NOT_FOUND, EXPIRED, WRONG_HALL or UNPAID'),
-    conflict_count: z.number().int().describe('TicketGate extra: double admissions (a seat admitted by two gates that could not see each other)'),
+    conflict_count: z
+      .number()
+      .int()
+      .describe('TicketGate extra: double admissions (a seat admitted by two gates that could not see each other)'),
   })
   .meta({ id: 'VeritixEventStats' });
 
@@ -48,8 +51,16 @@ export const EventRevenueInput = z
     event_id: z.string().min(1).max(128),
     total_sales: MoneyAmount.refine((v) => v > 0, 'total_sales must be positive').refine((v) => v <= 1e11, 'total_sales is too large'),
     ticket_count: z.number().int().min(0, 'ticket_count must not be negative'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like SGD').default('SGD'),
-    additional_fees: z.record(z.string().min(1).max(64), MoneyAmount.refine((v) => v >= 0 && v <= 1e11, 'fees must be 0 or more')).default({}),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code like SGD')
+      .default('SGD'),
+    additional_fees: z
+      .record(
+        z.string().min(1).max(64),
+        MoneyAmount.refine((v) => v >= 0 && v <= 1e11, 'fees must be 0 or more'),
+      )
+      .default({}),
   })
   .meta({ id: 'EventRevenueInput' });
 
@@ -83,7 +94,12 @@ export const ReportSummary = z.object({
   invalid_scans: z.number().int(),
 });
 
-export const ReportJson = z.object({ report_date: z.string(), currency: z.literal('SGD'), summary: ReportSummary, events: z.array(ReportEventLine) });
+export const ReportJson = z.object({
+  report_date: z.string(),
+  currency: z.literal('SGD'),
+  summary: ReportSummary,
+  events: z.array(ReportEventLine),
+});
 
 export const docs = {
   stats: documentErrors(
@@ -91,29 +107,34 @@ export const docs = {
     [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'event_id is not a UUID'], ['EVENT_NOT_FOUND', 'No event with this id']],
   ),
   scans: recentDocs('Scans of the event, every verdict: `ticket_id` is the seat id, `is_valid` true only for the canonical admission.'),
-  transfers: recentDocs('Transfers of the event\'s seats that completed (including later disputed or reversed ones); users by id.'),
-  invalid: recentDocs('Rejected scans (QR_INVALID, NOT_FOUND, EXPIRED, WRONG_HALL, UNPAID); `reason` is the verdict, `detail` what was recorded.'),
+  transfers: recentDocs("Transfers of the event's seats that completed (including later disputed or reversed ones); users by id."),
+  invalid: recentDocs(
+    'Rejected scans (QR_INVALID, NOT_FOUND, EXPIRED, WRONG_HALL, UNPAID); `reason` is the verdict, `detail` what was recorded.',
+  ),
   summary: documentErrors(
     `${ACCESS_NOTE}${NOT_ENVELOPED}Platform-wide totals, cached 60 s per server instance. Revenue is in SGD (\`total_revenue_sgd\` ` +
-      'replaces the spec\'s XLM/USD pair); `last_etl_at` is always null: the figures are read from the live tables, there is no ETL.',
+      'replaces the Veritix XLM/USD pair); `last_etl_at` is always null: the figures are read from the live tables, there is no ETL.',
     ACCESS_ERRORS,
   ),
   revenue: documentErrors(
     `${ACCESS_NOTE}${NOT_ENVELOPED}Splits total_sales between organizer, platform and charity by REVENUE_SHARE_SPLIT (default 85/10/5), ` +
       'in integer cents with the largest-remainder method, so the amounts add up to total_sales exactly. `additional_fees` are ' +
       'validated and reported in `additional_fees_total`, not split. `currency` defaults to SGD.',
-    [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'total_sales not positive or with more than 2 decimals, ticket_count negative, bad currency or fees']],
+    [
+      ...ACCESS_ERRORS,
+      ['VALIDATION_ERROR', 'total_sales not positive or with more than 2 decimals, ticket_count negative, bad currency or fees'],
+    ],
   ),
   batch: documentErrors(
-    `${ACCESS_NOTE}${NOT_ENVELOPED}As the single calculation for up to 1,000 events. Items that fail validation are skipped, as the ` +
-      'spec says; their positions (from 0) are listed in the `X-Skipped-Items` response header.',
+    `${ACCESS_NOTE}${NOT_ENVELOPED}As the single calculation for up to 1,000 events. Items that fail validation are skipped, as in ` +
+      'Veritix; their positions (from 0) are listed in the `X-Skipped-Items` response header.',
     [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'Body is not an array of at most 1,000 objects']],
   ),
   config: documentErrors(`${ACCESS_NOTE}${NOT_ENVELOPED}The configured split (REVENUE_SHARE_SPLIT).`, ACCESS_ERRORS),
   report: documentErrors(
     `${ACCESS_NOTE}One UTC day (default today): orders confirmed, their revenue, transfers completed and invalid scans, per event ` +
-      'and in total. The report is returned inline in `report` (CSV text or a JSON object) instead of the spec\'s `report_path`: ' +
-      'server instances keep nothing on local disk (DESIGN §6).',
+      'and in total. The report is returned inline in `report` (CSV text or a JSON object) instead of a `report_path` on the server: ' +
+      'server instances keep nothing on local disk.',
     [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'target_date not a YYYY-MM-DD date, or output_format not csv/json']],
   ),
 };

@@ -79,11 +79,7 @@ export const authDocs = (perMinute: number) => {
     ),
     logout: documentErrors(
       "Blocklists the access token until its expiry and revokes the session's refresh tokens (and the session of `refresh_token`, if given).",
-      [
-        ...AUTH_ERRORS,
-        ['VALIDATION_ERROR', 'Body failed validation'],
-        ['FORBIDDEN', 'refresh_token belongs to another user'],
-      ],
+      [...AUTH_ERRORS, ['VALIDATION_ERROR', 'Body failed validation'], ['FORBIDDEN', 'refresh_token belongs to another user']],
     ),
     me: documentErrors("The caller's profile.", [...AUTH_ERRORS, ['USER_NOT_FOUND', 'The account no longer exists']]),
   };

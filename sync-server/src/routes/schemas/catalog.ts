@@ -18,7 +18,11 @@ export const Name = z.string().trim().min(1).max(200);
 
 export const CreateVenueBody = z.object({ name: Name, address: z.string().trim().max(500).default('') });
 
-export const CreateHallBody = z.object({ hall_id: sync.HallCode.describe('Public hall code, e.g. HALL-C'), venue_id: z.uuid(), name: Name });
+export const CreateHallBody = z.object({
+  hall_id: sync.HallCode.describe('Public hall code, e.g. HALL-C'),
+  venue_id: z.uuid(),
+  name: Name,
+});
 
 export const CreateEventBody = z.object({
   venue_id: z.uuid(),
@@ -65,22 +69,19 @@ export const SEAT_ERRORS: ErrorRows = [
 export const docs = {
   venues: documentErrors('Operator or admin.', ACCESS),
   createVenue: documentErrors('Operator or admin.', [...ACCESS, ['VALIDATION_ERROR', 'Missing or too long name/address']]),
-  createHall: documentErrors(
-    'Operator or admin. The hall code is public and permanent (printed on tickets and inside QR codes).',
-    [
-      ...ACCESS,
-      ['VALIDATION_ERROR', 'hall_id not 1-8 of A-Z, 0-9, -; missing name'],
-      ['VENUE_NOT_FOUND', 'No venue with venue_id'],
-      ['CONFLICT', 'The hall code is taken'],
-    ],
-  ),
+  createHall: documentErrors('Operator or admin. The hall code is public and permanent (printed on tickets and inside QR codes).', [
+    ...ACCESS,
+    ['VALIDATION_ERROR', 'hall_id not 1-8 of A-Z, 0-9, -; missing name'],
+    ['VENUE_NOT_FOUND', 'No venue with venue_id'],
+    ['CONFLICT', 'The hall code is taken'],
+  ]),
   createEvent: documentErrors('Operator or admin. Seats are added afterwards, by blocks or CSV import.', [
     ...ACCESS,
     ['VALIDATION_ERROR', 'event_date not in the future, hall of another venue, no pricing tiers, a price with more than 2 decimals'],
     ['VENUE_NOT_FOUND', 'No venue with venue_id'],
     ['HALL_NOT_FOUND', 'No hall with hall_id'],
   ]),
-  addSeats: documentErrors('Operator or admin. All or nothing, in one transaction with one bump of the event\'s change sequence.', [
+  addSeats: documentErrors("Operator or admin. All or nothing, in one transaction with one bump of the event's change sequence.", [
     ...SEAT_ERRORS,
     ['VALIDATION_ERROR', 'A category that is not a pricing tier of the event, a bad row label, more than 100,000 seats'],
   ]),

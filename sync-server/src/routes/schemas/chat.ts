@@ -18,7 +18,7 @@ export const ACCESS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Not part of thi
 
 export const BAD_ID: ErrorRows = [['VALIDATION_ERROR', 'conversation_id malformed, or the body/query failed validation']];
 
-export const NOTE = 'Authenticated (the Veritix spec left chat open). The 200 body has the Veritix shape; errors use the TicketGate envelope. ';
+export const NOTE = 'Authenticated (Veritix left chat open). The 200 body has the Veritix shape; errors use the TicketGate envelope. ';
 
 export const docs = {
   send: documentErrors(
@@ -26,12 +26,14 @@ export const docs = {
       '`sender_type` `agent` is for staff and above. Anyone may open a new conversation id; only its participants (and staff) write in it afterwards.',
     [...ACCESS, ...BAD_ID],
   ),
-  history: documentErrors(`${NOTE}The last \`limit\` messages (1-500, default 50), oldest first. Timestamps are UTC ISO 8601.`, [...ACCESS, ...BAD_ID]),
+  history: documentErrors(`${NOTE}The last \`limit\` messages (1-500, default 50), oldest first. Timestamps are UTC ISO 8601.`, [
+    ...ACCESS,
+    ...BAD_ID,
+  ]),
   escalate: documentErrors(`${NOTE}Hands the conversation to human support.`, [...ACCESS, ...BAD_ID]),
   escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
-  conversations: documentErrors(`${NOTE}Conversations the user has written in, most recent first. Your own, unless you are staff or above.`, [
-    ...AUTH_ERRORS,
-    ['FORBIDDEN', 'user_id is someone else and you are below staff'],
-    ['VALIDATION_ERROR', 'user_id malformed'],
-  ]),
+  conversations: documentErrors(
+    `${NOTE}Conversations the user has written in, most recent first. Your own, unless you are staff or above.`,
+    [...AUTH_ERRORS, ['FORBIDDEN', 'user_id is someone else and you are below staff'], ['VALIDATION_ERROR', 'user_id malformed']],
+  ),
 };

@@ -24,7 +24,9 @@ export const TopUpBody = z.object({
 });
 
 export const TopUp = z.object({
-  client_secret: z.string().describe('Confirm it with Stripe.js (in the demo: POST /v1/payment_intents/{id}/confirm on the Stripe stand-in)'),
+  client_secret: z
+    .string()
+    .describe('Confirm it with Stripe.js (in the demo: POST /v1/payment_intents/{id}/confirm on the Stripe stand-in)'),
   payment_intent_id: z.string(),
   amount: z.number(),
   currency: z.literal(TOPUP_CURRENCY),
@@ -35,7 +37,7 @@ export const docs = {
   balance: documentErrors("The caller's credits: spendable, frozen by disputes, and total.", [
     ...AUTH_ERRORS,
     ['VALIDATION_ERROR', 'user_id is not a UUID'],
-    ['FORBIDDEN', "user_id names another user (admins excepted)"],
+    ['FORBIDDEN', 'user_id names another user (admins excepted)'],
     ['USER_NOT_FOUND', 'The user does not exist'],
   ]),
   topup: documentErrors(

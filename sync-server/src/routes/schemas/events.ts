@@ -8,7 +8,7 @@ export const VenueRef = z.object({ venue_id: z.uuid(), name: z.string() });
 
 export const PricingTiers = z.record(z.string(), z.number()).describe('Category → price in major units, e.g. {"CAT1": 350.00}');
 
-/** An event as listed (spec §5). */
+/** An event as listed. */
 export const EventSummary = z.object({
   event_id: z.uuid(),
   name: z.string(),

@@ -14,9 +14,5 @@ export const OutboxMessage = z.object({
 export const docs = documentErrors(
   'Operator or above. What the development SMS provider would have sent (OTP codes included), newest first. ' +
     'With a real SMS gateway configured this stays empty.',
-  [
-    ...AUTH_ERRORS,
-    ['FORBIDDEN', 'Caller is below operator'],
-    ['VALIDATION_ERROR', 'Bad query (page ≥ 1, 1 ≤ per_page ≤ 100)'],
-  ],
+  [...AUTH_ERRORS, ['FORBIDDEN', 'Caller is below operator'], ['VALIDATION_ERROR', 'Bad query (page ≥ 1, 1 ≤ per_page ≤ 100)']],
 );

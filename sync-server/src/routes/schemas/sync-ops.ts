@@ -10,10 +10,10 @@ export const docs = {
       'before it expires (ttl_minutes, default 60). Show the code to the person setting up the kiosk; it is not shown again.',
     [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'Body failed validation'], ['HALL_NOT_FOUND', 'No such hall']],
   ),
-  devices: documentErrors(
-    'Enrolled gates with status, last contact, scan backlog and clock offset (as of their last upload).',
-    [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'Bad filter or page']],
-  ),
+  devices: documentErrors('Enrolled gates with status, last contact, scan backlog and clock offset (as of their last upload).', [
+    ...OPERATOR_ERRORS,
+    ['VALIDATION_ERROR', 'Bad filter or page'],
+  ]),
   revoke: documentErrors(
     'Revokes a gate: its token is refused from the next call (DEVICE_REVOKED) and its open live stream receives `revoked` and ' +
       'closes, on every server instance. Revoking a revoked device answers it unchanged.',
@@ -25,7 +25,7 @@ export const docs = {
     [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'event_id missing or not a UUID'], ['EVENT_NOT_FOUND', 'No such event']],
   ),
   stats: documentErrors(
-    "Scans of an event per gate by verdict, with conflicts; online staff verification as one row (device_id null). Every gate of the " +
+    'Scans of an event per gate by verdict, with conflicts; online staff verification as one row (device_id null). Every gate of the ' +
       "event's hall is listed, idle ones with zeros.",
     [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'event_id missing or not a UUID'], ['EVENT_NOT_FOUND', 'No such event']],
   ),

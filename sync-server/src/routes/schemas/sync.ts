@@ -23,7 +23,7 @@ export const docs = {
     DEVICE_ERRORS,
   ),
   seats: documentErrors(
-    'Seats of one event of the device\'s hall as SeatTuples: since=0 is the full snapshot, since=N the seats changed after N. ' +
+    "Seats of one event of the device's hall as SeatTuples: since=0 is the full snapshot, since=N the seats changed after N. " +
       '`cursor` is the sequence to ask from next time; it is consistent (one repeatable-read snapshot), so a change committed ' +
       'during the pull comes with the next delta. A cursor ahead of the server gets a full snapshot (full=true). Gzip-encoded ' +
       'when the request accepts it.',
@@ -40,7 +40,7 @@ export const docs = {
       'answers the same. The first admission of a seat (by scan time, ties by device id) is canonical; later ones are conflicts, ' +
       "and this gate's conflicts in the batch (re-sent ones included) are returned with the canonical admission. An admission " +
       'of a SOLD seat checks it in. `rejected` scans will never be stored: do not resend them. backlog and clock_offset_ms are ' +
-      "recorded on the device for operators.",
+      'recorded on the device for operators.',
     [...DEVICE_ERRORS, ['VALIDATION_ERROR', 'Body failed validation (more than 1000 scans, bad ids or results)']],
   ),
   stream: documentErrors(

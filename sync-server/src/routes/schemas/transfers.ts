@@ -88,10 +88,11 @@ export const Transfer = z
     expires_at: Timestamp,
     created_at: Timestamp,
     completed_at: Timestamp.nullable(),
-    closed_reason: z.string().nullable().describe('Why a FAILED/CANCELLED transfer ended: OTP_MAX_RETRIES, OTP_EXPIRED, EXPIRED, SEAT_CHANGED'),
-    dispute: z
-      .object({ reason: z.string(), disputed_by: z.uuid(), disputed_at: Timestamp, frozen_credits: Credits })
-      .nullable(),
+    closed_reason: z
+      .string()
+      .nullable()
+      .describe('Why a FAILED/CANCELLED transfer ended: OTP_MAX_RETRIES, OTP_EXPIRED, EXPIRED, SEAT_CHANGED'),
+    dispute: z.object({ reason: z.string(), disputed_by: z.uuid(), disputed_at: Timestamp, frozen_credits: Credits }).nullable(),
     resolution: z.enum(['REVERSED', 'UPHELD']).nullable(),
     resolved_by: z.uuid().nullable(),
     resolved_at: Timestamp.nullable(),
@@ -110,7 +111,7 @@ export const OTP_ROWS: ErrorRows = [
 
 export const docs = {
   initiate: documentErrors(
-    'Either party starts a P2P transfer of a sold ticket (the token\'s user must be the seller or the buyer named in the body). ' +
+    "Either party starts a P2P transfer of a sold ticket (the token's user must be the seller or the buyer named in the body). " +
       'Both parties receive an OTP by SMS; the transfer expires (CANCELLED) if not confirmed within the configured TTL (24 h by default).',
     [
       ...AUTH_ERRORS,
@@ -164,13 +165,16 @@ export const docs = {
       ['SEAT_UNAVAILABLE', 'The buyer no longer holds the seat (checked in or changed hands since)'],
     ],
   ),
-  resolve: documentErrors('Admin only. DISPUTED → COMPLETED with resolution UPHELD: the transfer stands, the frozen credits are released.', [
-    ...AUTH_ERRORS,
-    ['VALIDATION_ERROR', 'Body failed validation'],
-    ['FORBIDDEN', 'Caller is not an admin'],
-    ...NOT_FOUND,
-    ['TRANSFER_INVALID_STATE', 'Transfer is not DISPUTED'],
-  ]),
+  resolve: documentErrors(
+    'Admin only. DISPUTED → COMPLETED with resolution UPHELD: the transfer stands, the frozen credits are released.',
+    [
+      ...AUTH_ERRORS,
+      ['VALIDATION_ERROR', 'Body failed validation'],
+      ['FORBIDDEN', 'Caller is not an admin'],
+      ...NOT_FOUND,
+      ['TRANSFER_INVALID_STATE', 'Transfer is not DISPUTED'],
+    ],
+  ),
   mine: documentErrors("The caller's transfers as seller or buyer, newest first.", [
     ...AUTH_ERRORS,
     ['VALIDATION_ERROR', 'Bad query (page ≥ 1, 1 ≤ per_page ≤ 100, known status/role)'],

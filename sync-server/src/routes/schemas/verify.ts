@@ -12,7 +12,7 @@ export const VerifyBody = z.object({
 
 export const Verdict = z.object({
   result: ScanResult.exclude(['QR_INVALID']),
-  message: z.string().describe('What the entrance shows (spec §8 display messages)'),
+  message: z.string().describe('What the entrance shows for the verdict'),
   seat_id: z.uuid().optional(),
   event_id: z.uuid().optional(),
   row_number: z.string().optional(),
@@ -24,7 +24,7 @@ export const Verdict = z.object({
 
 export const docs = documentErrors(
   'Staff or above. Verifies a scanned ticket online and, when valid, checks it in — atomically: of two scans of one ticket ' +
-    'at once exactly one is SUCCESS. Rejections answer HTTP 200 with a `result` (spec §8), decided in this order: ' +
+    'at once exactly one is SUCCESS. Rejections answer HTTP 200 with a `result`, decided in this order: ' +
     'WRONG_HALL (credential for another hall; the message names it), EXPIRED (older than 60 s, with clock skew allowance), ' +
     'NOT_FOUND (unknown seat, or an older ticket generation after a transfer), UNPAID (seat only held), ' +
     'DUPLICATE (already admitted, by staff or a gate; with the first admission time), SUCCESS. ' +
@@ -33,6 +33,9 @@ export const docs = documentErrors(
     ...AUTH_ERRORS,
     ['VALIDATION_ERROR', 'Body failed validation'],
     ['FORBIDDEN', "Caller is a fan, or staff_id is not the token's user"],
-    ['QR_INVALID', 'Payload is not a TicketGate credential, was tampered with, or is sealed with an unknown key (the scan is still logged)'],
+    [
+      'QR_INVALID',
+      'Payload is not a TicketGate credential, was tampered with, or is sealed with an unknown key (the scan is still logged)',
+    ],
   ],
 );
