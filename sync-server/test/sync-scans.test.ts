@@ -88,6 +88,8 @@ describe('scan upload, canonical admissions and conflicts', () => {
     expect(tuple[6]).toBe('Demo Fan');
     expect(tuple[7]).toBe(new Date(T + 1234).toISOString());
     expect(tuple[8]).toBe('Gate 1');
+    // Gates tell admissions apart by device id: names are not unique.
+    expect(tuple[9]).toBe(g1.deviceId);
   });
 
   it('a later admission from another gate is a conflict, reported with the canonical one, exactly once', async () => {
@@ -249,7 +251,7 @@ describe('scan upload, canonical admissions and conflicts', () => {
     expect(after.status).toBe('AVAILABLE');
     expect(after.seq).toBeGreaterThan(rows[0]!.seq);
     const d = sync.SeatDelta.parse((await t.app.inject({ method: 'GET', url: `/api/sync/events/${event}/seats?since=${rows[0]!.seq}`, headers: g1.headers })).json().data);
-    expect(d.seats.find((s) => s[0] === rows[0]!.id)!.slice(4)).toEqual(['AVAILABLE', 1, null, new Date(T).toISOString(), 'Gate 1']);
+    expect(d.seats.find((s) => s[0] === rows[0]!.id)!.slice(4)).toEqual(['AVAILABLE', 1, null, new Date(T).toISOString(), 'Gate 1', g1.deviceId]);
   });
 
   it('refuses batches over 1000 scans', async () => {

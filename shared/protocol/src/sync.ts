@@ -70,8 +70,10 @@ export type HallManifest = z.infer<typeof HallManifest>;
 
 /**
  * One seat as a tuple, to keep a 100,000-seat snapshot small:
- * [seat_id, row, number, category, status, generation, holder_name, admitted_at, admitted_by]
- * admitted_at/admitted_by describe the canonical first admission (null when none).
+ * [seat_id, row, number, category, status, generation, holder_name, admitted_at, admitted_by, admitted_device_id]
+ * The admission columns describe the canonical first admission (null when none);
+ * admitted_device_id is null for online staff. Gates compare admissions by device
+ * id, never by name: names are not unique.
  */
 export const SeatTuple = z.tuple([
   z.uuid(),
@@ -83,6 +85,7 @@ export const SeatTuple = z.tuple([
   z.string().nullable(),
   z.string().nullable(),
   z.string().nullable(),
+  z.uuid().nullable(),
 ]);
 export type SeatTuple = z.infer<typeof SeatTuple>;
 

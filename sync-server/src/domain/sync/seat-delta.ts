@@ -28,7 +28,8 @@ const SEAT_TUPLES_SQL = `
          coalesce(json_agg(json_build_array(
            s.id, s.row_label, s.seat_number, s.category, s.status, s.generation, u.display_name,
            to_char(coalesce(a.scanned_at, s.checked_in_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           CASE WHEN a.id IS NOT NULL THEN coalesce(d.name, $3) END
+           CASE WHEN a.id IS NOT NULL THEN coalesce(d.name, $3) END,
+           a.device_id
          )), '[]')::text AS seats
     FROM seats s
     LEFT JOIN users u ON u.id = s.owner_user_id
