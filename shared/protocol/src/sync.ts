@@ -229,6 +229,11 @@ export const GateCounts = z.object({
   /** Uploads of this event the server refused to count (not in `total`). */
   rejected: z.number().int(),
   by_result: z.record(ScanResult, z.number().int()),
+  /**
+   * This gate's scans whose verdict names no event (a code that could not be
+   * read): /metrics counts them, but they belong to no event's `total`.
+   */
+  no_event: z.number().int(),
 });
 export const GateStats = z.object({
   event_id: z.uuid(),
