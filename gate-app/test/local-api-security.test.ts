@@ -8,8 +8,18 @@ import { join } from 'node:path';
 import { kiosk } from '@ticketgate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createGateHttpServer, GateEngine, hostAllowed, injectToken, isLoopbackHost, listenGateHttp, newLocalApiToken, originAllowed,
-  readLocalApiToken, refuseApiRequest, tokenMatches, writeLocalApiToken,
+  createGateHttpServer,
+  GateEngine,
+  hostAllowed,
+  injectToken,
+  isLoopbackHost,
+  listenGateHttp,
+  newLocalApiToken,
+  originAllowed,
+  readLocalApiToken,
+  refuseApiRequest,
+  tokenMatches,
+  writeLocalApiToken,
 } from '../src/engine/index.js';
 import { launchToken } from '../src/renderer/gate-client.js';
 import { createLocalHall, tempDir, type LocalHall } from './helpers/local-hall.js';
@@ -20,7 +30,17 @@ describe('local API guard (pure)', () => {
 
   it('answers to loopback names with its own port only', () => {
     for (const h of ['127.0.0.1:8100', 'localhost:8100', '[::1]:8100', 'LOCALHOST:8100']) expect(hostAllowed(h, policy), h).toBe(true);
-    for (const h of [undefined, '', '127.0.0.1', '127.0.0.1:8101', 'evil.example:8100', '127.0.0.1.evil.example:8100', '192.168.1.20:8100', '[::1]:80', 'localhost:8100:1']) {
+    for (const h of [
+      undefined,
+      '',
+      '127.0.0.1',
+      '127.0.0.1:8101',
+      'evil.example:8100',
+      '127.0.0.1.evil.example:8100',
+      '192.168.1.20:8100',
+      '[::1]:80',
+      'localhost:8100:1',
+    ]) {
       expect(hostAllowed(h, policy), String(h)).toBe(false);
     }
     // --http-public: IP literals of the hall network too, never a (rebindable) DNS name.
@@ -33,14 +53,29 @@ describe('local API guard (pure)', () => {
   it('takes no Origin or exactly its own', () => {
     expect(originAllowed(undefined, '127.0.0.1:8100')).toBe(true);
     expect(originAllowed('http://127.0.0.1:8100', '127.0.0.1:8100')).toBe(true);
-    for (const o of ['https://127.0.0.1:8100', 'http://127.0.0.1:8101', 'http://localhost:8100', 'null', 'http://127.0.0.1:8100.evil.example', 'garbage']) {
+    for (const o of [
+      'https://127.0.0.1:8100',
+      'http://127.0.0.1:8101',
+      'http://localhost:8100',
+      'null',
+      'http://127.0.0.1:8100.evil.example',
+      'garbage',
+    ]) {
       expect(originAllowed(o, '127.0.0.1:8100'), o).toBe(false);
     }
   });
 
   it('compares the bearer token exactly', () => {
     expect(tokenMatches(`Bearer ${policy.token}`, policy.token)).toBe(true);
-    for (const a of [undefined, '', policy.token, `bearer${policy.token}`, `Bearer ${policy.token}x`, `Bearer ${policy.token.slice(1)}`, `Basic ${policy.token}`]) {
+    for (const a of [
+      undefined,
+      '',
+      policy.token,
+      `bearer${policy.token}`,
+      `Bearer ${policy.token}x`,
+      `Bearer ${policy.token.slice(1)}`,
+      `Basic ${policy.token}`,
+    ]) {
       expect(tokenMatches(a, policy.token), String(a)).toBe(false);
     }
   });
@@ -52,7 +87,10 @@ describe('local API guard (pure)', () => {
     expect(refuseApiRequest({ ...ok, host: 'evil.example:8100' }, true, policy)?.code).toBe('FORBIDDEN_HOST');
     expect(refuseApiRequest({ ...ok, origin: 'http://evil.example' }, true, policy)?.code).toBe('FORBIDDEN_ORIGIN');
     expect(refuseApiRequest({ ...ok, authorization: undefined }, true, policy)).toMatchObject({ status: 401, code: 'UNAUTHORISED' });
-    expect(refuseApiRequest({ ...ok, 'content-type': 'text/plain' }, true, policy)).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(refuseApiRequest({ ...ok, 'content-type': 'text/plain' }, true, policy)).toMatchObject({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
   });
 
   it('knows loopback addresses (the CLI binds only those without --http-public)', () => {
@@ -63,7 +101,9 @@ describe('local API guard (pure)', () => {
   it('puts the token into the page right after <head>, where the renderer finds it', () => {
     const html = injectToken('<!doctype html><html><head><meta charset="utf-8"><title>x</title></head></html>', 'T0KEN-abcdefghijklmnop');
     expect(html).toContain(`<head><meta name="${kiosk.LOCAL_API_TOKEN_META}" content="T0KEN-abcdefghijklmnop"><meta charset`);
-    const doc = { querySelector: (sel: string) => (sel.includes(kiosk.LOCAL_API_TOKEN_META) ? ({ content: 'from-meta' } as HTMLMetaElement) : null) };
+    const doc = {
+      querySelector: (sel: string) => (sel.includes(kiosk.LOCAL_API_TOKEN_META) ? ({ content: 'from-meta' } as HTMLMetaElement) : null),
+    };
     expect(launchToken({}, doc as unknown as Document)).toBe('from-meta');
     expect(launchToken({ ticketgateKiosk: { localApiToken: 'from-preload' } }, doc as unknown as Document)).toBe('from-preload');
     expect(launchToken({}, { querySelector: () => null })).toBeNull();
@@ -120,7 +160,10 @@ describe('local API behind its guard (real engine)', () => {
     // Reads are guarded too: a rebound page cannot read the status, the scans or a seat's holder.
     const seatPath = `/seats/${hall!.seats.sold.seatId}`;
     for (const path of ['/status', '/scans', seatPath]) {
-      expect((await rawRequest(`${url}${path}`, { headers: { host: `evil.example:${new URL(url).port}`, authorization: `Bearer ${token}` } })).status).toBe(403);
+      expect(
+        (await rawRequest(`${url}${path}`, { headers: { host: `evil.example:${new URL(url).port}`, authorization: `Bearer ${token}` } }))
+          .status,
+      ).toBe(403);
       expect((await rawRequest(`${url}${path}`, { headers: { host: new URL(url).host } })).status).toBe(401);
     }
     expect(gate!.status().total_scans).toBe(0);
@@ -151,7 +194,10 @@ describe('local API behind its guard (real engine)', () => {
   it('shows and keeps no holder names when told so', async () => {
     const url = await start({ holderNames: false });
     const headers = { host: new URL(url).host, authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const verdict = JSON.parse((await rawRequest(`${url}/scan`, { method: 'POST', headers, body: JSON.stringify({ payload: hall!.ticket(hall!.seats.sold) }) })).body) as kiosk.VerdictReply;
+    const verdict = JSON.parse(
+      (await rawRequest(`${url}/scan`, { method: 'POST', headers, body: JSON.stringify({ payload: hall!.ticket(hall!.seats.sold) }) }))
+        .body,
+    ) as kiosk.VerdictReply;
     expect(verdict).toMatchObject({ result: 'SUCCESS', row: 'A', number: 1, holder: null });
     const seat = JSON.parse((await rawRequest(`${url}/seats/${hall!.seats.sold2.seatId}`, { headers })).body) as kiosk.SeatReply;
     expect(seat).toMatchObject({ status: 'SOLD', holder: null });

@@ -6,7 +6,8 @@ const KIOSK = 'http://127.0.0.1:8100';
 
 describe('kiosk window guards', () => {
   it('lets the window show its own origin only, compared exactly', () => {
-    for (const url of [`${KIOSK}/`, `${KIOSK}/index.html?camera=1`, `${KIOSK}`, 'http://127.0.0.1:8100/#x']) expect(navigationAllowed(url, KIOSK), url).toBe(true);
+    for (const url of [`${KIOSK}/`, `${KIOSK}/index.html?camera=1`, `${KIOSK}`, 'http://127.0.0.1:8100/#x'])
+      expect(navigationAllowed(url, KIOSK), url).toBe(true);
     for (const url of [
       'http://127.0.0.1:8100@evil.example/', // starts with the kiosk URL; the host is evil.example
       'http://127.0.0.1:8100.evil.example/',
@@ -34,9 +35,21 @@ describe('kiosk window guards', () => {
     expect(permissionAllowed({ permission: 'media', requestingUrl: `${KIOSK}/`, mediaTypes: [] }, KIOSK)).toBe(false);
     expect(permissionAllowed({ permission: 'media', requestingUrl: KIOSK, mediaType: 'audio' }, KIOSK)).toBe(false);
     expect(permissionAllowed({ permission: 'media', requestingUrl: KIOSK }, KIOSK)).toBe(false);
-    expect(permissionAllowed({ permission: 'media', requestingUrl: 'http://127.0.0.1:8100@evil.example/', mediaTypes: ['video'] }, KIOSK)).toBe(false);
+    expect(
+      permissionAllowed({ permission: 'media', requestingUrl: 'http://127.0.0.1:8100@evil.example/', mediaTypes: ['video'] }, KIOSK),
+    ).toBe(false);
     expect(permissionAllowed({ permission: 'media', requestingUrl: 'https://evil.example/', mediaTypes: ['video'] }, KIOSK)).toBe(false);
-    for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'hid', 'serial', 'usb', 'openExternal', 'fullscreen', 'display-capture']) {
+    for (const permission of [
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'hid',
+      'serial',
+      'usb',
+      'openExternal',
+      'fullscreen',
+      'display-capture',
+    ]) {
       expect(permissionAllowed({ permission, requestingUrl: `${KIOSK}/` }, KIOSK), permission).toBe(false);
     }
   });

@@ -44,19 +44,35 @@ describe('uploaded admissions need a proof', () => {
     return undefined;
   };
   const seatState = async (id: string) =>
-    (await t.ctx.pool.query<{ status: string; seq: number; checked_in_at: Date | null }>('SELECT status, seq, checked_in_at FROM seats WHERE id = $1', [id])).rows[0]!;
-  const admissionsOf = async (id: string) => (await t.ctx.pool.query(`SELECT 1 FROM scans WHERE seat_id = $1 AND result = 'SUCCESS'`, [id])).rowCount;
+    (
+      await t.ctx.pool.query<{ status: string; seq: number; checked_in_at: Date | null }>(
+        'SELECT status, seq, checked_in_at FROM seats WHERE id = $1',
+        [id],
+      )
+    ).rows[0]!;
+  const admissionsOf = async (id: string) =>
+    (await t.ctx.pool.query(`SELECT 1 FROM scans WHERE seat_id = $1 AND result = 'SUCCESS'`, [id])).rowCount;
   const rejectedRow = async (clientScanId: string) =>
-    (await t.ctx.pool.query('SELECT reason_code, reason, seat_id, result, credential FROM rejected_uploads WHERE client_scan_id = $1', [clientScanId])).rows[0];
+    (
+      await t.ctx.pool.query('SELECT reason_code, reason, seat_id, result, credential FROM rejected_uploads WHERE client_scan_id = $1', [
+        clientScanId,
+      ])
+    ).rows[0];
 
   it('refuses an admission of an unsold seat dated 2020 (the reported attack): the seat stays free, and sells and admits later', async () => {
-    const { rows } = await t.ctx.pool.query<{ id: string }>(`SELECT id FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY row_label DESC LIMIT 1`, [event]);
+    const { rows } = await t.ctx.pool.query<{ id: string }>(
+      `SELECT id FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY row_label DESC LIMIT 1`,
+      [event],
+    );
     const free = rows[0]!.id;
     const before = await seatState(free);
     const at = Date.parse('2020-06-01T20:00:00Z');
     const bare = { ...scan({ eventId: event, seatId: free, at }), credential: null };
     // Even a credential the server's own keys made cannot admit a seat nobody held at the time.
-    const minted = { ...scan({ eventId: event, seatId: free, at }), credential: await credentialAt(t, { seatId: free, eventId: event, at }) };
+    const minted = {
+      ...scan({ eventId: event, seatId: free, at }),
+      credential: await credentialAt(t, { seatId: free, eventId: event, at }),
+    };
     expect(await verdictOf(bare)).toBe('no_proof');
     expect(await verdictOf(minted)).toBe('not_sold');
     expect(await seatState(free)).toEqual(before);
@@ -68,7 +84,12 @@ describe('uploaded admissions need a proof', () => {
     await t.ctx.pool.query(`UPDATE seats SET status = 'SOLD', owner_user_id = $2 WHERE id = $1`, [free, fan2.id]);
     const staff = await demoUser(t, DEMO.staff);
     const qr = await credentialAt(t, { seatId: free, eventId: event, at: Date.now() });
-    const res = await t.app.inject({ method: 'POST', url: '/api/verify', headers: { authorization: `Bearer ${staff.token}` }, payload: { qr_payload: qr, hall_id: 'HALL-A' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/verify',
+      headers: { authorization: `Bearer ${staff.token}` },
+      payload: { qr_payload: qr, hall_id: 'HALL-A' },
+    });
     expect(res.json().data.result).toBe('SUCCESS');
   });
 
@@ -110,8 +131,12 @@ describe('uploaded admissions need a proof', () => {
     expect(await verdictOf({ ...base(), credential: 'NOT-A-TICKET' })).toBe('proof_invalid');
     // A real code of another seat, or of this seat shown an hour before the claimed scan.
     expect(await verdictOf({ ...base(), credential: await credentialAt(t, { seatId: other, eventId: event, at }) })).toBe('proof_mismatch');
-    expect(await verdictOf({ ...base(), credential: await credentialAt(t, { seatId: s, eventId: event, at: at - 3600_000 }) })).toBe('proof_not_fresh');
-    expect(await verdictOf({ ...base(), credential: await credentialAt(t, { seatId: s, eventId: event, generation: 2, at }), generation: 2 })).toBe('generation_not_current');
+    expect(await verdictOf({ ...base(), credential: await credentialAt(t, { seatId: s, eventId: event, at: at - 3600_000 }) })).toBe(
+      'proof_not_fresh',
+    );
+    expect(
+      await verdictOf({ ...base(), credential: await credentialAt(t, { seatId: s, eventId: event, generation: 2, at }), generation: 2 }),
+    ).toBe('generation_not_current');
     expect(await verdictOf({ ...base(), credential: null })).toBe('no_proof');
     // Upload version 1 carries no proofs, whatever it sends.
     expect(await verdictOf({ ...base(), credential: genuine }, { version: 1 })).toBe('no_proof');
@@ -123,7 +148,10 @@ describe('uploaded admissions need a proof', () => {
 
   it('refuses a scan outside the event admission window, configured per event', async () => {
     const s = seat();
-    await t.ctx.pool.query(`UPDATE events SET admission_opens_at = now() - interval '30 minutes', admission_skew_seconds = 0 WHERE id = $1`, [event]);
+    await t.ctx.pool.query(
+      `UPDATE events SET admission_opens_at = now() - interval '30 minutes', admission_skew_seconds = 0 WHERE id = $1`,
+      [event],
+    );
     try {
       expect(await verdictOf(scan({ eventId: event, seatId: s, at: T }))).toBe('outside_admission_window');
       expect(await verdictOf(scan({ eventId: event, seatId: s, at: Date.now() - 60_000 }))).toBeUndefined();
@@ -131,7 +159,8 @@ describe('uploaded admissions need a proof', () => {
       await t.ctx.pool.query('UPDATE events SET admission_opens_at = NULL, admission_skew_seconds = NULL WHERE id = $1', [event]);
     }
     // The default closes the window 12 h after the event starts.
-    const [{ event_date }] = (await t.ctx.pool.query<{ event_date: Date }>('SELECT event_date FROM events WHERE id = $1', [event])).rows as [{ event_date: Date }];
+    const [{ event_date }] = (await t.ctx.pool.query<{ event_date: Date }>('SELECT event_date FROM events WHERE id = $1', [event]))
+      .rows as [{ event_date: Date }];
     const late = scan({ eventId: event, seatId: seat(), at: event_date.getTime() + 13 * 3600_000 });
     expect(await verdictOf(late)).toBe('outside_admission_window');
   });
@@ -176,9 +205,13 @@ describe('uploaded admissions need a proof', () => {
     expect(again.rejected.map((r) => r.reason)).toEqual(first.rejected.map((r) => r.reason));
 
     const op = await operatorHeaders(t);
-    const devices = sync.DeviceView.array().parse((await t.app.inject({ method: 'GET', url: '/api/sync/devices?per_page=100', headers: op })).json().data);
+    const devices = sync.DeviceView.array().parse(
+      (await t.app.inject({ method: 'GET', url: '/api/sync/devices?per_page=100', headers: op })).json().data,
+    );
     expect(devices.find((d) => d.device_id === gate.deviceId)!.rejected_uploads).toBe(3);
-    const stats = sync.GateStats.parse((await t.app.inject({ method: 'GET', url: `/api/sync/stats?event_id=${event}`, headers: op })).json().data);
+    const stats = sync.GateStats.parse(
+      (await t.app.inject({ method: 'GET', url: `/api/sync/stats?event_id=${event}`, headers: op })).json().data,
+    );
     // The scan of an unknown seat named the event too; all three count for it, none among the stored scans.
     expect(stats.gates.find((g) => g.device_id === gate.deviceId)).toMatchObject({ rejected: 3, total: 0 });
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;

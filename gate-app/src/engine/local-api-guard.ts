@@ -84,11 +84,13 @@ export function isJson(contentType: string | undefined): boolean {
 /** The first check an API request fails, or null when it may proceed. */
 export function refuseApiRequest(headers: RequestHeaders, hasBody: boolean, policy: LocalApiPolicy): Refusal | null {
   if (!hostAllowed(headers.host, policy)) return { status: 403, code: 'FORBIDDEN_HOST', message: 'this gate does not answer to that Host' };
-  if (!originAllowed(headers.origin, headers.host!)) return { status: 403, code: 'FORBIDDEN_ORIGIN', message: 'requests from other origins are refused' };
+  if (!originAllowed(headers.origin, headers.host!))
+    return { status: 403, code: 'FORBIDDEN_ORIGIN', message: 'requests from other origins are refused' };
   if (!tokenMatches(headers.authorization, policy.token)) {
     return { status: 401, code: 'UNAUTHORISED', message: 'missing or wrong launch token (Authorization: Bearer <local-api-token>)' };
   }
-  if (hasBody && !isJson(headers['content-type'])) return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the body must be application/json' };
+  if (hasBody && !isJson(headers['content-type']))
+    return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the body must be application/json' };
   return null;
 }
 

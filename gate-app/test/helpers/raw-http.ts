@@ -15,7 +15,14 @@ export function rawRequest(
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: u.pathname + u.search, method: opts.method ?? 'GET', headers: opts.headers ?? {}, setHost: false },
+      {
+        host: u.hostname.replace(/^\[|\]$/g, ''),
+        port: u.port,
+        path: u.pathname + u.search,
+        method: opts.method ?? 'GET',
+        headers: opts.headers ?? {},
+        setHost: false,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -38,7 +45,10 @@ export function attacks(base: string, token: string, payload: string): { name: s
   const host = new URL(base).host;
   const body = JSON.stringify({ payload, source: 'attack' });
   const good = { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const scan = (headers: Record<string, string>, text = body) => () => rawRequest(`${base}/scan`, { method: 'POST', headers, body: text });
+  const scan =
+    (headers: Record<string, string>, text = body) =>
+    () =>
+      rawRequest(`${base}/scan`, { method: 'POST', headers, body: text });
   const port = new URL(base).port;
   return [
     { name: 'text/plain POST', send: scan({ ...good, 'content-type': 'text/plain' }) },

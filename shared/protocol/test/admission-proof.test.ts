@@ -39,9 +39,15 @@ describe('the proof of an uploaded admission', () => {
     expect(reason(input({ seat: null }))).toBe('unknown_seat');
     expect(reason(input({ seat: { eventId: 'event-1', hallId: 'HALL-B' } }))).toBe('other_hall');
     expect(reason(input({ credential: { status: 'invalid', reason: 'signature_failed' } }))).toBe('proof_invalid');
-    expect(judgeUploadedAdmission(input({ credential: { status: 'invalid', reason: 'signature_failed' } }))).toMatchObject({ detail: 'signature_failed' });
-    expect(reason(input({ credential: { status: 'valid', claims: { ...claims, seatId: 'seat-2' }, ageSeconds: 5 } }))).toBe('proof_mismatch');
-    expect(reason(input({ credential: { status: 'valid', claims: { ...claims, eventId: 'event-2' }, ageSeconds: 5 } }))).toBe('proof_mismatch');
+    expect(judgeUploadedAdmission(input({ credential: { status: 'invalid', reason: 'signature_failed' } }))).toMatchObject({
+      detail: 'signature_failed',
+    });
+    expect(reason(input({ credential: { status: 'valid', claims: { ...claims, seatId: 'seat-2' }, ageSeconds: 5 } }))).toBe(
+      'proof_mismatch',
+    );
+    expect(reason(input({ credential: { status: 'valid', claims: { ...claims, eventId: 'event-2' }, ageSeconds: 5 } }))).toBe(
+      'proof_mismatch',
+    );
     expect(reason(input({ upload: { seatId: 'seat-1', eventId: 'event-1', generation: 1, at: AT } }))).toBe('proof_mismatch');
     expect(reason(input({ credential: { status: 'valid', claims: { ...claims, hallCode: 'HALL-B' }, ageSeconds: 5 } }))).toBe('other_hall');
     expect(reason(input({ credential: { status: 'expired', claims, ageSeconds: 3600 } }))).toBe('proof_not_fresh');
@@ -51,13 +57,21 @@ describe('the proof of an uploaded admission', () => {
   it('judges the seat as it was at the scan time: sale, generation, transfer', () => {
     // The old holder's code after the transfer; the same code while it was current.
     const gen1 = { status: 'valid' as const, claims: { ...claims, generation: 1 }, ageSeconds: 5 };
-    expect(reason(input({ credential: gen1, upload: { seatId: 'seat-1', eventId: 'event-1', generation: 1, at: AT } }))).toBe('generation_not_current');
-    expect(reason(input({ credential: gen1, upload: { seatId: 'seat-1', eventId: 'event-1', generation: 1, at: AT - 2 * 24 * 60 * MIN } }))).toBe('accepted');
+    expect(reason(input({ credential: gen1, upload: { seatId: 'seat-1', eventId: 'event-1', generation: 1, at: AT } }))).toBe(
+      'generation_not_current',
+    );
+    expect(
+      reason(input({ credential: gen1, upload: { seatId: 'seat-1', eventId: 'event-1', generation: 1, at: AT - 2 * 24 * 60 * MIN } })),
+    ).toBe('accepted');
     // A generation the seat never had.
     const gen5 = { status: 'valid' as const, claims: { ...claims, generation: 5 }, ageSeconds: 5 };
-    expect(reason(input({ credential: gen5, upload: { seatId: 'seat-1', eventId: 'event-1', generation: 5, at: AT } }))).toBe('generation_not_current');
+    expect(reason(input({ credential: gen5, upload: { seatId: 'seat-1', eventId: 'event-1', generation: 5, at: AT } }))).toBe(
+      'generation_not_current',
+    );
     // Before the first sale, and a seat nobody ever held.
-    expect(reason(input({ upload: { seatId: 'seat-1', eventId: 'event-1', generation: 2, at: AT - 8 * 24 * 60 * MIN } }))).toBe('before_sale');
+    expect(reason(input({ upload: { seatId: 'seat-1', eventId: 'event-1', generation: 2, at: AT - 8 * 24 * 60 * MIN } }))).toBe(
+      'before_sale',
+    );
     expect(reason(input({ holdings: [] }))).toBe('not_sold');
     // Released after a sale (no holding covers the time, but one began earlier): not before the sale, just not sold.
     expect(reason(input({ holdings: [{ generation: 2, from: AT - 60 * MIN, until: AT - 30 * MIN }] }))).toBe('not_sold');

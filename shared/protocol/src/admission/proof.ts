@@ -37,8 +37,17 @@ export type UploadRejection =
 
 /** Every rejection code, for counters (the server's `/metrics` label values). */
 export const UPLOAD_REJECTIONS: readonly UploadRejection[] = [
-  'no_proof', 'proof_invalid', 'proof_mismatch', 'proof_not_fresh', 'unknown_seat', 'other_hall', 'before_sale', 'not_sold',
-  'generation_not_current', 'outside_admission_window', 'bad_scan_time',
+  'no_proof',
+  'proof_invalid',
+  'proof_mismatch',
+  'proof_not_fresh',
+  'unknown_seat',
+  'other_hall',
+  'before_sale',
+  'not_sold',
+  'generation_not_current',
+  'outside_admission_window',
+  'bad_scan_time',
 ];
 
 /** The admission as the gate uploaded it. */
@@ -112,7 +121,8 @@ export function judgeUploadedAdmission(input: ProofInput): ProofVerdict {
   if (claims.seatId !== upload.seatId || claims.eventId !== seat.eventId || (upload.eventId !== null && upload.eventId !== seat.eventId)) {
     return reject('proof_mismatch', 'the credential names another seat or event');
   }
-  if (upload.generation !== null && upload.generation !== claims.generation) return reject('proof_mismatch', 'the credential names another generation');
+  if (upload.generation !== null && upload.generation !== claims.generation)
+    return reject('proof_mismatch', 'the credential names another generation');
   if ((window.opensAt !== null && upload.at < window.opensAt - window.skewMs) || upload.at > window.closesAt + window.skewMs) {
     return reject('outside_admission_window');
   }

@@ -46,7 +46,11 @@ export class KeysAsOf {
       'SELECT kid, public_key, retired_at FROM issuing_keys',
     );
     return new KeysAsOf(
-      gate.rows.map((r) => ({ key: decodeGateKey(unwrapSecret(masterKey, r.key_wrapped)), id: `g${r.kid}`, retiredAt: r.retired_at?.getTime() ?? null })),
+      gate.rows.map((r) => ({
+        key: decodeGateKey(unwrapSecret(masterKey, r.key_wrapped)),
+        id: `g${r.kid}`,
+        retiredAt: r.retired_at?.getTime() ?? null,
+      })),
       issuing.rows.map((r) => ({ key: decodeIssuingPublicKey(r.public_key), id: `i${r.kid}`, retiredAt: r.retired_at?.getTime() ?? null })),
       skewSeconds,
     );
@@ -62,7 +66,11 @@ export class KeysAsOf {
     const id = [...gate, ...issuing].map((k) => k.id).join(',');
     let verifier = this.verifiers.get(id);
     if (!verifier) {
-      verifier = new CredentialVerifier({ gateKeys: gate.map((k) => k.key), issuingKeys: issuing.map((k) => k.key), skewSeconds: this.skewSeconds });
+      verifier = new CredentialVerifier({
+        gateKeys: gate.map((k) => k.key),
+        issuingKeys: issuing.map((k) => k.key),
+        skewSeconds: this.skewSeconds,
+      });
       this.verifiers.set(id, verifier);
     }
     return verifier.verify(text, atMs);

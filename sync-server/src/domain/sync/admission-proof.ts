@@ -81,5 +81,7 @@ async function admissionWindows(db: Queryable, ctx: ProofContext, eventIds: stri
        FROM events WHERE id = ANY($1::uuid[])`,
     [eventIds, ctx.config.ADMISSION_CLOSE_AFTER_HOURS, ctx.config.ADMISSION_SKEW_SECONDS],
   );
-  return new Map(rows.map((r) => [r.id, { opensAt: r.opens_at?.getTime() ?? null, closesAt: r.closes_at.getTime(), skewMs: r.skew_seconds * 1000 }]));
+  return new Map(
+    rows.map((r) => [r.id, { opensAt: r.opens_at?.getTime() ?? null, closesAt: r.closes_at.getTime(), skewMs: r.skew_seconds * 1000 }]),
+  );
 }
