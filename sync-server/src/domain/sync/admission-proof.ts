@@ -31,11 +31,10 @@ export async function proveAdmissions(
   if (items.length === 0) return out;
   const seatIds = [...new Set(items.filter((i) => i.seat).map((i) => i.scan.seat_id!))];
   const eventIds = [...new Set(items.flatMap((i) => (i.seat ? [i.seat.eventId] : [])))];
-  const [holdings, windows, keys] = await Promise.all([
-    seatHoldings(db, seatIds),
-    admissionWindows(db, ctx, eventIds),
-    KeysAsOf.load(db, ctx.config.MASTER_KEY, ctx.config.QR_CLOCK_SKEW_SECONDS, eventIds),
-  ]);
+  // One after the other: they share the upload's transaction, and a client runs one query at a time.
+  const holdings = await seatHoldings(db, seatIds);
+  const windows = await admissionWindows(db, ctx, eventIds);
+  const keys = await KeysAsOf.load(db, ctx.config.MASTER_KEY, ctx.config.QR_CLOCK_SKEW_SECONDS, eventIds);
   for (const { scan, at, seat } of items) {
     // Version 1 of the upload carries no proofs: its admissions are refused as such, not judged.
     const text = version >= 2 ? (scan.credential ?? null) : null;
