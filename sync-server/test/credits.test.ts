@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openSession } from '../src/domain/auth/sessions.js';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaymentsProvider, stripePayments } from '../src/providers/payments.js';
@@ -58,9 +59,10 @@ describe('credits: balance and top-up', () => {
       expect((await call(t, 'GET', `/api/credits/balance?user_id=${randomUUID()}`, admin.token)).json().error_code).toBe('USER_NOT_FOUND');
       expect((await call(t, 'GET', '/api/credits/balance?user_id=me', fan.token)).json().error_code).toBe('VALIDATION_ERROR');
       expect((await call(t, 'GET', '/api/credits/balance')).statusCode).toBe(401);
-      const { token, jti, expiresAt } = await t.ctx.signer.sign({ userId: fan.id, role: 'fan', typ: 'access', ttlSeconds: 900 });
+      const session = await openSession(t.ctx.pool, fan.id, Date.now());
+      const { token } = await t.ctx.signer.sign({ userId: fan.id, role: 'fan', typ: 'access', ttlSeconds: 900, session });
       expect((await call(t, 'GET', '/api/credits/balance', token)).statusCode).toBe(200);
-      await t.ctx.pool.query('INSERT INTO token_blocklist (jti, expires_at) VALUES ($1, $2)', [jti, expiresAt]);
+      await t.ctx.pool.query(`UPDATE sessions SET ended_at = now(), end_reason = 'LOGOUT' WHERE id = $1`, [session]);
       const out = await call(t, 'GET', '/api/credits/balance', token);
       expect(out.statusCode).toBe(401);
       expect(out.json().error_code).toBe('UNAUTHORIZED');
@@ -76,7 +78,9 @@ describe('credits: balance and top-up', () => {
       expect(data.client_secret).toMatch(new RegExp(`^${data.payment_intent_id}_secret_`));
       const pi = await stripe.paymentIntents.retrieve(data.payment_intent_id);
       expect(pi).toMatchObject({ amount: 100_50, currency: 'sgd', status: 'requires_payment_method', metadata: { user_id: fan.id } });
-      const { rows } = await t.ctx.pool.query('SELECT user_id, amount_cents, currency, status FROM topups WHERE payment_intent_id = $1', [pi.id]);
+      const { rows } = await t.ctx.pool.query('SELECT user_id, amount_cents, currency, status FROM topups WHERE payment_intent_id = $1', [
+        pi.id,
+      ]);
       expect(rows).toEqual([{ user_id: fan.id, amount_cents: 100_50, currency: 'sgd', status: 'PENDING' }]);
       // Nothing is credited before the payment succeeds.
       expect((await call(t, 'GET', '/api/credits/balance', fan.token)).json().data.total_credits).toBe(1000);
