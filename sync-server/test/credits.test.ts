@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { openSession } from '../src/domain/auth/sessions.js';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaymentsProvider, stripePayments } from '../src/providers/payments.js';
 import { startStripeStandin, type StripeStandin } from '../src/providers/stripe-standin.js';
-import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
+import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
 import { call, createFans } from './helpers/commerce.js';
 
 type User = { id: string; token: string };
@@ -59,10 +58,9 @@ describe('credits: balance and top-up', () => {
       expect((await call(t, 'GET', `/api/credits/balance?user_id=${randomUUID()}`, admin.token)).json().error_code).toBe('USER_NOT_FOUND');
       expect((await call(t, 'GET', '/api/credits/balance?user_id=me', fan.token)).json().error_code).toBe('VALIDATION_ERROR');
       expect((await call(t, 'GET', '/api/credits/balance')).statusCode).toBe(401);
-      const session = await openSession(t.ctx.pool, fan.id, Date.now());
-      const { token } = await t.ctx.signer.sign({ userId: fan.id, role: 'fan', typ: 'access', ttlSeconds: 900, session });
+      const token = await tokenFor(t, fan.id, 'fan');
       expect((await call(t, 'GET', '/api/credits/balance', token)).statusCode).toBe(200);
-      await t.ctx.pool.query(`UPDATE sessions SET ended_at = now(), end_reason = 'LOGOUT' WHERE id = $1`, [session]);
+      expect((await call(t, 'POST', '/api/auth/logout', token, {})).statusCode).toBe(200);
       const out = await call(t, 'GET', '/api/credits/balance', token);
       expect(out.statusCode).toBe(401);
       expect(out.json().error_code).toBe('UNAUTHORIZED');

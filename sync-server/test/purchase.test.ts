@@ -126,24 +126,30 @@ describe('reserve and pay', () => {
       expect((await seatRow(t, past!)).status).toBe('AVAILABLE');
     });
 
-    it('USER_NOT_FOUND (404) when the user does not exist', async () => {
-      const ghost = await tokenFor(t, randomUUID(), 'fan');
+    it('UNAUTHORIZED (401) for a token of a user without a session (no such user); FORBIDDEN for another user_id', async () => {
+      const { token: ghost } = await t.ctx.signer.sign({
+        userId: randomUUID(),
+        role: 'fan',
+        typ: 'access',
+        ttlSeconds: 900,
+        session: randomUUID(),
+      });
       const res = await call(t, 'POST', '/api/reserve', ghost, { seat_id: seat() });
-      expect(res.statusCode).toBe(404);
-      expect(res.json().error_code).toBe('USER_NOT_FOUND');
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error_code).toBe('UNAUTHORIZED');
       const forGhost = await call(t, 'POST', '/api/reserve', admin.token, { seat_id: seat(), user_id: randomUUID() });
-      expect(forGhost.json().error_code).toBe('USER_NOT_FOUND');
+      expect(forGhost.json().error_code).toBe('FORBIDDEN');
     });
 
-    it("FORBIDDEN (403) when the body's user_id is someone else; an admin may reserve for a user", async () => {
+    it("FORBIDDEN (403) when the body's user_id is someone else, even for an admin", async () => {
       const s = seat();
       const res = await call(t, 'POST', '/api/reserve', fan2.token, { seat_id: s, user_id: fan.id });
       expect(res.statusCode).toBe(403);
       expect(res.json().error_code).toBe('FORBIDDEN');
       expect((await seatRow(t, s)).status).toBe('AVAILABLE');
       const byAdmin = await call(t, 'POST', '/api/reserve', admin.token, { seat_id: s, user_id: fan2.id });
-      expect(byAdmin.statusCode).toBe(200);
-      expect((await seatRow(t, s)).held_by).toBe(fan2.id);
+      expect(byAdmin.json().error_code).toBe('FORBIDDEN');
+      expect((await seatRow(t, s)).status).toBe('AVAILABLE');
     });
 
     it('VALIDATION_ERROR (400) for a malformed body; UNAUTHORIZED without or with a logged-out token', async () => {

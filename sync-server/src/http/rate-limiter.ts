@@ -1,10 +1,10 @@
 import type { Pool } from '../db/pool.js';
 import type { BackgroundJob } from '../jobs.js';
 
-/** One fixed-window counter after a hit: how many hits the window holds, and when it ends (ms since epoch). */
+/** One fixed-window counter after a hit: how many hits the window holds, and how long until it ends (by the store's clock). */
 export interface Count {
   hits: number;
-  resetAt: number;
+  retryAfterMs: number;
 }
 
 /**
@@ -22,7 +22,7 @@ export interface RateLimiter {
 
 /** Counters in this instance's memory: each instance limits on its own. */
 export function memoryRateLimiter(now: () => number = Date.now): RateLimiter {
-  const windows = new Map<string, Count>();
+  const windows = new Map<string, { hits: number; resetAt: number }>();
   let hitsSincePrune = 0;
   const prune = () => {
     const t = now();
@@ -41,12 +41,11 @@ export function memoryRateLimiter(now: () => number = Date.now): RateLimiter {
       }
       const w = windows.get(key);
       if (!w || w.resetAt <= t) {
-        const fresh = { hits: 1, resetAt: t + windowMs };
-        windows.set(key, fresh);
-        return { ...fresh };
+        windows.set(key, { hits: 1, resetAt: t + windowMs });
+        return { hits: 1, retryAfterMs: windowMs };
       }
       w.hits++;
-      return { ...w };
+      return { hits: w.hits, retryAfterMs: w.resetAt - t };
     },
     async undo(key) {
       const w = windows.get(key);
@@ -63,17 +62,17 @@ export function postgresRateLimiter(pool: Pool): RateLimiter {
   return {
     store: 'postgres',
     async hit(key, windowMs) {
-      const { rows } = await pool.query<{ hits: number; reset_at: Date }>(
+      const { rows } = await pool.query<{ hits: number; retry_after_ms: number }>(
         `INSERT INTO rate_limits AS r (key, window_start, hits, expires_at)
          VALUES ($1, clock_timestamp(), 1, clock_timestamp() + $2 * interval '1 millisecond')
          ON CONFLICT (key) DO UPDATE SET
            window_start = CASE WHEN r.expires_at <= clock_timestamp() THEN clock_timestamp() ELSE r.window_start END,
            hits         = CASE WHEN r.expires_at <= clock_timestamp() THEN 1 ELSE r.hits + 1 END,
            expires_at   = CASE WHEN r.expires_at <= clock_timestamp() THEN clock_timestamp() + $2 * interval '1 millisecond' ELSE r.expires_at END
-         RETURNING hits, expires_at AS reset_at`,
+         RETURNING hits, (extract(epoch FROM r.expires_at - clock_timestamp()) * 1000)::float8 AS retry_after_ms`,
         [key, windowMs],
       );
-      return { hits: rows[0]!.hits, resetAt: rows[0]!.reset_at.getTime() };
+      return { hits: rows[0]!.hits, retryAfterMs: rows[0]!.retry_after_ms };
     },
     async undo(key) {
       await pool.query('UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND hits > 0 AND expires_at > clock_timestamp()', [key]);

@@ -51,8 +51,8 @@ export function addressKey(req: FastifyRequest): string {
   return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
-function refuse(reply: FastifyReply, resetAt: number): never {
-  const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+function refuse(reply: FastifyReply, retryAfterMs: number): never {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   void reply.header('retry-after', String(seconds));
   throw new DomainError('RATE_LIMITED', `Too many attempts. Try again in ${seconds} s.`);
 }
@@ -60,7 +60,7 @@ function refuse(reply: FastifyReply, resetAt: number): never {
 /** Counts one request against `limit` for `key`; past the limit answers 429 RATE_LIMITED with Retry-After. */
 export async function enforceLimit(limiter: RateLimiter, reply: FastifyReply, limit: Limit, key: string): Promise<void> {
   const c = await limiter.hit(`${limit.name}:${key}`, limit.windowMs);
-  if (c.hits > limit.max) refuse(reply, c.resetAt);
+  if (c.hits > limit.max) refuse(reply, c.retryAfterMs);
 }
 
 /** A hook counting every request against a per-request limit (the key read from the request). */
@@ -88,7 +88,7 @@ export async function limitFailures<T>(
   if (over >= 0) {
     // A refused attempt is no guess: it does not extend the wait.
     await Promise.all(keys.map((k) => limiter.undo(k)));
-    refuse(reply, Math.max(...counts.filter((c, i) => c.hits > limits[i]!.max).map((c) => c.resetAt)));
+    refuse(reply, Math.max(...counts.filter((c, i) => c.hits > limits[i]!.max).map((c) => c.retryAfterMs)));
   }
   try {
     const result = await attempt();

@@ -98,7 +98,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const claims = await ctx.signer.verify(token, 'refresh', { now: ctx.now() });
       // Keyed by the verified session, so nobody can use up another session's refreshes.
       await enforceLimit(limiter, reply, limits.refresh, claims.fam ?? claims.jti);
-      return { success: true as const, data: tokens(await rotateRefreshToken(ctx, token)) };
+      try {
+        return { success: true as const, data: tokens(await rotateRefreshToken(ctx, token)) };
+      } catch (err) {
+        // A replayed token ended the session: this instance stops honouring it now, the others at its NOTIFY.
+        if (claims.fam) ctx.sessions.forget(claims.fam);
+        throw err;
+      }
     },
   );
 
@@ -117,7 +123,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const user = req.user!;
-      await endSession(ctx, { userId: user.id, sessionId: user.sessionId }, req.body?.refresh_token);
+      const ended = await endSession(ctx, { userId: user.id, sessionId: user.sessionId }, req.body?.refresh_token);
+      for (const id of ended) ctx.sessions.forget(id);
       return { success: true as const, data: { message: 'Successfully logged out' } };
     },
   );

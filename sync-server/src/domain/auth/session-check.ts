@@ -12,6 +12,8 @@ export interface ActiveSession {
 export interface SessionCheck {
   /** The open session with its user's current role, or null when it ended, never existed, or the user is disabled. */
   active(sessionId: string): Promise<ActiveSession | null>;
+  /** Drops this instance's copy at once (the instance that ended the session need not wait for its NOTIFY). */
+  forget(sessionId: string): void;
 }
 
 export interface SessionCheckOptions {
@@ -64,6 +66,10 @@ export function createSessionCheck(pool: Pool, live: LiveBus, opts: SessionCheck
   }
 
   return {
+    forget(sessionId) {
+      generation++;
+      cache.delete(sessionId);
+    },
     async active(sessionId) {
       const hit = cache.get(sessionId);
       if (hit && now() - hit.at < ttlMs && live.listening) return hit.value;

@@ -118,9 +118,13 @@ export async function rotateRefreshToken(deps: SessionDeps, token: string): Prom
 
 /**
  * Logout: ends the access token's session (and that of `refreshToken`, when
- * the client names another one of its own). Logging out twice is harmless.
+ * the client names another one of its own); returns the ids of both.
  */
-export async function endSession(deps: SessionDeps, access: { userId: string; sessionId: string }, refreshToken?: string): Promise<void> {
+export async function endSession(
+  deps: SessionDeps,
+  access: { userId: string; sessionId: string },
+  refreshToken?: string,
+): Promise<string[]> {
   const sessions = new Set<string>([access.sessionId]);
   if (refreshToken !== undefined) {
     const family = await refreshFamilyOf(deps, refreshToken);
@@ -130,6 +134,7 @@ export async function endSession(deps: SessionDeps, access: { userId: string; se
     }
   }
   await withTransaction(deps.pool, (db) => endSessions(db, [...sessions], 'LOGOUT', deps.now()));
+  return [...sessions];
 }
 
 /** The family of a validly signed refresh token; undefined when it has expired (nothing left to revoke). */
