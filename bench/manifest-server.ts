@@ -8,14 +8,18 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { build } from '../sync-server/src/app.js';
-import { loadConfig } from '../sync-server/src/config.js';
+import {
+  build,
+  createContext,
+  hashDeviceToken,
+  loadConfig,
+  migrate,
+  newDeviceToken,
+  readSeatDelta,
+  startEmbeddedPostgres,
+} from '@ticketgate/sync-server';
+import { BENCH_ENV } from './fixtures/bench-env.js';
 import { insertBenchSeats } from './fixtures/big-event.js';
-import { startEmbeddedPostgres } from '../sync-server/src/db/embedded.js';
-import { migrate } from '../sync-server/src/db/migrate.js';
-import { hashDeviceToken, newDeviceToken } from '../sync-server/src/domain/sync/device-secrets.js';
-import { readSeatDelta } from '../sync-server/src/domain/sync/seat-delta.js';
-import { createContext } from '../sync-server/src/server.js';
 
 function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -39,7 +43,7 @@ if (!url) {
 
 try {
   await migrate(url);
-  const ctx = createContext(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, DEMO: 'false' }), url);
+  const ctx = createContext(loadConfig({ ...BENCH_ENV, DATABASE_URL: url }), url);
   const q = <T extends object = Record<string, unknown>>(sql: string, p: unknown[] = []) => ctx.pool.query<T>(sql, p).then((r) => r.rows);
 
   // An event the size of a stadium: 60% sold, a third of those already admitted by a gate.

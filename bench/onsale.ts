@@ -6,13 +6,19 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from '../sync-server/src/app.js';
-import { loadConfig } from '../sync-server/src/config.js';
-import { insertSeatBlocks, rowLabels } from '../sync-server/src/domain/catalog/seat-blocks.js';
-import { startEmbeddedPostgres } from '../sync-server/src/db/embedded.js';
-import { migrate } from '../sync-server/src/db/migrate.js';
-import { createPool, type Pool } from '../sync-server/src/db/pool.js';
-import { createContext } from '../sync-server/src/server.js';
+import {
+  build,
+  createContext,
+  createPool,
+  insertSeatBlocks,
+  loadConfig,
+  migrate,
+  openSession,
+  rowLabels,
+  startEmbeddedPostgres,
+  type Pool,
+} from '@ticketgate/sync-server';
+import { BENCH_ENV } from './fixtures/bench-env.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -46,7 +52,7 @@ let cleanup = async () => {
 
 try {
   await migrate(url);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: 'false', DATABASE_URL: url });
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: url });
   const ctx = createContext(config, url);
   const app = await build(ctx, { logger: false });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -58,7 +64,12 @@ try {
   };
 
   const { seatIds, users } = await setUp(ctx.pool);
-  const tokens = await Promise.all(users.map(async (id) => (await ctx.signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 3600 })).token));
+  const tokens = await Promise.all(
+    users.map(async (id) => {
+      const session = await openSession(ctx.pool, id, Date.now());
+      return (await ctx.signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 3600, session })).token;
+    }),
+  );
 
   const post = async (path: string, token: string, body: object): Promise<Response> =>
     fetch(`${base}/api${path}`, {
