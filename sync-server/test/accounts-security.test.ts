@@ -8,7 +8,7 @@ import { DEMO_PASSWORD } from '../src/db/seed.js';
 import { createTokenSigner } from '../src/domain/auth/tokens.js';
 import { memoryRateLimiter } from '../src/http/rate-limiter.js';
 import { startTwilioStandin, UNREACHABLE_NUMBER, type TwilioStandin } from '../src/providers/twilio-standin.js';
-import { DEMO, TEST_ENV, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
+import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
 import { ARENA, CHAMBER, buySeat, call, createFans, freeSeats, seatRow } from './helpers/commerce.js';
 
 // Each block replays one finding of the security review against the fixed server (docs/security.md names them).

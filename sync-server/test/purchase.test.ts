@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openSession } from '../src/domain/auth/sessions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredHolds } from '../src/domain/purchase/sweep-expired-holds.js';
-import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
+import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 import {
   ARENA,
   PAST,

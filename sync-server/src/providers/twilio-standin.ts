@@ -46,7 +46,9 @@ function twilioError(res: ServerResponse, status: number, code: number, message:
   res.end(JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }));
 }
 
-export async function startTwilioStandin(opts: { host?: string; port?: number } = {}): Promise<TwilioStandin> {
+export async function startTwilioStandin(
+  opts: { host?: string; port?: number; onMessage?: (m: SentSms) => void } = {},
+): Promise<TwilioStandin> {
   const accountSid = `AC${hex(16)}`;
   const authToken = hex(16);
   const sent: SentSms[] = [];
@@ -67,6 +69,7 @@ export async function startTwilioStandin(opts: { host?: string; port?: number } 
       if (to === UNREACHABLE_NUMBER) return twilioError(res, 400, 21614, `'To' number ${to} is not a valid mobile number`);
       const message: SentSms = { sid: `SM${hex(16)}`, to, from, messagingServiceSid, body };
       sent.push(message);
+      opts.onMessage?.(message);
       const now = new Date().toUTCString();
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(
