@@ -115,11 +115,7 @@ try {
     }),
   );
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const sold = (
-    await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM seats WHERE status = 'SOLD' AND id = ANY($1::uuid[])`, [
-      seatIds.slice(0, SEATS),
-    ])
-  ).rows[0]!.n;
+  const sold = (await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM seats WHERE status = 'SOLD' AND id = ANY($1::uuid[])`, [seatIds.slice(0, SEATS)])).rows[0]!.n;
 
   const rawSeconds = Math.max(2, Math.min(5, wallSeconds));
   const raw = await rawUpdateRate(url, USERS, rawSeconds, false);
@@ -138,18 +134,10 @@ try {
   console.log(`  reserve+pay latency     p50 ${f(percentile(purchase, 50))} ms   p99 ${f(percentile(purchase, 99))} ms`);
   console.log(`    reserve               p50 ${f(percentile(reserveLat, 50))} ms   p99 ${f(percentile(reserveLat, 99))} ms`);
   console.log(`    pay                   p50 ${f(percentile(payLat, 50))} ms   p99 ${f(percentile(payLat, 99))} ms`);
-  console.log(
-    `  raw baseline            ${f(raw.perSecond)} single-row UPDATE transactions/s (${USERS} workers, same database, ${raw.seconds.toFixed(1)} s)`,
-  );
-  console.log(
-    `  ratio                   one purchase costs ${(raw.perSecond / perSecond).toFixed(1)} raw UPDATE transactions; purchases run at ${((100 * perSecond) / raw.perSecond).toFixed(1)} % of the raw rate`,
-  );
-  console.log(
-    `  same-row baseline       ${f(hot.perSecond)} UPDATE transactions/s when all ${USERS} workers update one row (the event-sequence row every seat change locks)`,
-  );
-  console.log(
-    `  ratio to same-row       one purchase (2 transactions) costs ${(hot.perSecond / perSecond).toFixed(1)} same-row UPDATE transactions`,
-  );
+  console.log(`  raw baseline            ${f(raw.perSecond)} single-row UPDATE transactions/s (${USERS} workers, same database, ${raw.seconds.toFixed(1)} s)`);
+  console.log(`  ratio                   one purchase costs ${(raw.perSecond / perSecond).toFixed(1)} raw UPDATE transactions; purchases run at ${((100 * perSecond) / raw.perSecond).toFixed(1)} % of the raw rate`);
+  console.log(`  same-row baseline       ${f(hot.perSecond)} UPDATE transactions/s when all ${USERS} workers update one row (the event-sequence row every seat change locks)`);
+  console.log(`  ratio to same-row       one purchase (2 transactions) costs ${(hot.perSecond / perSecond).toFixed(1)} same-row UPDATE transactions`);
 } finally {
   await cleanup();
 }
@@ -167,9 +155,7 @@ async function setUp(db: Pool): Promise<{ seatIds: string[]; users: string[] }> 
   await db.query(`INSERT INTO event_categories (event_id, category, price_cents) VALUES ($1, 'GA', $2)`, [event, PRICE_CENTS]);
   const perRow = 100;
   await insertSeatBlocks(db, event, [{ rows: rowLabels(Math.ceil((SEATS + USERS) / perRow)), seatsPerRow: perRow, category: 'GA' }]);
-  const seatIds = (
-    await db.query<{ id: string }>(`SELECT id FROM seats WHERE event_id = $1 ORDER BY row_label, seat_number`, [event])
-  ).rows.map((r) => r.id);
+  const seatIds = (await db.query<{ id: string }>(`SELECT id FROM seats WHERE event_id = $1 ORDER BY row_label, seat_number`, [event])).rows.map((r) => r.id);
   const balance = PRICE_CENTS * (PER_USER + 1);
   const users = (
     await db.query<{ id: string }>(
@@ -190,12 +176,7 @@ async function setUp(db: Pool): Promise<{ seatIds: string[]; users: string[] }> 
  * Single-row UPDATE transactions (BEGIN; UPDATE … WHERE id = $1; COMMIT) with the app's pool size:
  * one row per worker, or all workers on the same row.
  */
-async function rawUpdateRate(
-  databaseUrl: string,
-  workers: number,
-  seconds: number,
-  sameRow: boolean,
-): Promise<{ perSecond: number; seconds: number }> {
+async function rawUpdateRate(databaseUrl: string, workers: number, seconds: number, sameRow: boolean): Promise<{ perSecond: number; seconds: number }> {
   const pool = createPool(databaseUrl, { max: 20 });
   try {
     await pool.query('CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, v bigint NOT NULL DEFAULT 0)');
