@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { ServiceCounters } from './domain/analytics/service-counters.js';
 import type { Pool } from './db/pool.js';
 import type { TokenSigner } from './domain/auth/tokens.js';
 import type { KeyStore } from './domain/keys/key-store.js';
@@ -21,6 +22,8 @@ export interface AppContext {
   payments: PaymentsProvider;
   /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams. */
   live: LiveBus;
+  /** Per-instance counters of the Veritix services, shown on /metrics. */
+  counters: ServiceCounters;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */
   now(): number;
 }

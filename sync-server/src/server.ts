@@ -6,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
+import { ServiceCounters } from './domain/analytics/service-counters.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { LiveBus } from './domain/live/live-bus.js';
@@ -34,6 +35,7 @@ export function createContext(config: Config, databaseUrl: string): AppContext {
     sms: outboxSmsProvider,
     payments: createPaymentsProvider(config),
     live: new LiveBus(databaseUrl),
+    counters: new ServiceCounters(),
     now: () => Date.now(),
   };
 }

@@ -8,9 +8,11 @@ import { creditRoutes } from './credits.js';
 import { opsOutboxRoutes } from './ops-outbox.js';
 import { otpRoutes } from './otp.js';
 import { purchaseRoutes } from './purchase.js';
+import { qrRoutes } from './qr.js';
 import { syncRoutes } from './sync.js';
 import { ticketRoutes } from './tickets.js';
 import { verifyRoutes } from './verify.js';
+import { veritixServiceRoutes } from './veritix-service.js';
 import { webhookRoutes } from './webhooks.js';
 
 /**
@@ -30,5 +32,7 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(verifyRoutes);
   await app.register(opsOutboxRoutes);
   await app.register(analyticsRoutes);
+  await app.register(veritixServiceRoutes);
+  await app.register(qrRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };
