@@ -5,6 +5,7 @@ import type { AppContext } from './context.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
+import { seedDemoCatalog } from './db/seed-catalog.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
 import { ServiceCounters } from './domain/analytics/service-counters.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
@@ -57,6 +58,7 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
     await migrate(databaseUrl);
     const ctx = createContext(demoStripe ? { ...config, ...demoStripe.settings } : config, databaseUrl);
     const seed = config.DEMO ? await seedDemo(ctx) : undefined;
+    if (seed) await seedDemoCatalog(ctx);
     const app = await build(ctx);
     await ctx.live.start((msg, err) => app.log.warn({ err }, msg));
     const stopJobs = startJobs(ctx, (msg, err) => app.log.error({ err }, msg));

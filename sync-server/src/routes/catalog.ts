@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addSeats } from '../domain/catalog/add-seats.js';
 import { createEvent } from '../domain/catalog/create-event.js';
+import { EVENT_TYPES } from '../domain/catalog/event-types.js';
 import { parseSeatCsv } from '../domain/catalog/seat-csv.js';
 import { expandSeatBlocks } from '../domain/catalog/seat-layout.js';
 import { CATEGORY, ROW_LABEL, SEAT_NUMBER_MAX, SEATS_PER_REQUEST_MAX } from '../domain/catalog/seat-rules.js';
@@ -15,18 +16,26 @@ const VenueSchema = z.object({
   venue_id: z.uuid(),
   name: z.string(),
   address: z.string(),
+  city: z.string(),
   halls: z.array(z.object({ hall_id: z.string(), name: z.string() })),
 });
 const HallSchema = z.object({ hall_id: z.string(), venue_id: z.uuid(), name: z.string() });
 const Name = z.string().trim().min(1).max(200);
 
-const CreateVenueBody = z.object({ name: Name, address: z.string().trim().max(500).default('') });
+const CreateVenueBody = z.object({
+  name: Name,
+  address: z.string().trim().max(500).default(''),
+  city: z.string().trim().max(100).default('').describe('Searched by place (POST /api/search-events)'),
+});
 const CreateHallBody = z.object({ hall_id: sync.HallCode.describe('Public hall code, e.g. HALL-C'), venue_id: z.uuid(), name: Name });
 const CreateEventBody = z.object({
   venue_id: z.uuid(),
   hall_id: sync.HallCode,
   name: Name,
   event_date: z.iso.datetime({ offset: true }).describe('ISO 8601 with zone, in the future'),
+  description: z.string().trim().max(2000).default('').describe('Searched (full text) with the name'),
+  event_type: z.enum(EVENT_TYPES).default('other'),
+  city: z.string().trim().min(1).max(100).optional().describe("Default: the venue's city"),
   pricing_tiers: z
     .record(z.string().regex(CATEGORY, 'category: 1-16 of A-Z, 0-9, _ and -'), MoneyAmount.min(0).max(1_000_000))
     .refine((t) => Object.keys(t).length >= 1 && Object.keys(t).length <= 50, 'between 1 and 50 pricing tiers')
@@ -53,6 +62,7 @@ const presentVenue = (v: Venue): z.infer<typeof VenueSchema> => ({
   venue_id: v.id,
   name: v.name,
   address: v.address,
+  city: v.city,
   halls: v.halls.map((h) => ({ hall_id: h.id, name: h.name })),
 });
 
@@ -172,6 +182,9 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
           hallId: b.hall_id,
           name: b.name,
           eventDate: new Date(b.event_date),
+          description: b.description,
+          eventType: b.event_type,
+          ...(b.city !== undefined ? { city: b.city } : {}),
           tiersCents: Object.fromEntries(Object.entries(b.pricing_tiers).map(([c, price]) => [c, toCents(price)])),
         },
         ctx.now(),

@@ -2,6 +2,7 @@ import { PageQuery, fromCents, ok, paginated, sync } from '@ticketgate/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventWithSeats, listUpcomingEvents, type EventInfo, type SeatMapEntry } from '../domain/catalog/event-queries.js';
+import { EVENT_TYPES } from '../domain/catalog/event-types.js';
 import { AppError } from '../http/app-error.js';
 import { documentErrors } from '../http/error-docs.js';
 
@@ -12,6 +13,9 @@ const PricingTiers = z.record(z.string(), z.number()).describe('Category → pri
 export const EventSummary = z.object({
   event_id: z.uuid(),
   name: z.string(),
+  description: z.string(),
+  event_type: z.enum(EVENT_TYPES),
+  city: z.string(),
   venue: VenueRef,
   hall_id: z.string(),
   event_date: z.string().describe('ISO 8601, UTC'),
@@ -35,6 +39,9 @@ export function presentEvent(e: EventInfo): z.infer<typeof EventInfoSchema> {
   return {
     event_id: e.id,
     name: e.name,
+    description: e.description,
+    event_type: e.eventType,
+    city: e.city,
     venue: { venue_id: e.venue.id, name: e.venue.name, address: e.venue.address },
     hall_id: e.hallId,
     event_date: e.eventDate.toISOString(),

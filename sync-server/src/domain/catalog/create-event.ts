@@ -1,6 +1,7 @@
 import { withTransaction, type Pool } from '../../db/pool.js';
 import { AppError } from '../../http/app-error.js';
 import { eventInfo, type EventInfo } from './event-queries.js';
+import type { EventType } from './event-types.js';
 import { checkHallOfVenue } from './venues.js';
 
 export interface NewEvent {
@@ -8,6 +9,10 @@ export interface NewEvent {
   hallId: string;
   name: string;
   eventDate: Date;
+  description?: string;
+  eventType?: EventType;
+  /** Default: the venue's city. */
+  city?: string;
   /** Category → price in cents. */
   tiersCents: Record<string, number>;
 }
@@ -20,8 +25,9 @@ export async function createEvent(pool: Pool, input: NewEvent, now: number): Pro
   return withTransaction(pool, async (db) => {
     await checkHallOfVenue(db, input.venueId, input.hallId);
     const { rows } = await db.query<{ id: string }>(
-      'INSERT INTO events (venue_id, hall_id, name, event_date) VALUES ($1, $2, $3, $4) RETURNING id',
-      [input.venueId, input.hallId, input.name, input.eventDate],
+      `INSERT INTO events (venue_id, hall_id, name, event_date, description, event_type, city)
+       VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, (SELECT city FROM venues WHERE id = $1))) RETURNING id`,
+      [input.venueId, input.hallId, input.name, input.eventDate, input.description ?? '', input.eventType ?? 'other', input.city ?? null],
     );
     const id = rows[0]!.id;
     const tiers = Object.entries(input.tiersCents);
