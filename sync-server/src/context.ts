@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { ServiceCounters } from './domain/analytics/service-counters.js';
+import type { ScalperModelStore } from './domain/ml/scalper-model-store.js';
 import type { Pool } from './db/pool.js';
 import type { TokenSigner } from './domain/auth/tokens.js';
 import type { KeyStore } from './domain/keys/key-store.js';
@@ -24,6 +25,8 @@ export interface AppContext {
   live: LiveBus;
   /** Per-instance counters of the Veritix services, shown on /metrics. */
   counters: ServiceCounters;
+  /** Scalper model versions (PostgreSQL), the latest loaded by each instance. */
+  scalper: ScalperModelStore;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */
   now(): number;
 }

@@ -8,6 +8,7 @@ import { createPool } from './db/pool.js';
 import { seedDemoCatalog } from './db/seed-catalog.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
 import { ServiceCounters } from './domain/analytics/service-counters.js';
+import { ScalperModelStore } from './domain/ml/scalper-model-store.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { LiveBus } from './domain/live/live-bus.js';
@@ -28,7 +29,7 @@ export interface RunningServer {
 
 export function createContext(config: Config, databaseUrl: string): AppContext {
   const pool = createPool(databaseUrl);
-  return {
+  const ctx: AppContext = {
     config,
     pool,
     signer: createTokenSigner(config.JWT_SECRET),
@@ -37,8 +38,10 @@ export function createContext(config: Config, databaseUrl: string): AppContext {
     payments: createPaymentsProvider(config),
     live: new LiveBus(databaseUrl),
     counters: new ServiceCounters(),
+    scalper: new ScalperModelStore(pool, () => ctx.now()),
     now: () => Date.now(),
   };
+  return ctx;
 }
 
 /**

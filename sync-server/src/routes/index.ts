@@ -9,6 +9,7 @@ import { opsOutboxRoutes } from './ops-outbox.js';
 import { otpRoutes } from './otp.js';
 import { purchaseRoutes } from './purchase.js';
 import { qrRoutes } from './qr.js';
+import { scalperRoutes } from './scalper.js';
 import { searchRoutes } from './search.js';
 import { syncRoutes } from './sync.js';
 import { ticketRoutes } from './tickets.js';
@@ -36,5 +37,6 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(veritixServiceRoutes);
   await app.register(qrRoutes);
   await app.register(searchRoutes);
+  await app.register(scalperRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };
