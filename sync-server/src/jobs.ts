@@ -21,11 +21,14 @@ export function registeredJobs(): readonly BackgroundJob[] {
   return registry;
 }
 
-/** Starts every registered job; returns a function that stops them and waits for runs in flight. */
-export function startJobs(ctx: AppContext, log: (msg: string, err?: unknown) => void): () => Promise<void> {
+/**
+ * Starts every registered job and the `extra` ones the composition root
+ * builds; returns a function that stops them and waits for runs in flight.
+ */
+export function startJobs(ctx: AppContext, log: (msg: string, err?: unknown) => void, extra: readonly BackgroundJob[] = []): () => Promise<void> {
   let stopping = false;
   const inFlight = new Set<Promise<unknown>>();
-  const timers = registry.map((job) => {
+  const timers = [...registry, ...extra].map((job) => {
     const tick = async () => {
       if (stopping) return;
       const p = job.run(ctx).catch((err) => log(`job ${job.name} failed`, err));

@@ -8,7 +8,9 @@ import { createPool } from './db/pool.js';
 import { seedDemoCatalog } from './db/seed-catalog.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
 import { ServiceCounters } from './domain/analytics/service-counters.js';
+import { fraudRulesJob } from './domain/fraud/fraud-job.js';
 import { ScalperModelStore } from './domain/ml/scalper-model-store.js';
+import { scalperRetrainJob } from './domain/ml/scalper-retrain-job.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { LiveBus } from './domain/live/live-bus.js';
@@ -64,7 +66,7 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
     if (seed) await seedDemoCatalog(ctx);
     const app = await build(ctx);
     await ctx.live.start((msg, err) => app.log.warn({ err }, msg));
-    const stopJobs = startJobs(ctx, (msg, err) => app.log.error({ err }, msg));
+    const stopJobs = startJobs(ctx, (msg, err) => app.log.error({ err }, msg), [fraudRulesJob, scalperRetrainJob]);
     let url = '';
     if (opts.listen !== false) url = await app.listen({ host: config.HOST, port: config.PORT });
     if (demoStripe && url) {

@@ -7,6 +7,7 @@ import { transferRoutes } from './transfers.js';
 import { creditRoutes } from './credits.js';
 import { opsOutboxRoutes } from './ops-outbox.js';
 import { otpRoutes } from './otp.js';
+import { fraudRoutes } from './fraud.js';
 import { purchaseRoutes } from './purchase.js';
 import { qrRoutes } from './qr.js';
 import { scalperRoutes } from './scalper.js';
@@ -38,5 +39,6 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(qrRoutes);
   await app.register(searchRoutes);
   await app.register(scalperRoutes);
+  await app.register(fraudRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };
