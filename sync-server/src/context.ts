@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { ServiceCounters } from './domain/analytics/service-counters.js';
+import type { ChatHub } from './domain/chat/chat-hub.js';
 import type { ScalperModelStore } from './domain/ml/scalper-model-store.js';
 import type { Pool } from './db/pool.js';
 import type { TokenSigner } from './domain/auth/tokens.js';
@@ -25,6 +26,8 @@ export interface AppContext {
   live: LiveBus;
   /** Per-instance counters of the Veritix services, shown on /metrics. */
   counters: ServiceCounters;
+  /** Live chat fan-out across instances (LISTEN/NOTIFY) for the chat sockets. */
+  chat: ChatHub;
   /** Scalper model versions (PostgreSQL), the latest loaded by each instance. */
   scalper: ScalperModelStore;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */

@@ -8,6 +8,7 @@ import { createPool } from './db/pool.js';
 import { seedDemoCatalog } from './db/seed-catalog.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
 import { ServiceCounters } from './domain/analytics/service-counters.js';
+import { ChatHub } from './domain/chat/chat-hub.js';
 import { fraudRulesJob } from './domain/fraud/fraud-job.js';
 import { ScalperModelStore } from './domain/ml/scalper-model-store.js';
 import { scalperRetrainJob } from './domain/ml/scalper-retrain-job.js';
@@ -40,6 +41,7 @@ export function createContext(config: Config, databaseUrl: string): AppContext {
     payments: createPaymentsProvider(config),
     live: new LiveBus(databaseUrl),
     counters: new ServiceCounters(),
+    chat: new ChatHub(databaseUrl, pool),
     scalper: new ScalperModelStore(pool, () => ctx.now()),
     now: () => Date.now(),
   };

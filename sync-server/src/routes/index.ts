@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { analyticsRoutes } from './analytics.js';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
+import { chatSocketRoutes } from './chat-ws.js';
 import { eventRoutes } from './events.js';
 import { transferRoutes } from './transfers.js';
 import { creditRoutes } from './credits.js';
@@ -40,5 +41,6 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(searchRoutes);
   await app.register(scalperRoutes);
   await app.register(fraudRoutes);
+  await app.register(chatSocketRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };

@@ -1,0 +1,157 @@
+import websocket from '@fastify/websocket';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { hasRole } from '../domain/auth/roles.js';
+import { sendMessage } from '../domain/analytics/chat-messages.js';
+import type { ChatEvent } from '../domain/chat/chat-hub.js';
+import { MessageBudget, mayJoinLiveChat } from '../domain/chat/live-access.js';
+import { AppError } from '../http/app-error.js';
+
+/** Subprotocol of the chat socket; a browser also offers `bearer.<access token>` (browsers cannot set headers on WebSockets). */
+export const CHAT_PROTOCOL = 'ticketgate.chat';
+const BEARER_PROTOCOL = 'bearer.';
+/** A socket this far behind on sends is closed rather than buffered without end. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+const RATE_WINDOW_MS = 10_000;
+const CLOSE_POLICY = 1008;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+const Params = z.object({ conversation_id: z.string().regex(/^[\w.:-]{1,100}$/), user_id: z.string().min(1).max(128) });
+const Incoming = z.object({
+  content: z.string().trim().min(1).max(4000),
+  sender_type: z.enum(['user', 'agent']).default('user'),
+  metadata: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** The access token of a handshake: `Authorization: Bearer`, or the `bearer.<token>` subprotocol. */
+function handshakeToken(req: FastifyRequest): void {
+  if (req.headers.authorization) return;
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const token = offered.find((p) => p.startsWith(BEARER_PROTOCOL))?.slice(BEARER_PROTOCOL.length);
+  if (token) req.headers.authorization = `Bearer ${token}`;
+}
+
+function send(socket: WebSocket, payload: unknown): void {
+  if (socket.readyState !== socket.OPEN) return;
+  // A client that does not read must not make this instance hold its backlog: it is disconnected.
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    socket.close(CLOSE_TRY_AGAIN_LATER, 'too slow');
+    return;
+  }
+  socket.send(JSON.stringify(payload));
+}
+
+const frame = (e: ChatEvent) => (e.type === 'message' ? { type: 'message', ...e.message } : { type: 'escalation', ...e.escalation });
+
+/**
+ * Live chat over WebSocket (docs/analytics.md): authenticated at the
+ * handshake, the path's user must be the caller, participants only. Messages
+ * are validated, persisted like HTTP ones, and reach every participant on every
+ * instance through the chat hub (LISTEN/NOTIFY); support staff on
+ * /ws/support receive every escalation.
+ */
+export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
+  const { ctx } = app;
+  await app.register(websocket, {
+    options: {
+      maxPayload: ctx.config.CHAT_WS_MAX_BYTES,
+      handleProtocols: (protocols: Set<string>) => (protocols.has(CHAT_PROTOCOL) ? CHAT_PROTOCOL : false),
+    },
+  });
+  app.addHook('onClose', () => ctx.chat.stop());
+
+  const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
+    handshakeToken(req);
+    await app.authenticate.call(app, req, reply);
+  };
+
+  app.get(
+    '/ws/chat/:conversation_id/:user_id',
+    {
+      websocket: true,
+      schema: { hide: true },
+      preValidation: async (req, reply) => {
+        await authenticate(req, reply);
+        const params = Params.safeParse(req.params);
+        if (!params.success) throw new AppError('VALIDATION_ERROR', 'conversation_id: 1-100 letters, digits, _ . : -');
+        const user = req.user!;
+        if (params.data.user_id !== user.id) throw new AppError('FORBIDDEN', 'The user in the path must be you.');
+        if (!(await mayJoinLiveChat(ctx.pool, params.data.conversation_id, user))) throw new AppError('FORBIDDEN', 'You are not part of this conversation.');
+      },
+    },
+    async (socket: WebSocket, req: FastifyRequest) => {
+      const { conversation_id: conversationId } = req.params as z.infer<typeof Params>;
+      const user = req.user!;
+      const support = hasRole(user.role, 'staff');
+      const budget = new MessageBudget(ctx.config.CHAT_WS_MESSAGES_PER_10S, RATE_WINDOW_MS, () => Date.now());
+      let strikes = 0;
+      // Frames that arrive while the subscription is being set up are handled after it.
+      const ready = ctx.chat.subscribe({ conversationId, deliver: (e) => send(socket, frame(e)) });
+      socket.on('close', () => void ready.then((unsubscribe) => unsubscribe(), () => {}));
+      // One frame at a time: a socket's messages are stored in the order it sent them.
+      let queue: Promise<unknown> = ready;
+      socket.on('message', (data, isBinary) => {
+        queue = queue.then(async () => {
+          if (!budget.take()) {
+            send(socket, { type: 'error', error_code: 'RATE_LIMITED', message: 'Too many messages: slow down.' });
+            if (++strikes >= 3) socket.close(CLOSE_POLICY, 'rate limit');
+            return;
+          }
+          let body: unknown;
+          try {
+            body = isBinary ? undefined : JSON.parse(data.toString());
+          } catch {
+            body = undefined;
+          }
+          const parsed = Incoming.safeParse(body);
+          if (!parsed.success) {
+            send(socket, { type: 'error', error_code: 'VALIDATION_ERROR', message: 'Send JSON {"content": 1-4000 characters, "sender_type"?, "metadata"?}.' });
+            return;
+          }
+          if (parsed.data.sender_type === 'agent' && !support) {
+            send(socket, { type: 'error', error_code: 'FORBIDDEN', message: 'Only support staff send as agent.' });
+            return;
+          }
+          try {
+            const id = await sendMessage(
+              ctx.pool,
+              { conversationId, senderId: user.id, senderType: parsed.data.sender_type, content: parsed.data.content, metadata: parsed.data.metadata, at: new Date(ctx.now()) },
+              { support },
+            );
+            send(socket, { type: 'ack', message_id: id });
+          } catch (err) {
+            const e = err instanceof AppError ? err : new AppError('INTERNAL_ERROR');
+            if (!(err instanceof AppError)) req.log.error({ err }, 'chat socket: message not stored');
+            send(socket, { type: 'error', error_code: e.code, message: e.message });
+          }
+        }, () => socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable'));
+      });
+      ready.catch((err) => {
+        req.log.error({ err }, 'chat socket: live chat unavailable');
+        socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
+      });
+    },
+  );
+
+  app.get(
+    '/ws/support',
+    {
+      websocket: true,
+      schema: { hide: true },
+      preValidation: async (req, reply) => {
+        await authenticate(req, reply);
+        if (!hasRole(req.user!.role, 'staff')) throw new AppError('FORBIDDEN', 'Support staff only.');
+      },
+    },
+    async (socket: WebSocket, req: FastifyRequest) => {
+      const ready = ctx.chat.subscribe({ conversationId: { support: true }, deliver: (e) => send(socket, frame(e)) });
+      socket.on('close', () => void ready.then((unsubscribe) => unsubscribe(), () => {}));
+      ready.catch((err) => {
+        req.log.error({ err }, 'support socket: live chat unavailable');
+        socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
+      });
+    },
+  );
+};
