@@ -25,7 +25,11 @@ function connect(base: string, path: string, opts: { token?: string; viaProtocol
   ws.on('message', (data) => {
     const f = JSON.parse(data.toString()) as Frame;
     frames.push(f);
-    for (const w of [...waiting]) if (w.match(f)) waiting.splice(waiting.indexOf(w), 1) && w.resolve(f);
+    for (const w of [...waiting]) {
+      if (!w.match(f)) continue;
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve(f);
+    }
   });
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   const next = (match: (f: Frame) => boolean) =>
