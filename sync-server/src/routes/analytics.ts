@@ -7,6 +7,7 @@ import { centsToDecimalString } from '../domain/analytics/money-text.js';
 import { platformSummary } from '../domain/analytics/platform-summary.js';
 import { invalidAttempts, recentScans, recentTransfers } from '../domain/analytics/recent-activity.js';
 import { STAKEHOLDERS, parseSplit, splitCents } from '../domain/analytics/revenue-share.js';
+import { storeReport } from '../domain/analytics/stored-reports.js';
 import { ttlCache } from '../domain/analytics/ttl-cache.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
@@ -141,8 +142,8 @@ const docs = {
   config: documentErrors(`${ACCESS_NOTE}${NOT_ENVELOPED}The configured split (REVENUE_SHARE_SPLIT).`, ACCESS_ERRORS),
   report: documentErrors(
     `${ACCESS_NOTE}One UTC day (default today): orders confirmed, their revenue, transfers completed and invalid scans, per event ` +
-      'and in total. The report is returned inline in `report` (CSV text or a JSON object) instead of the spec\'s `report_path`: ' +
-      'server instances keep nothing on local disk (DESIGN §6).',
+      'and in total. The report is stored in PostgreSQL (server instances keep nothing on local disk) and `report_path` is its URL ' +
+      '(GET /api/reports/{id}); it is also returned inline in `report` (CSV text or a JSON object).',
     [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'target_date not a YYYY-MM-DD date, or output_format not csv/json']],
   ),
 };
@@ -436,6 +437,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: z.object({
             success: z.literal(true),
+            report_path: z.string().describe('URL of the stored report: GET it (operator or service key)'),
+            report_id: z.uuid().describe('TicketGate extra'),
             report_date: z.string(),
             output_format: ReportFormat,
             summary: ReportSummary,
@@ -450,13 +453,23 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       const date = req.body.target_date ?? new Date(ctx.now()).toISOString().slice(0, 10);
       const report = await dailyReport(ctx.pool, date);
       const format = req.body.output_format;
+      const inline = format === 'csv' ? dailyReportCsv(report) : presentReportJson(report);
+      const id = await storeReport(ctx.pool, {
+        reportDate: date,
+        format,
+        content: typeof inline === 'string' ? inline : JSON.stringify(inline),
+        at: new Date(ctx.now()),
+      });
+      const path = `/api/reports/${id}`;
       return {
         success: true as const,
+        report_path: path,
+        report_id: id,
         report_date: date,
         output_format: format,
         summary: presentTotals(report.totals),
-        report: format === 'csv' ? dailyReportCsv(report) : presentReportJson(report),
-        message: `Report for ${date} generated (${format}, returned inline).`,
+        report: inline,
+        message: `Report for ${date} generated (${format}) at ${path}; also returned inline.`,
       };
     },
   );

@@ -11,6 +11,7 @@ import { otpRoutes } from './otp.js';
 import { fraudRoutes } from './fraud.js';
 import { purchaseRoutes } from './purchase.js';
 import { qrRoutes } from './qr.js';
+import { reportRoutes } from './reports.js';
 import { scalperRoutes } from './scalper.js';
 import { searchRoutes } from './search.js';
 import { syncRoutes } from './sync.js';
@@ -42,5 +43,6 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(scalperRoutes);
   await app.register(fraudRoutes);
   await app.register(chatSocketRoutes);
+  await app.register(reportRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };

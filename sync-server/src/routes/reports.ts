@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { loadReport } from '../domain/analytics/stored-reports.js';
+import { AppError } from '../http/app-error.js';
+import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
+import { serviceKeyOrRole } from '../plugins/service-key.js';
+
+const docs = documentErrors(
+  'Operator or service key. A report stored by POST /api/generate-daily-report (its `report_path`), as it was generated: ' +
+    '`text/csv` or `application/json`, with a download file name. Reports live in PostgreSQL, so every instance serves them.',
+  [
+    ...AUTH_ERRORS,
+    ['UNAUTHORIZED', 'Wrong service key'],
+    ['FORBIDDEN', 'Token of a role below operator'],
+    ['INVALID_UUID', 'id is not a UUID'],
+    ['REPORT_NOT_FOUND', 'No report with this id'],
+  ],
+);
+
+/** Stored reports (docs/analytics.md, "Daily report"). */
+export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/reports/:id',
+    {
+      preHandler: serviceKeyOrRole(app, 'operator'),
+      schema: {
+        tags: ['Analytics (Veritix)'],
+        security: [{ bearer: [] }, { serviceKey: [] }],
+        summary: 'A stored report (CSV or JSON)',
+        description: docs.description,
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.string().describe('The report, text/csv or application/json'), ...docs.errors },
+      },
+    },
+    async (req, reply) => {
+      const report = await loadReport(app.ctx.pool, req.params.id);
+      if (!report) throw new AppError('REPORT_NOT_FOUND');
+      return reply
+        .type(report.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="daily_report_${report.reportDate}.${report.format}"`)
+        .send(report.content);
+    },
+  );
+};
