@@ -71,7 +71,20 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
     '/ws/chat/:conversation_id/:user_id',
     {
       websocket: true,
-      schema: { hide: true },
+      schema: {
+        tags: ['Chat (Veritix)'],
+        security: [{ bearer: [] }],
+        summary: 'Live chat (WebSocket upgrade)',
+        description:
+          'WebSocket. Authenticate the handshake with `Authorization: Bearer <access token>`, or, from a browser (which cannot set ' +
+          `headers), offer the subprotocols \`${CHAT_PROTOCOL}\` and \`bearer.<access token>\`; the server selects \`${CHAT_PROTOCOL}\`. ` +
+          '`user_id` must be the caller; a conversation with messages admits its participants and staff only (401/403 refuse the ' +
+          'upgrade). Send `{"content", "sender_type"?, "metadata"?}`; every participant on every instance receives ' +
+          '`{"type":"message", id, conversation_id, sender_id, sender_type, content, timestamp, metadata}` (HTTP messages too) and ' +
+          '`{"type":"escalation", ...}`; you get `{"type":"ack", message_id}` or `{"type":"error", error_code, message}`. Frames over ' +
+          'CHAT_WS_MAX_BYTES close the socket (1009); more than CHAT_WS_MESSAGES_PER_10S are refused, repeatedly → close 1008; a client ' +
+          'more than 1 MiB behind is closed (1013).',
+      },
       preValidation: async (req, reply) => {
         await authenticate(req, reply);
         const params = Params.safeParse(req.params);
@@ -139,7 +152,12 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
     '/ws/support',
     {
       websocket: true,
-      schema: { hide: true },
+      schema: {
+        tags: ['Chat (Veritix)'],
+        security: [{ bearer: [] }],
+        summary: 'Escalations for support staff (WebSocket upgrade)',
+        description: 'WebSocket for staff and above, authenticated like the chat socket: every escalation of every conversation, as `{"type":"escalation", ...}`.',
+      },
       preValidation: async (req, reply) => {
         await authenticate(req, reply);
         if (!hasRole(req.user!.role, 'staff')) throw new AppError('FORBIDDEN', 'Support staff only.');

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { analyticsRoutes } from './analytics.js';
 import { authRoutes } from './auth.js';
+import { catalogImportRoutes } from './catalog-import.js';
 import { catalogRoutes } from './catalog.js';
 import { chatSocketRoutes } from './chat-ws.js';
 import { eventRoutes } from './events.js';
@@ -44,5 +45,6 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(fraudRoutes);
   await app.register(chatSocketRoutes);
   await app.register(reportRoutes);
+  await app.register(catalogImportRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };

@@ -1,4 +1,4 @@
-import { withTransaction, type Pool } from '../../db/pool.js';
+import { withTransaction, type Pool, type Queryable } from '../../db/pool.js';
 import { AppError } from '../../http/app-error.js';
 import { eventInfo, type EventInfo } from './event-queries.js';
 import type { EventType } from './event-types.js';
@@ -22,19 +22,22 @@ export async function createEvent(pool: Pool, input: NewEvent, now: number): Pro
   if (input.eventDate.getTime() <= now) {
     throw new AppError('VALIDATION_ERROR', 'event_date must be in the future.', [{ field: 'body.event_date', message: 'must be in the future' }]);
   }
-  return withTransaction(pool, async (db) => {
-    await checkHallOfVenue(db, input.venueId, input.hallId);
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO events (venue_id, hall_id, name, event_date, description, event_type, city)
-       VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, (SELECT city FROM venues WHERE id = $1))) RETURNING id`,
-      [input.venueId, input.hallId, input.name, input.eventDate, input.description ?? '', input.eventType ?? 'other', input.city ?? null],
-    );
-    const id = rows[0]!.id;
-    const tiers = Object.entries(input.tiersCents);
-    await db.query(
-      'INSERT INTO event_categories (event_id, category, price_cents) SELECT $1, * FROM unnest($2::text[], $3::bigint[])',
-      [id, tiers.map(([c]) => c), tiers.map(([, cents]) => cents)],
-    );
-    return (await eventInfo(db, id, now))!;
-  });
+  return withTransaction(pool, async (db) => (await eventInfo(db, await insertEvent(db, input), now))!);
+}
+
+/** Inserts an event with its pricing tiers (hall and venue checked); the caller owns the transaction. */
+export async function insertEvent(db: Queryable, input: NewEvent): Promise<string> {
+  await checkHallOfVenue(db, input.venueId, input.hallId);
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO events (venue_id, hall_id, name, event_date, description, event_type, city)
+     VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, (SELECT city FROM venues WHERE id = $1))) RETURNING id`,
+    [input.venueId, input.hallId, input.name, input.eventDate, input.description ?? '', input.eventType ?? 'other', input.city ?? null],
+  );
+  const id = rows[0]!.id;
+  const tiers = Object.entries(input.tiersCents);
+  await db.query(
+    'INSERT INTO event_categories (event_id, category, price_cents) SELECT $1, * FROM unnest($2::text[], $3::bigint[])',
+    [id, tiers.map(([c]) => c), tiers.map(([, cents]) => cents)],
+  );
+  return id;
 }
