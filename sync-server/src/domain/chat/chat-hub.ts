@@ -112,7 +112,7 @@ export class ChatHub {
     this.client = undefined;
     client.end().catch(() => {});
     const again = () => {
-      this.retry = setTimeout(() => this.start().catch(again), RECONNECT_MS).unref();
+      this.retry = setTimeout(() => void this.start().catch(again), RECONNECT_MS).unref();
     };
     again();
   }
