@@ -14,15 +14,7 @@ import { seedDemo } from '../sync-server/src/db/seed.js';
 import { simulateHistory } from '../sync-server/src/domain/ml/simulate-history.js';
 import { leaveOneOutHitRate } from '../sync-server/src/domain/search/recommend-events.js';
 import { createContext } from '../sync-server/src/server.js';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return fallback;
-  const raw = process.argv[i]!.includes('=') ? process.argv[i]!.split('=')[1] : process.argv[i + 1];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} needs a whole number`);
-  return n;
-}
+import { intArg } from './fixtures/int-arg.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tg-bench-veritix-'));
 chmodSync(dir, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach the folder
@@ -38,7 +30,7 @@ try {
     await seedDemo(ctx);
     await seedDemoCatalog(ctx);
     const started = Date.now();
-    const sim = await simulateHistory(ctx, { fans: arg('fans', 200), bots: arg('bots', 40), seed: arg('seed', 1) });
+    const sim = await simulateHistory(ctx, { fans: intArg('fans', 200, 0), bots: intArg('bots', 40, 0), seed: intArg('seed', 1, 0) });
     console.log(`simulated ${sim.fans.length} fans, ${sim.bots.length} bots, ${sim.orders} paid orders, ${sim.reviewed} reviews in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const rates = await leaveOneOutHitRate(ctx.pool, ctx.now());

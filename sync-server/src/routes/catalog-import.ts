@@ -1,9 +1,9 @@
 import { ok } from '@ticketgate/protocol';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EVENT_CSV_HEADER, EVENTS_PER_IMPORT_MAX, importEvents, parseEventCsv } from '../domain/catalog/event-csv.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
+import { acceptCsv, operatorsOnly } from '../http/operator-scope.js';
 
 const docs = documentErrors(
   `Operator or admin. Body \`text/csv\` with the header \`${EVENT_CSV_HEADER.join(',')}\`, one event per record (quote fields ` +
@@ -20,10 +20,8 @@ const docs = documentErrors(
 
 /** Operator import of events from CSV (the seat import is in catalog.ts). */
 export const catalogImportRoutes: FastifyPluginAsyncZod = async (app) => {
-  const requireOperator = app.requireRole('operator');
-  // onRequest, so callers without the role learn that before their file is judged.
-  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply) => requireOperator.call(app, req, reply));
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 4 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  operatorsOnly(app);
+  acceptCsv(app, 4 * 1024 * 1024);
 
   app.post(
     '/ops/events/import',

@@ -1,5 +1,4 @@
 import { MoneyAmount, ok, sync, toCents } from '@ticketgate/protocol';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addSeats } from '../domain/catalog/add-seats.js';
@@ -10,6 +9,7 @@ import { expandSeatBlocks } from '../domain/catalog/seat-layout.js';
 import { CATEGORY, ROW_LABEL, SEAT_NUMBER_MAX, SEATS_PER_REQUEST_MAX } from '../domain/catalog/seat-rules.js';
 import { createHall, createVenue, listVenues, type Venue } from '../domain/catalog/venues.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
+import { acceptCsv, operatorsOnly } from '../http/operator-scope.js';
 import { EventInfoSchema, presentEvent } from './events.js';
 
 const VenueSchema = z.object({
@@ -109,10 +109,8 @@ const docs = {
 /** Operator endpoints (role operator or admin): venues, halls, events and their seats. */
 export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
-  const requireOperator = app.requireRole('operator');
-  // onRequest, so callers without the role learn that before their input is judged.
-  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply) => requireOperator.call(app, req, reply));
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  operatorsOnly(app);
+  acceptCsv(app, 8 * 1024 * 1024);
 
   app.get(
     '/ops/venues',
