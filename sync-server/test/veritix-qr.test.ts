@@ -104,3 +104,25 @@ describe('Veritix service root, health and QR endpoints over the TicketGate cred
     expect(body).toMatch(/^qr_validations_total\{result="invalid"\} [1-9]\d*/m);
   });
 });
+
+describe('OpenAPI at /docs lists every Veritix endpoint', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('with its error codes', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>> };
+    const expected: [string, string][] = [
+      ['/api/', 'get'], ['/api/health', 'get'], ['/api/generate-qr', 'post'], ['/api/validate-qr', 'post'], ['/api/qr/generate', 'post'],
+      ['/api/qr/verify', 'post'], ['/api/search-events', 'post'], ['/api/recommend-events', 'post'], ['/api/check-fraud', 'post'],
+      ['/api/fraud/flags', 'get'], ['/api/fraud/flags/{flag_id}/{decision}', 'post'], ['/api/fraud/run', 'post'], ['/api/predict-scalper', 'post'],
+      ['/api/ml/scalper/models', 'get'], ['/api/ml/scalper/train', 'post'], ['/api/reports/{id}', 'get'], ['/api/ops/events/import', 'post'],
+      ['/api/ws/chat/{conversation_id}/{user_id}', 'get'], ['/api/ws/support', 'get'],
+    ];
+    for (const [path, method] of expected) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    expect(Object.keys(doc.paths['/api/predict-scalper']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '503']));
+    expect(doc.paths['/api/qr/generate']!.post!.responses['429']).toBeDefined();
+  });
+});

@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
+import { ErrorEnvelope } from '@ticketgate/protocol';
 import { z } from 'zod';
 import { hasRole } from '../domain/auth/roles.js';
 import { sendMessage } from '../domain/analytics/chat-messages.js';
@@ -28,7 +29,9 @@ const Incoming = z.object({
 /** The access token of a handshake: `Authorization: Bearer`, or the `bearer.<token>` subprotocol. */
 function handshakeToken(req: FastifyRequest): void {
   if (req.headers.authorization) return;
-  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
   const token = offered.find((p) => p.startsWith(BEARER_PROTOCOL))?.slice(BEARER_PROTOCOL.length);
   if (token) req.headers.authorization = `Bearer ${token}`;
 }
@@ -62,39 +65,47 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
   });
   app.addHook('onClose', () => ctx.chat.stop());
 
+  // The HTTP side of the socket routes: documented in OpenAPI, and a clear answer to a GET without the upgrade.
+  const notUpgraded = async (_req: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .status(426)
+      .header('upgrade', 'websocket')
+      .send({ success: false, error_code: 'VALIDATION_ERROR', message: 'This endpoint is a WebSocket: connect with an upgrade.' });
+
   const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
     handshakeToken(req);
     await app.authenticate.call(app, req, reply);
   };
 
-  app.get(
-    '/ws/chat/:conversation_id/:user_id',
-    {
-      websocket: true,
-      schema: {
-        tags: ['Chat (Veritix)'],
-        security: [{ bearer: [] }],
-        summary: 'Live chat (WebSocket upgrade)',
-        description:
-          'WebSocket. Authenticate the handshake with `Authorization: Bearer <access token>`, or, from a browser (which cannot set ' +
-          `headers), offer the subprotocols \`${CHAT_PROTOCOL}\` and \`bearer.<access token>\`; the server selects \`${CHAT_PROTOCOL}\`. ` +
-          '`user_id` must be the caller; a conversation with messages admits its participants and staff only (401/403 refuse the ' +
-          'upgrade). Send `{"content", "sender_type"?, "metadata"?}`; every participant on every instance receives ' +
-          '`{"type":"message", id, conversation_id, sender_id, sender_type, content, timestamp, metadata}` (HTTP messages too) and ' +
-          '`{"type":"escalation", ...}`; you get `{"type":"ack", message_id}` or `{"type":"error", error_code, message}`. Frames over ' +
-          'CHAT_WS_MAX_BYTES close the socket (1009); more than CHAT_WS_MESSAGES_PER_10S are refused, repeatedly → close 1008; a client ' +
-          'more than 1 MiB behind is closed (1013).',
-      },
-      preValidation: async (req, reply) => {
-        await authenticate(req, reply);
-        const params = Params.safeParse(req.params);
-        if (!params.success) throw new AppError('VALIDATION_ERROR', 'conversation_id: 1-100 letters, digits, _ . : -');
-        const user = req.user!;
-        if (params.data.user_id !== user.id) throw new AppError('FORBIDDEN', 'The user in the path must be you.');
-        if (!(await mayJoinLiveChat(ctx.pool, params.data.conversation_id, user))) throw new AppError('FORBIDDEN', 'You are not part of this conversation.');
-      },
+  app.route({
+    method: 'GET',
+    url: '/ws/chat/:conversation_id/:user_id',
+    handler: notUpgraded,
+    schema: {
+      tags: ['Chat (Veritix)'],
+      security: [{ bearer: [] }],
+      summary: 'Live chat (WebSocket upgrade)',
+      description:
+        'WebSocket. Authenticate the handshake with `Authorization: Bearer <access token>`, or, from a browser (which cannot set ' +
+        `headers), offer the subprotocols \`${CHAT_PROTOCOL}\` and \`bearer.<access token>\`; the server selects \`${CHAT_PROTOCOL}\`. ` +
+        '`user_id` must be the caller; a conversation with messages admits its participants and staff only (401/403 refuse the ' +
+        'upgrade). Send `{"content", "sender_type"?, "metadata"?}`; every participant on every instance receives ' +
+        '`{"type":"message", id, conversation_id, sender_id, sender_type, content, timestamp, metadata}` (HTTP messages too) and ' +
+        '`{"type":"escalation", ...}`; you get `{"type":"ack", message_id}` or `{"type":"error", error_code, message}`. Frames over ' +
+        'CHAT_WS_MAX_BYTES close the socket (1009); more than CHAT_WS_MESSAGES_PER_10S are refused, repeatedly → close 1008; a client ' +
+        'more than 1 MiB behind is closed (1013). A plain GET (no upgrade) answers 426.',
+      response: { 426: ErrorEnvelope },
     },
-    async (socket: WebSocket, req: FastifyRequest) => {
+    preValidation: async (req, reply) => {
+      await authenticate(req, reply);
+      const params = Params.safeParse(req.params);
+      if (!params.success) throw new AppError('VALIDATION_ERROR', 'conversation_id: 1-100 letters, digits, _ . : -');
+      const user = req.user!;
+      if (params.data.user_id !== user.id) throw new AppError('FORBIDDEN', 'The user in the path must be you.');
+      if (!(await mayJoinLiveChat(ctx.pool, params.data.conversation_id, user)))
+        throw new AppError('FORBIDDEN', 'You are not part of this conversation.');
+    },
+    wsHandler: (socket: WebSocket, req: FastifyRequest) => {
       const { conversation_id: conversationId } = req.params as z.infer<typeof Params>;
       const user = req.user!;
       const support = hasRole(user.role, 'staff');
@@ -102,74 +113,104 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
       let strikes = 0;
       // Frames that arrive while the subscription is being set up are handled after it.
       const ready = ctx.chat.subscribe({ conversationId, deliver: (e) => send(socket, frame(e)) });
-      socket.on('close', () => void ready.then((unsubscribe) => unsubscribe(), () => {}));
+      socket.on(
+        'close',
+        () =>
+          void ready.then(
+            (unsubscribe) => unsubscribe(),
+            () => {},
+          ),
+      );
       // One frame at a time: a socket's messages are stored in the order it sent them.
       let queue: Promise<unknown> = ready;
       socket.on('message', (data, isBinary) => {
-        queue = queue.then(async () => {
-          if (!budget.take()) {
-            send(socket, { type: 'error', error_code: 'RATE_LIMITED', message: 'Too many messages: slow down.' });
-            if (++strikes >= 3) socket.close(CLOSE_POLICY, 'rate limit');
-            return;
-          }
-          let body: unknown;
-          try {
-            body = isBinary ? undefined : JSON.parse(data.toString());
-          } catch {
-            body = undefined;
-          }
-          const parsed = Incoming.safeParse(body);
-          if (!parsed.success) {
-            send(socket, { type: 'error', error_code: 'VALIDATION_ERROR', message: 'Send JSON {"content": 1-4000 characters, "sender_type"?, "metadata"?}.' });
-            return;
-          }
-          if (parsed.data.sender_type === 'agent' && !support) {
-            send(socket, { type: 'error', error_code: 'FORBIDDEN', message: 'Only support staff send as agent.' });
-            return;
-          }
-          try {
-            const id = await sendMessage(
-              ctx.pool,
-              { conversationId, senderId: user.id, senderType: parsed.data.sender_type, content: parsed.data.content, metadata: parsed.data.metadata, at: new Date(ctx.now()) },
-              { support },
-            );
-            send(socket, { type: 'ack', message_id: id });
-          } catch (err) {
-            const e = err instanceof AppError ? err : new AppError('INTERNAL_ERROR');
-            if (!(err instanceof AppError)) req.log.error({ err }, 'chat socket: message not stored');
-            send(socket, { type: 'error', error_code: e.code, message: e.message });
-          }
-        }, () => socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable'));
+        queue = queue.then(
+          async () => {
+            if (!budget.take()) {
+              send(socket, { type: 'error', error_code: 'RATE_LIMITED', message: 'Too many messages: slow down.' });
+              if (++strikes >= 3) socket.close(CLOSE_POLICY, 'rate limit');
+              return;
+            }
+            let body: unknown;
+            try {
+              body = isBinary ? undefined : JSON.parse(data.toString());
+            } catch {
+              body = undefined;
+            }
+            const parsed = Incoming.safeParse(body);
+            if (!parsed.success) {
+              send(socket, {
+                type: 'error',
+                error_code: 'VALIDATION_ERROR',
+                message: 'Send JSON {"content": 1-4000 characters, "sender_type"?, "metadata"?}.',
+              });
+              return;
+            }
+            if (parsed.data.sender_type === 'agent' && !support) {
+              send(socket, { type: 'error', error_code: 'FORBIDDEN', message: 'Only support staff send as agent.' });
+              return;
+            }
+            try {
+              const id = await sendMessage(
+                ctx.pool,
+                {
+                  conversationId,
+                  senderId: user.id,
+                  senderType: parsed.data.sender_type,
+                  content: parsed.data.content,
+                  metadata: parsed.data.metadata,
+                  at: new Date(ctx.now()),
+                },
+                { support },
+              );
+              send(socket, { type: 'ack', message_id: id });
+            } catch (err) {
+              const e = err instanceof AppError ? err : new AppError('INTERNAL_ERROR');
+              if (!(err instanceof AppError)) req.log.error({ err }, 'chat socket: message not stored');
+              send(socket, { type: 'error', error_code: e.code, message: e.message });
+            }
+          },
+          () => socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable'),
+        );
       });
       ready.catch((err) => {
         req.log.error({ err }, 'chat socket: live chat unavailable');
         socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
       });
     },
-  );
+  });
 
-  app.get(
-    '/ws/support',
-    {
-      websocket: true,
-      schema: {
-        tags: ['Chat (Veritix)'],
-        security: [{ bearer: [] }],
-        summary: 'Escalations for support staff (WebSocket upgrade)',
-        description: 'WebSocket for staff and above, authenticated like the chat socket: every escalation of every conversation, as `{"type":"escalation", ...}`.',
-      },
-      preValidation: async (req, reply) => {
-        await authenticate(req, reply);
-        if (!hasRole(req.user!.role, 'staff')) throw new AppError('FORBIDDEN', 'Support staff only.');
-      },
+  app.route({
+    method: 'GET',
+    url: '/ws/support',
+    handler: notUpgraded,
+    schema: {
+      tags: ['Chat (Veritix)'],
+      security: [{ bearer: [] }],
+      summary: 'Escalations for support staff (WebSocket upgrade)',
+      description:
+        'WebSocket for staff and above, authenticated like the chat socket: every escalation of every conversation, as ' +
+        '`{"type":"escalation", ...}`. A plain GET (no upgrade) answers 426.',
+      response: { 426: ErrorEnvelope },
     },
-    async (socket: WebSocket, req: FastifyRequest) => {
+    preValidation: async (req, reply) => {
+      await authenticate(req, reply);
+      if (!hasRole(req.user!.role, 'staff')) throw new AppError('FORBIDDEN', 'Support staff only.');
+    },
+    wsHandler: (socket: WebSocket, req: FastifyRequest) => {
       const ready = ctx.chat.subscribe({ conversationId: { support: true }, deliver: (e) => send(socket, frame(e)) });
-      socket.on('close', () => void ready.then((unsubscribe) => unsubscribe(), () => {}));
+      socket.on(
+        'close',
+        () =>
+          void ready.then(
+            (unsubscribe) => unsubscribe(),
+            () => {},
+          ),
+      );
       ready.catch((err) => {
         req.log.error({ err }, 'support socket: live chat unavailable');
         socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
       });
     },
-  );
+  });
 };
