@@ -6,14 +6,16 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../sync-server/src/config.js';
-import { startEmbeddedPostgres } from '../sync-server/src/db/embedded.js';
-import { migrate } from '../sync-server/src/db/migrate.js';
-import { seedDemoCatalog } from '../sync-server/src/db/seed-catalog.js';
-import { seedDemo } from '../sync-server/src/db/seed.js';
-import { simulateHistory } from '../sync-server/src/domain/ml/simulate-history.js';
-import { leaveOneOutHitRate } from '../sync-server/src/domain/search/recommend-events.js';
-import { createContext } from '../sync-server/src/server.js';
+import {
+  createContext,
+  leaveOneOutHitRate,
+  loadConfig,
+  migrate,
+  seedDemo,
+  seedDemoCatalog,
+  simulateHistory,
+  startEmbeddedPostgres,
+} from '@ticketgate/sync-server';
 import { intArg } from './fixtures/int-arg.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tg-bench-veritix-'));

@@ -8,7 +8,7 @@ import { hasRole } from '../domain/auth/roles.js';
 import { sendMessage } from '../domain/analytics/chat-messages.js';
 import type { ChatEvent } from '../domain/chat/chat-hub.js';
 import { MessageBudget, mayJoinLiveChat } from '../domain/chat/live-access.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 
 /** Subprotocol of the chat socket; a browser also offers `bearer.<access token>` (browsers cannot set headers on WebSockets). */
 export const CHAT_PROTOCOL = 'ticketgate.chat';
@@ -99,11 +99,11 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
     preValidation: async (req, reply) => {
       await authenticate(req, reply);
       const params = Params.safeParse(req.params);
-      if (!params.success) throw new AppError('VALIDATION_ERROR', 'conversation_id: 1-100 letters, digits, _ . : -');
+      if (!params.success) throw new DomainError('VALIDATION_ERROR', 'conversation_id: 1-100 letters, digits, _ . : -');
       const user = req.user!;
-      if (params.data.user_id !== user.id) throw new AppError('FORBIDDEN', 'The user in the path must be you.');
+      if (params.data.user_id !== user.id) throw new DomainError('FORBIDDEN', 'The user in the path must be you.');
       if (!(await mayJoinLiveChat(ctx.pool, params.data.conversation_id, user)))
-        throw new AppError('FORBIDDEN', 'You are not part of this conversation.');
+        throw new DomainError('FORBIDDEN', 'You are not part of this conversation.');
     },
     wsHandler: (socket: WebSocket, req: FastifyRequest) => {
       const { conversation_id: conversationId } = req.params as z.infer<typeof Params>;
@@ -165,8 +165,8 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
               );
               send(socket, { type: 'ack', message_id: id });
             } catch (err) {
-              const e = err instanceof AppError ? err : new AppError('INTERNAL_ERROR');
-              if (!(err instanceof AppError)) req.log.error({ err }, 'chat socket: message not stored');
+              const e = err instanceof DomainError ? err : new DomainError('INTERNAL_ERROR');
+              if (!(err instanceof DomainError)) req.log.error({ err }, 'chat socket: message not stored');
               send(socket, { type: 'error', error_code: e.code, message: e.message });
             }
           },
@@ -195,7 +195,7 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
     },
     preValidation: async (req, reply) => {
       await authenticate(req, reply);
-      if (!hasRole(req.user!.role, 'staff')) throw new AppError('FORBIDDEN', 'Support staff only.');
+      if (!hasRole(req.user!.role, 'staff')) throw new DomainError('FORBIDDEN', 'Support staff only.');
     },
     wsHandler: (socket: WebSocket, req: FastifyRequest) => {
       const ready = ctx.chat.subscribe({ conversationId: { support: true }, deliver: (e) => send(socket, frame(e)) });

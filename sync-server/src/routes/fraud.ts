@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { triggeredRules } from '../domain/fraud/feature-rules.js';
 import { runFraudRules } from '../domain/fraud/fraud-job.js';
 import { decideFlag, listFlags, type FraudFlag } from '../domain/fraud/flags.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 
@@ -140,7 +140,7 @@ export const fraudRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async () => {
       const added = await runFraudRules(ctx);
-      if (!added) throw new AppError('CONFLICT', 'Another server instance is running the rules right now; try again in a moment.');
+      if (!added) throw new DomainError('CONFLICT', 'Another server instance is running the rules right now; try again in a moment.');
       return { new_flags: added };
     },
   );

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { checkCredential, seatOwnerAndEvent } from '../domain/tickets/check-credential.js';
 import { issueTicketQr } from '../domain/tickets/issue-ticket-qr.js';
 import { mayValidateTicketAt } from '../domain/tickets/validation-policy.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { useRateLimits } from '../http/rate-limits.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
@@ -85,16 +85,16 @@ export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const generate = async (req: FastifyRequest, body: z.infer<typeof GenerateBody>): Promise<string> => {
     const seat = await seatOwnerAndEvent(ctx.pool, body.ticket_id);
-    if (!seat) throw new AppError('SEAT_NOT_FOUND');
+    if (!seat) throw new DomainError('SEAT_NOT_FOUND');
     if (body.event !== undefined && body.event !== seat.eventId && body.event !== seat.eventName) {
-      throw new AppError('VALIDATION_ERROR', '`event` does not match the ticket.', [{ field: 'body.event', message: 'not the event of this ticket' }]);
+      throw new DomainError('VALIDATION_ERROR', '`event` does not match the ticket.', [{ field: 'body.event', message: 'not the event of this ticket' }]);
     }
     if (body.user !== undefined && body.user !== seat.ownerUserId) {
-      throw new AppError('VALIDATION_ERROR', '`user` does not match the ticket.', [{ field: 'body.user', message: 'not the owner of this ticket' }]);
+      throw new DomainError('VALIDATION_ERROR', '`user` does not match the ticket.', [{ field: 'body.user', message: 'not the owner of this ticket' }]);
     }
     // A person gets only their own ticket's QR; a service gets the current owner's.
     const userId = req.user?.id ?? seat.ownerUserId;
-    if (!userId) throw new AppError('SEAT_UNAVAILABLE', 'This ticket has not been sold.');
+    if (!userId) throw new DomainError('SEAT_UNAVAILABLE', 'This ticket has not been sold.');
     const qr = await issueTicketQr(ctx, { userId, seatId: body.ticket_id });
     const png = await renderQrPng(qr.payload);
     ctx.counters.qrGenerations.inc();
@@ -105,7 +105,7 @@ export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
     const check = await checkCredential(ctx, text);
     if (check.ticket) {
       const caller = req.user ? { role: req.user.role } : ({ service: true } as const);
-      if (!mayValidateTicketAt(caller, check.ticket.venueId)) throw new AppError('FORBIDDEN', 'You may not validate tickets of this venue.');
+      if (!mayValidateTicketAt(caller, check.ticket.venueId)) throw new DomainError('FORBIDDEN', 'You may not validate tickets of this venue.');
     }
     ctx.counters.qrValidations.inc({ result: check.valid ? 'valid' : 'invalid' });
     if (!check.valid) return { isValid: false, metadata: null, reason: check.reason };

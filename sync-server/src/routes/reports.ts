@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loadReport } from '../domain/analytics/stored-reports.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 
@@ -34,7 +34,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const report = await loadReport(app.ctx.pool, req.params.id);
-      if (!report) throw new AppError('REPORT_NOT_FOUND');
+      if (!report) throw new DomainError('REPORT_NOT_FOUND');
       return reply
         .type(report.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="daily_report_${report.reportDate}.${report.format}"`)

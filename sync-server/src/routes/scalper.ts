@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SCALPER_FEATURES, type FeatureVector } from '../domain/ml/scalper-features.js';
 import { NotEnoughExamples } from '../domain/ml/scalper-model.js';
 import type { ModelVersion } from '../domain/ml/scalper-model-store.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 
@@ -100,10 +100,10 @@ export const scalperRoutes: FastifyPluginAsyncZod = async (app) => {
     async (_req, reply) => {
       try {
         const v = await ctx.scalper.train(ctx.config.SCALPER_THRESHOLD);
-        if (!v) throw new AppError('CONFLICT', 'Another server instance is training the model right now.');
+        if (!v) throw new DomainError('CONFLICT', 'Another server instance is training the model right now.');
         return reply.status(201).send(present(v));
       } catch (err) {
-        if (err instanceof NotEnoughExamples) throw new AppError('CONFLICT', err.message);
+        if (err instanceof NotEnoughExamples) throw new DomainError('CONFLICT', err.message);
         throw err;
       }
     },

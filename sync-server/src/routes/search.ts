@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../domain/catalog/event-types.js';
 import { recommendEvents, userExists } from '../domain/search/recommend-events.js';
 import { SEARCH_LIMIT, searchEvents } from '../domain/search/search-events.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
@@ -114,8 +114,8 @@ export const searchRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const userId = req.body.user_id;
-      if (req.user && req.user.id !== userId) throw new AppError('FORBIDDEN', 'You may ask only for your own recommendations.');
-      if (!(await userExists(ctx.pool, userId))) throw new AppError('USER_NOT_FOUND', 'User not found');
+      if (req.user && req.user.id !== userId) throw new DomainError('FORBIDDEN', 'You may ask only for your own recommendations.');
+      if (!(await userExists(ctx.pool, userId))) throw new DomainError('USER_NOT_FOUND', 'User not found');
       return { recommendations: await recommendEvents(ctx.pool, userId, { now: ctx.now() }) };
     },
   );

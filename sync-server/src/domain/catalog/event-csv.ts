@@ -1,5 +1,5 @@
 import { withTransaction, type Pool } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { insertEvent, type NewEvent } from './create-event.js';
 import { parseCsv } from './csv-rows.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
@@ -37,7 +37,7 @@ export function parseEventCsv(text: string, now: number): ParsedEvent[] {
   if (unterminatedAt) throw lineErrors([{ line: unterminatedAt, message: 'a quoted field is never closed' }], 'The file has errors; nothing was imported');
   const [header, ...rows] = records;
   if (!header || header.cells.map((c) => c.toLowerCase()).join(',') !== EVENT_CSV_HEADER.join(',')) {
-    throw new AppError('VALIDATION_ERROR', `The header must be "${EVENT_CSV_HEADER.join(',')}".`, [
+    throw new DomainError('VALIDATION_ERROR', `The header must be "${EVENT_CSV_HEADER.join(',')}".`, [
       { field: `line ${header?.line ?? 1}`, message: `expected header "${EVENT_CSV_HEADER.join(',')}"` },
     ]);
   }
@@ -68,8 +68,8 @@ export function parseEventCsv(text: string, now: number): ParsedEvent[] {
     events.push({ line, hallId, name, eventDate: at, eventType, description, tiersCents: tiers, ...(city ? { city } : {}) });
   }
   if (errors.length) throw lineErrors(errors, 'The file has errors; nothing was imported');
-  if (events.length === 0) throw new AppError('VALIDATION_ERROR', 'The file lists no events.');
-  if (events.length > EVENTS_PER_IMPORT_MAX) throw new AppError('VALIDATION_ERROR', `At most ${EVENTS_PER_IMPORT_MAX} events per import.`);
+  if (events.length === 0) throw new DomainError('VALIDATION_ERROR', 'The file lists no events.');
+  if (events.length > EVENTS_PER_IMPORT_MAX) throw new DomainError('VALIDATION_ERROR', `At most ${EVENTS_PER_IMPORT_MAX} events per import.`);
   return events;
 }
 

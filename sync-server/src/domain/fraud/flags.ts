@@ -1,5 +1,5 @@
 import { withTransaction, type Pool, type Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 export type FlagStatus = 'OPEN' | 'CONFIRMED' | 'DISMISSED';
 
@@ -77,8 +77,8 @@ export async function decideFlag(
   return withTransaction(pool, async (db) => {
     const { rows } = await db.query<FlagRow>('SELECT * FROM fraud_flags WHERE id = $1 FOR UPDATE', [input.flagId]);
     const flag = rows[0];
-    if (!flag) throw new AppError('FLAG_NOT_FOUND');
-    if (flag.status !== 'OPEN') throw new AppError('CONFLICT', `This flag was already ${flag.status.toLowerCase()}.`);
+    if (!flag) throw new DomainError('FLAG_NOT_FOUND');
+    if (flag.status !== 'OPEN') throw new DomainError('CONFLICT', `This flag was already ${flag.status.toLowerCase()}.`);
     const status: FlagStatus = input.decision === 'confirm' ? 'CONFIRMED' : 'DISMISSED';
     const updated = await db.query<FlagRow>(
       'UPDATE fraud_flags SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1 RETURNING *',

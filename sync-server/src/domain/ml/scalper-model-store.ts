@@ -1,5 +1,5 @@
 import type { Pool } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import type { FeatureVector } from './scalper-features.js';
 import { decidedLabels, scalperFeatures } from './scalper-features.js';
 import { ScalperModel, trainAndEvaluate, type Evaluation, type SerializedModel } from './scalper-model.js';
@@ -28,7 +28,7 @@ export class ScalperModelStore {
   /** The latest model, or MODEL_NOT_READY (503) before the first training. */
   async predict(features: FeatureVector): Promise<{ probability: number; version: number }> {
     const current = await this.current();
-    if (!current) throw new AppError('MODEL_NOT_READY', 'Model not ready');
+    if (!current) throw new DomainError('MODEL_NOT_READY', 'Model not ready');
     return { probability: current.model.probabilities([features])[0]!, version: current.version };
   }
 
