@@ -4,11 +4,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { ErrorEnvelope } from '@ticketgate/protocol';
 import { z } from 'zod';
-import { hasRole } from '../domain/auth/roles.js';
 import { sendMessage } from '../domain/analytics/chat-messages.js';
 import type { ChatEvent } from '../domain/chat/chat-hub.js';
-import { MessageBudget, mayJoinLiveChat } from '../domain/chat/live-access.js';
+import { MessageBudget, checkLiveChatJoin } from '../domain/chat/live-access.js';
 import { DomainError } from '../domain/errors.js';
+import { chatSender, isSupport } from '../policy/access.js';
 
 /** Subprotocol of the chat socket; a browser also offers `bearer.<access token>` (browsers cannot set headers on WebSockets). */
 export const CHAT_PROTOCOL = 'ticketgate.chat';
@@ -100,15 +100,12 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
       await authenticate(req, reply);
       const params = Params.safeParse(req.params);
       if (!params.success) throw new DomainError('VALIDATION_ERROR', 'conversation_id: 1-100 letters, digits, _ . : -');
-      const user = req.user!;
-      if (params.data.user_id !== user.id) throw new DomainError('FORBIDDEN', 'The user in the path must be you.');
-      if (!(await mayJoinLiveChat(ctx.pool, params.data.conversation_id, user)))
-        throw new DomainError('FORBIDDEN', 'You are not part of this conversation.');
+      await checkLiveChatJoin(ctx.pool, params.data.conversation_id, req.user!, params.data.user_id);
     },
     wsHandler: (socket: WebSocket, req: FastifyRequest) => {
       const { conversation_id: conversationId } = req.params as z.infer<typeof Params>;
       const user = req.user!;
-      const support = hasRole(user.role, 'staff');
+      const support = isSupport(user);
       const budget = new MessageBudget(ctx.config.CHAT_WS_MESSAGES_PER_10S, RATE_WINDOW_MS, () => Date.now());
       let strikes = 0;
       // Frames that arrive while the subscription is being set up are handled after it.
@@ -146,11 +143,8 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
               });
               return;
             }
-            if (parsed.data.sender_type === 'agent' && !support) {
-              send(socket, { type: 'error', error_code: 'FORBIDDEN', message: 'Only support staff send as agent.' });
-              return;
-            }
             try {
+              chatSender(user, { senderId: undefined, senderType: parsed.data.sender_type });
               const id = await sendMessage(
                 ctx.pool,
                 {
@@ -195,7 +189,7 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
     },
     preValidation: async (req, reply) => {
       await authenticate(req, reply);
-      if (!hasRole(req.user!.role, 'staff')) throw new DomainError('FORBIDDEN', 'Support staff only.');
+      if (!isSupport(req.user!)) throw new DomainError('FORBIDDEN', 'Support staff only.');
     },
     wsHandler: (socket: WebSocket, req: FastifyRequest) => {
       const ready = ctx.chat.subscribe({ conversationId: { support: true }, deliver: (e) => send(socket, frame(e)) });

@@ -4,10 +4,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkCredential, seatOwnerAndEvent } from '../domain/tickets/check-credential.js';
 import { issueTicketQr } from '../domain/tickets/issue-ticket-qr.js';
-import { mayValidateTicketAt } from '../domain/tickets/validation-policy.js';
 import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { useRateLimits } from '../http/rate-limits.js';
+import { requireTicketValidation } from '../policy/access.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 import { requireServiceKey } from '../plugins/service-key-only.js';
 
@@ -104,8 +104,7 @@ export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
   const validate = async (req: FastifyRequest, text: string): Promise<z.infer<z.ZodObject<typeof Validation>>> => {
     const check = await checkCredential(ctx, text);
     if (check.ticket) {
-      const caller = req.user ? { role: req.user.role } : ({ service: true } as const);
-      if (!mayValidateTicketAt(caller, check.ticket.venueId)) throw new DomainError('FORBIDDEN', 'You may not validate tickets of this venue.');
+      requireTicketValidation(req.user ?? { service: true }, check.ticket.venueId);
     }
     ctx.counters.qrValidations.inc({ result: check.valid ? 'valid' : 'invalid' });
     if (!check.valid) return { isValid: false, metadata: null, reason: check.reason };

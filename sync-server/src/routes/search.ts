@@ -7,6 +7,7 @@ import { SEARCH_LIMIT, searchEvents } from '../domain/search/search-events.js';
 import { DomainError } from '../domain/errors.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
+import { requireOwnRecommendations } from '../policy/access.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 
 const tags = ['Search (Veritix)'];
@@ -114,7 +115,7 @@ export const searchRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const userId = req.body.user_id;
-      if (req.user && req.user.id !== userId) throw new DomainError('FORBIDDEN', 'You may ask only for your own recommendations.');
+      requireOwnRecommendations(req.user ?? { service: true }, userId);
       if (!(await userExists(ctx.pool, userId))) throw new DomainError('USER_NOT_FOUND', 'User not found');
       return { recommendations: await recommendEvents(ctx.pool, userId, { now: ctx.now() }) };
     },

@@ -1,17 +1,14 @@
 import type { Queryable } from '../../db/pool.js';
-import { hasRole, type Role } from '../auth/roles.js';
-import { isParticipant } from '../analytics/chat-messages.js';
+import { requireLiveChatJoin, type Actor } from '../../policy/access.js';
 
-/**
- * Who may open a live chat socket on a conversation: support staff on any;
- * anyone else on one they have written in, or on a new (empty) one, as with
- * the HTTP endpoint's first message. A stranger cannot listen in on a chat.
- */
-export async function mayJoinLiveChat(db: Queryable, conversationId: string, user: { id: string; role: Role }): Promise<boolean> {
-  if (hasRole(user.role, 'staff')) return true;
-  if (await isParticipant(db, conversationId, user.id)) return true;
-  const { rowCount } = await db.query('SELECT 1 FROM chat_messages WHERE conversation_id = $1 LIMIT 1', [conversationId]);
-  return !rowCount;
+/** The live chat join rule (policy/access.ts) with its database facts: has the conversation started, has the user written in it. */
+export async function checkLiveChatJoin(db: Queryable, conversationId: string, actor: Actor, pathUserId: string): Promise<void> {
+  const { rows } = await db.query<{ started: boolean; joined: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM chat_messages WHERE conversation_id = $1) AS started,
+            EXISTS (SELECT 1 FROM chat_messages WHERE conversation_id = $1 AND sender_id = $2) AS joined`,
+    [conversationId, actor.id],
+  );
+  requireLiveChatJoin(actor, pathUserId, rows[0]!);
 }
 
 /** Messages a socket may send per window: a fixed window counter, reset every `windowMs`. */
