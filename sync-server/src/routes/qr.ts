@@ -5,64 +5,11 @@ import { z } from 'zod';
 import { checkCredential, seatOwnerAndEvent } from '../domain/tickets/check-credential.js';
 import { issueTicketQr } from '../domain/tickets/issue-ticket-qr.js';
 import { DomainError } from '../domain/errors.js';
-import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { useRateLimits } from '../http/rate-limits.js';
 import { requireTicketValidation } from '../policy/access.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 import { requireServiceKey } from '../plugins/service-key-only.js';
-
-const tags = ['QR (Veritix)'];
-const GenerateBody = z.object({
-  ticket_id: z.uuid().describe('The seat id of the ticket'),
-  event: z.string().min(1).max(200).optional().describe("Optional check: the ticket's event id or name"),
-  user: z.uuid().optional().describe("Optional check: the ticket owner's user id"),
-});
-const ValidateBody = z.object({ qr_text: z.string().min(1).max(4096).describe('The text decoded from the QR') });
-const Metadata = z.object({ ticket_id: z.uuid(), event: z.string(), user: z.uuid().nullable() }).meta({ id: 'VeritixQrMetadata' });
-const Validation = {
-  isValid: z.boolean(),
-  metadata: Metadata.nullable(),
-  reason: z
-    .enum(['QR_INVALID', 'EXPIRED', 'NOT_FOUND', 'UNPAID', 'ALREADY_USED'])
-    .optional()
-    .describe('TicketGate extra, when not valid: why'),
-};
-const SpecLimited = z.object({ success: z.literal(false), error: z.string() }).describe('Rate limit exceeded (the Veritix body)');
-const QR_ERRORS: ErrorRows = [
-  ['VALIDATION_ERROR', 'ticket_id not a UUID, or `event`/`user` do not match the ticket'],
-  ['SEAT_NOT_FOUND', 'No such ticket'],
-  ['NOT_SEAT_OWNER', 'A token of someone other than the ticket owner'],
-  ['SEAT_UNAVAILABLE', 'Ticket not sold (unpaid) or already used to enter'],
-];
-const NOTE =
-  'The QR is TicketGate\'s rotating ticket credential (valid 60 s, the same as GET /api/tickets/{seat_id}/qr), never ' +
-  'Veritix\' static HMAC JSON, which is refused. ';
-const VALIDATE_NOTE =
-  'Verification without check-in: authentic, fresh, current generation of a sold seat. Nothing is written to the entry log. ' +
-  'Staff (or above) or a service key. ';
-const docs = {
-  generate: documentErrors(`${NOTE}The ticket owner's access token, or a service key (the QR of the ticket's current owner).`, [
-    ...AUTH_ERRORS,
-    ['UNAUTHORIZED', 'Wrong service key'],
-    ...QR_ERRORS,
-  ]),
-  validate: documentErrors(VALIDATE_NOTE, [
-    ...AUTH_ERRORS,
-    ['UNAUTHORIZED', 'Wrong service key'],
-    ['FORBIDDEN', 'A fan token, or staff not allowed at the venue of the ticket'],
-    ['VALIDATION_ERROR', 'qr_text missing or longer than 4096'],
-  ]),
-  routerGenerate: documentErrors(`${NOTE}Service key only; 60 requests per minute per client, then the Veritix 429 body.`, [
-    ['UNAUTHORIZED', 'Missing or wrong X-Service-Key'],
-    ...QR_ERRORS,
-  ]),
-  routerVerify: documentErrors(`${VALIDATE_NOTE}30 requests per minute per client, then the Veritix 429 body.`, [
-    ...AUTH_ERRORS,
-    ['UNAUTHORIZED', 'Wrong service key'],
-    ['FORBIDDEN', 'A fan token, or staff not allowed at the venue of the ticket'],
-    ['VALIDATION_ERROR', 'qr_text missing or longer than 4096'],
-  ]),
-};
+import { tags, GenerateBody, ValidateBody, Validation, SpecLimited, docs } from './schemas/qr.js';
 
 /** The Veritix QR endpoints over TicketGate's ticket credential (docs/analytics.md). */
 export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -78,7 +25,10 @@ export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
     return async (req: FastifyRequest, reply: FastifyReply) => {
       const r = await check(req);
       if (!r.isAllowed && r.isExceeded) {
-        return reply.status(429).header('retry-after', String(r.ttlInSeconds)).send({ success: false, error: 'Rate limit exceeded. Try again in 60s.' });
+        return reply
+          .status(429)
+          .header('retry-after', String(r.ttlInSeconds))
+          .send({ success: false, error: 'Rate limit exceeded. Try again in 60s.' });
       }
     };
   };
@@ -87,10 +37,14 @@ export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
     const seat = await seatOwnerAndEvent(ctx.pool, body.ticket_id);
     if (!seat) throw new DomainError('SEAT_NOT_FOUND');
     if (body.event !== undefined && body.event !== seat.eventId && body.event !== seat.eventName) {
-      throw new DomainError('VALIDATION_ERROR', '`event` does not match the ticket.', [{ field: 'body.event', message: 'not the event of this ticket' }]);
+      throw new DomainError('VALIDATION_ERROR', '`event` does not match the ticket.', [
+        { field: 'body.event', message: 'not the event of this ticket' },
+      ]);
     }
     if (body.user !== undefined && body.user !== seat.ownerUserId) {
-      throw new DomainError('VALIDATION_ERROR', '`user` does not match the ticket.', [{ field: 'body.user', message: 'not the owner of this ticket' }]);
+      throw new DomainError('VALIDATION_ERROR', '`user` does not match the ticket.', [
+        { field: 'body.user', message: 'not the owner of this ticket' },
+      ]);
     }
     // A person gets only their own ticket's QR; a service gets the current owner's.
     const userId = req.user?.id ?? seat.ownerUserId;
@@ -163,7 +117,9 @@ export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) =>
-      reply.header('cache-control', 'no-store').send({ success: true as const, msg: 'QR generated successfully', qr_base64: await generate(req, req.body) }),
+      reply
+        .header('cache-control', 'no-store')
+        .send({ success: true as const, msg: 'QR generated successfully', qr_base64: await generate(req, req.body) }),
   );
 
   app.post(
@@ -177,7 +133,11 @@ export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'QR verification without check-in (30/min)',
         description: docs.routerVerify.description,
         body: ValidateBody,
-        response: { 200: z.object({ success: z.literal(true), msg: z.string(), ...Validation }), 429: SpecLimited, ...docs.routerVerify.errors },
+        response: {
+          200: z.object({ success: z.literal(true), msg: z.string(), ...Validation }),
+          429: SpecLimited,
+          ...docs.routerVerify.errors,
+        },
       },
     },
     async (req) => {

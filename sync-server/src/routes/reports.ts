@@ -2,20 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loadReport } from '../domain/analytics/stored-reports.js';
 import { DomainError } from '../domain/errors.js';
-import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
-
-const docs = documentErrors(
-  'Operator or service key. A report stored by POST /api/generate-daily-report (its `report_path`), as it was generated: ' +
-    '`text/csv` or `application/json`, with a download file name. Reports live in PostgreSQL, so every instance serves them.',
-  [
-    ...AUTH_ERRORS,
-    ['UNAUTHORIZED', 'Wrong service key'],
-    ['FORBIDDEN', 'Token of a role below operator'],
-    ['INVALID_UUID', 'id is not a UUID'],
-    ['REPORT_NOT_FOUND', 'No report with this id'],
-  ],
-);
+import { docs } from './schemas/reports.js';
 
 /** Stored reports (docs/analytics.md, "Daily report"). */
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
