@@ -65,6 +65,27 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
   });
   app.addHook('onClose', () => ctx.chat.stop());
 
+  /**
+   * Subscribes a socket to the hub (a conversation, or the support feed) until it closes; a hub that cannot
+   * listen closes the socket. Resolves once subscribed, so frames sent before that wait for it.
+   */
+  const listen = (socket: WebSocket, req: FastifyRequest, conversationId: string | { support: true }): Promise<() => void> => {
+    const ready = ctx.chat.subscribe({ conversationId, deliver: (e) => send(socket, frame(e)) });
+    socket.on(
+      'close',
+      () =>
+        void ready.then(
+          (unsubscribe) => unsubscribe(),
+          () => {},
+        ),
+    );
+    ready.catch((err) => {
+      req.log.error({ err }, 'chat socket: live chat unavailable');
+      socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
+    });
+    return ready;
+  };
+
   // The HTTP side of the socket routes: documented in OpenAPI, and a clear answer to a GET without the upgrade.
   const notUpgraded = async (_req: FastifyRequest, reply: FastifyReply) =>
     reply
@@ -109,15 +130,7 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
       const budget = new MessageBudget(ctx.config.CHAT_WS_MESSAGES_PER_10S, RATE_WINDOW_MS, () => Date.now());
       let strikes = 0;
       // Frames that arrive while the subscription is being set up are handled after it.
-      const ready = ctx.chat.subscribe({ conversationId, deliver: (e) => send(socket, frame(e)) });
-      socket.on(
-        'close',
-        () =>
-          void ready.then(
-            (unsubscribe) => unsubscribe(),
-            () => {},
-          ),
-      );
+      const ready = listen(socket, req, conversationId);
       // One frame at a time: a socket's messages are stored in the order it sent them.
       let queue: Promise<unknown> = ready;
       socket.on('message', (data, isBinary) => {
@@ -167,10 +180,6 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
           () => socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable'),
         );
       });
-      ready.catch((err) => {
-        req.log.error({ err }, 'chat socket: live chat unavailable');
-        socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
-      });
     },
   });
 
@@ -192,19 +201,7 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
       if (!isSupport(req.user!)) throw new DomainError('FORBIDDEN', 'Support staff only.');
     },
     wsHandler: (socket: WebSocket, req: FastifyRequest) => {
-      const ready = ctx.chat.subscribe({ conversationId: { support: true }, deliver: (e) => send(socket, frame(e)) });
-      socket.on(
-        'close',
-        () =>
-          void ready.then(
-            (unsubscribe) => unsubscribe(),
-            () => {},
-          ),
-      );
-      ready.catch((err) => {
-        req.log.error({ err }, 'support socket: live chat unavailable');
-        socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
-      });
+      void listen(socket, req, { support: true }).catch(() => {});
     },
   });
 };
