@@ -27,3 +27,5 @@ export { readSeatDelta } from './domain/sync/seat-delta.js';
 export { seedDemoCatalog } from './db/seed-catalog.js';
 export { simulateHistory, type SimulationOptions, type SimulationReport } from './domain/ml/simulate-history.js';
 export { leaveOneOutHitRate, type HitRates } from './domain/search/recommend-events.js';
+// A session row for a user, so a benchmark can sign access tokens without a login per user.
+export { openSession } from './domain/auth/sessions.js';

@@ -48,6 +48,10 @@ export const ERROR_CODES = {
   MODEL_NOT_READY: { status: 503, message: 'Model not ready' },
   FLAG_NOT_FOUND: { status: 404, message: 'Fraud flag does not exist.' },
   REPORT_NOT_FOUND: { status: 404, message: 'Report does not exist.' },
+  HOLD_LIMIT_REACHED: {
+    status: 409,
+    message: 'You already hold the most seats one account may hold for this event. Pay for or release one first.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

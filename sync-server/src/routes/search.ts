@@ -5,7 +5,7 @@ import { EVENT_TYPES } from '../domain/catalog/event-types.js';
 import { recommendEvents, userExists } from '../domain/search/recommend-events.js';
 import { searchEvents } from '../domain/search/search-events.js';
 import { DomainError } from '../domain/errors.js';
-import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
+import { limitHook } from '../http/rate-limits.js';
 import { requireOwnRecommendations } from '../policy/access.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 import { tags, SEARCHES_PER_MINUTE, docs } from './schemas/search.js';
@@ -13,8 +13,7 @@ import { tags, SEARCHES_PER_MINUTE, docs } from './schemas/search.js';
 /** Veritix search and recommendations (docs/analytics.md). */
 export const searchRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
-  await useRateLimits(app);
-  const limited = rateLimitHook(app, [{ max: SEARCHES_PER_MINUTE }]);
+  const limited = limitHook(ctx.limiter, { name: 'search', max: SEARCHES_PER_MINUTE, windowMs: 60_000 });
   const selfOrService = serviceKeyOrRole(app, 'fan');
 
   app.post(
