@@ -4,6 +4,7 @@ import { readSeatDelta } from '../src/domain/sync/seat-delta.js';
 import { verifyTransferOtp } from '../src/domain/transfers/otp-context.js';
 import { otpContextHandler } from '../src/domain/otp/contexts.js';
 import type { TestApp } from './helpers/app.js';
+import { latestChange } from './helpers/db.js';
 import {
   actors, api, balances, checkIn, confirm, createTransferTestApp, expectError, expectLedgerConsistent, initiate, issueQr, lastOtp,
   ledgerOf, pendingTransfer, qrGenerationCurrent, seatRow, soldSeats, spend, transferRow, wrong, type Actor,
@@ -161,8 +162,7 @@ describe('POST /api/transfer/confirm', () => {
 
     const seatAfter = await seatRow(t, seat!);
     expect(seatAfter).toMatchObject({ status: 'SOLD', owner_user_id: fan2.id, generation: seatBefore.generation + 1 });
-    const { rows } = await t.ctx.pool.query<{ seq: number }>('SELECT seq FROM events WHERE id = $1', [seatAfter.event_id]);
-    expect(seatAfter.seq).toBe(rows[0]!.seq);
+    expect(seatAfter.seq).toBe(await latestChange(t.ctx.pool, seatAfter.event_id));
     expect(seatAfter.seq).toBeGreaterThan(seatBefore.seq);
     // A gate's next delta pull carries the new generation and holder.
     const delta = await readSeatDelta(t.ctx, gate, seatAfter.event_id, cursor);

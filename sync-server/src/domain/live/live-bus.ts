@@ -15,6 +15,13 @@ export interface LiveSubscriber {
   close(): void;
 }
 
+/** Hears every seat notice the moment it arrives (per-instance caches), and every loss of the LISTEN connection. */
+export interface SeatWatcher {
+  changed(eventId: string, seq: number): void;
+  /** Notices may have been missed: anything derived from them is suspect. */
+  reset(): void;
+}
+
 export interface LiveBusOptions {
   /** Seat notices of one event within this window are merged into one (the highest seq). */
   coalesceMs?: number;
@@ -35,6 +42,7 @@ export class LiveBus {
   private state: 'idle' | 'listening' | 'reconnecting' | 'stopped' = 'idle';
   private readonly subscribers = new Set<LiveSubscriber>();
   private readonly pendingSeats = new Map<string, SeatsNotice>();
+  private readonly seatWatchers = new Set<SeatWatcher>();
   private flushTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
@@ -85,6 +93,11 @@ export class LiveBus {
     return () => void this.subscribers.delete(s);
   }
 
+  watchSeats(w: SeatWatcher): () => void {
+    this.seatWatchers.add(w);
+    return () => void this.seatWatchers.delete(w);
+  }
+
   private async connect(): Promise<void> {
     // Named, so operators (and tests) can tell the listener apart in pg_stat_activity.
     const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, application_name: LIVE_APPLICATION_NAME });
@@ -114,6 +127,7 @@ export class LiveBus {
   private lost(client: pg.Client, err?: unknown): void {
     if (client !== this.client || this.state === 'stopped') return;
     this.log('live bus: LISTEN connection lost, reconnecting', err);
+    for (const w of [...this.seatWatchers]) w.reset();
     this.client = undefined;
     this.state = 'reconnecting';
     client.end().catch(() => {});
@@ -145,9 +159,8 @@ export class LiveBus {
   private route(notice: LiveNotice | undefined): void {
     if (!notice) return;
     if (notice.k === 'seats') {
-      const pending = this.pendingSeats.get(notice.event_id);
-      if (!pending || pending.seq < notice.seq) this.pendingSeats.set(notice.event_id, notice);
-      this.flushTimer ??= setTimeout(() => this.flushSeats(), this.coalesceMs).unref();
+      for (const w of [...this.seatWatchers]) w.changed(notice.event_id, notice.seq);
+      this.holdSeats(notice);
       return;
     }
     for (const s of [...this.subscribers]) {
@@ -156,12 +169,40 @@ export class LiveBus {
     }
   }
 
-  private flushSeats(): void {
+  private holdSeats(notice: SeatsNotice): void {
+    const pending = this.pendingSeats.get(notice.event_id);
+    if (!pending || pending.seq < notice.seq) this.pendingSeats.set(notice.event_id, notice);
+    this.flushTimer ??= setTimeout(() => void this.flushSeats(), this.coalesceMs).unref();
+  }
+
+  /**
+   * Announces the held seat notices whose change the change cursor has passed.
+   * A notice arrives at its writer's commit, but an older transaction still in
+   * flight keeps the cursor below it for a while; a gate told now would pull a
+   * delta that cannot contain the change yet. Notices not due stay held and are
+   * looked at again after the next window.
+   */
+  private async flushSeats(): Promise<void> {
     this.flushTimer = undefined;
     const notices = [...this.pendingSeats.values()];
     this.pendingSeats.clear();
+    const cursor = await this.changeCursor();
+    if (this.state === 'stopped') return;
+    const due = notices.filter((n) => cursor !== undefined && n.seq <= cursor);
+    for (const n of notices) if (!due.includes(n)) this.holdSeats(n);
     for (const s of [...this.subscribers]) {
-      for (const n of notices) if (n.hall === s.hallId) s.deliver(n);
+      for (const n of due) if (n.hall === s.hallId) s.deliver(n);
+    }
+  }
+
+  private async changeCursor(): Promise<number | undefined> {
+    const client = this.client;
+    if (!client || this.state !== 'listening') return undefined;
+    try {
+      const { rows } = await client.query<{ cursor: string }>('SELECT change_cursor()::text AS cursor');
+      return Number(rows[0]!.cursor);
+    } catch {
+      return undefined; // the connection is failing: `lost` reconnects and subscribers resync
     }
   }
 }

@@ -33,17 +33,20 @@ const SEAT_TUPLES_SQL = `
     LEFT JOIN users u ON u.id = s.owner_user_id
     LEFT JOIN scans a ON a.seat_id = s.id AND a.result = 'SUCCESS' AND NOT a.is_conflict
     LEFT JOIN devices d ON d.id = a.device_id
-   WHERE s.event_id = $1 AND ($2::bigint IS NULL OR s.seq > $2)`;
+   WHERE s.event_id = $1 AND ($2::bigint IS NULL OR (s.seq > $2 AND s.seq <= $4))`;
 
 /**
  * The seats of an event changed after `since` (all of them when since = 0), and
  * the cursor to ask from next time.
  *
- * Cursor correctness: the seq trigger assigns sequence numbers under the event
- * row's lock, so transactions changing one event's seats commit in seq order.
- * Reading events.seq and the seats in ONE repeatable-read snapshot therefore
- * sees every change up to the cursor and none beyond it: a change committing
- * during the pull has a higher seq and comes with the next delta.
+ * Cursor correctness: seat changes carry their transaction's position, and the
+ * cursor is `change_cursor()` of this read's repeatable-read snapshot: every
+ * transaction at or below it has ended, so the delta (since, cursor] is final
+ * and a change committing during or after the pull lands above the cursor and
+ * comes with the next delta. A seat already changed again above the cursor is
+ * left for that next delta too, so no change is sent twice. A full snapshot
+ * lists every seat as it is now, including those few (a later delta repeats
+ * them; applying a seat's state twice is harmless).
  *
  * A cursor ahead of the server's (a restored database) gets a full snapshot.
  */
@@ -56,16 +59,18 @@ export async function readSeatDelta(
   return withTransaction(
     ctx.pool,
     async (db) => {
-      const ev = (await db.query<{ hall_id: string; seq: number }>('SELECT hall_id, seq FROM events WHERE id = $1', [eventId])).rows[0];
+      const ev = (await db.query<{ hall_id: string; cursor: number }>('SELECT hall_id, change_cursor() AS cursor FROM events WHERE id = $1', [eventId]))
+        .rows[0];
       if (!ev) throw new AppError('EVENT_NOT_FOUND');
       if (ev.hall_id !== device.hallId) throw new AppError('FORBIDDEN', `This event is not in hall ${device.hallId}.`);
-      const full = since === 0 || since > ev.seq;
+      const full = since === 0 || since > ev.cursor;
       const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
         eventId,
         full ? null : since,
         sync.ONLINE_ADMITTED_BY,
+        ev.cursor,
       ]);
-      return { eventId, since, cursor: ev.seq, full, count: rows[0]!.count, seatsJson: rows[0]!.seats };
+      return { eventId, since, cursor: ev.cursor, full, count: rows[0]!.count, seatsJson: rows[0]!.seats };
     },
     { isolation: 'REPEATABLE READ' },
   );

@@ -1,0 +1,72 @@
+// The seat map under an on-sale rush: GET /api/events/{id} of the 5,000-seat demo
+// event with 32 clients (autocannon in its own process), plain, with If-None-Match
+// (a fan app refreshing an unchanged map), and compact, next to GET /health of the
+// same server in the same run.
+//   npx tsx bench/seatmap.ts [--connections 32] [--seconds 5]
+// Figures only: nothing here asserts a budget. Targets: ≥ 2,000 requests/s for the
+// map, ≥ 50 % of /health's rate for 304 answers.
+import { autocannon, type LoadResult } from './lib/autocannon.js';
+import { startBenchDatabase } from './lib/embedded-db.js';
+import { build, createContext, loadConfig, seedDemo } from './lib/server.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return fallback;
+  const raw = process.argv[i]!.includes('=') ? process.argv[i]!.split('=')[1] : process.argv[i + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
+  return n;
+}
+const CONNECTIONS = arg('connections', 32);
+const SECONDS = arg('seconds', 5);
+const ACCEPT = 'gzip, deflate, br';
+
+const db = await startBenchDatabase('seatmap');
+try {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: 'false', DATABASE_URL: db.url });
+  const ctx = createContext(config, db.url);
+  const app = await build(ctx, { logger: false });
+  try {
+    const seed = await seedDemo(ctx);
+    const big = seed.events.find((e) => e.seats === 5000)!;
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const mapUrl = `${base}/api/events/${big.id}`;
+    const first = await fetch(mapUrl, { headers: { 'accept-encoding': ACCEPT } });
+    const body = await first.arrayBuffer();
+    const identity = await (await fetch(mapUrl, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer();
+    const etag = first.headers.get('etag');
+    const revalidated = etag ? (await fetch(mapUrl, { headers: { 'if-none-match': etag } })).status : null;
+    const compactUrl = `${mapUrl}?format=compact`;
+    const compact = await fetch(compactUrl, { headers: { 'accept-encoding': ACCEPT } });
+    const compactBody = await compact.arrayBuffer();
+    console.log(
+      `5,000-seat map: ${identity.byteLength.toLocaleString('en-US')} bytes uncompressed, ${body.byteLength.toLocaleString('en-US')} bytes with ` +
+        `Accept-Encoding "${ACCEPT}" (content-encoding ${first.headers.get('content-encoding') ?? 'none'}), ETag ${etag ?? 'none'}, ` +
+        `If-None-Match answers ${revalidated ?? 'n/a'}; compact: status ${compact.status}, ${compactBody.byteLength.toLocaleString('en-US')} bytes`,
+    );
+
+    const load = (url: string, headers: Record<string, string> = {}) => autocannon(url, { connections: CONNECTIONS, seconds: SECONDS, headers });
+    await load(`${base}/health`); // warm-up: JIT, sockets
+    const runs: [string, LoadResult][] = [];
+    runs.push(['GET /health', await load(`${base}/health`)]);
+    runs.push(['seat map, full (gzip/br accepted)', await load(mapUrl, { 'accept-encoding': ACCEPT })]);
+    runs.push(['seat map, If-None-Match', await load(mapUrl, { 'accept-encoding': ACCEPT, ...(etag ? { 'if-none-match': etag } : {}) })]);
+    if (compact.ok) runs.push(['seat map, ?format=compact', await load(compactUrl, { 'accept-encoding': ACCEPT })]);
+
+    const health = runs[0]![1].requestsPerSecond;
+    console.log('');
+    console.log(`seat map bench: ${CONNECTIONS} connections × ${SECONDS} s each, autocannon in its own process, one server instance`);
+    for (const [label, r] of runs) {
+      const statuses = Object.entries(r.statuses).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+      console.log(
+        `  ${label.padEnd(36)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(1)} ms   p99 ${r.p99Ms.toFixed(1)} ms   ` +
+          `${(r.bytesPerSecond / 1e6).toFixed(1)} MB/s   ${((100 * r.requestsPerSecond) / health).toFixed(1)} % of /health   [${statuses}${r.errors ? `, ${r.errors} errors` : ''}]`,
+      );
+    }
+  } finally {
+    await app.close();
+    await ctx.pool.end();
+  }
+} finally {
+  await db.stop();
+}
