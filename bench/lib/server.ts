@@ -9,3 +9,5 @@ export { createPool, type Pool, type Queryable } from '../../sync-server/src/db/
 export { seedDemo } from '../../sync-server/src/db/seed.js';
 export { insertSeatBlocks, rowLabels } from '../../sync-server/src/domain/catalog/seat-blocks.js';
 export { createContext } from '../../sync-server/src/server.js';
+export { createTokenSigner } from '../../sync-server/src/domain/auth/tokens.js';
+export { startServer } from '../../sync-server/src/server.js';

@@ -25,7 +25,7 @@ export interface RunningServer {
 }
 
 export function createContext(config: Config, databaseUrl: string): AppContext {
-  const pool = createPool(databaseUrl);
+  const pool = createPool(databaseUrl, config.DATABASE_POOL_SIZE);
   return {
     config,
     pool,

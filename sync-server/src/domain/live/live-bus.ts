@@ -15,16 +15,9 @@ export interface LiveSubscriber {
   close(): void;
 }
 
-/** Hears every seat notice the moment it arrives (per-instance caches), and every loss of the LISTEN connection. */
-export interface SeatWatcher {
-  changed(eventId: string, seq: number): void;
-  /** Notices may have been missed: anything derived from them is suspect. */
-  reset(): void;
-}
-
 export interface LiveBusOptions {
-  /** Seat notices of one event within this window are merged into one (the highest seq). */
-  coalesceMs?: number;
+  /** How often seat changes are polled; the changes of one event within a poll are announced once (the highest seq). */
+  pollMs?: number;
   /** How often the LISTEN connection is checked, so a silently dead one is replaced. */
   pingMs?: number;
   log?: (msg: string, err?: unknown) => void;
@@ -32,27 +25,28 @@ export interface LiveBusOptions {
 
 /**
  * The notification bus of one server instance: a dedicated PostgreSQL
- * connection LISTENing on the live channel, fanned out in memory to this
- * instance's subscribers. Writers never talk to the bus: their triggers NOTIFY
- * inside their transactions, so every instance hears every committed change and
+ * connection, fanned out in memory to this instance's subscribers. Admissions
+ * and revocations arrive by LISTEN (their writers NOTIFY inside their
+ * transactions); seat changes are polled below the change cursor on the same
+ * connection. Either way every instance hears every committed change and
  * nothing that rolled back.
  */
 export class LiveBus {
   private client: pg.Client | undefined;
   private state: 'idle' | 'listening' | 'reconnecting' | 'stopped' = 'idle';
   private readonly subscribers = new Set<LiveSubscriber>();
-  private readonly pendingSeats = new Map<string, SeatsNotice>();
-  private readonly seatWatchers = new Set<SeatWatcher>();
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Seat changes at or below this cursor have been announced; undefined until the first poll. */
+  private seatsCursor: number | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = 250;
-  private readonly coalesceMs: number;
+  private readonly pollMs: number;
   private readonly pingMs: number;
   private log: (msg: string, err?: unknown) => void;
 
   constructor(private readonly databaseUrl: string, opts: LiveBusOptions = {}) {
-    this.coalesceMs = opts.coalesceMs ?? 100;
+    this.pollMs = opts.pollMs ?? 100;
     this.pingMs = opts.pingMs ?? 30_000;
     this.log = opts.log ?? (() => {});
   }
@@ -71,6 +65,7 @@ export class LiveBus {
     if (log) this.log = log;
     if (this.state !== 'idle') return;
     await this.connect();
+    this.schedulePoll();
     this.pingTimer = setInterval(() => void this.ping(), this.pingMs).unref();
   }
 
@@ -78,9 +73,8 @@ export class LiveBus {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     clearTimeout(this.retryTimer);
-    clearTimeout(this.flushTimer);
+    clearTimeout(this.pollTimer);
     clearInterval(this.pingTimer);
-    this.pendingSeats.clear();
     for (const s of [...this.subscribers]) s.close();
     this.subscribers.clear();
     const client = this.client;
@@ -91,11 +85,6 @@ export class LiveBus {
   subscribe(s: LiveSubscriber): () => void {
     this.subscribers.add(s);
     return () => void this.subscribers.delete(s);
-  }
-
-  watchSeats(w: SeatWatcher): () => void {
-    this.seatWatchers.add(w);
-    return () => void this.seatWatchers.delete(w);
   }
 
   private async connect(): Promise<void> {
@@ -127,7 +116,6 @@ export class LiveBus {
   private lost(client: pg.Client, err?: unknown): void {
     if (client !== this.client || this.state === 'stopped') return;
     this.log('live bus: LISTEN connection lost, reconnecting', err);
-    for (const w of [...this.seatWatchers]) w.reset();
     this.client = undefined;
     this.state = 'reconnecting';
     client.end().catch(() => {});
@@ -158,51 +146,60 @@ export class LiveBus {
 
   private route(notice: LiveNotice | undefined): void {
     if (!notice) return;
-    if (notice.k === 'seats') {
-      for (const w of [...this.seatWatchers]) w.changed(notice.event_id, notice.seq);
-      this.holdSeats(notice);
-      return;
-    }
     for (const s of [...this.subscribers]) {
       const wanted = notice.k === 'revoked' ? s.deviceId === notice.device_id : s.hallId === notice.hall;
       if (wanted) s.deliver(notice);
     }
   }
 
-  private holdSeats(notice: SeatsNotice): void {
-    const pending = this.pendingSeats.get(notice.event_id);
-    if (!pending || pending.seq < notice.seq) this.pendingSeats.set(notice.event_id, notice);
-    this.flushTimer ??= setTimeout(() => void this.flushSeats(), this.coalesceMs).unref();
+  private schedulePoll(): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      void this.pollSeats().finally(() => {
+        if (this.state !== 'stopped') this.schedulePoll();
+      });
+    }, this.pollMs).unref();
   }
 
   /**
-   * Announces the held seat notices whose change the change cursor has passed.
-   * A notice arrives at its writer's commit, but an older transaction still in
-   * flight keeps the cursor below it for a while; a gate told now would pull a
-   * delta that cannot contain the change yet. Notices not due stay held and are
-   * looked at again after the next window.
+   * Announces the events whose seats changed since the last poll, up to the
+   * change cursor: a gate told about a change can pull it at once (a delta
+   * stops at the cursor). Polled rather than NOTIFYed from the writers, because
+   * NOTIFY makes every committing writer queue on one cluster-wide lock
+   * (migration 0102). Without subscribers nothing is asked; they are told the
+   * current seqs when they connect anyway.
    */
-  private async flushSeats(): Promise<void> {
-    this.flushTimer = undefined;
-    const notices = [...this.pendingSeats.values()];
-    this.pendingSeats.clear();
-    const cursor = await this.changeCursor();
-    if (this.state === 'stopped') return;
-    const due = notices.filter((n) => cursor !== undefined && n.seq <= cursor);
-    for (const n of notices) if (!due.includes(n)) this.holdSeats(n);
-    for (const s of [...this.subscribers]) {
-      for (const n of due) if (n.hall === s.hallId) s.deliver(n);
-    }
-  }
-
-  private async changeCursor(): Promise<number | undefined> {
+  private async pollSeats(): Promise<void> {
     const client = this.client;
-    if (!client || this.state !== 'listening') return undefined;
+    if (!client || this.state !== 'listening') return;
+    if (this.subscribers.size === 0) {
+      this.seatsCursor = undefined;
+      return;
+    }
+    let rows: { cursor: string; event_id: string | null; hall_id: string | null; seq: string | null }[];
     try {
-      const { rows } = await client.query<{ cursor: string }>('SELECT change_cursor()::text AS cursor');
-      return Number(rows[0]!.cursor);
-    } catch {
-      return undefined; // the connection is failing: `lost` reconnects and subscribers resync
+      ({ rows } = await client.query(SEAT_CHANGES_SQL, [this.seatsCursor ?? null]));
+    } catch (err) {
+      return this.lost(client, err);
+    }
+    if (this.client !== client || !rows[0]) return; // stopped or reconnected meanwhile
+    this.seatsCursor = Number(rows[0].cursor);
+    const notices: SeatsNotice[] = rows
+      .filter((r) => r.event_id !== null)
+      .map((r) => ({ k: 'seats', hall: r.hall_id!, event_id: r.event_id!, seq: Number(r.seq) }));
+    for (const s of [...this.subscribers]) {
+      for (const n of notices) if (n.hall === s.hallId) s.deliver(n);
     }
   }
 }
+
+/** The change cursor now, and each event with seat changes in (previous cursor, cursor]: none on the first poll. */
+const SEAT_CHANGES_SQL = `
+  WITH c AS (SELECT change_cursor() AS cursor)
+  SELECT c.cursor::text AS cursor, x.event_id, x.hall_id, x.seq::text AS seq
+    FROM c LEFT JOIN LATERAL (
+      SELECT s.event_id, e.hall_id, max(s.seq) AS seq
+        FROM seats s JOIN events e ON e.id = s.event_id
+       WHERE $1::bigint IS NOT NULL AND s.seq > $1::bigint AND s.seq <= c.cursor
+       GROUP BY s.event_id, e.hall_id
+    ) x ON true`;
