@@ -3,6 +3,7 @@ import type { Pool } from './db/pool.js';
 import type { TokenSigner } from './domain/auth/tokens.js';
 import type { KeyStore } from './domain/keys/key-store.js';
 import type { LiveBus } from './domain/live/live-bus.js';
+import type { SeatMapCache } from './http/seat-map-cache.js';
 import type { PaymentsProvider } from './providers/payments.js';
 import type { SmsProvider } from './providers/sms.js';
 
@@ -21,6 +22,8 @@ export interface AppContext {
   payments: PaymentsProvider;
   /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams. */
   live: LiveBus;
+  /** GET /api/events/{id}: this instance's rendered, compressed seat maps. */
+  seatMaps: SeatMapCache;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */
   now(): number;
 }

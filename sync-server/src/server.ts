@@ -9,6 +9,7 @@ import { seedDemo, type SeedReport } from './db/seed.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { LiveBus } from './domain/live/live-bus.js';
+import { SeatMapCache } from './http/seat-map-cache.js';
 import { createPaymentsProvider } from './providers/payments.js';
 import { outboxSmsProvider } from './providers/sms.js';
 import { startDemoStripe } from './providers/stripe-standin.js';
@@ -34,6 +35,7 @@ export function createContext(config: Config, databaseUrl: string): AppContext {
     sms: outboxSmsProvider,
     payments: createPaymentsProvider(config),
     live: new LiveBus(databaseUrl),
+    seatMaps: new SeatMapCache(pool),
     now: () => Date.now(),
   };
 }

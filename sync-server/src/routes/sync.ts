@@ -11,6 +11,7 @@ import { buildHallManifest } from '../domain/sync/hall-manifest.js';
 import { uploadScans } from '../domain/sync/scan-upload.js';
 import { readSeatDelta, type SeatDeltaText } from '../domain/sync/seat-delta.js';
 import { AppError } from '../http/app-error.js';
+import { negotiateCoding } from '../http/content-coding.js';
 import { documentErrors, type ErrorRows } from '../http/error-docs.js';
 import { deviceAuth, deviceOf } from '../plugins/device-auth.js';
 import { syncOpsRoutes } from './sync-ops.js';
@@ -237,7 +238,7 @@ async function sendSeatDelta(req: FastifyRequest, reply: FastifyReply, d: SeatDe
   });
   let body = Buffer.from(`${head.slice(0, -2)},"seats":${d.seatsJson}}}`);
   reply.header('content-type', 'application/json; charset=utf-8').header('vary', 'accept-encoding');
-  if (body.length >= GZIP_MIN_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+  if (body.length >= GZIP_MIN_BYTES && negotiateCoding(req.headers['accept-encoding'], ['gzip']) === 'gzip') {
     // Level 2: within a few per cent of the default's size on seat JSON, in two thirds of its time.
     body = await gzipAsync(body, { level: 2 });
     reply.header('content-encoding', 'gzip');

@@ -1,7 +1,7 @@
 import { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
-import { withTransaction } from '../../db/pool.js';
 import { AppError } from '../../http/app-error.js';
+import { readChangeWindow } from './change-window.js';
 import type { DeviceIdentity } from './device-identity.js';
 
 /** A seat delta whose `seats` array is already JSON text (see readSeatDelta). */
@@ -37,18 +37,10 @@ const SEAT_TUPLES_SQL = `
 
 /**
  * The seats of an event changed after `since` (all of them when since = 0), and
- * the cursor to ask from next time.
- *
- * Cursor correctness: seat changes carry their transaction's position, and the
- * cursor is `change_cursor()` of this read's repeatable-read snapshot: every
- * transaction at or below it has ended, so the delta (since, cursor] is final
- * and a change committing during or after the pull lands above the cursor and
- * comes with the next delta. A seat already changed again above the cursor is
- * left for that next delta too, so no change is sent twice. A full snapshot
- * lists every seat as it is now, including those few (a later delta repeats
- * them; applying a seat's state twice is harmless).
- *
- * A cursor ahead of the server's (a restored database) gets a full snapshot.
+ * the cursor to ask from next time (readChangeWindow: a change committing
+ * during or after the pull comes with the next delta; none is sent twice, except
+ * that a full snapshot lists every seat as it is now, so the next delta may
+ * repeat the few changed above its cursor, which a gate applies harmlessly).
  */
 export async function readSeatDelta(
   ctx: Pick<AppContext, 'pool'>,
@@ -56,22 +48,14 @@ export async function readSeatDelta(
   eventId: string,
   since: number,
 ): Promise<SeatDeltaText> {
-  return withTransaction(
-    ctx.pool,
-    async (db) => {
-      const ev = (await db.query<{ hall_id: string; cursor: number }>('SELECT hall_id, change_cursor() AS cursor FROM events WHERE id = $1', [eventId]))
-        .rows[0];
-      if (!ev) throw new AppError('EVENT_NOT_FOUND');
-      if (ev.hall_id !== device.hallId) throw new AppError('FORBIDDEN', `This event is not in hall ${device.hallId}.`);
-      const full = since === 0 || since > ev.cursor;
-      const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
-        eventId,
-        full ? null : since,
-        sync.ONLINE_ADMITTED_BY,
-        ev.cursor,
-      ]);
-      return { eventId, since, cursor: ev.cursor, full, count: rows[0]!.count, seatsJson: rows[0]!.seats };
-    },
-    { isolation: 'REPEATABLE READ' },
-  );
+  return readChangeWindow(ctx.pool, eventId, since, async (db, w) => {
+    if (w.hallId !== device.hallId) throw new AppError('FORBIDDEN', `This event is not in hall ${device.hallId}.`);
+    const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
+      eventId,
+      w.full ? null : since,
+      sync.ONLINE_ADMITTED_BY,
+      w.cursor,
+    ]);
+    return { eventId, since, cursor: w.cursor, full: w.full, count: rows[0]!.count, seatsJson: rows[0]!.seats };
+  });
 }
