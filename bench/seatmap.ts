@@ -1,11 +1,11 @@
 // The seat map under an on-sale rush: GET /api/events/{id} of the 5,000-seat demo
-// event with 32 clients (autocannon in its own process), plain, with If-None-Match
+// event with 32 clients (load generator in its own process), plain, with If-None-Match
 // (a fan app refreshing an unchanged map), and compact, next to GET /health of the
 // same server in the same run.
 //   npx tsx bench/seatmap.ts [--connections 32] [--seconds 5]
 // Figures only: nothing here asserts a budget. Targets: ≥ 2,000 requests/s for the
 // map, ≥ 50 % of /health's rate for 304 answers.
-import { autocannon, type LoadResult } from './lib/autocannon.js';
+import { httpLoad, type LoadResult } from './lib/load.js';
 import { startBenchDatabase } from './lib/embedded-db.js';
 import { build, createContext, loadConfig, seedDemo } from './lib/server.js';
 
@@ -31,21 +31,23 @@ try {
     const big = seed.events.find((e) => e.seats === 5000)!;
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const mapUrl = `${base}/api/events/${big.id}`;
+    // fetch decompresses: sizes on the wire are read from content-length.
+    const wire = async (res: Response) => (await res.arrayBuffer(), Number(res.headers.get('content-length')));
     const first = await fetch(mapUrl, { headers: { 'accept-encoding': ACCEPT } });
-    const body = await first.arrayBuffer();
-    const identity = await (await fetch(mapUrl, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer();
+    const bytes = await wire(first);
+    const identity = await wire(await fetch(mapUrl, { headers: { 'accept-encoding': 'identity' } }));
     const etag = first.headers.get('etag');
     const revalidated = etag ? (await fetch(mapUrl, { headers: { 'if-none-match': etag } })).status : null;
     const compactUrl = `${mapUrl}?format=compact`;
     const compact = await fetch(compactUrl, { headers: { 'accept-encoding': ACCEPT } });
-    const compactBody = await compact.arrayBuffer();
+    const compactBytes = await wire(compact);
     console.log(
-      `5,000-seat map: ${identity.byteLength.toLocaleString('en-US')} bytes uncompressed, ${body.byteLength.toLocaleString('en-US')} bytes with ` +
+      `5,000-seat map: ${identity.toLocaleString('en-US')} bytes uncompressed, ${bytes.toLocaleString('en-US')} bytes with ` +
         `Accept-Encoding "${ACCEPT}" (content-encoding ${first.headers.get('content-encoding') ?? 'none'}), ETag ${etag ?? 'none'}, ` +
-        `If-None-Match answers ${revalidated ?? 'n/a'}; compact: status ${compact.status}, ${compactBody.byteLength.toLocaleString('en-US')} bytes`,
+        `If-None-Match answers ${revalidated ?? 'n/a'}; compact: status ${compact.status}, ${compactBytes.toLocaleString('en-US')} bytes`,
     );
 
-    const load = (url: string, headers: Record<string, string> = {}) => autocannon(url, { connections: CONNECTIONS, seconds: SECONDS, headers });
+    const load = (url: string, headers: Record<string, string> = {}) => httpLoad(url, { connections: CONNECTIONS, seconds: SECONDS, headers });
     await load(`${base}/health`); // warm-up: JIT, sockets
     const runs: [string, LoadResult][] = [];
     runs.push(['GET /health', await load(`${base}/health`)]);
@@ -55,7 +57,7 @@ try {
 
     const health = runs[0]![1].requestsPerSecond;
     console.log('');
-    console.log(`seat map bench: ${CONNECTIONS} connections × ${SECONDS} s each, autocannon in its own process, one server instance`);
+    console.log(`seat map bench: ${CONNECTIONS} connections × ${SECONDS} s each, load generator in its own process, one server instance`);
     for (const [label, r] of runs) {
       const statuses = Object.entries(r.statuses).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
       console.log(

@@ -31,6 +31,7 @@ describe('seat map for the rush: cache, compression, ETag, compact form, deltas'
     const again = await map({ 'if-none-match': etag });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
+    expect(again.headers['content-length'] ?? '0').toBe('0');
     expect(again.headers.etag).toBe(etag);
     expect((await map({ 'if-none-match': '"something-else", W/' + etag })).statusCode).toBe(304);
     expect((await map({ 'if-none-match': '"something-else"' })).statusCode).toBe(200);

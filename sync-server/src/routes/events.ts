@@ -181,7 +181,8 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         .header('vary', 'accept-encoding')
         .header('cache-control', 'no-cache')
         .header('x-change-cursor', String(map.cursor));
-      if (noneMatchHits(req.headers['if-none-match'], map.tag)) return reply.code(304).send(null);
+      // No body and no length: some clients (load balancers, benchmark tools) otherwise wait for the bytes a length announces.
+      if (noneMatchHits(req.headers['if-none-match'], map.tag)) return reply.code(304).serializer(() => '').send(null);
       reply.header('content-type', 'application/json; charset=utf-8');
       if (coding !== 'identity') reply.header('content-encoding', coding);
       // Already serialised (and validated by the presenters' types): sent as bytes.
