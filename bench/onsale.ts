@@ -3,7 +3,7 @@
 // in its own process, with the load generator in another process, next to the raw
 // rate of single-row UPDATE transactions on the same database, measured in the
 // same run (after the fans, with the servers stopped).
-//   npx tsx bench/onsale.ts [--users 100] [--per-user 5] [--instances 1] [--pool 20]
+//   npx tsx bench/onsale.ts [--users 100] [--per-user 20] [--instances 1] [--pool 20]
 // Figures only: nothing here asserts a budget. Targets: purchases ≥ 20 % of the
 // raw rate, p99 reserve+pay ≤ 250 ms with 100 concurrent fans.
 import { startBenchDatabase } from './lib/embedded-db.js';
@@ -21,7 +21,7 @@ function arg(name: string, fallback: number): number {
 }
 
 const USERS = arg('users', 100);
-const PER_USER = arg('per-user', 5);
+const PER_USER = arg('per-user', 20);
 const INSTANCES = arg('instances', 1);
 const POOL = arg('pool', 20);
 const WARMUP = 1;
