@@ -34,10 +34,12 @@ const f = (n: number) => n.toFixed(1);
 const db = await startBenchDatabase('onsale');
 const instances: Instance[] = [];
 try {
-  const setupPool = createPool(db.url, 4);
+  const setupPool = createPool(db.url, { max: 4 });
   const { seatIds, users } = await setUp(setupPool);
   const signer = createTokenSigner(loadConfig({ NODE_ENV: 'test' }).JWT_SECRET);
-  const tokens = await Promise.all(users.map(async (id) => (await signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 3600 })).token));
+  const tokens = await Promise.all(
+    users.map(async (id) => (await signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 3600 })).token),
+  );
 
   for (let i = 0; i < INSTANCES; i++) instances.push(await startInstance(db.url, { DATABASE_POOL_SIZE: String(POOL) }));
   const perFan = PER_USER + WARMUP;
@@ -79,20 +81,37 @@ try {
     `on-sale bench: ${USERS} concurrent fans × ${PER_USER} purchases (reserve + pay over HTTP), ${INSTANCES} server instance(s) ` +
       `in their own processes, pool ${POOL} each, load generator in its own process`,
   );
-  console.log(`  purchases completed     ${purchaseMs.length} of ${USERS * PER_USER} (${report.failures.length} failed${failures.size ? `: ${[...failures].map(([k, n]) => `${n}× ${k}`).join(', ')}` : ''})`);
-  console.log(`  database check          ${check.sold} seats SOLD, ${check.confirmed} orders CONFIRMED, ${check.wrong_balances} balances off`);
+  console.log(
+    `  purchases completed     ${purchaseMs.length} of ${USERS * PER_USER} (${report.failures.length} failed${failures.size ? `: ${[...failures].map(([k, n]) => `${n}× ${k}`).join(', ')}` : ''})`,
+  );
+  console.log(
+    `  database check          ${check.sold} seats SOLD, ${check.confirmed} orders CONFIRMED, ${check.wrong_balances} balances off`,
+  );
   console.log(`  wall time               ${report.wallSeconds.toFixed(2)} s`);
   console.log(`  throughput              ${f(perSecond)} purchases/s  (${f(2 * perSecond)} HTTP requests/s)`);
-  console.log(`  reserve+pay latency     p50 ${f(percentile(purchaseMs, 50))} ms   p99 ${f(p99)} ms   (target p99 ≤ 250 ms: ${p99 <= 250 ? 'met' : 'missed'})`);
+  console.log(
+    `  reserve+pay latency     p50 ${f(percentile(purchaseMs, 50))} ms   p99 ${f(p99)} ms   (target p99 ≤ 250 ms: ${p99 <= 250 ? 'met' : 'missed'})`,
+  );
   console.log(`    reserve               p50 ${f(percentile(reserveMs, 50))} ms   p99 ${f(percentile(reserveMs, 99))} ms`);
   console.log(`    pay                   p50 ${f(percentile(payMs, 50))} ms   p99 ${f(percentile(payMs, 99))} ms`);
-  console.log(`  raw baseline            ${f(raw.perSecond)} single-row UPDATE transactions/s (${USERS} workers, pool of 20, same database, ${raw.seconds.toFixed(1)} s)`);
-  console.log(`  ratio                   purchases run at ${f(ratio)} % of the raw rate (target ≥ 20 %: ${ratio >= 20 ? 'met' : 'missed'})`);
+  console.log(
+    `  raw baseline            ${f(raw.perSecond)} single-row UPDATE transactions/s (${USERS} workers, pool of 20, same database, ${raw.seconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `  ratio                   purchases run at ${f(ratio)} % of the raw rate (target ≥ 20 %: ${ratio >= 20 ? 'met' : 'missed'})`,
+  );
   console.log(
     JSON.stringify({
-      bench: 'onsale', users: USERS, perUser: PER_USER, instances: INSTANCES, pool: POOL,
-      purchasesPerSec: Math.round(perSecond), p50Ms: Math.round(percentile(purchaseMs, 50)), p99Ms: Math.round(p99),
-      rawUpdatesPerSec: Math.round(raw.perSecond), ratioPercent: Number(ratio.toFixed(1)),
+      bench: 'onsale',
+      users: USERS,
+      perUser: PER_USER,
+      instances: INSTANCES,
+      pool: POOL,
+      purchasesPerSec: Math.round(perSecond),
+      p50Ms: Math.round(percentile(purchaseMs, 50)),
+      p99Ms: Math.round(p99),
+      rawUpdatesPerSec: Math.round(raw.perSecond),
+      ratioPercent: Number(ratio.toFixed(1)),
     }),
   );
 } finally {
@@ -114,7 +133,9 @@ async function setUp(db: Pool): Promise<{ seatIds: string[]; users: string[] }> 
   await db.query(`INSERT INTO event_categories (event_id, category, price_cents) VALUES ($1, 'GA', $2)`, [event, PRICE_CENTS]);
   const perRow = 100;
   await insertSeatBlocks(db, event, [{ rows: rowLabels(Math.ceil(seats / perRow)), seatsPerRow: perRow, category: 'GA' }]);
-  const seatIds = (await db.query<{ id: string }>(`SELECT id FROM seats WHERE event_id = $1 ORDER BY row_label, seat_number`, [event])).rows.map((r) => r.id);
+  const seatIds = (
+    await db.query<{ id: string }>(`SELECT id FROM seats WHERE event_id = $1 ORDER BY row_label, seat_number`, [event])
+  ).rows.map((r) => r.id);
   const users = (
     await db.query<{ id: string }>(
       `INSERT INTO users (email, phone, display_name, password_hash, balance_cents)
@@ -132,7 +153,7 @@ async function setUp(db: Pool): Promise<{ seatIds: string[]; users: string[] }> 
 
 /** Single-row UPDATE transactions (BEGIN; UPDATE … WHERE id = $1; COMMIT), one row per worker, on a pool of 20. */
 async function rawUpdateRate(databaseUrl: string, workers: number, seconds: number): Promise<{ perSecond: number; seconds: number }> {
-  const pool = createPool(databaseUrl, 20);
+  const pool = createPool(databaseUrl, { max: 20 });
   try {
     await pool.query('CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, v bigint NOT NULL DEFAULT 0)');
     await pool.query('INSERT INTO bench_counter (id) SELECT generate_series(1, $1) ON CONFLICT DO NOTHING', [workers]);

@@ -47,7 +47,8 @@ try {
         `If-None-Match answers ${revalidated ?? 'n/a'}; compact: status ${compact.status}, ${compactBytes.toLocaleString('en-US')} bytes`,
     );
 
-    const load = (url: string, headers: Record<string, string> = {}) => httpLoad(url, { connections: CONNECTIONS, seconds: SECONDS, headers });
+    const load = (url: string, headers: Record<string, string> = {}) =>
+      httpLoad(url, { connections: CONNECTIONS, seconds: SECONDS, headers });
     await load(`${base}/health`); // warm-up: JIT, sockets
     const runs: [string, LoadResult][] = [];
     runs.push(['GET /health', await load(`${base}/health`)]);
@@ -59,7 +60,10 @@ try {
     console.log('');
     console.log(`seat map bench: ${CONNECTIONS} connections × ${SECONDS} s each, load generator in its own process, one server instance`);
     for (const [label, r] of runs) {
-      const statuses = Object.entries(r.statuses).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+      const statuses = Object.entries(r.statuses)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
       console.log(
         `  ${label.padEnd(36)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(1)} ms   p99 ${r.p99Ms.toFixed(1)} ms   ` +
           `${(r.bytesPerSecond / 1e6).toFixed(1)} MB/s   ${((100 * r.requestsPerSecond) / health).toFixed(1)} % of /health   [${statuses}${r.errors ? `, ${r.errors} errors` : ''}]`,

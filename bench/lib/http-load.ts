@@ -43,9 +43,11 @@ async function run(job: HttpLoadJob): Promise<HttpLoadReport> {
     });
   const started = performance.now();
   const deadline = started + job.seconds * 1000;
-  await Promise.all(Array.from({ length: job.connections }, async () => {
-    while (performance.now() < deadline) await once();
-  }));
+  await Promise.all(
+    Array.from({ length: job.connections }, async () => {
+      while (performance.now() < deadline) await once();
+    }),
+  );
   report.seconds = (performance.now() - started) / 1000;
   agent.destroy();
   return report;

@@ -14,7 +14,10 @@ export interface LoadResult {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /** Fires GET requests at `url` from a load generator in its OWN process (http-load.ts), so it never shares the server's event loop. */
-export async function httpLoad(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function httpLoad(
+  url: string,
+  opts: { connections: number; seconds: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const child = forkScript('http-load.ts');
   const job: HttpLoadJob = { url, connections: opts.connections, seconds: opts.seconds, headers: opts.headers ?? {} };
   const r = await new Promise<HttpLoadReport>((resolve, reject) => {

@@ -22,7 +22,12 @@ export interface LoadReport {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 
-function post(base: string, path: string, token: string, body: object): Promise<{ status: number; json: { data?: { order_id?: string }; error_code?: string } }> {
+function post(
+  base: string,
+  path: string,
+  token: string,
+  body: object,
+): Promise<{ status: number; json: { data?: { order_id?: string }; error_code?: string } }> {
   const payload = JSON.stringify(body);
   const url = new URL(`/api${path}`, base);
   return new Promise((resolve, reject) => {
@@ -61,14 +66,18 @@ async function run(job: LoadJob): Promise<LoadReport> {
     report.purchaseMs.push(t2 - t0);
   };
   const fanBase = (i: number) => job.urls[i % job.urls.length]!;
-  await Promise.all(job.fans.map(async (f, i) => {
-    for (const seat of f.seats.slice(0, job.warmup)) await buy(fanBase(i), f.token, seat, false);
-  }));
+  await Promise.all(
+    job.fans.map(async (f, i) => {
+      for (const seat of f.seats.slice(0, job.warmup)) await buy(fanBase(i), f.token, seat, false);
+    }),
+  );
   report.failures.length = 0;
   const started = performance.now();
-  await Promise.all(job.fans.map(async (f, i) => {
-    for (const seat of f.seats.slice(job.warmup)) await buy(fanBase(i), f.token, seat, true);
-  }));
+  await Promise.all(
+    job.fans.map(async (f, i) => {
+      for (const seat of f.seats.slice(job.warmup)) await buy(fanBase(i), f.token, seat, true);
+    }),
+  );
   report.wallSeconds = (performance.now() - started) / 1000;
   return report;
 }

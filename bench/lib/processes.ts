@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 /** A TypeScript module of bench/lib run as a child process (tsx), with an IPC channel. */
 export function forkScript(name: string, env: Record<string, string> = {}): ChildProcess {
   const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
-  return fork(file, [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  return fork(file, [], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
 }
 
 export interface Instance {

@@ -55,7 +55,7 @@ describe('change cursor (property, real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    pool = createPool(db.url, 4);
+    pool = createPool(db.url, { max: 4 });
     const venue = (await pool.query<{ id: string }>(`INSERT INTO venues (name) VALUES ('Property Hall') RETURNING id`)).rows[0]!.id;
     await pool.query(`INSERT INTO halls (id, venue_id, name) VALUES ('PROP', $1, 'Property')`, [venue]);
     eventId = (
@@ -122,7 +122,9 @@ describe('change cursor (property, real PostgreSQL)', () => {
             if (w.open) continue;
             await w.client.query('BEGIN');
             // The id is taken now, as a purchase taking its first lock would, and may commit much later.
-            w.position = Number((await w.client.query<{ p: string }>('SELECT change_position(pg_current_xact_id())::text AS p')).rows[0]!.p);
+            w.position = Number(
+              (await w.client.query<{ p: string }>('SELECT change_position(pg_current_xact_id())::text AS p')).rows[0]!.p,
+            );
             w.open = true;
             w.wrote = false;
           }
@@ -145,10 +147,9 @@ describe('change cursor (property, real PostgreSQL)', () => {
         expect(violations).toEqual([]);
 
         const truth = new Map(
-          (await pool.query<{ id: string; generation: number }>('SELECT id, generation FROM seats WHERE event_id = $1', [eventId])).rows.map((r) => [
-            r.id,
-            r.generation,
-          ]),
+          (
+            await pool.query<{ id: string; generation: number }>('SELECT id, generation FROM seats WHERE event_id = $1', [eventId])
+          ).rows.map((r) => [r.id, r.generation]),
         );
         for (const g of gates) {
           await pull(g);

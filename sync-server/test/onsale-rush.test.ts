@@ -29,14 +29,18 @@ describe('on-sale rush', () => {
     const eventId = rows[0]!.id;
     await t.ctx.pool.query(`INSERT INTO event_categories (event_id, category, price_cents) VALUES ($1, 'GA', $2)`, [eventId, PRICE_CENTS]);
     await insertSeatBlocks(t.ctx.pool, eventId, [{ rows: rowLabels(SEATS / 50), seatsPerRow: 50, category: 'GA' }]);
-    seatIds = (await t.ctx.pool.query<{ id: string }>('SELECT id FROM seats WHERE event_id = $1 ORDER BY id', [eventId])).rows.map((r) => r.id);
+    seatIds = (await t.ctx.pool.query<{ id: string }>('SELECT id FROM seats WHERE event_id = $1 ORDER BY id', [eventId])).rows.map(
+      (r) => r.id,
+    );
     fans = await createFans(t, ACCOUNTS, { prefix: 'rush', balanceCents: AFFORDABLE * PRICE_CENTS });
   });
   afterAll(async () => t?.close());
 
   it('10,000 concurrent reserves by 200 accounts on 1,000 seats, then payments: one hold and one sale per seat, exact balances', async () => {
     // Account a tries seats 5a, 5a+7, 5a+14, … (mod 1,000): every seat is wanted by exactly ten different accounts.
-    const attempts = fans.flatMap((f, a) => Array.from({ length: ATTEMPTS_PER_ACCOUNT }, (_, k) => ({ f, seat: seatIds[(a * 5 + k * 7) % SEATS]! })));
+    const attempts = fans.flatMap((f, a) =>
+      Array.from({ length: ATTEMPTS_PER_ACCOUNT }, (_, k) => ({ f, seat: seatIds[(a * 5 + k * 7) % SEATS]! })),
+    );
     expect(attempts).toHaveLength(10_000);
     const answers = await Promise.all(attempts.map(({ f, seat }) => call(t, 'POST', '/api/reserve', f.token, { seat_id: seat })));
 
@@ -63,22 +67,34 @@ describe('on-sale rush', () => {
         WHERE s.id = ANY($1::uuid[]) GROUP BY s.id`,
       [seatIds],
     );
-    for (const r of db) expect({ status: r.status, held_by: r.held_by, pending: r.pending, order: r.order_id }).toEqual({
-      status: 'HELD', held_by: bySeat.get(r.id)!.fan, pending: 1, order: bySeat.get(r.id)!.order,
-    });
-    const { rows: orders } = await t.ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders o JOIN seats s ON s.id = o.seat_id WHERE s.id = ANY($1::uuid[])`, [seatIds]);
+    for (const r of db)
+      expect({ status: r.status, held_by: r.held_by, pending: r.pending, order: r.order_id }).toEqual({
+        status: 'HELD',
+        held_by: bySeat.get(r.id)!.fan,
+        pending: 1,
+        order: bySeat.get(r.id)!.order,
+      });
+    const { rows: orders } = await t.ctx.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders o JOIN seats s ON s.id = o.seat_id WHERE s.id = ANY($1::uuid[])`,
+      [seatIds],
+    );
     expect(orders[0]!.n).toBe(SEATS); // no order was opened for a losing attempt
 
     // Payments: every winning order paid twice at once.
     const tokenOf = new Map(fans.map((f) => [f.id, f.token]));
     const holds = [...bySeat.values()];
-    const pays = await Promise.all(holds.flatMap((h) => [0, 1].map(() => call(t, 'POST', '/api/pay', tokenOf.get(h.fan), { order_id: h.order }))));
+    const pays = await Promise.all(
+      holds.flatMap((h) => [0, 1].map(() => call(t, 'POST', '/api/pay', tokenOf.get(h.fan), { order_id: h.order }))),
+    );
     const pairs = holds.map((h, i) => ({ ...h, answers: [pays[2 * i]!, pays[2 * i + 1]!] }));
     const paidPerFan = new Map<string, number>();
     for (const p of pairs) {
       const outcome = p.answers.map((a) => (a.statusCode === 200 ? 'PAID' : a.json().error_code)).sort();
       // Exactly one payment per order goes through; the twin sees it done, or both are refused for lack of credits.
-      expect([['ORDER_ALREADY_CONFIRMED', 'PAID'], ['INSUFFICIENT_CREDITS', 'INSUFFICIENT_CREDITS']]).toContainEqual(outcome);
+      expect([
+        ['ORDER_ALREADY_CONFIRMED', 'PAID'],
+        ['INSUFFICIENT_CREDITS', 'INSUFFICIENT_CREDITS'],
+      ]).toContainEqual(outcome);
       if (outcome.includes('PAID')) paidPerFan.set(p.fan, (paidPerFan.get(p.fan) ?? 0) + 1);
     }
     const heldPerFan = new Map<string, number>();
@@ -105,7 +121,9 @@ describe('on-sale rush', () => {
     for (const b of balances) {
       const paid = paidPerFan.get(b.id) ?? 0;
       expect({ balance: b.balance_cents, ledger: b.ledger, purchases: b.purchases }).toEqual({
-        balance: (AFFORDABLE - paid) * PRICE_CENTS, ledger: (AFFORDABLE - paid) * PRICE_CENTS, purchases: paid,
+        balance: (AFFORDABLE - paid) * PRICE_CENTS,
+        ledger: (AFFORDABLE - paid) * PRICE_CENTS,
+        purchases: paid,
       });
     }
   }, 120_000);

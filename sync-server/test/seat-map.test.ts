@@ -9,8 +9,10 @@ describe('seat map for the rush: cache, compression, ETag, compact form, deltas'
   let arena: string;
   let seats: string[];
   let fan: Awaited<ReturnType<typeof demoUser>>;
-  const map = (headers: Record<string, string> = {}, query = '') => t.app.inject({ method: 'GET', url: `/api/events/${arena}${query}`, headers });
-  const statusOf = (body: { data: { seats: { seat_id: string; status: string }[] } }, id: string) => body.data.seats.find((s) => s.seat_id === id)!.status;
+  const map = (headers: Record<string, string> = {}, query = '') =>
+    t.app.inject({ method: 'GET', url: `/api/events/${arena}${query}`, headers });
+  const statusOf = (body: { data: { seats: { seat_id: string; status: string }[] } }, id: string) =>
+    body.data.seats.find((s) => s.seat_id === id)!.status;
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true });
@@ -94,13 +96,24 @@ describe('seat map for the rush: cache, compression, ETag, compact form, deltas'
     const compact = res.json().data;
     expect(compact).toMatchObject({ event_id: arena, total_seats: 5000, pricing_tiers: full.pricing_tiers });
     expect(compact.cursor).toBe(Number(res.headers['x-change-cursor']));
-    const flat = compact.rows.flatMap((r: { row_number: string; seat_ids: string[]; seat_numbers: number[]; categories: string[]; status: string }) =>
-      r.seat_ids.map((id, i) => ({ seat_id: id, row_number: r.row_number, seat_number: r.seat_numbers[i], category: r.categories[i], status: r.status[i] })),
+    const flat = compact.rows.flatMap(
+      (r: { row_number: string; seat_ids: string[]; seat_numbers: number[]; categories: string[]; status: string }) =>
+        r.seat_ids.map((id, i) => ({
+          seat_id: id,
+          row_number: r.row_number,
+          seat_number: r.seat_numbers[i],
+          category: r.categories[i],
+          status: r.status[i],
+        })),
     );
     const letter = { AVAILABLE: 'A', HELD: 'H', SOLD: 'S', CHECKED_IN: 'C' } as Record<string, string>;
     expect(flat).toEqual(
       full.seats.map((s: { seat_id: string; row_number: string; seat_number: number; category: string; status: string }) => ({
-        seat_id: s.seat_id, row_number: s.row_number, seat_number: s.seat_number, category: s.category, status: letter[s.status],
+        seat_id: s.seat_id,
+        row_number: s.row_number,
+        seat_number: s.seat_number,
+        category: s.category,
+        status: letter[s.status],
       })),
     );
     expect(res.rawPayload.length).toBeLessThan(JSON.stringify({ success: true, data: full }).length / 2);
@@ -126,14 +139,20 @@ describe('seat map for the rush: cache, compression, ETag, compact form, deltas'
     const missing = await t.app.inject({ method: 'GET', url: '/api/events/00000000-0000-4000-8000-000000000000' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error_code).toBe('EVENT_NOT_FOUND');
-    expect((await t.app.inject({ method: 'GET', url: '/api/events/00000000-0000-4000-8000-000000000000/seats' })).json().error_code).toBe('EVENT_NOT_FOUND');
+    expect((await t.app.inject({ method: 'GET', url: '/api/events/00000000-0000-4000-8000-000000000000/seats' })).json().error_code).toBe(
+      'EVENT_NOT_FOUND',
+    );
   });
 
   it('gives the same content the same ETag on another instance (a load balancer may alternate)', async () => {
     const peer = await startPeer(t);
     try {
       const here = await map({ 'accept-encoding': 'br' });
-      const there = await peer.app.inject({ method: 'GET', url: `/api/events/${arena}`, headers: { 'accept-encoding': 'br', 'if-none-match': here.headers.etag as string } });
+      const there = await peer.app.inject({
+        method: 'GET',
+        url: `/api/events/${arena}`,
+        headers: { 'accept-encoding': 'br', 'if-none-match': here.headers.etag as string },
+      });
       expect(there.statusCode).toBe(304);
       expect(there.headers.etag).toBe(here.headers.etag);
     } finally {

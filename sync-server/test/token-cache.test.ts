@@ -17,7 +17,13 @@ describe('verified-token cache', () => {
     const now = Date.UTC(2030, 0, 1);
     const { token } = await signer.sign({ userId: 'u1', role: 'fan', typ: 'access', ttlSeconds: 60, now });
     await signer.verify(token, 'access', { now });
-    const forged = await createTokenSigner('another-secret-that-is-long-enough-987654').sign({ userId: 'u1', role: 'admin', typ: 'access', ttlSeconds: 60, now });
+    const forged = await createTokenSigner('another-secret-that-is-long-enough-987654').sign({
+      userId: 'u1',
+      role: 'admin',
+      typ: 'access',
+      ttlSeconds: 60,
+      now,
+    });
     await expect(signer.verify(forged.token, 'access', { now })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

@@ -5,8 +5,11 @@ export type ContentCoding = 'br' | 'gzip' | 'identity';
  * §12.5.3): the acceptable coding of `offered` with the highest q-value,
  * earlier in `offered` on a tie; identity when none is acceptable.
  */
-export function negotiateCoding(acceptEncoding: string | string[] | undefined, offered: readonly Exclude<ContentCoding, 'identity'>[]): ContentCoding {
-  const header = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : acceptEncoding ?? '';
+export function negotiateCoding(
+  acceptEncoding: string | string[] | undefined,
+  offered: readonly Exclude<ContentCoding, 'identity'>[],
+): ContentCoding {
+  const header = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : (acceptEncoding ?? '');
   const q = new Map<string, number>();
   for (const part of header.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from './app-error.js';
+import { DomainError } from '../domain/errors.js';
 
 export interface RateLimit {
   max: number;
@@ -9,7 +9,7 @@ export interface RateLimit {
   key?: (req: FastifyRequest) => string;
 }
 
-/** Makes `createRateLimit` available in this plugin's scope; nothing is limited until a route asks. Per-instance memory (DESIGN §6). */
+/** Makes `createRateLimit` available in this plugin's scope; nothing is limited until a route asks. Counters live in each instance's memory. */
 export async function useRateLimits(app: FastifyInstance): Promise<void> {
   if (!app.hasDecorator('createRateLimit')) await app.register(rateLimit, { global: false });
 }
@@ -27,7 +27,7 @@ export function rateLimitHook(app: FastifyInstance, limits: RateLimit[]) {
       const r = await check(req);
       if (!r.isAllowed && r.isExceeded) {
         void reply.header('retry-after', String(r.ttlInSeconds));
-        throw new AppError('RATE_LIMITED', `Too many attempts. Try again in ${r.ttlInSeconds} s.`);
+        throw new DomainError('RATE_LIMITED', `Too many attempts. Try again in ${r.ttlInSeconds} s.`);
       }
     }
   };

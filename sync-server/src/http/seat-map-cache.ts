@@ -53,7 +53,12 @@ export class SeatMapCache {
    * The current map at `now()` (the app's clock: holds run out by it); `render` turns a snapshot into the JSON
    * text of the answer (the route's presenter). EVENT_NOT_FOUND as thrown by the read.
    */
-  async get(eventId: string, format: SeatMapFormat, render: (s: SeatMapSnapshot) => string, now: () => number): Promise<SeatMapRepresentation> {
+  async get(
+    eventId: string,
+    format: SeatMapFormat,
+    render: (s: SeatMapSnapshot) => string,
+    now: () => number,
+  ): Promise<SeatMapRepresentation> {
     const key = `${eventId}:${format}`;
     const slot = this.slots.get(key) ?? {};
     this.slots.delete(key);

@@ -1,65 +1,13 @@
-import { PageQuery, fromCents, ok, paginated, sync } from '@ticketgate/protocol';
+import { PageQuery, fromCents, ok, paginated } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listUpcomingEvents, type EventInfo, type SeatMapEntry } from '../domain/catalog/event-queries.js';
 import type { SeatMapSnapshot } from '../domain/catalog/seat-map-snapshot.js';
 import { readSeatStatusDelta } from '../domain/catalog/seat-status-delta.js';
 import { negotiateCoding } from '../http/content-coding.js';
-import { documentErrors } from '../http/error-docs.js';
 import { entityTag, noneMatchHits } from '../http/seat-map-cache.js';
-
-const VenueRef = z.object({ venue_id: z.uuid(), name: z.string() });
-const PricingTiers = z.record(z.string(), z.number()).describe('Category → price in major units, e.g. {"CAT1": 350.00}');
-
-/** An event as listed (spec §5). */
-export const EventSummary = z.object({
-  event_id: z.uuid(),
-  name: z.string(),
-  venue: VenueRef,
-  hall_id: z.string(),
-  event_date: z.string().describe('ISO 8601, UTC'),
-  total_seats: z.number().int(),
-  available_seats: z.number().int().describe('AVAILABLE seats, counting holds that have expired'),
-  pricing_tiers: PricingTiers,
-});
-/** An event with its venue's address (detail, operator answers). */
-export const EventInfoSchema = EventSummary.extend({ venue: VenueRef.extend({ address: z.string() }) });
-const Seat = z.object({
-  seat_id: z.uuid(),
-  row_number: z.string(),
-  seat_number: z.number().int(),
-  status: sync.SeatStatus.describe('A HELD seat whose hold has expired shows as AVAILABLE'),
-  category: z.string(),
-  price: z.number(),
-});
-const EventDetail = EventInfoSchema.extend({ seats: z.array(Seat) });
-
-/** One letter per seat status in the compact map. */
-const STATUS_LETTER = { AVAILABLE: 'A', HELD: 'H', SOLD: 'S', CHECKED_IN: 'C' } as const;
-const CompactRow = z.object({
-  row_number: z.string(),
-  seat_ids: z.array(z.uuid()),
-  seat_numbers: z.array(z.number().int()),
-  categories: z.array(z.string()).describe('Category of each seat; its price is in pricing_tiers'),
-  status: z.string().describe('One letter per seat: A available, H held, S sold, C checked in'),
-});
-const CompactEventDetail = EventInfoSchema.extend({
-  cursor: z.number().int().describe('Change cursor of this map: ask GET /api/events/{id}/seats?since=<cursor> for what changed since'),
-  rows: z.array(CompactRow).describe('Rows as the venue prints them; the i-th letter of `status` is the i-th seat'),
-});
-const MapQuery = z.object({
-  format: z.enum(['full', 'compact']).default('full').describe('`full`: the seat objects of the spec (default); `compact`: one status string per row'),
-});
-const DeltaQuery = z.object({
-  since: z.coerce.number().int().min(0).default(0).describe('A cursor from a compact map or an earlier answer; 0 for every seat'),
-});
-const SeatStatusDelta = z.object({
-  event_id: z.uuid(),
-  since: z.number().int(),
-  cursor: z.number().int().describe('Ask from here next time'),
-  full: z.boolean().describe('true: every seat of the event is listed (since was 0, or ahead of the server)'),
-  seats: z.array(z.object({ seat_id: z.uuid(), status: sync.SeatStatus })),
-});
+import type { CompactRow, EventInfoSchema, Seat } from './schemas/events.js';
+import { CompactEventDetail, DeltaQuery, EventDetail, EventSummary, MapQuery, STATUS_LETTER, SeatStatusDelta, docs } from './schemas/events.js';
 
 export function presentEvent(e: EventInfo): z.infer<typeof EventInfoSchema> {
   return {
@@ -101,36 +49,7 @@ function renderCompact(m: SeatMapSnapshot): string {
   return JSON.stringify({ success: true, data: { ...presentEvent(m.event), cursor: m.cursor, rows } satisfies z.infer<typeof CompactEventDetail> });
 }
 
-const docs = {
-  list: documentErrors('Public. Paginated (`page` from 1, `per_page` 1-100, default 20); seat counts are live.', [
-    ['VALIDATION_ERROR', 'page < 1, per_page outside 1-100, or not whole numbers'],
-  ]),
-  one: documentErrors(
-    'Public. Past events are served too (their tickets are still shown). Built for the on-sale rush: each instance keeps the ' +
-      'map rendered and compressed (brotli or gzip, by Accept-Encoding) until a seat of the event changes. Every answer carries a ' +
-      'strong `ETag` (the same content has the same tag on every instance) and `X-Change-Cursor`; a request whose `If-None-Match` ' +
-      'names the current map gets `304 Not Modified` with no body. `?format=compact` answers rows with one status letter per seat ' +
-      'and the `cursor` to follow the map with GET /api/events/{event_id}/seats?since=<cursor>.',
-    [
-      ['INVALID_UUID', 'event_id is not a UUID'],
-      ['VALIDATION_ERROR', 'format is neither full nor compact'],
-      ['EVENT_NOT_FOUND', 'No event with this id'],
-    ],
-  ),
-  seats: documentErrors(
-    'Public. The seats whose status changed after `since` (a cursor from a compact map or an earlier answer), as the map shows ' +
-      'them, with the cursor to ask from next time: a fan app polls this instead of reloading the map. Nothing is skipped: a ' +
-      'change committed during or after a request always comes with a later answer. A hold that runs out shows once the hold ' +
-      'sweeper releases it (every few seconds). `since=0`, or a cursor ahead of the server, lists every seat (`full: true`).',
-    [
-      ['INVALID_UUID', 'event_id is not a UUID'],
-      ['VALIDATION_ERROR', 'since is not a whole number ≥ 0'],
-      ['EVENT_NOT_FOUND', 'No event with this id'],
-    ],
-  ),
-};
-
-/** Spec §5: public listing of upcoming events and one event with its seat map. */
+/** Public listing of upcoming events and one event with its seat map (cached for the rush), and seat deltas for fan apps. */
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
 

@@ -1,16 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { Health } from './schemas/health.js';
 
-const Health = z
-  .object({
-    status: z.enum(['healthy', 'unhealthy']),
-    service: z.string(),
-    timestamp: z.string(),
-    checks: z.object({ database: z.enum(['connected', 'disconnected']) }),
-  })
-  .meta({ id: 'Health' });
-
-/** Spec §11: 200 with the database reachable, 503 otherwise. */
+/** 200 with the database reachable, 503 otherwise. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/health',

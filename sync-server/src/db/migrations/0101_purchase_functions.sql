@@ -75,15 +75,16 @@ END $$;
 
 -- Confirms a held seat: credits debited (ledger kind PURCHASE), seat SOLD to the
 -- order's user, order CONFIRMED. A hold found past its end is released here
--- (committed) and answered HOLD_EXPIRED. Outcomes: PAID, ORDER_NOT_FOUND,
--- FORBIDDEN, ORDER_ALREADY_CONFIRMED, HOLD_EXPIRED, ORDER_ENDED (cancelled or
+-- (committed) and answered HOLD_EXPIRED. p_owner is the user the order must
+-- belong to, NULL for any (the access rule is decided by the caller, from the
+-- token). Outcomes: PAID, ORDER_NOT_FOUND, NOT_THE_OWNER, ORDER_ALREADY_CONFIRMED, HOLD_EXPIRED, ORDER_ENDED (cancelled or
 -- failed: order_status says which), SEAT_NOT_HELD, OTP_REQUIRED (flagged user
 -- without a verified code: nothing written, the caller sends one) and
 -- INSUFFICIENT_CREDITS.
-CREATE FUNCTION pay_order(p_order uuid, p_actor uuid, p_actor_is_admin boolean, p_now timestamptz,
+CREATE FUNCTION pay_order(p_order uuid, p_owner uuid, p_now timestamptz,
                           OUT outcome text, OUT order_status text, OUT seat_id uuid, OUT user_id uuid,
                           OUT amount_cents bigint, OUT spendable_cents bigint, OUT phone text,
-                          OUT row_label text, OUT seat_number integer)
+                          OUT row_label text, OUT seat_number integer, OUT event_name text)
 LANGUAGE plpgsql AS $$
 DECLARE
   s record;
@@ -99,7 +100,7 @@ BEGIN
   seat_id := s.id; user_id := o.user_id; amount_cents := o.amount_cents; order_status := o.status;
   row_label := s.row_label; seat_number := s.seat_number;
 
-  IF o.user_id <> p_actor AND NOT p_actor_is_admin THEN outcome := 'FORBIDDEN'; RETURN; END IF;
+  IF p_owner IS NOT NULL AND o.user_id <> p_owner THEN outcome := 'NOT_THE_OWNER'; RETURN; END IF;
   IF o.status = 'CONFIRMED' THEN outcome := 'ORDER_ALREADY_CONFIRMED'; RETURN; END IF;
   IF o.status = 'EXPIRED' THEN outcome := 'HOLD_EXPIRED'; RETURN; END IF;
   IF o.status <> 'PENDING' THEN outcome := 'ORDER_ENDED'; RETURN; END IF;
@@ -114,7 +115,11 @@ BEGIN
   -- Locked before the debit, so frozen_cents cannot change before the answer is computed.
   SELECT x.is_flagged, x.phone, x.balance_cents, x.frozen_cents INTO u FROM users x WHERE x.id = o.user_id FOR NO KEY UPDATE;
   spendable_cents := u.balance_cents - u.frozen_cents;
-  IF u.is_flagged AND o.otp_verified_at IS NULL THEN outcome := 'OTP_REQUIRED'; phone := u.phone; RETURN; END IF;
+  IF u.is_flagged AND o.otp_verified_at IS NULL THEN
+    outcome := 'OTP_REQUIRED'; phone := u.phone;
+    SELECT e.name INTO event_name FROM events e JOIN orders x ON x.event_id = e.id WHERE x.id = o.id;
+    RETURN;
+  END IF;
 
   IF o.amount_cents > 0 THEN
     balance := move_credits(o.user_id, -o.amount_cents, 'PURCHASE', 'order', o.id::text);
@@ -127,6 +132,6 @@ BEGIN
 END $$;
 
 -- Down Migration
-DROP FUNCTION IF EXISTS pay_order(uuid, uuid, boolean, timestamptz);
+DROP FUNCTION IF EXISTS pay_order(uuid, uuid, timestamptz);
 DROP FUNCTION IF EXISTS reserve_seat(uuid, uuid, timestamptz, timestamptz);
 DROP FUNCTION IF EXISTS move_credits(uuid, bigint, text, text, text);

@@ -32,7 +32,11 @@ const STAMP_SQL = `
     FROM seats s WHERE s.event_id = $1 AND s.seq > $2`;
 
 async function stampAbove(db: Queryable, eventId: string, cursor: number): Promise<string> {
-  const { rows } = await db.query<{ n: number; h: string; header: string | null }>({ name: 'seat_map_stamp', text: STAMP_SQL, values: [eventId, cursor] });
+  const { rows } = await db.query<{ n: number; h: string; header: string | null }>({
+    name: 'seat_map_stamp',
+    text: STAMP_SQL,
+    values: [eventId, cursor],
+  });
   return `${rows[0]!.n}:${rows[0]!.h}:${rows[0]!.header}`;
 }
 
@@ -40,10 +44,10 @@ async function stampAbove(db: Queryable, eventId: string, cursor: number): Promi
 export async function readSeatMapSnapshot(pool: Pool, eventId: string, nowMs: number): Promise<SeatMapSnapshot> {
   return readChangeWindow(pool, eventId, 0, async (db, w) => {
     const stamp = await stampAbove(db, eventId, w.cursor);
-    const expiry = await db.query<{ at: Date | null }>(`SELECT min(held_until) AS at FROM seats WHERE event_id = $1 AND status = 'HELD' AND held_until > $2`, [
-      eventId,
-      new Date(nowMs),
-    ]);
+    const expiry = await db.query<{ at: Date | null }>(
+      `SELECT min(held_until) AS at FROM seats WHERE event_id = $1 AND status = 'HELD' AND held_until > $2`,
+      [eventId, new Date(nowMs)],
+    );
     const map = (await eventWithSeats(db, eventId, nowMs))!;
     return { ...map, cursor: w.cursor, stamp, nextExpiryMs: expiry.rows[0]!.at?.getTime() ?? null };
   });

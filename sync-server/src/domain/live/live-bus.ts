@@ -65,6 +65,7 @@ export class LiveBus {
     if (log) this.log = log;
     if (this.state !== 'idle') return;
     await this.connect();
+    await this.pollSeats(); // takes the starting cursor: streams opened from now on miss nothing
     this.schedulePoll();
     this.pingTimer = setInterval(() => void this.ping(), this.pingMs).unref();
   }
@@ -79,7 +80,7 @@ export class LiveBus {
     this.subscribers.clear();
     const client = this.client;
     this.client = undefined;
-    await client?.end().catch(() => {});
+    await client?.end().catch((err) => this.log('live bus: closing the LISTEN connection failed', err));
   }
 
   subscribe(s: LiveSubscriber): () => void {
@@ -99,11 +100,11 @@ export class LiveBus {
       await client.connect();
       await client.query(`LISTEN ${LIVE_CHANNEL}`);
     } catch (err) {
-      await client.end().catch(() => {});
+      await client.end().catch((err) => this.log('live bus: closing a failed connection failed', err));
       throw err;
     }
     if (this.state === 'stopped') {
-      await client.end().catch(() => {});
+      await client.end().catch((err) => this.log('live bus: closing a failed connection failed', err));
       return;
     }
     const wasDown = this.state === 'reconnecting';
@@ -118,7 +119,7 @@ export class LiveBus {
     this.log('live bus: LISTEN connection lost, reconnecting', err);
     this.client = undefined;
     this.state = 'reconnecting';
-    client.end().catch(() => {});
+    client.end().catch((e) => this.log('live bus: closing the lost connection failed', e));
     this.scheduleReconnect();
   }
 
@@ -166,16 +167,14 @@ export class LiveBus {
    * change cursor: a gate told about a change can pull it at once (a delta
    * stops at the cursor). Polled rather than NOTIFYed from the writers, because
    * NOTIFY makes every committing writer queue on one cluster-wide lock
-   * (migration 0102). Without subscribers nothing is asked; they are told the
-   * current seqs when they connect anyway.
+   * (migration 0102). It polls with or without subscribers: a stream that
+   * subscribes is told the current seqs once, and every change above the cursor
+   * the bus had reached by then is announced by a later poll, so nothing falls in
+   * between.
    */
   private async pollSeats(): Promise<void> {
     const client = this.client;
     if (!client || this.state !== 'listening') return;
-    if (this.subscribers.size === 0) {
-      this.seatsCursor = undefined;
-      return;
-    }
     let rows: { cursor: string; event_id: string | null; hall_id: string | null; seq: string | null }[];
     try {
       ({ rows } = await client.query(SEAT_CHANGES_SQL, [this.seatsCursor ?? null]));

@@ -1,10 +1,12 @@
 import { fromCents } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
-import { hasRole, type Role } from '../auth/roles.js';
+import { DomainError } from '../errors.js';
+import { orderOwnerFilter, requireOrderAccess } from '../../policy/access.js';
+import type { Role } from '../auth/roles.js';
 import { otpDeps } from '../otp/otp-deps.js';
 import { issueOtp } from '../otp/otp-service.js';
+import { smsSeatDeal } from '../otp/sms-text.js';
 
 export interface PaidOrder {
   orderId: string;
@@ -17,7 +19,7 @@ export interface PaidOrder {
 type PayOutcome =
   | 'PAID'
   | 'ORDER_NOT_FOUND'
-  | 'FORBIDDEN'
+  | 'NOT_THE_OWNER'
   | 'ORDER_ALREADY_CONFIRMED'
   | 'HOLD_EXPIRED'
   | 'ORDER_ENDED'
@@ -35,6 +37,7 @@ interface PayRow {
   phone: string | null;
   row_label: string | null;
   seat_number: number | null;
+  event_name: string | null;
 }
 
 /**
@@ -48,28 +51,29 @@ interface PayRow {
 export async function payOrder(ctx: AppContext, input: { actor: { id: string; role: Role }; orderId: string }): Promise<PaidOrder> {
   const { rows } = await ctx.pool.query<PayRow>({
     name: 'pay_order',
-    text: `SELECT outcome, order_status, seat_id, user_id, amount_cents, spendable_cents, phone, row_label, seat_number
-             FROM pay_order($1, $2, $3, $4)`,
-    values: [input.orderId, input.actor.id, hasRole(input.actor.role, 'admin'), new Date(ctx.now())],
+    text: `SELECT outcome, order_status, seat_id, user_id, amount_cents, spendable_cents, phone, row_label, seat_number, event_name
+             FROM pay_order($1, $2, $3)`,
+    // The access rule (policy/access.ts) as the owner the order must have, checked on the locked order.
+    values: [input.orderId, orderOwnerFilter(input.actor), new Date(ctx.now())],
   });
   const r = rows[0]!;
   switch (r.outcome) {
     case 'PAID':
       return { orderId: input.orderId, seatId: r.seat_id!, chargedCents: r.amount_cents!, spendableCents: r.spendable_cents! };
-    case 'FORBIDDEN':
-      throw new AppError('FORBIDDEN', 'This order belongs to another user.');
+    case 'NOT_THE_OWNER':
+      return requireOrderAccess(input.actor, { user_id: r.user_id! }) as never;
     case 'ORDER_ENDED':
-      throw new AppError('SEAT_NOT_HELD', `This order was ${r.order_status!.toLowerCase()}; the seat is no longer held. Reserve it again.`);
+      throw new DomainError('SEAT_NOT_HELD', `This order was ${r.order_status!.toLowerCase()}; the seat is no longer held. Reserve it again.`);
     case 'OTP_REQUIRED':
       return sendPurchaseOtp(ctx, input.orderId, r);
     case 'INSUFFICIENT_CREDITS':
-      throw new AppError(
+      throw new DomainError(
         'INSUFFICIENT_CREDITS',
         `Not enough credits: this seat costs ${fromCents(r.amount_cents!).toFixed(2)} and ${fromCents(r.spendable_cents!).toFixed(2)} ` +
           'are spendable. Top up to continue.',
       );
     default:
-      throw new AppError(r.outcome);
+      throw new DomainError(r.outcome);
   }
 }
 
@@ -82,10 +86,10 @@ async function sendPurchaseOtp(ctx: AppContext, orderId: string, r: PayRow): Pro
       phone,
       context: 'purchase',
       referenceId: orderId,
-      purpose: `confirm your purchase of seat ${r.row_label}${r.seat_number} for ${fromCents(r.amount_cents!).toFixed(2)} credits`,
+      purpose: smsSeatDeal('confirm your purchase of', { row_label: r.row_label!, seat_number: r.seat_number!, event_name: r.event_name! }, r.amount_cents!),
     }),
   );
-  throw new AppError(
+  throw new DomainError(
     'OTP_REQUIRED',
     `OTP verification required before payment. A code was sent to the phone ending ${phone.slice(-4)}; ` +
       `submit it to /api/verify-otp with context "purchase" and this order id as reference_id, then pay again.`,

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 export interface Reservation {
   orderId: string;
@@ -22,7 +22,7 @@ const IN_PROGRESS = 'Another reservation of this seat is in progress. Please sel
  * order: one statement, so one round trip and one transaction (the
  * reserve_seat function of migration 0101 holds the rules). The seat row is
  * locked with NOWAIT: a competing reservation in flight answers
- * SEAT_UNAVAILABLE at once instead of queueing (the spec's pessimistic lock). A
+ * SEAT_UNAVAILABLE at once instead of queueing (a pessimistic lock). A
  * hold that ran out but was not swept yet is treated as gone: its order expires
  * and the seat can be held again.
  */
@@ -39,7 +39,7 @@ export async function reserveSeat(ctx: AppContext, input: { userId: string; seat
     row = rows[0]!;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === LOCK_NOT_AVAILABLE || code === UNIQUE_VIOLATION) throw new AppError('SEAT_UNAVAILABLE', IN_PROGRESS);
+    if (code === LOCK_NOT_AVAILABLE || code === UNIQUE_VIOLATION) throw new DomainError('SEAT_UNAVAILABLE', IN_PROGRESS);
     throw err;
   }
   switch (row.outcome) {
@@ -47,7 +47,7 @@ export async function reserveSeat(ctx: AppContext, input: { userId: string; seat
     case 'EXISTING':
       return reservation(row.order_id!, input.seatId, row.held_until!, nowMs, row.outcome === 'EXISTING');
     default:
-      throw new AppError(row.outcome);
+      throw new DomainError(row.outcome);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Pool, Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 /** What a reader of an event's seat changes may return: changes in (since, cursor], or everything when full. */
 export interface ChangeWindow {
@@ -30,9 +30,12 @@ export async function readChangeWindow<T>(
   return withTransaction(
     pool,
     async (db) => {
-      const ev = (await db.query<{ hall_id: string; cursor: number }>('SELECT hall_id, change_cursor() AS cursor FROM events WHERE id = $1', [eventId]))
-        .rows[0];
-      if (!ev) throw new AppError('EVENT_NOT_FOUND');
+      const ev = (
+        await db.query<{ hall_id: string; cursor: number }>('SELECT hall_id, change_cursor() AS cursor FROM events WHERE id = $1', [
+          eventId,
+        ])
+      ).rows[0];
+      if (!ev) throw new DomainError('EVENT_NOT_FOUND');
       return read(db, { eventId, hallId: ev.hall_id, since, cursor: ev.cursor, full: since === 0 || since > ev.cursor });
     },
     { isolation: 'REPEATABLE READ' },

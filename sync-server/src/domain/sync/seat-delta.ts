@@ -1,6 +1,6 @@
+import { requireDeviceHall } from '../../policy/access.js';
 import { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
-import { AppError } from '../../http/app-error.js';
 import { readChangeWindow } from './change-window.js';
 import type { DeviceIdentity } from './device-identity.js';
 
@@ -27,7 +27,8 @@ const SEAT_TUPLES_SQL = `
          coalesce(json_agg(json_build_array(
            s.id, s.row_label, s.seat_number, s.category, s.status, s.generation, u.display_name,
            to_char(coalesce(a.scanned_at, s.checked_in_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           CASE WHEN a.id IS NOT NULL THEN coalesce(d.name, $3) END
+           CASE WHEN a.id IS NOT NULL THEN coalesce(d.name, $3) END,
+           a.device_id
          )), '[]')::text AS seats
     FROM seats s
     LEFT JOIN users u ON u.id = s.owner_user_id
@@ -49,7 +50,7 @@ export async function readSeatDelta(
   since: number,
 ): Promise<SeatDeltaText> {
   return readChangeWindow(ctx.pool, eventId, since, async (db, w) => {
-    if (w.hallId !== device.hallId) throw new AppError('FORBIDDEN', `This event is not in hall ${device.hallId}.`);
+    requireDeviceHall(device, { hall_id: w.hallId });
     const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
       eventId,
       w.full ? null : since,
