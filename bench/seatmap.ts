@@ -5,20 +5,13 @@
 //   npx tsx bench/seatmap.ts [--connections 32] [--seconds 5]
 // Figures only: nothing here asserts a budget. Targets: ≥ 2,000 requests/s for the
 // map, ≥ 50 % of /health's rate for 304 answers.
+import { intArg } from './lib/args.js';
 import { httpLoad, type LoadResult } from './lib/load.js';
 import { startBenchDatabase } from './lib/embedded-db.js';
 import { build, createContext, loadConfig, seedDemo } from './lib/server.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return fallback;
-  const raw = process.argv[i]!.includes('=') ? process.argv[i]!.split('=')[1] : process.argv[i + 1];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
-  return n;
-}
-const CONNECTIONS = arg('connections', 32);
-const SECONDS = arg('seconds', 5);
+const CONNECTIONS = intArg('connections', 32);
+const SECONDS = intArg('seconds', 5);
 const ACCEPT = 'gzip, deflate, br';
 
 const db = await startBenchDatabase('seatmap');
@@ -66,7 +59,7 @@ try {
         .join(', ');
       console.log(
         `  ${label.padEnd(36)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(1)} ms   p99 ${r.p99Ms.toFixed(1)} ms   ` +
-          `${(r.bytesPerSecond / 1e6).toFixed(1)} MB/s   ${((100 * r.requestsPerSecond) / health).toFixed(1)} % of /health   [${statuses}${r.errors ? `, ${r.errors} errors` : ''}]`,
+          `${(r.bytesPerSecond / 1e6).toFixed(1)} MB/s   ${((100 * r.requestsPerSecond) / health).toFixed(1)} % of /health (mean of both runs)   [${statuses}${r.errors ? `, ${r.errors} errors` : ''}]`,
       );
     }
   } finally {

@@ -4,6 +4,7 @@
 // (autocannon parsed compressed, binary bodies so slowly that it measured
 // itself rather than the server.)
 import { Agent, request } from 'node:http';
+import { answerOneJob } from './processes.js';
 
 export interface HttpLoadJob {
   url: string;
@@ -53,12 +54,4 @@ async function run(job: HttpLoadJob): Promise<HttpLoadReport> {
   return report;
 }
 
-process.once('message', (job: HttpLoadJob) => {
-  run(job).then(
-    (report) => process.send!(report, () => process.exit(0)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+answerOneJob(run);

@@ -3,6 +3,7 @@
 // keep-alive HTTP, all fans at once, fan i against instance i mod n (a load
 // balancer's round robin). Reports every latency back over IPC.
 import { Agent, request } from 'node:http';
+import { answerOneJob } from './processes.js';
 
 export interface LoadJob {
   urls: string[];
@@ -82,12 +83,4 @@ async function run(job: LoadJob): Promise<LoadReport> {
   return report;
 }
 
-process.once('message', (job: LoadJob) => {
-  run(job).then(
-    (report) => process.send!(report, () => process.exit(0)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+answerOneJob(run);

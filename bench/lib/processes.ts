@@ -38,3 +38,16 @@ export async function startInstance(databaseUrl: string, env: Record<string, str
       }),
   };
 }
+
+/** The child side of forkScript: waits for one job over IPC, runs it, sends the report back and exits. */
+export function answerOneJob<J, R>(run: (job: J) => Promise<R>): void {
+  process.once('message', (job: J) => {
+    run(job).then(
+      (report) => process.send!(report, () => process.exit(0)),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+}
