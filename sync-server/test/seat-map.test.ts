@@ -89,7 +89,7 @@ describe('seat map for the rush: cache, compression, ETag, compact form, deltas'
     expect(repriced.json().data.pricing_tiers.CAT3).toBe(120.01);
   });
 
-  it('serves the compact form beside the spec shape: one status letter per seat, and the cursor to follow it', async () => {
+  it('serves the compact form beside the default shape: one status letter per seat, and the cursor to follow it', async () => {
     const full = (await map()).json().data;
     const res = await map({}, '?format=compact');
     expect(res.statusCode).toBe(200);
@@ -133,7 +133,7 @@ describe('seat map for the rush: cache, compression, ETag, compact form, deltas'
     expect(everything.seats).toHaveLength(5000);
   });
 
-  it('refuses bad input with the spec codes', async () => {
+  it("refuses bad input with the protocol's error codes", async () => {
     expect((await map({}, '?format=xml')).json().error_code).toBe('VALIDATION_ERROR');
     expect((await t.app.inject({ method: 'GET', url: `/api/events/${arena}/seats?since=-1` })).json().error_code).toBe('VALIDATION_ERROR');
     const missing = await t.app.inject({ method: 'GET', url: '/api/events/00000000-0000-4000-8000-000000000000' });

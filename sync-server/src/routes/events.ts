@@ -31,7 +31,7 @@ const presentSeat = (s: SeatMapEntry): z.infer<typeof Seat> => ({
   price: fromCents(s.priceCents),
 });
 
-/** The spec's answer: every seat as an object. Typed by its schema, serialised once per change (SeatMapCache). */
+/** The default answer: every seat as an object. Typed by its schema, serialised once per change (SeatMapCache). */
 const renderFull = (m: SeatMapSnapshot): string =>
   JSON.stringify({ success: true, data: { ...presentEvent(m.event), seats: m.seats.map(presentSeat) } satisfies z.infer<typeof EventDetail> });
 

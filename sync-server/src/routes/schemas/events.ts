@@ -51,7 +51,7 @@ export const MapQuery = z.object({
   format: z
     .enum(['full', 'compact'])
     .default('full')
-    .describe('`full`: the seat objects of the spec (default); `compact`: one status string per row'),
+    .describe('`full`: every seat as an object (default); `compact`: one status string per row'),
 });
 export const DeltaQuery = z.object({
   since: z.coerce.number().int().min(0).default(0).describe('A cursor from a compact map or an earlier answer; 0 for every seat'),
