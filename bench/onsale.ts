@@ -11,7 +11,7 @@ import { intArg } from './lib/args.js';
 import { startBenchDatabase } from './lib/embedded-db.js';
 import type { LoadJob, LoadReport } from './lib/onsale-load.js';
 import { forkScript, startInstance, type Instance } from './lib/processes.js';
-import { createPool, createTokenSigner, insertSeatBlocks, loadConfig, rowLabels, type Pool } from './lib/server.js';
+import { createPool, createTokenSigner, insertSeatBlocks, loadConfig, rowLabels, type Pool } from '@ticketgate/sync-server';
 
 const USERS = intArg('users', 100);
 const PER_USER = intArg('per-user', 20);

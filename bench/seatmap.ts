@@ -8,7 +8,7 @@
 import { intArg } from './lib/args.js';
 import { httpLoad, type LoadResult } from './lib/load.js';
 import { startBenchDatabase } from './lib/embedded-db.js';
-import { build, createContext, loadConfig, seedDemo } from './lib/server.js';
+import { build, createContext, loadConfig, seedDemo } from '@ticketgate/sync-server';
 
 const CONNECTIONS = intArg('connections', 32);
 const SECONDS = intArg('seconds', 5);

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, startEmbeddedPostgres } from './server.js';
+import { migrate, startEmbeddedPostgres } from '@ticketgate/sync-server';
 
 export interface BenchDatabase {
   url: string;

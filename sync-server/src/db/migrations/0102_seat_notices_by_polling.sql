@@ -5,7 +5,7 @@
 -- committing transaction that issued a NOTIFY take one cluster-wide lock until
 -- its commit is flushed. With a NOTIFY per seat change, every reserve and every
 -- payment of every event committed one at a time: the same ceiling as the event
--- row lock that migration 0100 removed. Each server instance now polls the seat
+-- row lock that migration change_cursor_without_hot_row removed. Each server instance now polls the seat
 -- changes below the change cursor instead (src/domain/live/live-bus.ts), which
 -- also announces each change only once a delta pull can return it. Admissions
 -- and revocations are rare and keep their NOTIFY.

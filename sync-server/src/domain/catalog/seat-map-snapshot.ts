@@ -16,7 +16,7 @@ export interface SeatMapSnapshot {
 
 /**
  * The seats changed above `cursor`: every change committed after a snapshot
- * lands there (migration 0100), so the same stamp later means nothing changed.
+ * lands there (migration change_cursor_without_hot_row), so the same stamp later means nothing changed.
  * Rows only enter this set (a new change is always above an old cursor), and a
  * row in it changes its position when it changes again, so the count and the
  * (id, position) list together tell. Usually a handful of rows: those of the

@@ -167,7 +167,7 @@ export class LiveBus {
    * change cursor: a gate told about a change can pull it at once (a delta
    * stops at the cursor). Polled rather than NOTIFYed from the writers, because
    * NOTIFY makes every committing writer queue on one cluster-wide lock
-   * (migration 0102). It polls with or without subscribers: a stream that
+   * (migration seat_notices_by_polling). It polls with or without subscribers: a stream that
    * subscribes is told the current seqs once, and every change above the cursor
    * the bus had reached by then is announced by a later poll, so nothing falls in
    * between.

@@ -25,7 +25,7 @@ export interface LockedSeat {
 /**
  * Locks an order's seat and then the order. Every purchase path takes its locks
  * in this order (seat, then order) — reserve and pay (reserve_seat and pay_order,
- * migration 0101), OTP cancellation and the sweeper — so they queue behind each
+ * migration purchase_functions), OTP cancellation and the sweeper — so they queue behind each
  * other instead of deadlocking.
  */
 export async function lockOrderWithSeat(db: Queryable, orderId: string): Promise<{ order: LockedOrder; seat: LockedSeat } | null> {

@@ -43,7 +43,7 @@ interface PayRow {
 /**
  * Confirms a held seat: credits debited (ledger kind PURCHASE), seat SOLD to the
  * order's user, order CONFIRMED — one statement, so one round trip and one
- * transaction (the pay_order function of migration 0101 holds the rules). Two
+ * transaction (the pay_order function of migration purchase_functions holds the rules). Two
  * outcomes commit work and still fail the request: a hold found expired is
  * released (HOLD_EXPIRED), and a flagged user's first attempt is sent an OTP
  * (OTP_REQUIRED).

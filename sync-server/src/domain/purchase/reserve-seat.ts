@@ -20,7 +20,7 @@ const IN_PROGRESS = 'Another reservation of this seat is in progress. Please sel
 /**
  * Places a hold of HOLD_TTL_SECONDS on a seat for a user and opens its PENDING
  * order: one statement, so one round trip and one transaction (the
- * reserve_seat function of migration 0101 holds the rules). The seat row is
+ * reserve_seat function of migration purchase_functions holds the rules). The seat row is
  * locked with NOWAIT: a competing reservation in flight answers
  * SEAT_UNAVAILABLE at once instead of queueing (a pessimistic lock). A
  * hold that ran out but was not swept yet is treated as gone: its order expires

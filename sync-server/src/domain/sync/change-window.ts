@@ -15,7 +15,7 @@ export interface ChangeWindow {
 
 /**
  * Runs `read` in one repeatable-read snapshot together with the event's change
- * window. The cursor rule (migration 0100): a change committing during or after
+ * window. The cursor rule (migration change_cursor_without_hot_row): a change committing during or after
  * this read has a position above `cursor`, so a reader that returns the seats
  * with positions in (since, cursor] and asks from `cursor` next time misses
  * nothing; a seat changed again above the cursor waits for that next read.
