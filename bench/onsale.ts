@@ -11,7 +11,8 @@ import { intArg } from './lib/args.js';
 import { startBenchDatabase } from './lib/embedded-db.js';
 import type { LoadJob, LoadReport } from './lib/onsale-load.js';
 import { forkScript, startInstance, type Instance } from './lib/processes.js';
-import { createPool, createTokenSigner, insertSeatBlocks, loadConfig, rowLabels, type Pool } from '@ticketgate/sync-server';
+import { createPool, createTokenSigner, insertSeatBlocks, openSession, rowLabels, type Pool } from '@ticketgate/sync-server';
+import { BENCH_ENV } from './fixtures/bench-env.js';
 
 const USERS = intArg('users', 100);
 const PER_USER = intArg('per-user', 20);
@@ -29,13 +30,16 @@ const instances: Instance[] = [];
 try {
   const setupPool = createPool(db.url, { max: 4 });
   const { seatIds, users } = await setUp(setupPool);
-  const signer = createTokenSigner(loadConfig({ NODE_ENV: 'test' }).JWT_SECRET);
+  const signer = createTokenSigner(BENCH_ENV.JWT_SECRET);
   const tokens = await Promise.all(
-    users.map(async (id) => (await signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 3600 })).token),
+    users.map(async (id) => {
+      const session = await openSession(setupPool, id, Date.now());
+      return (await signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 3600, session })).token;
+    }),
   );
 
   const rawBefore = await rawUpdateRate(db.url, USERS, 5);
-  for (let i = 0; i < INSTANCES; i++) instances.push(await startInstance(db.url, { DATABASE_POOL_SIZE: String(POOL) }));
+  for (let i = 0; i < INSTANCES; i++) instances.push(await startInstance(db.url, { ...BENCH_ENV, DATABASE_POOL_SIZE: String(POOL) }));
   const perFan = PER_USER + WARMUP;
   const job: LoadJob = {
     urls: instances.map((s) => s.url),

@@ -9,6 +9,7 @@ import { intArg } from './lib/args.js';
 import { httpLoad, type LoadResult } from './lib/load.js';
 import { startBenchDatabase } from './lib/embedded-db.js';
 import { build, createContext, loadConfig, seedDemo } from '@ticketgate/sync-server';
+import { BENCH_ENV } from './fixtures/bench-env.js';
 
 const CONNECTIONS = intArg('connections', 32);
 const SECONDS = intArg('seconds', 5);
@@ -16,7 +17,7 @@ const ACCEPT = 'gzip, deflate, br';
 
 const db = await startBenchDatabase('seatmap');
 try {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: 'false', DATABASE_URL: db.url });
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: db.url });
   const ctx = createContext(config, db.url);
   const app = await build(ctx, { logger: false });
   try {

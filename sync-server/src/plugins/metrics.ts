@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { admission } from '@ticketgate/protocol';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { operationalCounts, type OperationalCounts } from '../domain/analytics/operational-counts.js';
@@ -11,18 +12,21 @@ import { serviceKeyIfConfigured } from './service-key.js';
 /** Database figures are read at most this often, however many scrapers ask. */
 const COUNTS_TTL_MS = 10_000;
 
-
-const STATUS_GAUGES: { key: Exclude<keyof OperationalCounts, 'scans' | 'conflicts'>; name: string; help: string }[] = [
+const STATUS_GAUGES: { key: Exclude<keyof OperationalCounts, 'scans' | 'conflicts' | 'rejectedUploads'>; name: string; help: string }[] = [
   { key: 'seats', name: 'ticketgate_seats', help: 'Seats by status (AVAILABLE, HELD, SOLD, CHECKED_IN), all events' },
-  { key: 'orders', name: 'ticketgate_orders', help: 'Orders by status; EXPIRED are holds released by the sweeper or found expired at payment' },
+  {
+    key: 'orders',
+    name: 'ticketgate_orders',
+    help: 'Orders by status; EXPIRED are holds released by the sweeper or found expired at payment',
+  },
   { key: 'transfers', name: 'ticketgate_transfers', help: 'Transfers by status' },
   { key: 'devices', name: 'ticketgate_devices', help: 'Enrolled gate devices by status' },
 ];
 
 const docs = documentErrors(
   'Prometheus text exposition (format 0.0.4). HTTP figures are per server instance; `ticketgate_*` figures come from the ' +
-    'database (the whole deployment), read at most every 10 s. Open while SERVICE_API_KEY is unset; otherwise the key is ' +
-    'required as `X-Service-Key` or `Authorization: Bearer <key>`.',
+    'database (the whole deployment), read at most every 10 s. Open while SERVICE_API_KEY is unset (development only: a ' +
+    'production server refuses to start without it); otherwise the key is required as `X-Service-Key` or `Authorization: Bearer <key>`.',
   [['UNAUTHORIZED', 'SERVICE_API_KEY is set and the request does not carry it']],
 );
 
@@ -34,7 +38,12 @@ export const metrics = fp(async (app: FastifyInstance) => {
   const { ctx } = app;
   const registry = new Registry();
   const labelNames = ['method', 'route', 'status_code'] as const;
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route template and status', labelNames, registers: [registry] });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route template and status',
+    labelNames,
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by route template and status',
@@ -43,7 +52,11 @@ export const metrics = fp(async (app: FastifyInstance) => {
     registers: [registry],
   });
 
-  const counts = ttlCache(COUNTS_TTL_MS, () => ctx.now(), () => operationalCounts(ctx.pool));
+  const counts = ttlCache(
+    COUNTS_TTL_MS,
+    () => ctx.now(),
+    () => operationalCounts(ctx.pool),
+  );
   const dbUp = new Gauge({ name: 'ticketgate_database_up', help: '1 when the last scrape could read the database', registers: [registry] });
   let current: OperationalCounts | undefined;
   // Loaded once per scrape before collection (prom-client collects all metrics concurrently); the gauges read it.
@@ -73,6 +86,16 @@ export const metrics = fp(async (app: FastifyInstance) => {
     registers: [registry],
     collect() {
       if (current) this.set(current.conflicts);
+    },
+  });
+  new Gauge({
+    name: 'ticketgate_rejected_uploads',
+    help: 'Scans gates uploaded that the server refused to count (an admission without a valid proof, another hall, …), by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const reason of admission.UPLOAD_REJECTIONS) this.set({ reason }, current?.rejectedUploads[reason] ?? 0);
     },
   });
   for (const g of STATUS_GAUGES) {

@@ -30,10 +30,15 @@ $$;
 -- statement with lock_not_available at once (the caller answers
 -- SEAT_UNAVAILABLE). A hold past its end (held_until < p_now, the sweeper's
 -- boundary) is as good as gone: its order expires and the seat is held again.
+-- An account holds at most p_max_holds seats of one event at once: counted
+-- before the new hold under a transaction-scoped advisory lock on (user,
+-- event), so concurrent reserves of one account for one event count one after
+-- the other; holds past their end do not count.
 -- Outcomes: HELD, EXISTING (the user already holds it: same order),
--- USER_NOT_FOUND, SEAT_NOT_FOUND, EVENT_ENDED, SEAT_ALREADY_SOLD, SEAT_UNAVAILABLE.
-CREATE FUNCTION reserve_seat(p_user uuid, p_seat uuid, p_now timestamptz, p_held_until timestamptz,
-                             OUT outcome text, OUT order_id uuid, OUT held_until timestamptz)
+-- USER_NOT_FOUND, SEAT_NOT_FOUND, EVENT_ENDED, SEAT_ALREADY_SOLD, SEAT_UNAVAILABLE,
+-- HOLD_LIMIT_REACHED (`held` says how many the account holds).
+CREATE FUNCTION reserve_seat(p_user uuid, p_seat uuid, p_now timestamptz, p_held_until timestamptz, p_max_holds integer,
+                             OUT outcome text, OUT order_id uuid, OUT held_until timestamptz, OUT held integer)
 LANGUAGE plpgsql AS $$
 DECLARE
   s record;
@@ -64,6 +69,11 @@ BEGIN
       UPDATE orders SET status = 'EXPIRED', updated_at = p_now WHERE id = pending.id;
     END IF;
   END IF;
+
+  PERFORM pg_advisory_xact_lock(hashtextextended('hold-cap:' || p_user || ':' || s.event_id, 0));
+  SELECT count(*)::int INTO held FROM orders x
+   WHERE x.user_id = p_user AND x.event_id = s.event_id AND x.status = 'PENDING' AND x.held_until > p_now;
+  IF held >= p_max_holds THEN outcome := 'HOLD_LIMIT_REACHED'; RETURN; END IF;
 
   INSERT INTO orders (user_id, seat_id, event_id, amount_cents, held_until, created_at, updated_at)
   VALUES (p_user, s.id, s.event_id, s.price_cents, p_held_until, p_now, p_now)
@@ -133,5 +143,5 @@ END $$;
 
 -- Down Migration
 DROP FUNCTION IF EXISTS pay_order(uuid, uuid, timestamptz);
-DROP FUNCTION IF EXISTS reserve_seat(uuid, uuid, timestamptz, timestamptz);
+DROP FUNCTION IF EXISTS reserve_seat(uuid, uuid, timestamptz, timestamptz, integer);
 DROP FUNCTION IF EXISTS move_credits(uuid, bigint, text, text, text);

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { DomainError } from '../errors.js';
+import { holdLimitReached } from './hold-cap.js';
 
 export interface Reservation {
   orderId: string;
@@ -11,7 +12,15 @@ export interface Reservation {
   existing: boolean;
 }
 
-type ReserveOutcome = 'HELD' | 'EXISTING' | 'USER_NOT_FOUND' | 'SEAT_NOT_FOUND' | 'EVENT_ENDED' | 'SEAT_ALREADY_SOLD' | 'SEAT_UNAVAILABLE';
+type ReserveOutcome =
+  | 'HELD'
+  | 'EXISTING'
+  | 'USER_NOT_FOUND'
+  | 'SEAT_NOT_FOUND'
+  | 'EVENT_ENDED'
+  | 'SEAT_ALREADY_SOLD'
+  | 'SEAT_UNAVAILABLE'
+  | 'HOLD_LIMIT_REACHED';
 
 const LOCK_NOT_AVAILABLE = '55P03';
 const UNIQUE_VIOLATION = '23505';
@@ -29,12 +38,12 @@ const IN_PROGRESS = 'Another reservation of this seat is in progress. Please sel
 export async function reserveSeat(ctx: AppContext, input: { userId: string; seatId: string }): Promise<Reservation> {
   const nowMs = ctx.now();
   const heldUntil = new Date(nowMs + ctx.config.HOLD_TTL_SECONDS * 1000);
-  let row: { outcome: ReserveOutcome; order_id: string | null; held_until: Date | null };
+  let row: { outcome: ReserveOutcome; order_id: string | null; held_until: Date | null; held: number | null };
   try {
     const { rows } = await ctx.pool.query<typeof row>({
       name: 'reserve_seat',
-      text: 'SELECT outcome, order_id, held_until FROM reserve_seat($1, $2, $3, $4)',
-      values: [input.userId, input.seatId, new Date(nowMs), heldUntil],
+      text: 'SELECT outcome, order_id, held_until, held FROM reserve_seat($1, $2, $3, $4, $5)',
+      values: [input.userId, input.seatId, new Date(nowMs), heldUntil, ctx.config.MAX_HOLDS_PER_USER],
     });
     row = rows[0]!;
   } catch (err) {
@@ -46,6 +55,8 @@ export async function reserveSeat(ctx: AppContext, input: { userId: string; seat
     case 'HELD':
     case 'EXISTING':
       return reservation(row.order_id!, input.seatId, row.held_until!, nowMs, row.outcome === 'EXISTING');
+    case 'HOLD_LIMIT_REACHED':
+      throw holdLimitReached(row.held!, ctx.config.MAX_HOLDS_PER_USER);
     default:
       throw new DomainError(row.outcome);
   }
