@@ -16,7 +16,7 @@ import {
   simulateHistory,
   startEmbeddedPostgres,
 } from '@ticketgate/sync-server';
-import { intArg } from './fixtures/int-arg.js';
+import { intArg } from './lib/args.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tg-bench-veritix-'));
 chmodSync(dir, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach the folder

@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PG_DATA_DIR: z.string().min(1).default('./data/pg'),
   PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Connections of the app's pool per instance (bench/onsale measures the choice; docs/scaling.md). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   DEMO: bool.optional(),
   JWT_SECRET: z.string().min(32).optional(),
   MASTER_KEY: z.string().min(32).optional(),

@@ -13,6 +13,7 @@ import { KeyStore } from './domain/keys/key-store.js';
 import { LiveBus } from './domain/live/live-bus.js';
 import { ScalperModelStore } from './domain/ml/scalper-model-store.js';
 import { scalperRetrainJob } from './domain/ml/scalper-retrain-job.js';
+import { SeatMapCache } from './http/seat-map-cache.js';
 import type { OtpFlows } from './domain/otp/contexts.js';
 import { verifyPurchaseOtp } from './domain/purchase/purchase-otp.js';
 import { holdSweeperJob } from './domain/purchase/sweep-expired-holds.js';
@@ -51,6 +52,8 @@ export interface AppContext {
   scalper: ScalperModelStore;
   /** Per-instance counters of the Veritix services, shown on /metrics. */
   counters: ServiceCounters;
+  /** GET /api/events/{id}: this instance's rendered, compressed seat maps. */
+  seatMaps: SeatMapCache;
   /** Is this access token's session still open, and what is its user's role now (cached, NOTIFY-invalidated). */
   sessions: SessionCheck;
   /** Counters of the rate limits (this instance's memory, or PostgreSQL with RATE_LIMIT_STORE=postgres). */
@@ -87,7 +90,7 @@ function defaultProcessMetrics(): Registry {
 /** The composition root: builds every service of one server from its config and database. */
 export function createContext(config: Config, databaseUrl: string, opts: ContextOptions = {}): AppContext {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL });
-  const pool = createPool(databaseUrl, { log });
+  const pool = createPool(databaseUrl, { max: config.DATABASE_POOL_SIZE, log });
   const live = new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) });
   const ctx: AppContext = {
     config,
@@ -99,6 +102,7 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     sms: createSmsProvider(config),
     payments: createPaymentsProvider(config),
     live,
+    seatMaps: new SeatMapCache(pool),
     sessions: createSessionCheck(pool, live),
     limiter: createRateLimiter(config.RATE_LIMIT_STORE, pool),
     chat: new ChatHub(databaseUrl, pool, (msg, err) => log.warn({ err }, msg)),

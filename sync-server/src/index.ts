@@ -7,6 +7,8 @@ export { ConfigError, loadConfig, type Config } from './config.js';
 export type { AppContext } from './context.js';
 export { build, type BuildOptions } from './app.js';
 export { createContext, startServer, type RunningServer } from './server.js';
+// Access tokens signed with a config's JWT_SECRET: the on-sale benchmark gives each simulated fan one without a login.
+export { createTokenSigner } from './domain/auth/tokens.js';
 
 // The database: embedded PostgreSQL, pool, migrations, demo data.
 export { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';

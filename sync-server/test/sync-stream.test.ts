@@ -3,6 +3,7 @@ import { sync } from '@ticketgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_APPLICATION_NAME } from '../src/domain/live/live-bus.js';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
+import { latestChange } from './helpers/db.js';
 import { enrolGate, operatorHeaders, openStream, scan, soldSeats, startPeer, upcomingEvent, upload, type SseMessage, type TestGate } from './helpers/sync.js';
 
 type Peer = Awaited<ReturnType<typeof startPeer>>;
@@ -33,7 +34,7 @@ describe('live stream (SSE) across server instances', () => {
   });
 
   const isAdmission = (seatId: string) => (m: SseMessage) => m.event === 'admission' && (m.data as sync.Admission).seat_id === seatId;
-  const seqOf = async (id: string) => (await t.ctx.pool.query<{ seq: number }>('SELECT seq FROM events WHERE id = $1', [id])).rows[0]!.seq;
+  const seqOf = (id: string) => latestChange(t.ctx.pool, id);
 
   it('says hello, then the seq of every current event of the hall', async () => {
     const s = await openStream(urlA, gateB.token);

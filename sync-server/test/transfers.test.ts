@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeatDelta } from '../src/domain/sync/seat-delta.js';
 import { verifyTransferOtp } from '../src/domain/transfers/otp-context.js';
 import type { TestApp } from './helpers/app.js';
+import { latestChange } from './helpers/db.js';
 import {
   actors,
   api,
@@ -183,8 +184,7 @@ describe('POST /api/transfer/confirm', () => {
 
     const seatAfter = await seatRow(t, seat!);
     expect(seatAfter).toMatchObject({ status: 'SOLD', owner_user_id: fan2.id, generation: seatBefore.generation + 1 });
-    const { rows } = await t.ctx.pool.query<{ seq: number }>('SELECT seq FROM events WHERE id = $1', [seatAfter.event_id]);
-    expect(seatAfter.seq).toBe(rows[0]!.seq);
+    expect(seatAfter.seq).toBe(await latestChange(t.ctx.pool, seatAfter.event_id));
     expect(seatAfter.seq).toBeGreaterThan(seatBefore.seq);
     // A gate's next delta pull carries the new generation and holder.
     const delta = await readSeatDelta(t.ctx, gate, seatAfter.event_id, cursor);

@@ -52,7 +52,16 @@ export function requireOwnStaffId(actor: Actor, staffId: string | undefined): vo
 
 /** An order is paid by the user who reserved it, or by an admin. */
 export function requireOrderAccess(actor: Actor, order: { user_id: string }): void {
-  if (order.user_id !== actor.id && !hasRole(actor.role, 'admin')) forbidden('This order belongs to another user.');
+  const owner = orderOwnerFilter(actor);
+  if (owner !== null && order.user_id !== owner) forbidden('This order belongs to another user.');
+}
+
+/**
+ * The same rule for a statement that finds and locks the order itself (pay_order):
+ * the owner the order must have, or null when the caller may act on anyone's (an admin).
+ */
+export function orderOwnerFilter(actor: Actor): string | null {
+  return hasRole(actor.role, 'admin') ? null : actor.id;
 }
 
 /** A refresh token rotates only for the user it was issued to. */

@@ -1,10 +1,13 @@
 import { PageQuery, fromCents, ok, paginated } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { eventWithSeats, listUpcomingEvents, type EventInfo, type SeatMapEntry } from '../domain/catalog/event-queries.js';
-import { DomainError } from '../domain/errors.js';
-import type { EventInfoSchema, Seat} from './schemas/events.js';
-import { EventDetail, EventSummary, docs } from './schemas/events.js';
+import { listUpcomingEvents, type EventInfo, type SeatMapEntry } from '../domain/catalog/event-queries.js';
+import type { SeatMapSnapshot } from '../domain/catalog/seat-map-snapshot.js';
+import { readSeatStatusDelta } from '../domain/catalog/seat-status-delta.js';
+import { negotiateCoding } from '../http/content-coding.js';
+import { entityTag, noneMatchHits } from '../http/seat-map-cache.js';
+import type { CompactRow, EventInfoSchema, Seat } from './schemas/events.js';
+import { CompactEventDetail, DeltaQuery, EventDetail, EventSummary, MapQuery, STATUS_LETTER, SeatStatusDelta, docs } from './schemas/events.js';
 
 export function presentEvent(e: EventInfo): z.infer<typeof EventInfoSchema> {
   return {
@@ -31,7 +34,25 @@ const presentSeat = (s: SeatMapEntry): z.infer<typeof Seat> => ({
   price: fromCents(s.priceCents),
 });
 
-/** Public listing of upcoming events and one event with its seat map. */
+/** The default answer: every seat as an object. Typed by its schema, serialised once per change (SeatMapCache). */
+const renderFull = (m: SeatMapSnapshot): string =>
+  JSON.stringify({ success: true, data: { ...presentEvent(m.event), seats: m.seats.map(presentSeat) } satisfies z.infer<typeof EventDetail> });
+
+/** The compact answer: rows of parallel arrays and one status letter per seat (seats arrive in print order). */
+function renderCompact(m: SeatMapSnapshot): string {
+  const rows: z.infer<typeof CompactRow>[] = [];
+  for (const s of m.seats) {
+    let row = rows[rows.length - 1];
+    if (row?.row_number !== s.row) rows.push((row = { row_number: s.row, seat_ids: [], seat_numbers: [], categories: [], status: '' }));
+    row.seat_ids.push(s.id);
+    row.seat_numbers.push(s.number);
+    row.categories.push(s.category);
+    row.status += STATUS_LETTER[s.status];
+  }
+  return JSON.stringify({ success: true, data: { ...presentEvent(m.event), cursor: m.cursor, rows } satisfies z.infer<typeof CompactEventDetail> });
+}
+
+/** Public listing of upcoming events and one event with its seat map (cached for the rush), and seat deltas for fan apps. */
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
 
@@ -62,19 +83,53 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['Events'],
-        summary: 'One event with venue, pricing tiers and the full seat map',
+        summary: 'One event with venue, pricing tiers and the full seat map (or the compact map)',
         description: docs.one.description,
         params: z.object({ event_id: z.uuid() }),
-        response: { 200: ok(EventDetail), ...docs.one.errors },
+        querystring: MapQuery,
+        response: {
+          200: ok(z.union([EventDetail, CompactEventDetail])),
+          304: z.null().describe('Not Modified: If-None-Match names the current map (no body)'),
+          ...docs.one.errors,
+        },
       },
-      // The seat map is typed by its presenter; re-validating thousands of seats
-      // against the schema on every request would cost more than the query.
-      serializerCompiler: () => (data) => JSON.stringify(data),
+    },
+    async (req, reply) => {
+      const { format } = req.query;
+      const map = await ctx.seatMaps.get(req.params.event_id, format, format === 'compact' ? renderCompact : renderFull, () => ctx.now());
+      const coding = negotiateCoding(req.headers['accept-encoding'], ['br', 'gzip']);
+      reply
+        .header('etag', entityTag(map.tag, coding))
+        .header('vary', 'accept-encoding')
+        .header('cache-control', 'no-cache')
+        .header('x-change-cursor', String(map.cursor));
+      // No body and no length: some clients (load balancers, benchmark tools) otherwise wait for the bytes a length announces.
+      if (noneMatchHits(req.headers['if-none-match'], map.tag)) return reply.code(304).serializer(() => '').send(null);
+      reply.header('content-type', 'application/json; charset=utf-8');
+      if (coding !== 'identity') reply.header('content-encoding', coding);
+      // Already serialised (and validated by the presenters' types): sent as bytes.
+      return reply.send(map.bodies[coding] as never);
+    },
+  );
+
+  app.get(
+    '/events/:event_id/seats',
+    {
+      schema: {
+        tags: ['Events'],
+        summary: 'Seat statuses changed since a cursor (keeps a fan app\'s seat map current)',
+        description: docs.seats.description,
+        params: z.object({ event_id: z.uuid() }),
+        querystring: DeltaQuery,
+        response: { 200: ok(SeatStatusDelta), ...docs.seats.errors },
+      },
     },
     async (req) => {
-      const found = await eventWithSeats(ctx.pool, req.params.event_id, ctx.now());
-      if (!found) throw new DomainError('EVENT_NOT_FOUND');
-      return { success: true as const, data: { ...presentEvent(found.event), seats: found.seats.map(presentSeat) } };
+      const d = await readSeatStatusDelta(ctx.pool, req.params.event_id, req.query.since, ctx.now());
+      return {
+        success: true as const,
+        data: { event_id: d.eventId, since: d.since, cursor: d.cursor, full: d.full, seats: d.seats.map((s) => ({ seat_id: s.id, status: s.status })) },
+      };
     },
   );
 };

@@ -13,6 +13,7 @@ import { readSeatDelta, type SeatDeltaText } from '../domain/sync/seat-delta.js'
 import { DomainError } from '../domain/errors.js';
 import { deviceOf } from '../plugins/device-auth.js';
 import { docs } from './schemas/sync.js';
+import { negotiateCoding } from '../http/content-coding.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -184,7 +185,7 @@ async function sendSeatDelta(req: FastifyRequest, reply: FastifyReply, d: SeatDe
   });
   let body = Buffer.from(`${head.slice(0, -2)},"seats":${d.seatsJson}}}`);
   reply.header('content-type', 'application/json; charset=utf-8').header('vary', 'accept-encoding');
-  if (body.length >= GZIP_MIN_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+  if (body.length >= GZIP_MIN_BYTES && negotiateCoding(req.headers['accept-encoding'], ['gzip']) === 'gzip') {
     // Level 2: within a few per cent of the default's size on seat JSON, in two thirds of its time.
     body = await gzipAsync(body, { level: 2 });
     reply.header('content-encoding', 'gzip');

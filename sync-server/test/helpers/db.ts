@@ -24,3 +24,15 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     },
   };
 }
+
+/**
+ * The change position of an event's latest seat change (0 without seats): what the
+ * manifest and the live stream announce once nothing is in flight.
+ */
+export async function latestChange(
+  db: { query(sql: string, params: unknown[]): Promise<{ rows: unknown[] }> },
+  eventId: string,
+): Promise<number> {
+  const { rows } = await db.query('SELECT coalesce(max(seq), 0)::bigint AS seq FROM seats WHERE event_id = $1', [eventId]);
+  return Number((rows[0] as { seq: number | string }).seq);
+}

@@ -30,7 +30,7 @@ export interface SeatMapEntry {
 
 // A hold past its expiry is as good as released, whether or not the sweeper has
 // run yet: listings count it, and the seat map shows it, as AVAILABLE.
-const effectiveStatus = (nowParam: string) => `CASE WHEN s.status = 'HELD' AND s.held_until <= ${nowParam} THEN 'AVAILABLE' ELSE s.status END`;
+export const effectiveStatus = (nowParam: string) => `CASE WHEN s.status = 'HELD' AND s.held_until <= ${nowParam} THEN 'AVAILABLE' ELSE s.status END`;
 const seatCounts = (nowParam: string) =>
   `count(*)::int AS total_seats, count(*) FILTER (WHERE ${effectiveStatus(nowParam)} = 'AVAILABLE')::int AS available_seats`;
 

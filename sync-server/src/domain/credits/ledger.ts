@@ -28,20 +28,14 @@ export interface CreditMovement {
  */
 export async function moveCredits(db: Queryable, m: CreditMovement): Promise<{ balanceCents: number }> {
   if (!Number.isInteger(m.amountCents) || m.amountCents === 0) throw new Error(`invalid credit movement ${m.amountCents}`);
-  // Balance and ledger row in one statement: one round trip on the hot paths (pay, transfers, top-ups).
-  const { rows } = await db.query<{ balance_after: number }>(
-    `WITH moved AS (
-       UPDATE users SET balance_cents = balance_cents + $2
-        WHERE id = $1 AND ($2 >= 0 OR balance_cents - frozen_cents + $2 >= 0)
-        RETURNING id, balance_cents
-     )
-     INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind, reference_type, reference_id)
-     SELECT id, $2, balance_cents, $3, $4, $5 FROM moved
-     RETURNING balance_after`,
-    [m.userId, m.amountCents, m.kind, m.referenceType ?? null, m.referenceId ?? null],
-  );
+  // Balance and ledger row in one statement (the move_credits function, which /api/pay's pay_order uses too).
+  const { rows } = await db.query<{ balance_after: number | null }>({
+    name: 'move_credits',
+    text: 'SELECT move_credits($1, $2, $3, $4, $5) AS balance_after',
+    values: [m.userId, m.amountCents, m.kind, m.referenceType ?? null, m.referenceId ?? null],
+  });
   const row = rows[0];
-  if (!row) {
+  if (row?.balance_after == null) {
     const exists = await db.query('SELECT 1 FROM users WHERE id = $1', [m.userId]);
     throw new DomainError(exists.rowCount ? 'INSUFFICIENT_CREDITS' : 'USER_NOT_FOUND');
   }

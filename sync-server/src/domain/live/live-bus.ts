@@ -23,8 +23,8 @@ export interface LiveObserver {
 }
 
 export interface LiveBusOptions {
-  /** Seat notices of one event within this window are merged into one (the highest seq). */
-  coalesceMs?: number;
+  /** How often seat changes are polled; the changes of one event within a poll are announced once (the highest seq). */
+  pollMs?: number;
   /** How often the LISTEN connection is checked, so a silently dead one is replaced. */
   pingMs?: number;
   log?: (msg: string, err?: unknown) => void;
@@ -32,9 +32,10 @@ export interface LiveBusOptions {
 
 /**
  * The notification bus of one server instance: a dedicated PostgreSQL
- * connection LISTENing on the live channel, fanned out in memory to this
- * instance's subscribers. Writers never talk to the bus: their triggers NOTIFY
- * inside their transactions, so every instance hears every committed change and
+ * connection, fanned out in memory to this instance's subscribers. Admissions
+ * and revocations arrive by LISTEN (their writers NOTIFY inside their
+ * transactions); seat changes are polled below the change cursor on the same
+ * connection. Either way every instance hears every committed change and
  * nothing that rolled back.
  */
 export class LiveBus {
@@ -42,12 +43,13 @@ export class LiveBus {
   private state: 'idle' | 'listening' | 'reconnecting' | 'stopped' = 'idle';
   private readonly subscribers = new Set<LiveSubscriber>();
   private readonly observers = new Set<LiveObserver>();
-  private readonly pendingSeats = new Map<string, SeatsNotice>();
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Seat changes at or below this cursor have been announced; undefined until the first poll. */
+  private seatsCursor: number | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = 250;
-  private readonly coalesceMs: number;
+  private readonly pollMs: number;
   private readonly pingMs: number;
   private log: (msg: string, err?: unknown) => void;
 
@@ -55,7 +57,7 @@ export class LiveBus {
     private readonly databaseUrl: string,
     opts: LiveBusOptions = {},
   ) {
-    this.coalesceMs = opts.coalesceMs ?? 100;
+    this.pollMs = opts.pollMs ?? 100;
     this.pingMs = opts.pingMs ?? 30_000;
     this.log = opts.log ?? (() => {});
   }
@@ -74,6 +76,8 @@ export class LiveBus {
     if (log) this.log = log;
     if (this.state !== 'idle') return;
     await this.connect();
+    await this.pollSeats(); // takes the starting cursor: streams opened from now on miss nothing
+    this.schedulePoll();
     this.pingTimer = setInterval(() => void this.ping(), this.pingMs).unref();
   }
 
@@ -81,9 +85,8 @@ export class LiveBus {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     clearTimeout(this.retryTimer);
-    clearTimeout(this.flushTimer);
+    clearTimeout(this.pollTimer);
     clearInterval(this.pingTimer);
-    this.pendingSeats.clear();
     for (const s of [...this.subscribers]) s.close();
     this.subscribers.clear();
     const client = this.client;
@@ -169,24 +172,58 @@ export class LiveBus {
       for (const o of [...this.observers]) o.notice(notice);
       return;
     }
-    if (notice.k === 'seats') {
-      const pending = this.pendingSeats.get(notice.event_id);
-      if (!pending || pending.seq < notice.seq) this.pendingSeats.set(notice.event_id, notice);
-      this.flushTimer ??= setTimeout(() => this.flushSeats(), this.coalesceMs).unref();
-      return;
-    }
     for (const s of [...this.subscribers]) {
       const wanted = notice.k === 'revoked' ? s.deviceId === notice.device_id : s.hallId === notice.hall;
       if (wanted) s.deliver(notice);
     }
   }
 
-  private flushSeats(): void {
-    this.flushTimer = undefined;
-    const notices = [...this.pendingSeats.values()];
-    this.pendingSeats.clear();
+  private schedulePoll(): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      void this.pollSeats().finally(() => {
+        if (this.state !== 'stopped') this.schedulePoll();
+      });
+    }, this.pollMs).unref();
+  }
+
+  /**
+   * Announces the events whose seats changed since the last poll, up to the
+   * change cursor: a gate told about a change can pull it at once (a delta
+   * stops at the cursor). Polled rather than NOTIFYed from the writers, because
+   * NOTIFY makes every committing writer queue on one cluster-wide lock
+   * (migration seat_notices_by_polling). It polls with or without subscribers: a stream that
+   * subscribes is told the current seqs once, and every change above the cursor
+   * the bus had reached by then is announced by a later poll, so nothing falls in
+   * between.
+   */
+  private async pollSeats(): Promise<void> {
+    const client = this.client;
+    if (!client || this.state !== 'listening') return;
+    let rows: { cursor: string; event_id: string | null; hall_id: string | null; seq: string | null }[];
+    try {
+      ({ rows } = await client.query(SEAT_CHANGES_SQL, [this.seatsCursor ?? null]));
+    } catch (err) {
+      return this.lost(client, err);
+    }
+    if (this.client !== client || !rows[0]) return; // stopped or reconnected meanwhile
+    this.seatsCursor = Number(rows[0].cursor);
+    const notices: SeatsNotice[] = rows
+      .filter((r) => r.event_id !== null)
+      .map((r) => ({ k: 'seats', hall: r.hall_id!, event_id: r.event_id!, seq: Number(r.seq) }));
     for (const s of [...this.subscribers]) {
       for (const n of notices) if (n.hall === s.hallId) s.deliver(n);
     }
   }
 }
+
+/** The change cursor now, and each event with seat changes in (previous cursor, cursor]: none on the first poll. */
+const SEAT_CHANGES_SQL = `
+  WITH c AS (SELECT change_cursor() AS cursor)
+  SELECT c.cursor::text AS cursor, x.event_id, x.hall_id, x.seq::text AS seq
+    FROM c LEFT JOIN LATERAL (
+      SELECT s.event_id, e.hall_id, max(s.seq) AS seq
+        FROM seats s JOIN events e ON e.id = s.event_id
+       WHERE $1::bigint IS NOT NULL AND s.seq > $1::bigint AND s.seq <= c.cursor
+       GROUP BY s.event_id, e.hall_id
+    ) x ON true`;

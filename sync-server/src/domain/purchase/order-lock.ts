@@ -24,8 +24,9 @@ export interface LockedSeat {
 
 /**
  * Locks an order's seat and then the order. Every purchase path takes its locks
- * in this order (seat, then order) — reserve, pay, OTP cancellation and the
- * sweeper — so they queue behind each other instead of deadlocking.
+ * in this order (seat, then order) — reserve and pay (reserve_seat and pay_order,
+ * migration purchase_functions), OTP cancellation and the sweeper — so they queue behind each
+ * other instead of deadlocking.
  */
 export async function lockOrderWithSeat(db: Queryable, orderId: string): Promise<{ order: LockedOrder; seat: LockedSeat } | null> {
   // An order never changes seat, so its seat can be looked up without a lock.
@@ -41,9 +42,4 @@ export async function lockOrderWithSeat(db: Queryable, orderId: string): Promise
     [orderId],
   );
   return { order: order.rows[0]!, seat: seat.rows[0] };
-}
-
-/** A hold is good up to and including its `held_until` instant; the sweeper uses the same boundary. */
-export function holdHasExpired(heldUntil: Date, nowMs: number): boolean {
-  return heldUntil.getTime() < nowMs;
 }

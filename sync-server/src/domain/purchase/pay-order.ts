@@ -1,15 +1,12 @@
-import { requireOrderAccess } from '../../policy/access.js';
 import { fromCents } from '@ticketgate/protocol';
-import { smsSeatDeal } from '../otp/sms-text.js';
 import type { AppContext } from '../../context.js';
-import { withTransaction, type Client } from '../../db/pool.js';
+import { withTransaction } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
+import { orderOwnerFilter, requireOrderAccess } from '../../policy/access.js';
 import type { Role } from '../auth/roles.js';
-import { moveCredits } from '../credits/ledger.js';
 import { otpDeps } from '../otp/otp-deps.js';
 import { issueOtp } from '../otp/otp-service.js';
-import { holdHasExpired, lockOrderWithSeat, type LockedOrder, type LockedSeat } from './order-lock.js';
-import { releaseHold } from './release-hold.js';
+import { smsSeatDeal } from '../otp/sms-text.js';
 
 export interface PaidOrder {
   orderId: string;
@@ -19,102 +16,82 @@ export interface PaidOrder {
   spendableCents: number;
 }
 
-type Outcome = { kind: 'paid'; paid: PaidOrder } | { kind: 'expired' } | { kind: 'otp_sent'; phone: string };
+type PayOutcome =
+  | 'PAID'
+  | 'ORDER_NOT_FOUND'
+  | 'NOT_THE_OWNER'
+  | 'ORDER_ALREADY_CONFIRMED'
+  | 'HOLD_EXPIRED'
+  | 'ORDER_ENDED'
+  | 'SEAT_NOT_HELD'
+  | 'OTP_REQUIRED'
+  | 'INSUFFICIENT_CREDITS';
+
+interface PayRow {
+  outcome: PayOutcome;
+  order_status: string | null;
+  seat_id: string | null;
+  user_id: string | null;
+  amount_cents: number | null;
+  spendable_cents: number | null;
+  phone: string | null;
+  row_label: string | null;
+  seat_number: number | null;
+  event_name: string | null;
+}
 
 /**
  * Confirms a held seat: credits debited (ledger kind PURCHASE), seat SOLD to the
- * order's user, order CONFIRMED — one transaction. Two outcomes commit work and
- * still fail the request, so they are thrown only after the commit: a hold found
- * expired is released here and now (HOLD_EXPIRED), and a flagged user's first
- * attempt issues an OTP (OTP_REQUIRED).
+ * order's user, order CONFIRMED — one statement, so one round trip and one
+ * transaction (the pay_order function of migration purchase_functions holds the rules). Two
+ * outcomes commit work and still fail the request: a hold found expired is
+ * released (HOLD_EXPIRED), and a flagged user's first attempt is sent an OTP
+ * (OTP_REQUIRED).
  */
 export async function payOrder(ctx: AppContext, input: { actor: { id: string; role: Role }; orderId: string }): Promise<PaidOrder> {
-  const outcome = await withTransaction(ctx.pool, (db) => payIn(db, ctx, input));
-  switch (outcome.kind) {
-    case 'paid':
-      return outcome.paid;
-    case 'expired':
-      throw new DomainError('HOLD_EXPIRED');
-    case 'otp_sent':
-      throw new DomainError(
-        'OTP_REQUIRED',
-        `OTP verification required before payment. A code was sent to the phone ending ${outcome.phone.slice(-4)}; ` +
-          `submit it to /api/verify-otp with context "purchase" and this order id as reference_id, then pay again.`,
-      );
-  }
-}
-
-async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; role: Role }; orderId: string }): Promise<Outcome> {
-  const nowMs = ctx.now();
-  const now = new Date(nowMs);
-  const locked = await lockOrderWithSeat(db, input.orderId);
-  if (!locked) throw new DomainError('ORDER_NOT_FOUND');
-  const { order, seat } = locked;
-  requireOrderAccess(input.actor, order);
-  switch (order.status) {
-    case 'CONFIRMED':
-      throw new DomainError('ORDER_ALREADY_CONFIRMED');
-    case 'EXPIRED':
-      return { kind: 'expired' };
-    case 'CANCELLED':
-    case 'FAILED':
-      throw new DomainError('SEAT_NOT_HELD', `This order was ${order.status.toLowerCase()}; the seat is no longer held. Reserve it again.`);
-    case 'PENDING':
-      break;
-  }
-  if (holdHasExpired(order.held_until, nowMs)) {
-    await releaseHold(db, order, 'EXPIRED', now);
-    return { kind: 'expired' };
-  }
-  if (!holdsSeat(order, seat)) throw new DomainError('SEAT_NOT_HELD');
-
-  const { rows } = await db.query<{ is_flagged: boolean; phone: string; balance_cents: number; frozen_cents: number }>(
-    // Locked here rather than first by the debit, so frozen_cents cannot change before the answer is computed.
-    'SELECT is_flagged, phone, balance_cents, frozen_cents FROM users WHERE id = $1 FOR NO KEY UPDATE',
-    [order.user_id],
-  );
-  const user = rows[0]!;
-  if (user.is_flagged && !order.otp_verified_at) {
-    const event = await db.query<{ name: string }>('SELECT name FROM events WHERE id = $1', [order.event_id]);
-    await issueOtp(db, otpDeps(ctx), {
-      userId: order.user_id,
-      phone: user.phone,
-      context: 'purchase',
-      referenceId: order.id,
-      purpose: smsSeatDeal('confirm your purchase of', { ...seat, event_name: event.rows[0]!.name }, order.amount_cents),
-    });
-    return { kind: 'otp_sent', phone: user.phone };
-  }
-
-  const spendableBefore = user.balance_cents - user.frozen_cents;
-  const spendableCents = order.amount_cents > 0 ? (await debit(db, order, spendableBefore)) - user.frozen_cents : spendableBefore;
-  // Order and seat in one statement, last: the seat change bumps the event's sequence (trigger), which
-  // locks the event row until commit, and every purchase of the event queues on that lock.
-  await db.query(
-    `WITH confirmed AS (UPDATE orders SET status = 'CONFIRMED', confirmed_at = $3, updated_at = $3 WHERE id = $1)
-     UPDATE seats SET status = 'SOLD', owner_user_id = $4, held_by = NULL, held_until = NULL WHERE id = $2`,
-    [order.id, seat.id, now, order.user_id],
-  );
-  return { kind: 'paid', paid: { orderId: order.id, seatId: seat.id, chargedCents: order.amount_cents, spendableCents } };
-}
-
-function holdsSeat(order: LockedOrder, seat: LockedSeat): boolean {
-  return seat.status === 'HELD' && seat.held_by === order.user_id;
-}
-
-/** Debits the order's price; returns the new balance. */
-async function debit(db: Client, order: LockedOrder, spendableCents: number): Promise<number> {
-  try {
-    const { balanceCents } = await moveCredits(db, { userId: order.user_id, amountCents: -order.amount_cents, kind: 'PURCHASE', referenceType: 'order', referenceId: order.id });
-    return balanceCents;
-  } catch (err) {
-    if (err instanceof DomainError && err.code === 'INSUFFICIENT_CREDITS') {
-      const have = fromCents(spendableCents).toFixed(2);
+  const { rows } = await ctx.pool.query<PayRow>({
+    name: 'pay_order',
+    text: `SELECT outcome, order_status, seat_id, user_id, amount_cents, spendable_cents, phone, row_label, seat_number, event_name
+             FROM pay_order($1, $2, $3)`,
+    // The access rule (policy/access.ts) as the owner the order must have, checked on the locked order.
+    values: [input.orderId, orderOwnerFilter(input.actor), new Date(ctx.now())],
+  });
+  const r = rows[0]!;
+  switch (r.outcome) {
+    case 'PAID':
+      return { orderId: input.orderId, seatId: r.seat_id!, chargedCents: r.amount_cents!, spendableCents: r.spendable_cents! };
+    case 'NOT_THE_OWNER':
+      return requireOrderAccess(input.actor, { user_id: r.user_id! }) as never;
+    case 'ORDER_ENDED':
+      throw new DomainError('SEAT_NOT_HELD', `This order was ${r.order_status!.toLowerCase()}; the seat is no longer held. Reserve it again.`);
+    case 'OTP_REQUIRED':
+      return sendPurchaseOtp(ctx, input.orderId, r);
+    case 'INSUFFICIENT_CREDITS':
       throw new DomainError(
         'INSUFFICIENT_CREDITS',
-        `Not enough credits: this seat costs ${fromCents(order.amount_cents).toFixed(2)} and ${have} are spendable. Top up to continue.`,
+        `Not enough credits: this seat costs ${fromCents(r.amount_cents!).toFixed(2)} and ${fromCents(r.spendable_cents!).toFixed(2)} ` +
+          'are spendable. Top up to continue.',
       );
-    }
-    throw err;
+    default:
+      throw new DomainError(r.outcome);
   }
+}
+
+/** A flagged user's payment without a verified code: a code is sent (committed), and the request fails with OTP_REQUIRED. */
+async function sendPurchaseOtp(ctx: AppContext, orderId: string, r: PayRow): Promise<never> {
+  const phone = r.phone!;
+  await withTransaction(ctx.pool, (db) =>
+    issueOtp(db, otpDeps(ctx), {
+      userId: r.user_id!,
+      phone,
+      context: 'purchase',
+      referenceId: orderId,
+      purpose: smsSeatDeal('confirm your purchase of', { row_label: r.row_label!, seat_number: r.seat_number!, event_name: r.event_name! }, r.amount_cents!),
+    }),
+  );
+  throw new DomainError(
+    'OTP_REQUIRED',
+    `OTP verification required before payment. A code was sent to the phone ending ${phone.slice(-4)}; ` +
+      `submit it to /api/verify-otp with context "purchase" and this order id as reference_id, then pay again.`,
+  );
 }

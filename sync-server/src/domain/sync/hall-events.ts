@@ -8,13 +8,18 @@ export interface HallEvent {
   id: string;
   name: string;
   event_date: Date;
+  /** The position of the event's latest seat change, capped at the change cursor (see readSeatDelta). */
   seq: number;
 }
 
 /** The current and upcoming events of a hall: what its gates hold. */
 export async function currentHallEvents(db: Queryable, hallId: string, nowMs: number): Promise<HallEvent[]> {
   const { rows } = await db.query<HallEvent>(
-    'SELECT id, name, event_date, seq FROM events WHERE hall_id = $1 AND event_date >= $2 ORDER BY event_date, id',
+    // Capped at the cursor: a gate that pulls because of this number gets a cursor at least as high, never a
+    // number it cannot reach yet (the change above the cap is announced live once the cursor passes it).
+    `SELECT e.id, e.name, e.event_date,
+            least(coalesce((SELECT max(s.seq) FROM seats s WHERE s.event_id = e.id), 0), change_cursor()) AS seq
+       FROM events e WHERE e.hall_id = $1 AND e.event_date >= $2 ORDER BY e.event_date, e.id`,
     [hallId, new Date(nowMs - EVENT_RETENTION_MS)],
   );
   return rows;

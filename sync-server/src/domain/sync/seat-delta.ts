@@ -1,8 +1,7 @@
 import { requireDeviceHall } from '../../policy/access.js';
 import { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
-import { withTransaction } from '../../db/pool.js';
-import { DomainError } from '../errors.js';
+import { readChangeWindow } from './change-window.js';
 import type { DeviceIdentity } from './device-identity.js';
 
 /** A seat delta whose `seats` array is already JSON text (see readSeatDelta). */
@@ -35,19 +34,14 @@ const SEAT_TUPLES_SQL = `
     LEFT JOIN users u ON u.id = s.owner_user_id
     LEFT JOIN scans a ON a.seat_id = s.id AND a.result = 'SUCCESS' AND NOT a.is_conflict
     LEFT JOIN devices d ON d.id = a.device_id
-   WHERE s.event_id = $1 AND ($2::bigint IS NULL OR s.seq > $2)`;
+   WHERE s.event_id = $1 AND ($2::bigint IS NULL OR (s.seq > $2 AND s.seq <= $4))`;
 
 /**
  * The seats of an event changed after `since` (all of them when since = 0), and
- * the cursor to ask from next time.
- *
- * Cursor correctness: the seq trigger assigns sequence numbers under the event
- * row's lock, so transactions changing one event's seats commit in seq order.
- * Reading events.seq and the seats in ONE repeatable-read snapshot therefore
- * sees every change up to the cursor and none beyond it: a change committing
- * during the pull has a higher seq and comes with the next delta.
- *
- * A cursor ahead of the server's (a restored database) gets a full snapshot.
+ * the cursor to ask from next time (readChangeWindow: a change committing
+ * during or after the pull comes with the next delta; none is sent twice, except
+ * that a full snapshot lists every seat as it is now, so the next delta may
+ * repeat the few changed above its cursor, which a gate applies harmlessly).
  */
 export async function readSeatDelta(
   ctx: Pick<AppContext, 'pool'>,
@@ -55,20 +49,14 @@ export async function readSeatDelta(
   eventId: string,
   since: number,
 ): Promise<SeatDeltaText> {
-  return withTransaction(
-    ctx.pool,
-    async (db) => {
-      const ev = (await db.query<{ hall_id: string; seq: number }>('SELECT hall_id, seq FROM events WHERE id = $1', [eventId])).rows[0];
-      if (!ev) throw new DomainError('EVENT_NOT_FOUND');
-      requireDeviceHall(device, ev);
-      const full = since === 0 || since > ev.seq;
-      const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
-        eventId,
-        full ? null : since,
-        sync.ONLINE_ADMITTED_BY,
-      ]);
-      return { eventId, since, cursor: ev.seq, full, count: rows[0]!.count, seatsJson: rows[0]!.seats };
-    },
-    { isolation: 'REPEATABLE READ' },
-  );
+  return readChangeWindow(ctx.pool, eventId, since, async (db, w) => {
+    requireDeviceHall(device, { hall_id: w.hallId });
+    const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
+      eventId,
+      w.full ? null : since,
+      sync.ONLINE_ADMITTED_BY,
+      w.cursor,
+    ]);
+    return { eventId, since, cursor: w.cursor, full: w.full, count: rows[0]!.count, seatsJson: rows[0]!.seats };
+  });
 }
