@@ -12,16 +12,20 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
-  Backoff, createGateHttpServer, GateEngine, listenGateHttp, NetworkError, ServerError, verdictView, wireTurnstile,
+  Backoff, createGateHttpServer, GateEngine, InsecureServerUrlError, listenGateHttp, NetworkError, ServerError, verdictView, wireTurnstile,
   type SyncTiming,
 } from './engine/index.js';
 
 const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT]
                       [--serial PATH] [--hardware config.json] [--name NAME]
                       [--skew SECONDS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
+                      [--ca FILE] [--allow-insecure-http]
 
   --data DIR        gate data folder (SQLite snapshot, scans, device identity); required
-  --server URL      sync server; remembered at enrolment
+  --server URL      sync server (https://; http:// only to this machine); remembered at enrolment
+  --ca FILE         PEM CA certificate to trust for the server's certificate, besides the system roots
+  --allow-insecure-http
+                    accept a plain http:// server on another machine (the kiosk warns about it permanently)
   --enrol CODE      one-time enrolment code (first start, or after a revocation)
   --http HOST:PORT  local API for the kiosk UI (POST /scan, GET /status); bind to 127.0.0.1
   --serial PATH     a serial barcode scanner (CR-terminated, 9600 8N1)
@@ -47,6 +51,8 @@ function options() {
         'time-zone': { type: 'string' },
         'poll-ms': { type: 'string' },
         'max-backoff-ms': { type: 'string' },
+        ca: { type: 'string' },
+        'allow-insecure-http': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -96,6 +102,8 @@ async function main(): Promise<void> {
   const engine = await GateEngine.open({
     dataDir: o.data,
     ...(o.server ? { serverUrl: o.server } : {}),
+    ...(o.ca ? { caFile: o.ca } : {}),
+    allowInsecureHttp: o['allow-insecure-http'] ?? false,
     ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
     timing,
@@ -155,6 +163,7 @@ async function main(): Promise<void> {
   engine.start();
   cleanups.push(() => engine.sync()?.stop());
   const d = engine.status();
+  if (d.transport_warning) log(d.transport_warning);
   log(`ready: ${d.device_name} (${d.device_id}) in hall ${d.hall_id}, server ${d.server_url}${engine.isRevoked() ? ' — REVOKED, offline verification only' : ''}`);
 }
 
@@ -196,5 +205,5 @@ async function startHardware(engine: GateEngine, o: { serial?: string | undefine
 
 main().catch((err: unknown) => {
   log(err instanceof ServerError ? `the server refused: ${err.message}` : (err as Error).message);
-  process.exit(err instanceof UsageError || err instanceof ServerError ? 2 : 1);
+  process.exit(err instanceof UsageError || err instanceof ServerError || err instanceof InsecureServerUrlError ? 2 : 1);
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateSyncKeyPair, signSync, type SyncKeyPair, type SyncSignedKind } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import { ApiClient, Connectivity, GateClock, GateEngine, NetworkError, ServerError } from '../src/engine/index.js';
 import { until } from './e2e/harness.js';
@@ -22,6 +23,13 @@ async function fakeServer(handler: Handler): Promise<{ url: string; server: Serv
 const reply = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+};
+
+/** A success reply signed the way the real server signs it (docs/sync-protocol.md). */
+const signedReply = (req: IncomingMessage, res: ServerResponse, key: SyncKeyPair, kind: SyncSignedKind, body: unknown) => {
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(200, { 'content-type': 'application/json', [sync.SIGNATURE_HEADER]: signSync(key, kind, String(req.headers[sync.NONCE_HEADER]), bytes) });
+  res.end(bytes);
 };
 
 interface UploadBody {
@@ -53,10 +61,10 @@ describe('sync client', () => {
       if (uploads.length === 1) {
         // The other gate's promotion reaches us (live stream) before our own reply does.
         gate!.store.catalog.learnAdmission(eventId, seats.sold.seatId, Date.parse(earlier), { name: 'Gate One', deviceId: gateOne });
-        return reply(res, 200, { success: true, data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() } });
+        return signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() } });
       }
       const canonical = { event_id: eventId, seat_id: seats.sold.seatId, scanned_at: earlier, device_id: gateOne, admitted_by: 'Gate One' };
-      reply(res, 200, { success: true, data: { accepted: [id], conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }], rejected: [], server_time: new Date().toISOString() } });
+      signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [id], conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }], rejected: [], server_time: new Date().toISOString() } });
     });
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
@@ -76,9 +84,9 @@ describe('sync client', () => {
 
   it('never resends rejected scans, and uploads the corrected scan time', async () => {
     hall = await createLocalHall();
-    const fake = await fakeServer((_req, body, res) => {
+    const fake = await fakeServer((req, body, res) => {
       const b = body as UploadBody;
-      reply(res, 200, { success: true, data: { accepted: [], conflicts: [], rejected: b.scans.map((s) => ({ client_scan_id: s.client_scan_id, reason: 'unknown seat' })), server_time: new Date().toISOString() } });
+      signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [], conflicts: [], rejected: b.scans.map((s) => ({ client_scan_id: s.client_scan_id, reason: 'unknown seat' })), server_time: new Date().toISOString() } });
     });
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
@@ -138,8 +146,9 @@ describe('sync client', () => {
     const fake = await fakeServer((_req, _body, res) => reply(res, ...answers.shift()!));
     server = fake.server;
     const connectivity = new Connectivity(Date.now);
-    const api = new ApiClient({ baseUrl: fake.url, token: () => 't', clock: new GateClock(Date.now, 10_000), connectivity });
-    const call = () => api.get('/api/sync/hall', { schema: sync.HallManifest });
+    const key = generateSyncKeyPair();
+    const api = new ApiClient({ baseUrl: fake.url, token: () => 't', clock: new GateClock(Date.now, 10_000), connectivity, syncKey: () => key });
+    const call = () => api.get('/api/sync/hall', { schema: sync.HallManifest, signed: { kind: 'hall' } });
     const refused = await call().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ServerError);
     expect(refused).toMatchObject({ status: 403, code: 'DEVICE_REVOKED' });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -37,6 +38,9 @@ const EnvSchema = z.object({
   STRIPE_API_URL: z.string().url().optional(),
   SERVICE_API_KEY: z.string().min(16).optional(),
   /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
+  /** PEM certificate (chain) and private key: both set, the server speaks HTTPS itself (docs/operations.md). */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   REVENUE_SHARE_SPLIT: z.string().regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5').default('85/10/5'),
 });
 
@@ -44,6 +48,8 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config extends Omit<Env, 'DEMO' | 'JWT_SECRET' | 'MASTER_KEY' | 'OTP_PEPPER'> {
   DEMO: boolean;
+  /** The certificate and key read from TLS_CERT_FILE / TLS_KEY_FILE, null for plain HTTP (behind a TLS proxy, or loopback). */
+  TLS: { cert: string; key: string } | null;
   JWT_SECRET: string;
   MASTER_KEY: string;
   OTP_PEPPER: string;
@@ -84,9 +90,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...e,
     DEMO: demo,
+    TLS: readTls(e),
     JWT_SECRET: secret('JWT_SECRET'),
     MASTER_KEY: secret('MASTER_KEY'),
     OTP_PEPPER: secret('OTP_PEPPER'),
     usingDevSecrets,
   };
+}
+
+const PemFile = (what: string, marker: RegExp) =>
+  z.string().transform((path, c) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      c.addIssue({ code: 'custom', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      return z.NEVER;
+    }
+    if (!marker.test(text)) {
+      c.addIssue({ code: 'custom', message: `${path} holds no PEM ${what}` });
+      return z.NEVER;
+    }
+    return text;
+  });
+const TlsFiles = z.object({
+  TLS_CERT_FILE: PemFile('certificate', /-----BEGIN CERTIFICATE-----/),
+  TLS_KEY_FILE: PemFile('private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
+});
+
+function readTls(e: Env): Config['TLS'] {
+  if (e.TLS_CERT_FILE === undefined && e.TLS_KEY_FILE === undefined) return null;
+  if (e.TLS_CERT_FILE === undefined || e.TLS_KEY_FILE === undefined) {
+    throw new ConfigError(e.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'TLS_CERT_FILE and TLS_KEY_FILE go together');
+  }
+  const parsed = TlsFiles.safeParse(e);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  return { cert: parsed.data.TLS_CERT_FILE, key: parsed.data.TLS_KEY_FILE };
 }

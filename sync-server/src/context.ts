@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Pool } from './db/pool.js';
 import type { TokenSigner } from './domain/auth/tokens.js';
 import type { KeyStore } from './domain/keys/key-store.js';
+import type { SyncKeyStore } from './domain/keys/sync-keys.js';
 import type { LiveBus } from './domain/live/live-bus.js';
 import type { PaymentsProvider } from './providers/payments.js';
 import type { SmsProvider } from './providers/sms.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   pool: Pool;
   signer: TokenSigner;
   keys: KeyStore;
+  /** The key that signs what gates trust (docs/sync-protocol.md). */
+  syncKeys: SyncKeyStore;
   sms: SmsProvider;
   /** Card payments for credit top-ups (Stripe, or its local stand-in in the demo). */
   payments: PaymentsProvider;

@@ -8,6 +8,7 @@ import { createPool } from './db/pool.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
 import { createTokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
+import { SyncKeyStore } from './domain/keys/sync-keys.js';
 import { LiveBus } from './domain/live/live-bus.js';
 import { createPaymentsProvider } from './providers/payments.js';
 import { outboxSmsProvider } from './providers/sms.js';
@@ -26,15 +27,17 @@ export interface RunningServer {
 
 export function createContext(config: Config, databaseUrl: string): AppContext {
   const pool = createPool(databaseUrl);
+  const now = () => Date.now();
   return {
     config,
     pool,
     signer: createTokenSigner(config.JWT_SECRET),
     keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
+    syncKeys: new SyncKeyStore(pool, config.MASTER_KEY, now),
     sms: outboxSmsProvider,
     payments: createPaymentsProvider(config),
     live: new LiveBus(databaseUrl),
-    now: () => Date.now(),
+    now,
   };
 }
 
