@@ -35,7 +35,7 @@ describe('gate enrolment and device credentials', () => {
     expect(verifyEnrolmentMac(enrolmentBindingKey('AAAA-BBBB-CCCC-DDDD'), nonce, body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(false);
     expect(verifyEnrolmentMac(enrolmentBindingKey(code), newSyncNonce(), body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(false);
     const changed = Buffer.from(body);
-    changed[changed.length - 3] ^= 1;
+    changed[changed.length - 3]! ^= 1;
     expect(verifyEnrolmentMac(enrolmentBindingKey(code), nonce, changed, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(false);
     // The code itself is not what the gate sends (nor what the server accepts).
     const plain = await t.app.inject({ method: 'POST', url: '/api/sync/enrol', payload: { code, name: 'x', box_public_key: boxKey } });

@@ -35,8 +35,11 @@ describe('signed sync replies', () => {
     expect(verifySync(key, signature(hall), 'hall', newSyncNonce(), hall.rawPayload).ok).toBe(false);
     expect(verifySync(key, signature(hall), 'seats', nonce, hall.rawPayload).ok).toBe(false);
     const changed = Buffer.from(hall.rawPayload);
-    changed[10] ^= 1;
-    expect(verifySync(key, signature(hall), 'hall', nonce, changed)).toEqual({ ok: false, reason: 'the signature does not match the data' });
+    changed[10]! ^= 1;
+    expect(verifySync(key, signature(hall), 'hall', nonce, changed)).toEqual({
+      ok: false,
+      reason: 'the signature does not match the data',
+    });
     expect(sync.HallManifest.parse(hall.json().data).sync_keys.map((l) => decodeSyncPublicKey(l.public_key).kid)).toEqual([key.kid]);
 
     const seats = await get(`/api/sync/events/${event}/seats?since=0`, nonce, { 'accept-encoding': 'gzip' });
@@ -56,7 +59,11 @@ describe('signed sync replies', () => {
   });
 
   it('records what the gate reports about integrity and shows it in the operator device view', async () => {
-    const report = { state: 'refused' as const, message: 'GET /api/sync/hall: the signature does not match the data', at: new Date(t.clock.now() - 1000).toISOString() };
+    const report = {
+      state: 'refused' as const,
+      message: 'GET /api/sync/hall: the signature does not match the data',
+      at: new Date(t.clock.now() - 1000).toISOString(),
+    };
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/sync/scans',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { Agent } from 'undici';
 
 /**
  * End-to-end harness: the REAL sync server (`sync-server/src/main.ts`, embedded
@@ -70,6 +71,8 @@ function capture(child: ChildProcess, name: string): () => string {
 
 export interface ServerProcess {
   url: string;
+  /** fetch that trusts the server's test CA when it speaks HTTPS. */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
   databaseUrl: string;
   log(): string;
   stop(): Promise<void>;
@@ -78,11 +81,14 @@ export interface ServerProcess {
   dispose(): Promise<void>;
 }
 
-export async function startSyncServer(): Promise<ServerProcess> {
+/** With `tls`, the server speaks HTTPS itself (TLS_CERT_FILE/TLS_KEY_FILE) with a certificate of the given CA. */
+export async function startSyncServer(opts: { tls?: { certFile: string; keyFile: string; caPem: string } } = {}): Promise<ServerProcess> {
   const data = tempDir('tg-e2e-server-');
   const port = await freePort();
   const pgPort = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const dispatcher = opts.tls ? new Agent({ connect: { ca: opts.tls.caPem } }) : undefined;
+  const fetchIt = (u: string, init: RequestInit = {}) => fetch(u, dispatcher ? ({ ...init, dispatcher } as RequestInit) : init);
   let child: ChildProcess | undefined;
   let log = () => '';
   const env = {
@@ -97,9 +103,11 @@ export async function startSyncServer(): Promise<ServerProcess> {
     PASSWORD_HASH_OPS: '1',
     PASSWORD_HASH_MEM_MIB: '8',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000',
+    ...(opts.tls ? { TLS_CERT_FILE: opts.tls.certFile, TLS_KEY_FILE: opts.tls.keyFile } : {}),
   };
   const server: ServerProcess = {
     url,
+    fetch: fetchIt,
     databaseUrl: `postgres://ticketgate:ticketgate-embedded@127.0.0.1:${pgPort}/ticketgate`,
     log: () => log(),
     async start() {
@@ -108,7 +116,7 @@ export async function startSyncServer(): Promise<ServerProcess> {
       const c = child;
       await until('the sync server /health', async () => {
         if (c.exitCode !== null) throw new Fatal(`server exited with ${c.exitCode}\n${log()}`);
-        const r = await fetch(`${url}/health`);
+        const r = await fetchIt(`${url}/health`);
         return r.status === 200;
       }, 120_000, 200);
     },
@@ -145,7 +153,7 @@ export class ServerApi {
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.as) headers.authorization = `Bearer ${await this.token(opts.as)}`;
-    const res = await fetch(this.server.url + path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+    const res = await this.server.fetch(this.server.url + path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
     const env = (await res.json()) as Envelope<T>;
     if (!env.success) throw new Error(`${method} ${path}: ${res.status} ${env.error_code}: ${env.message}`);
     return env.data;
@@ -214,6 +222,15 @@ export interface GateStatus {
   events: { event_id: string; seats: number; cursor: number }[];
   warnings: string[];
   last_sync_at: string | null;
+  link: { last_error: string | null };
+  keys: { gate: number; issuing: number };
+  clock_offset_ms: number | null;
+  clock_jump_refused_ms: number | null;
+  sync_integrity: 'ok' | 'refused';
+  sync_integrity_message: string | null;
+  sync_refusals: number;
+  transport: string | null;
+  transport_warning: string | null;
 }
 
 export interface Verdict {
@@ -250,12 +267,13 @@ export class GateProcess {
     readonly dataDir: string,
     readonly httpPort: number,
     private readonly serverUrl: string,
+    private readonly extraArgs: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${httpPort}`;
   }
 
-  static async start(name: string, serverUrl: string, code: string): Promise<GateProcess> {
-    const g = new GateProcess(name, tempDir('tg-e2e-gate-').path, await freePort(), serverUrl);
+  static async start(name: string, serverUrl: string, code: string, extraArgs: string[] = []): Promise<GateProcess> {
+    const g = new GateProcess(name, tempDir('tg-e2e-gate-').path, await freePort(), serverUrl, extraArgs);
     await g.start(code);
     return g;
   }
@@ -263,7 +281,7 @@ export class GateProcess {
   /** Starts (or restarts) the gate process; without a code it must already be enrolled. */
   async start(code?: string): Promise<void> {
     const args = [...TSX, 'gate-app/src/cli.ts', '--server', this.serverUrl, '--data', this.dataDir, '--http', `127.0.0.1:${this.httpPort}`,
-      '--name', this.name, '--poll-ms', '2000', '--max-backoff-ms', '1500', ...(code ? ['--enrol', code] : [])];
+      '--name', this.name, '--poll-ms', '2000', '--max-backoff-ms', '1500', ...this.extraArgs, ...(code ? ['--enrol', code] : [])];
     this.child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     this.log = capture(this.child, this.name);
     const c = this.child;

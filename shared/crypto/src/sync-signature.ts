@@ -1,8 +1,14 @@
 import { createHash, createHmac, hkdfSync, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { fromBase64Url, toBase64Url } from './bytes.js';
 import {
-  cachedPrivateKeyObject, ED25519_KEY_BYTES, ed25519PublicFromSeed, ed25519PublicKeyObject, expectBytes, expectKid,
-  kidFromDigest, splitTagged,
+  cachedPrivateKeyObject,
+  ED25519_KEY_BYTES,
+  ed25519PublicFromSeed,
+  ed25519PublicKeyObject,
+  expectBytes,
+  expectKid,
+  kidFromDigest,
+  splitTagged,
 } from './keys.js';
 
 /**
@@ -13,8 +19,15 @@ import {
  */
 
 /** Ed25519, same shapes as the issuing key; a different kid derivation and text form keep the two apart. */
-export interface SyncKeyPair { kid: string; publicKey: Uint8Array; privateKey: Uint8Array }
-export interface SyncPublicKey { kid: string; publicKey: Uint8Array }
+export interface SyncKeyPair {
+  kid: string;
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+}
+export interface SyncPublicKey {
+  kid: string;
+  publicKey: Uint8Array;
+}
 
 /** What a signature covers besides the body: which reply it is, so one cannot stand in for another. */
 export type SyncSignedKind = 'enrol' | 'hall' | 'seats' | 'scans' | 'stream';
@@ -83,7 +96,13 @@ export function syncSigningInput(kind: SyncSignedKind, nonce: string, body: Uint
 }
 
 /** `<kid>.<base64url Ed25519 signature>`: the text of the signature header and of a stream message's first data line. */
-export function signSync(key: SyncKeyPair, kind: SyncSignedKind, nonce: string, body: Uint8Array | string, extra?: readonly string[]): string {
+export function signSync(
+  key: SyncKeyPair,
+  kind: SyncSignedKind,
+  nonce: string,
+  body: Uint8Array | string,
+  extra?: readonly string[],
+): string {
   const sig = sign(null, syncSigningInput(kind, nonce, body, extra), cachedPrivateKeyObject(key.privateKey));
   return `${key.kid}.${toBase64Url(sig)}`;
 }
@@ -167,7 +186,12 @@ export function enrolmentMac(bindingKey: Uint8Array, nonce: string, body: Uint8A
   return createHmac('sha256', bindingKey).update(`${SIGNING_PREFIX}\nenrol\n${nonce}\n`).update(body).digest('base64url');
 }
 
-export function verifyEnrolmentMac(bindingKey: Uint8Array, nonce: string, body: Uint8Array | string, mac: string | null | undefined): boolean {
+export function verifyEnrolmentMac(
+  bindingKey: Uint8Array,
+  nonce: string,
+  body: Uint8Array | string,
+  mac: string | null | undefined,
+): boolean {
   if (!mac) return false;
   const want = Buffer.from(enrolmentMac(bindingKey, nonce, body), 'base64url');
   const got = Buffer.from(mac, 'base64url');

@@ -133,6 +133,14 @@ export class ApiClient {
       json = undefined;
     }
 
+    if (res.ok) {
+      // Any 2xx claims to be the server's answer; it is one only if signed for this request. Nothing of it — not its
+      // data, not its time, not even whether it parses — is used before its signature checks out.
+      connectivity.success(receivedAt - sentAt);
+      const key = o.signed.key ? o.signed.key({ json, raw, headers: res.headers, nonce }) : this.opts.syncKey();
+      const verdict = verifySync(key, res.headers.get(sync.SIGNATURE_HEADER), o.signed.kind, nonce, raw);
+      if (!verdict.ok) throw new IntegrityError(`${method} ${path}: ${verdict.reason}`);
+    }
     // The protocol's own schemas decide what a TicketGate reply is: a failure envelope with a known code, or a success.
     const failure = ErrorEnvelope.safeParse(json);
     const succeeded = SuccessProbe.safeParse(json).success;
@@ -143,12 +151,8 @@ export class ApiClient {
       throw new NetworkError(`${method} ${path}: ${why}`);
     }
     // A refusal still proves the link: the server is there and answering.
-    connectivity.success(receivedAt - sentAt);
+    if (!res.ok) connectivity.success(receivedAt - sentAt);
     if (failure.success) throw new ServerError(res.status, failure.data.error_code, failure.data.message);
-    // Nothing of a success reply is used before its signature checks out: not its data, not its time.
-    const key = o.signed.key ? o.signed.key({ json, raw, headers: res.headers, nonce }) : this.opts.syncKey();
-    const verdict = verifySync(key, res.headers.get(sync.SIGNATURE_HEADER), o.signed.kind, nonce, raw);
-    if (!verdict.ok) throw new IntegrityError(`${method} ${path}: ${verdict.reason}`);
     const serverTime = ServerTimeProbe.safeParse(json).data?.data.server_time ?? null;
     clock.observe({ sentAt, receivedAt, serverTime });
     const parsed = ok(o.schema).safeParse(json);

@@ -57,7 +57,11 @@ export class IntegrityMonitor {
   report(): { payload: NonNullable<sync.ScanUploadRequest['sync_integrity']>; due: boolean; key: string } {
     const s = this.snapshot();
     const key = `${s.state}:${s.message ?? ''}`;
-    const payload = { state: s.state, message: s.message ? s.message.slice(0, 300) : null, at: s.at === null ? null : new Date(s.at).toISOString() };
+    const payload = {
+      state: s.state,
+      message: s.message ? s.message.slice(0, 300) : null,
+      at: s.at === null ? null : new Date(s.at).toISOString(),
+    };
     return { payload, due: key !== this.reported && (s.state === 'refused' || this.reported !== null), key };
   }
 

@@ -28,7 +28,8 @@ export function checkServerUrl(url: string, allowInsecureHttp: boolean): Transpo
     throw new InsecureServerUrlError(`server URL ${JSON.stringify(url)} is not a URL`);
   }
   if (u.protocol === 'https:') return 'https';
-  if (u.protocol !== 'http:') throw new InsecureServerUrlError(`server URL ${url}: only https:// (or http:// to this machine) is supported`);
+  if (u.protocol !== 'http:')
+    throw new InsecureServerUrlError(`server URL ${url}: only https:// (or http:// to this machine) is supported`);
   if (LOOPBACK_HOSTS.has(u.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(u.hostname)) return 'http-loopback';
   if (allowInsecureHttp) return 'http-insecure';
   throw new InsecureServerUrlError(

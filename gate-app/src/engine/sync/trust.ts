@@ -1,6 +1,10 @@
 // process: engine
 import {
-  decodeSyncPublicKey, encodeSyncPublicKey, enrolmentBindingKey, verifyEndorsement, verifyEnrolmentMac,
+  decodeSyncPublicKey,
+  encodeSyncPublicKey,
+  enrolmentBindingKey,
+  verifyEndorsement,
+  verifyEnrolmentMac,
   type SyncPublicKey,
 } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';

@@ -1,5 +1,10 @@
 import {
-  decodeSyncKeyPair, encodeSyncKeyPair, encodeSyncPublicKey, endorseSyncKey, generateSyncKeyPair, ready,
+  decodeSyncKeyPair,
+  encodeSyncKeyPair,
+  encodeSyncPublicKey,
+  endorseSyncKey,
+  generateSyncKeyPair,
+  ready,
   type SyncKeyPair,
 } from '@ticketgate/crypto';
 import type { sync } from '@ticketgate/protocol';
@@ -74,7 +79,14 @@ export class SyncKeyStore {
       await db.query(
         `INSERT INTO signing_keys (kid, purpose, public_key, private_wrapped, endorsed_by, endorsement, created_at)
          VALUES ($1, 'sync', $2, $3, $4, $5, $6)`,
-        [next.kid, encodeSyncPublicKey(next), wrapSecret(this.masterKey, encodeSyncKeyPair(next)), prev.kid, endorseSyncKey(prev, next), new Date(this.now())],
+        [
+          next.kid,
+          encodeSyncPublicKey(next),
+          wrapSecret(this.masterKey, encodeSyncKeyPair(next)),
+          prev.kid,
+          endorseSyncKey(prev, next),
+          new Date(this.now()),
+        ],
       );
       return { previousKid: prev.kid, kid: next.kid };
     });
