@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateSyncKeyPair, signSync, type SyncKeyPair, type SyncSignedKind } from '@ticketgate/crypto';
+import {
+  encodeIssuingPublicKey, encodeSyncPublicKey, endorseSyncKey, generateSyncKeyPair, signSync, type SyncKeyPair, type SyncSignedKind,
+} from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
-import { ApiClient, Connectivity, GateClock, GateEngine, NetworkError, ServerError } from '../src/engine/index.js';
+import { ApiClient, Connectivity, GateClock, GateEngine, IntegrityError, NetworkError, ServerError } from '../src/engine/index.js';
 import { until } from './e2e/harness.js';
 import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
 
@@ -154,5 +156,74 @@ describe('sync client', () => {
     expect(refused).toMatchObject({ status: 403, code: 'DEVICE_REVOKED' });
     await expect(call()).rejects.toBeInstanceOf(NetworkError);
     await expect(call()).rejects.toThrow(/not a TicketGate reply/);
+  });
+
+  /** A manifest of the local hall as the server would send it, with the given sync key chain. */
+  const manifest = (h: LocalHall, deviceId: string, chain: sync.SyncKeyLink[]) => ({
+    success: true,
+    data: {
+      hall_id: h.hallId, hall_name: 'Main Arena', venue_name: 'Test Venue', device_id: deviceId, device_name: 'Gate Test',
+      issuing_keys: [encodeIssuingPublicKey(h.issuing)], sync_keys: chain, events: [], server_time: new Date().toISOString(),
+    },
+  });
+  const link = (key: SyncKeyPair, by?: SyncKeyPair): sync.SyncKeyLink => ({
+    public_key: encodeSyncPublicKey(key),
+    endorsed_by: by ? by.kid : null,
+    endorsement: by ? endorseSyncKey(by, key) : null,
+  });
+
+  it('follows a sync key rotation only along a chain endorsed from the pinned key', async () => {
+    hall = await createLocalHall();
+    const h = hall;
+    const [next, rogue, stranger] = [generateSyncKeyPair(), generateSyncKeyPair(), generateSyncKeyPair()];
+    let answer: { key: SyncKeyPair; chain: sync.SyncKeyLink[] } = { key: next, chain: [] };
+    const fake = await fakeServer((req, _body, res) => signedReply(req, res, answer.key, 'hall', manifest(h, gate!.status().device_id!, answer.chain)));
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: h.dir, serverUrl: fake.url });
+    const puller = gate.sync()!.puller;
+    const pinned = () => gate!.store.device.get()!.sync_key;
+
+    // A key nobody endorsed, and one endorsed by a key this gate never pinned: refused, the pin stays.
+    answer = { key: rogue, chain: [link(h.syncKey), link(rogue)] };
+    await expect(puller.manifest()).rejects.toThrow(IntegrityError);
+    answer = { key: rogue, chain: [link(h.syncKey), link(rogue, stranger)] };
+    await expect(puller.manifest()).rejects.toThrow(/not endorsed by/);
+    answer = { key: stranger, chain: [link(stranger)] };
+    await expect(puller.manifest()).rejects.toThrow(/does not contain the pinned key/);
+    expect(pinned()).toBe(encodeSyncPublicKey(h.syncKey));
+
+    // The real rotation: endorsed by the pinned key, the manifest signed by the new one.
+    answer = { key: next, chain: [link(h.syncKey), link(next, h.syncKey)] };
+    await puller.manifest();
+    expect(pinned()).toBe(encodeSyncPublicKey(next));
+    // From now on the old key's signature is not enough, even with the same chain.
+    answer = { key: h.syncKey, chain: [link(h.syncKey), link(next, h.syncKey)] };
+    await expect(puller.manifest()).rejects.toThrow(/signed with key/);
+  });
+
+  it('a signed reply whose server time is an hour off does not move the clock; the steward is told', async () => {
+    hall = await createLocalHall();
+    const h = hall;
+    let shift = 0;
+    const fake = await fakeServer((req, _body, res) => {
+      const m = manifest(h, gate!.status().device_id!, [link(h.syncKey)]);
+      m.data.server_time = new Date(Date.now() + shift).toISOString();
+      signedReply(req, res, h.syncKey, 'hall', m);
+    });
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: h.dir, serverUrl: fake.url });
+    const puller = gate.sync()!.puller;
+    await puller.manifest();
+    const learned = gate.status().clock_offset_ms!;
+    expect(Math.abs(learned)).toBeLessThan(1000);
+    shift = 3_600_000;
+    await puller.manifest();
+    const status = gate.status();
+    expect(Math.abs(status.clock_offset_ms! - learned)).toBeLessThan(1000);
+    expect(status.clock_jump_refused_ms).toBeGreaterThan(3_590_000);
+    expect(status.warnings.join('\n')).toMatch(/server time jumped by 36\d\d\.\d s: refused/);
+    shift = 0;
+    await puller.manifest();
+    expect(gate.status()).toMatchObject({ clock_jump_refused_ms: null });
   });
 });

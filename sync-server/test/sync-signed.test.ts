@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { decodeSyncPublicKey, newSyncNonce, verifyEndorsement, verifySync, type SyncPublicKey } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 import { enrolGate, operatorHeaders, upcomingEvent, upload, type TestGate } from './helpers/sync.js';
 
 /** Signed sync on the server side (docs/sync-protocol.md): what is signed, over what, and the rotation chain. */
@@ -82,7 +82,12 @@ describe('signed sync replies', () => {
 
   it('rotation: the new key is endorsed by the old one, the chain is in the manifest, and the manifest is signed by the new key', async () => {
     const before = await activePublic();
-    const { previousKid, kid } = await t.ctx.syncKeys.rotate();
+    const asOperator = await t.app.inject({ method: 'POST', url: '/api/sync/keys/rotate', headers: await operatorHeaders(t) });
+    expect(asOperator.json().error_code).toBe('FORBIDDEN');
+    const admin = await demoUser(t, DEMO.admin);
+    const rotated = await t.app.inject({ method: 'POST', url: '/api/sync/keys/rotate', headers: { authorization: `Bearer ${admin.token}` } });
+    expect(rotated.statusCode).toBe(200);
+    const { previous_kid: previousKid, kid } = sync.SyncKeyRotation.parse(rotated.json().data);
     expect(previousKid).toBe(before.kid);
     const after = await activePublic();
     expect(after.kid).toBe(kid);

@@ -232,6 +232,13 @@ export const DeviceListQuery = z.object({
   status: DeviceStatus.optional(),
 });
 
+/** Admin: POST /api/sync/keys/rotate — the sync key replaced, endorsed by the previous one. */
+export const SyncKeyRotation = z.object({
+  previous_kid: z.string(),
+  kid: z.string(),
+  rotated_at: z.string(),
+});
+
 /** GET /api/sync/conflicts?event_id= — double admissions, both sides. */
 export const EventQuery = z.object({ event_id: z.uuid() });
 export const ConflictView = z.object({

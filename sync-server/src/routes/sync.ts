@@ -220,7 +220,8 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       if (!ctx.live.listening) throw new AppError('SERVICE_UNAVAILABLE', 'Live notifications are unavailable on this instance. Retry shortly.');
       const nonce = requestNonce(req);
-      let key = await ctx.syncKeys.activeKey();
+      // One key for the whole stream: a gate that follows a rotation reopens its stream (docs/sync-protocol.md).
+      const key = await ctx.syncKeys.activeKey();
       let index = 0;
       const stream = new PassThrough();
       let unsubscribe: (() => void) | undefined;
@@ -253,13 +254,7 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         throw err;
       }
       if (ended) unsubscribe();
-      else {
-        heartbeat = setInterval(() => {
-          stream.write(': heartbeat\n\n');
-          // After a rotation (maybe on another instance) the next messages are signed with the new key.
-          ctx.syncKeys.activeKey().then((k) => (key = k), () => {});
-        }, HEARTBEAT_MS);
-      }
+      else heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
       reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache, no-transform')

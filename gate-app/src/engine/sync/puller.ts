@@ -34,6 +34,8 @@ export class Puller {
     private readonly now: () => number,
     private readonly onKeysChanged: () => void,
     private readonly trust: SyncTrust,
+    /** The pinned sync key moved along the chain: a stream opened under the old one should reopen. */
+    private readonly onSyncKeyRotated: () => void = () => {},
   ) {}
 
   async manifest(signal?: AbortSignal): Promise<sync.HallManifest> {
@@ -48,8 +50,8 @@ export class Puller {
       throw new IntegrityError(`manifest is for device ${m.device_id} in hall ${m.hall_id}, not this gate`);
     }
     const before = JSON.stringify(store.keys.all());
-    store.db.transaction(() => {
-      this.trust.advance(m.sync_keys);
+    const rotated = store.db.transaction(() => {
+      const moved = this.trust.advance(m.sync_keys);
       store.device.saveHall(m.hall_name, m.venue_name, m.device_name);
       store.catalog.saveEvents(m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq })));
       store.keys.replace(
@@ -59,8 +61,10 @@ export class Puller {
         },
         issuingKidOf,
       );
+      return moved;
     }).immediate();
     if (JSON.stringify(store.keys.all()) !== before) this.onKeysChanged();
+    if (rotated) this.onSyncKeyRotated();
     return m;
   }
 

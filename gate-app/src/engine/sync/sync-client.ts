@@ -61,6 +61,8 @@ export class SyncClient extends EventEmitter<SyncEvents> {
   private started = false;
   private lastPushAt: number | null = null;
   private unsubscribe: (() => void) | undefined;
+  /** Ends the current live stream (it was opened under a sync key the gate no longer pins); the loop reopens it. */
+  private streamRestart: AbortController | undefined;
 
   constructor(
     private readonly api: ApiClient,
@@ -72,7 +74,7 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     private readonly timing: SyncTiming = DEFAULT_TIMING,
   ) {
     super();
-    this.puller = new Puller(api, store, () => clock.device(), () => this.emit('keys'), trust);
+    this.puller = new Puller(api, store, () => clock.device(), () => this.emit('keys'), trust, () => this.streamRestart?.abort());
     this.pusher = new Pusher(api, store, clock, integrity);
     const backoff = { initialMs: timing.initialBackoffMs, maxMs: timing.maxBackoffMs };
     const onError = (what: string) => (err: unknown, retryInMs: number) => this.failed(what, err, retryInMs);
@@ -165,8 +167,10 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     return report.sent === MAX_BATCH || report.requeued > 0 ? 0 : Infinity;
   }
 
-  private async streamTask(signal: AbortSignal): Promise<number> {
+  private async streamTask(loopSignal: AbortSignal): Promise<number> {
     let greeted = false;
+    this.streamRestart = new AbortController();
+    const signal = AbortSignal.any([loopSignal, this.streamRestart.signal]);
     await followLiveStream(
       this.api,
       this.connectivity,

@@ -65,7 +65,8 @@ export class SyncKeyStore {
   /**
    * Replaces the active key by a new one endorsed by it, in one transaction (the
    * row lock on the active key serialises two rotations). Gates follow on their
-   * next manifest; streams opened before it are re-signed after the cache expires.
+   * next manifest and reopen their stream; other instances sign with the new key
+   * once their cached copy expires (ACTIVE_KEY_TTL_MS).
    */
   async rotate(): Promise<{ previousKid: string; kid: string }> {
     await this.activeKey();
