@@ -2,7 +2,6 @@
 // `npm run demo`: the sync server on its embedded PostgreSQL with demo data,
 // plus one demo gate for HALL-A enrolled against it, both stopped by Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildRenderer } from '../gate-app/scripts/build-renderer.js';
 import { loadConfig } from '../sync-server/src/config.js';
@@ -45,7 +44,8 @@ const base = `http://127.0.0.1:${config.PORT}`;
 let gate: ChildProcess | undefined;
 try {
   const args = ['gate-app/src/cli.ts', '--server', base, '--data', gateData, '--http', `127.0.0.1:${GATE_PORT}`];
-  if (!existsSync(resolve(gateData, 'gate.sqlite'))) args.push('--enrol', await enrolmentCode(base), '--name', 'Demo gate HALL-A');
+  // A gate folder from before signed sync (no pinned sync key) is enrolled again with the code; otherwise the code is unused.
+  args.push('--enrol', await enrolmentCode(base), '--name', 'Demo gate HALL-A');
   gate = spawn(resolve(root, 'node_modules/.bin/tsx'), args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 } catch (err) {
   console.error(`demo gate not started: ${(err as Error).message}`);

@@ -129,7 +129,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (o.enrol && (!engine.isEnrolled() || engine.isRevoked())) {
+  // A folder enrolled before signed sync has no pinned sync key: a code given now enrols it again.
+  if (o.enrol && (!engine.isEnrolled() || engine.isRevoked() || !engine.hasPinnedSyncKey())) {
     if (!engine.serverUrl()) throw new UsageError('--enrol needs --server URL');
     await enrol(engine, o.enrol, o.name, stopping.signal);
     log(`enrolled as ${engine.status().device_id} in hall ${engine.status().hall_id}`);

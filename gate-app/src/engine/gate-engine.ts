@@ -113,6 +113,11 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     return Boolean(this.store.device.get()?.device_token);
   }
 
+  /** False for a folder enrolled before signed sync: it must enrol again before it syncs. */
+  hasPinnedSyncKey(): boolean {
+    return this.trust.pinned() !== null;
+  }
+
   isRevoked(): boolean {
     return this.store.device.get()?.revoked_at != null;
   }
