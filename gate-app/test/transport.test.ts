@@ -12,7 +12,8 @@ describe('server URL policy', () => {
 
   it('https anywhere; http only to this machine unless explicitly allowed', () => {
     expect(checkServerUrl('https://sync.example.org', false)).toBe('https');
-    for (const u of ['http://127.0.0.1:8000', 'http://localhost:8000', 'http://[::1]:8000', 'http://127.1.2.3']) expect(checkServerUrl(u, false)).toBe('http-loopback');
+    for (const u of ['http://127.0.0.1:8000', 'http://localhost:8000', 'http://[::1]:8000', 'http://127.1.2.3'])
+      expect(checkServerUrl(u, false)).toBe('http-loopback');
     // Names that only look local are not: a DNS answer decides where they go.
     for (const u of ['http://192.0.2.10:8000', 'http://localhost.example.org', 'http://127.0.0.1.nip.io', 'http://0.0.0.0:8000']) {
       expect(() => checkServerUrl(u, false)).toThrow(InsecureServerUrlError);

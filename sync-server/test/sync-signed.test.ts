@@ -85,7 +85,11 @@ describe('signed sync replies', () => {
     const asOperator = await t.app.inject({ method: 'POST', url: '/api/sync/keys/rotate', headers: await operatorHeaders(t) });
     expect(asOperator.json().error_code).toBe('FORBIDDEN');
     const admin = await demoUser(t, DEMO.admin);
-    const rotated = await t.app.inject({ method: 'POST', url: '/api/sync/keys/rotate', headers: { authorization: `Bearer ${admin.token}` } });
+    const rotated = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync/keys/rotate',
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
     expect(rotated.statusCode).toBe(200);
     const { previous_kid: previousKid, kid } = sync.SyncKeyRotation.parse(rotated.json().data);
     expect(previousKid).toBe(before.kid);

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  decodeSyncKeyPair, decodeSyncPublicKey, encodeSyncKeyPair, encodeSyncPublicKey, endorseSyncKey, enrolmentBindingKey,
-  enrolmentCodeId, enrolmentMac, generateSyncKeyPair, newSyncNonce, isSyncNonce, signSync, verifyEndorsement, verifyEnrolmentMac,
+  decodeSyncKeyPair,
+  decodeSyncPublicKey,
+  encodeSyncKeyPair,
+  encodeSyncPublicKey,
+  endorseSyncKey,
+  enrolmentBindingKey,
+  enrolmentCodeId,
+  enrolmentMac,
+  generateSyncKeyPair,
+  newSyncNonce,
+  isSyncNonce,
+  signSync,
+  verifyEndorsement,
+  verifyEnrolmentMac,
   verifySync,
 } from '../src/index.js';
 
