@@ -24,8 +24,10 @@ const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [
   --data DIR        gate data folder (SQLite snapshot, scans, device identity); required
   --server URL      sync server (https://; http:// only to this machine); remembered at enrolment
   --ca FILE         PEM CA certificate to trust for the server's certificate, besides the system roots
+                    (or TICKETGATE_CA_FILE)
   --allow-insecure-http
                     accept a plain http:// server on another machine (the kiosk warns about it permanently)
+                    (or TICKETGATE_ALLOW_INSECURE_HTTP=1)
   --enrol CODE      one-time enrolment code (first start, or after a revocation)
   --http HOST:PORT  local API for the kiosk UI (POST /scan, GET /status); bind to 127.0.0.1
   --serial PATH     a serial barcode scanner (CR-terminated, 9600 8N1)
@@ -102,8 +104,9 @@ async function main(): Promise<void> {
   const engine = await GateEngine.open({
     dataDir: o.data,
     ...(o.server ? { serverUrl: o.server } : {}),
-    ...(o.ca ? { caFile: o.ca } : {}),
-    allowInsecureHttp: o['allow-insecure-http'] ?? false,
+    // The environment too: the Electron kiosk starts this program with its own environment.
+    ...(o.ca || process.env.TICKETGATE_CA_FILE ? { caFile: o.ca ?? process.env.TICKETGATE_CA_FILE! } : {}),
+    allowInsecureHttp: o['allow-insecure-http'] ?? process.env.TICKETGATE_ALLOW_INSECURE_HTTP === '1',
     ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
     timing,
