@@ -6,13 +6,17 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from '../sync-server/src/app.js';
-import { loadConfig } from '../sync-server/src/config.js';
-import { insertSeatBlocks, rowLabels } from '../sync-server/src/domain/catalog/seat-blocks.js';
-import { startEmbeddedPostgres } from '../sync-server/src/db/embedded.js';
-import { migrate } from '../sync-server/src/db/migrate.js';
-import { createPool, type Pool } from '../sync-server/src/db/pool.js';
-import { createContext } from '../sync-server/src/server.js';
+import {
+  build,
+  createContext,
+  createPool,
+  insertSeatBlocks,
+  loadConfig,
+  migrate,
+  rowLabels,
+  startEmbeddedPostgres,
+  type Pool,
+} from '@ticketgate/sync-server';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -166,7 +170,7 @@ async function setUp(db: Pool): Promise<{ seatIds: string[]; users: string[] }> 
  * one row per worker, or all workers on the same row.
  */
 async function rawUpdateRate(databaseUrl: string, workers: number, seconds: number, sameRow: boolean): Promise<{ perSecond: number; seconds: number }> {
-  const pool = createPool(databaseUrl, 20);
+  const pool = createPool(databaseUrl, { max: 20 });
   try {
     await pool.query('CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, v bigint NOT NULL DEFAULT 0)');
     await pool.query('INSERT INTO bench_counter (id) SELECT generate_series(1, $1) ON CONFLICT DO NOTHING', [workers]);

@@ -263,6 +263,11 @@ export const GateCounts = z.object({
   total: z.number().int(),
   conflicts: z.number().int(),
   by_result: z.record(ScanResult, z.number().int()),
+  /**
+   * This gate's scans whose verdict names no event (a code that could not be
+   * read): /metrics counts them, but they belong to no event's `total`.
+   */
+  no_event: z.number().int(),
 });
 export const GateStats = z.object({
   event_id: z.uuid(),

@@ -1,7 +1,7 @@
 import { signSync, type SyncKeyPair, type SyncSignedKind } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from './app-error.js';
+import { DomainError } from '../domain/errors.js';
 
 /**
  * The nonce a gate sent with its request (docs/sync-protocol.md). Absent: the
@@ -13,7 +13,7 @@ export function requestNonce(req: FastifyRequest): string {
   if (raw === undefined) return '';
   const parsed = sync.Nonce.safeParse(raw);
   if (!parsed.success) {
-    throw new AppError('VALIDATION_ERROR', `${sync.NONCE_HEADER} must be 22-64 base64url characters.`, [
+    throw new DomainError('VALIDATION_ERROR', `${sync.NONCE_HEADER} must be 22-64 base64url characters.`, [
       { field: `headers.${sync.NONCE_HEADER}`, message: 'not a nonce' },
     ]);
   }

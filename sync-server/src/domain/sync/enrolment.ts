@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { enrolmentBindingKey, enrolmentCodeId, fromBase64Url, toBase64Url } from '@ticketgate/crypto';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { unwrapSecret, wrapSecret } from '../keys/wrap.js';
 import { hashDeviceToken, hashEnrolmentCodeId, newDeviceToken, newEnrolmentCode } from './device-secrets.js';
 
@@ -13,7 +13,7 @@ export async function createEnrolmentCode(
   input: { hallId: string; ttlMinutes: number; createdBy: string },
 ): Promise<{ code: string; hallId: string; expiresAt: Date }> {
   const hall = await ctx.pool.query('SELECT 1 FROM halls WHERE id = $1', [input.hallId]);
-  if (!hall.rowCount) throw new AppError('HALL_NOT_FOUND');
+  if (!hall.rowCount) throw new DomainError('HALL_NOT_FOUND');
   const code = newEnrolmentCode();
   const expiresAt = new Date(ctx.now() + input.ttlMinutes * 60_000);
   // The gate proves the code by its id and checks the reply with the binding key: both derived from the code, kept here.
@@ -44,7 +44,7 @@ export async function enrolDevice(
     key = new Uint8Array();
   }
   if (key.length !== 32) {
-    throw new AppError('VALIDATION_ERROR', 'box_public_key must be a base64url X25519 public key (32 bytes).', [
+    throw new DomainError('VALIDATION_ERROR', 'box_public_key must be a base64url X25519 public key (32 bytes).', [
       { field: 'body.box_public_key', message: 'not a 32-byte base64url key' },
     ]);
   }
@@ -59,7 +59,7 @@ export async function enrolDevice(
       [hashEnrolmentCodeId(ctx.config.MASTER_KEY, input.codeId), now, deviceId],
     );
     const hall = rows[0]?.hall_id;
-    if (!hall) throw new AppError('ENROLMENT_INVALID');
+    if (!hall) throw new DomainError('ENROLMENT_INVALID');
     await db.query(
       `INSERT INTO devices (id, hall_id, name, token_hash, box_public_key, app_version, enrolled_at, last_seen_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,

@@ -1,7 +1,8 @@
+import { requireDeviceHall } from '../../policy/access.js';
 import { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import type { DeviceIdentity } from './device-identity.js';
 
 /** A seat delta whose `seats` array is already JSON text (see readSeatDelta). */
@@ -58,8 +59,8 @@ export async function readSeatDelta(
     ctx.pool,
     async (db) => {
       const ev = (await db.query<{ hall_id: string; seq: number }>('SELECT hall_id, seq FROM events WHERE id = $1', [eventId])).rows[0];
-      if (!ev) throw new AppError('EVENT_NOT_FOUND');
-      if (ev.hall_id !== device.hallId) throw new AppError('FORBIDDEN', `This event is not in hall ${device.hallId}.`);
+      if (!ev) throw new DomainError('EVENT_NOT_FOUND');
+      requireDeviceHall(device, ev);
       const full = since === 0 || since > ev.seq;
       const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
         eventId,
