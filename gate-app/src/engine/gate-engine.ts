@@ -74,19 +74,15 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
 
   private constructor(private readonly opts: GateEngineOptions) {
     super();
-    // Refused before anything is opened: a gate never talks to a server it may not trust the link to.
-    const given = opts.serverUrl;
-    if (given) this.transport = checkServerUrl(given, opts.allowInsecureHttp ?? false);
-    this.dispatcher = opts.caFile ? dispatcherTrusting(opts.caFile) : undefined;
     this.store = GateStore.open(opts.dataDir);
-    const stored = this.store.device.get()?.server_url;
-    if (!given && stored) {
-      try {
-        this.transport = checkServerUrl(stored, opts.allowInsecureHttp ?? false);
-      } catch (err) {
-        this.store.close();
-        throw err;
-      }
+    // A gate never talks to a server it may not trust the link to: refused at start, given or stored.
+    try {
+      const url = this.serverUrl();
+      if (url) this.transport = checkServerUrl(url, opts.allowInsecureHttp ?? false);
+      this.dispatcher = opts.caFile ? dispatcherTrusting(opts.caFile) : undefined;
+    } catch (err) {
+      this.store.close();
+      throw err;
     }
     this.trust = new SyncTrust(this.store.device);
     const deviceClock = opts.deviceClock ?? Date.now;

@@ -135,7 +135,8 @@ export class ApiClient {
 
     if (res.ok) {
       // Any 2xx claims to be the server's answer; it is one only if signed for this request. Nothing of it — not its
-      // data, not its time, not even whether it parses — is used before its signature checks out.
+      // data, not its time — is used before its signature checks out (a manifest's resolver reads the key chain the
+      // signature must then verify with; a chain that does not lead from the pinned key is refused there).
       connectivity.success(receivedAt - sentAt);
       const key = o.signed.key ? o.signed.key({ json, raw, headers: res.headers, nonce }) : this.opts.syncKey();
       const verdict = verifySync(key, res.headers.get(sync.SIGNATURE_HEADER), o.signed.kind, nonce, raw);
