@@ -30,6 +30,8 @@ export interface GateEngineOptions {
   allowInsecureHttp?: boolean;
   /** PEM file of a private CA the server's certificate is issued by (trusted besides the system roots). */
   caFile?: string;
+  /** False: store and show no holder names (`--hide-holder-names`); verdicts and /seats then carry `holder: null`. Default true. */
+  holderNames?: boolean;
 }
 
 export interface GateEngineEvents {
@@ -74,7 +76,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
 
   private constructor(private readonly opts: GateEngineOptions) {
     super();
-    this.store = GateStore.open(opts.dataDir);
+    this.store = GateStore.open(opts.dataDir, { holderNames: opts.holderNames ?? true });
     // A gate never talks to a server it may not trust the link to: refused at start, given or stored.
     try {
       const url = this.serverUrl();

@@ -15,13 +15,14 @@ interface DeviceRow {
   app_version: string | null;
   enrolled_at: Date;
   revoked_at: Date | null;
+  rejected_uploads: number;
   sync_integrity: 'ok' | 'refused' | null;
   sync_integrity_message: string | null;
   sync_integrity_at: Date | null;
 }
 
 const COLUMNS = `id, name, hall_id, status, last_seen_at, last_backlog, clock_offset_ms, app_version, enrolled_at, revoked_at,
-  sync_integrity, sync_integrity_message, sync_integrity_at`;
+  rejected_uploads, sync_integrity, sync_integrity_message, sync_integrity_at`;
 
 function toView(r: DeviceRow): sync.DeviceView {
   return {
@@ -35,6 +36,7 @@ function toView(r: DeviceRow): sync.DeviceView {
     app_version: r.app_version,
     enrolled_at: r.enrolled_at.toISOString(),
     revoked_at: r.revoked_at?.toISOString() ?? null,
+    rejected_uploads: r.rejected_uploads,
     sync_integrity: r.sync_integrity,
     sync_integrity_message: r.sync_integrity_message,
     sync_integrity_at: r.sync_integrity_at?.toISOString() ?? null,
