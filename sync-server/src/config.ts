@@ -80,10 +80,27 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_URL: z.string().url().optional(),
   SERVICE_API_KEY: z.string().min(16).optional(),
-  /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
+  /** Live fraud rules (docs/analytics.md, "Fraud rules"): how often they run and their thresholds. */
+  FRAUD_JOB_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  FRAUD_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(48),
+  FRAUD_ADDRESS_PURCHASES_PER_10_MIN: z.coerce.number().int().min(1).default(8),
+  FRAUD_ACCOUNT_PURCHASES_PER_DAY: z.coerce.number().int().min(1).default(12),
+  FRAUD_TRANSFERS_PER_TICKET: z.coerce.number().int().min(2).default(3),
+  FRAUD_TRAVEL_MINUTES: z.coerce.number().int().min(1).default(60),
+  FRAUD_BULK_SHARE_PERCENT: z.coerce.number().min(0.01).max(100).default(5),
+  FRAUD_BULK_MIN_SEATS: z.coerce.number().int().min(1).default(10),
+  /** Purchase addresses (hashed) are deleted after this many days (docs/security.md, "Fraud signals"). */
+  FRAUD_SIGNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Scalper model: retraining job period, and the probability at which a buyer counts as a scalper. */
+  SCALPER_RETRAIN_INTERVAL_MS: z.coerce.number().int().min(1000).default(6 * 3600_000),
+  SCALPER_THRESHOLD: z.coerce.number().min(0.01).max(0.99).default(0.5),
+  /** Live chat: largest WebSocket frame, and messages a socket may send per 10 seconds. */
+  CHAT_WS_MAX_BYTES: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024),
+  CHAT_WS_MESSAGES_PER_10S: z.coerce.number().int().min(1).default(20),
   /** PEM certificate (chain) and private key: both set, the server speaks HTTPS itself (docs/operations.md). */
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
   REVENUE_SHARE_SPLIT: z
     .string()
     .regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5')

@@ -132,7 +132,7 @@ export const metrics = fp(async (app: FastifyInstance) => {
     },
     async (_req, reply) => {
       await refresh();
-      const body = (await registry.metrics()) + (await ctx.processMetrics.metrics());
+      const body = (await registry.metrics()) + (await ctx.counters.registry.metrics()) + (await ctx.processMetrics.metrics());
       return reply.type(registry.contentType).send(body);
     },
   );
