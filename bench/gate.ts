@@ -12,7 +12,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { issueCredential } from '@ticketgate/crypto';
+import { issueCredential, newSyncNonce, signSync, verifySync } from '@ticketgate/crypto';
 import { GateEngine } from '../gate-app/src/engine/index.js';
 import { createEnrolmentCode, loadConfig, startServer } from '@ticketgate/sync-server';
 import { insertBenchSeats } from './fixtures/big-event.js';
@@ -86,6 +86,24 @@ try {
   console.log(`full snapshot pull + apply (${fmt(seatCount)} seats): median ${(median(snapshot) / 1000).toFixed(2)} s  [${snapshot.map((x) => (x / 1000).toFixed(2)).join(', ')}]  target ≤ 3 s ${median(snapshot) <= 3000 ? 'OK' : 'OVER'}`);
   console.log(`  of which the SQLite transaction: median ${median(snapshotApply).toFixed(0)} ms; the rest is the server, transfer, gunzip, JSON and schema check`);
 
+  // Signed sync: what signing costs the server and verifying costs the gate on the real snapshot's bytes, same run.
+  const snapshotBytes = Buffer.from(
+    await (await fetch(`${server.url}/api/sync/events/${eventId}/seats?since=0`, { headers: { authorization: `Bearer ${gate.store.device.get()!.device_token}` } })).arrayBuffer(),
+  );
+  const syncKey = await ctx.syncKeys.activeKey();
+  const signMs: number[] = [];
+  const verifyMs: number[] = [];
+  for (let run = 0; run < Math.max(RUNS, 5); run++) {
+    const nonce = newSyncNonce();
+    let s = performance.now();
+    const sig = signSync(syncKey, 'seats', nonce, snapshotBytes);
+    signMs.push(performance.now() - s);
+    s = performance.now();
+    if (!verifySync(syncKey, sig, 'seats', nonce, snapshotBytes).ok) throw new Error('bench: signature did not verify');
+    verifyMs.push(performance.now() - s);
+  }
+  console.log(`signature of the snapshot (${(snapshotBytes.length / 1e6).toFixed(1)} MB): sign median ${median(signMs).toFixed(1)} ms, verify median ${median(verifyMs).toFixed(1)} ms (included in the pull above)`);
+
   // 2. Deltas of 1,000 changed seats (sales), on the last gate.
   const puller = gate.sync()!.puller;
   const deltas: number[] = [];
@@ -157,6 +175,7 @@ try {
   console.log(`verify + record, ${CONCURRENT} scanners at once (group commit): ${fmt(concurrent)} scans/s  (${(concurrent / baseline).toFixed(2)}× baseline)  target ≥ 1,000/s ${concurrent >= 1000 ? 'OK' : 'UNDER'}`);
   console.log(JSON.stringify({
     bench: 'gate', seats: seatCount, snapshotSeconds: Number((median(snapshot) / 1000).toFixed(3)), deltaMs: Math.round(median(deltas)),
+    snapshotSignMs: Number(median(signMs).toFixed(1)), snapshotVerifyMs: Number(median(verifyMs).toFixed(1)),
     scansPerSecSequential: Math.round(sequential), scansPerSecConcurrent: Math.round(concurrent), rawVerifyPlusDurableInsertPerSec: Math.round(baseline),
   }));
 } finally {

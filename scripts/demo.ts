@@ -87,11 +87,11 @@ async function startServer(): Promise<void> {
 
 async function startGate(): Promise<void> {
   const argv = ['gate-app/src/cli.ts', '--server', base, '--data', gateData, '--http', `127.0.0.1:${GATE_PORT}`];
-  if (!existsSync(resolve(gateData, 'gate.sqlite'))) {
-    if (!(await serverUp()))
-      throw new Error(`the demo gate is not enrolled yet and no server answers at ${base}: start it first (npm start)`);
-    argv.push('--enrol', await enrolmentCode(), '--name', 'Demo gate HALL-A');
-  }
+  // With the server up the gate always gets a code: the CLI uses it only for a folder not enrolled yet,
+  // or one enrolled before signed sync (no pinned sync key), and ignores it otherwise.
+  if (await serverUp()) argv.push('--enrol', await enrolmentCode(), '--name', 'Demo gate HALL-A');
+  else if (!existsSync(resolve(gateData, 'gate.sqlite')))
+    throw new Error(`the demo gate is not enrolled yet and no server answers at ${base}: start it first (npm start)`);
   await buildRenderer(); // the kiosk UI the demo gate serves at /
   start('demo gate', process.execPath, ['--import', 'tsx', ...argv]);
 }

@@ -12,16 +12,22 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
-  Backoff, createGateHttpServer, GateEngine, isLoopbackHost, listenGateHttp, NetworkError, parseAddress, ServerError, verdictView,
-  wireTurnstile, writeLocalApiToken, type SyncTiming,
+  Backoff, createGateHttpServer, GateEngine, InsecureServerUrlError, isLoopbackHost, listenGateHttp, NetworkError, parseAddress,
+  ServerError, verdictView, wireTurnstile, writeLocalApiToken, type SyncTiming,
 } from './engine/index.js';
 
 const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT [--http-public]]
                       [--serial PATH] [--hardware config.json] [--name NAME] [--hide-holder-names]
                       [--skew SECONDS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
+                      [--ca FILE] [--allow-insecure-http]
 
   --data DIR        gate data folder (SQLite snapshot, scans, device identity); required
-  --server URL      sync server; remembered at enrolment
+  --server URL      sync server (https://; http:// only to this machine); remembered at enrolment
+  --ca FILE         PEM CA certificate to trust for the server's certificate, besides the system roots
+                    (or TICKETGATE_CA_FILE)
+  --allow-insecure-http
+                    accept a plain http:// server on another machine (the kiosk warns about it permanently)
+                    (or TICKETGATE_ALLOW_INSECURE_HTTP=1)
   --enrol CODE      one-time enrolment code (first start, or after a revocation)
   --http HOST:PORT  local API for the kiosk UI (POST /scan, GET /status) on a loopback address
                     (127.0.0.1, [::1], localhost); every API request needs the launch token
@@ -54,6 +60,8 @@ function options() {
         'time-zone': { type: 'string' },
         'poll-ms': { type: 'string' },
         'max-backoff-ms': { type: 'string' },
+        ca: { type: 'string' },
+        'allow-insecure-http': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -108,6 +116,9 @@ async function main(): Promise<void> {
   const engine = await GateEngine.open({
     dataDir: o.data,
     ...(o.server ? { serverUrl: o.server } : {}),
+    // The environment too: the Electron kiosk starts this program with its own environment.
+    ...(o.ca || process.env.TICKETGATE_CA_FILE ? { caFile: o.ca ?? process.env.TICKETGATE_CA_FILE! } : {}),
+    allowInsecureHttp: o['allow-insecure-http'] ?? process.env.TICKETGATE_ALLOW_INSECURE_HTTP === '1',
     ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
     ...(o['hide-holder-names'] ? { holderNames: false } : {}),
@@ -134,7 +145,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (o.enrol && (!engine.isEnrolled() || engine.isRevoked())) {
+  // A folder enrolled before signed sync has no pinned sync key: a code given now enrols it again.
+  if (o.enrol && (!engine.isEnrolled() || engine.isRevoked() || !engine.hasPinnedSyncKey())) {
     if (!engine.serverUrl()) throw new UsageError('--enrol needs --server URL');
     await enrol(engine, o.enrol, o.name, stopping.signal);
     log(`enrolled as ${engine.status().device_id} in hall ${engine.status().hall_id}`);
@@ -170,6 +182,7 @@ async function main(): Promise<void> {
   engine.start();
   cleanups.push(() => engine.sync()?.stop());
   const d = engine.status();
+  if (d.transport_warning) log(d.transport_warning);
   log(`ready: ${d.device_name} (${d.device_id}) in hall ${d.hall_id}, server ${d.server_url}${engine.isRevoked() ? ' — REVOKED, offline verification only' : ''}`);
 }
 
@@ -211,5 +224,5 @@ async function startHardware(engine: GateEngine, o: { serial?: string | undefine
 
 main().catch((err: unknown) => {
   log(err instanceof ServerError ? `the server refused: ${err.message}` : (err as Error).message);
-  process.exit(err instanceof UsageError || err instanceof ServerError ? 2 : 1);
+  process.exit(err instanceof UsageError || err instanceof ServerError || err instanceof InsecureServerUrlError ? 2 : 1);
 });

@@ -52,6 +52,21 @@ describe('kiosk renderer', () => {
     await page.close();
   });
 
+  it('tells the steward when sync data was refused, when the link is insecure, and when a clock jump was refused', async () => {
+    stub.status = {
+      hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString(),
+      sync_integrity: 'refused', sync_integrity_message: 'GET /api/sync/hall: the signature does not match the data',
+      transport: 'http-insecure', transport_warning: 'INSECURE CONNECTION', clock_warning: true, clock_jump_refused_ms: 3_600_000,
+    };
+    const page = await openKiosk();
+    await expect.poll(() => page.textContent('#alert')).toContain('Sync refused: integrity');
+    const alert = (await page.textContent('#alert')) ?? '';
+    expect(alert).toContain('Insecure connection');
+    expect(alert).toContain('jumped by 3600 s: refused');
+    expect(alert).not.toContain('Clock is off');
+    await page.close();
+  });
+
   it('takes a fast keyboard-wedge burst as a scan and shows the verdict', async () => {
     stub.status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString() };
     const page = await openKiosk();

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applySeatBatch, DATABASE_FILE, GateEngine, GateStore, type ScanVerdict } from '../src/engine/index.js';
 import Database from 'better-sqlite3';
-import { SCHEMA_V1 } from '../src/engine/store/schema.js';
+import { SCHEMA_V1, SCHEMA_VERSION } from '../src/engine/store/schema.js';
 import { createLocalHall, tempDir, type LocalHall } from './helpers/local-hall.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -13,7 +13,7 @@ let hall: LocalHall | undefined;
 afterEach(() => hall?.cleanup());
 
 describe('gate store', () => {
-  it('upgrades a schema-1 data folder in place: seats keep their admissions and gain the admitting device, scans a proof column', () => {
+  it('upgrades a schema-1 data folder in place: seats keep their admissions and gain the admitting device, scans a proof column; no sync key is pinned', () => {
     const dir = tempDir();
     try {
       const v1 = new Database(join(dir.path, DATABASE_FILE));
@@ -27,12 +27,15 @@ describe('gate store', () => {
       v1.prepare(
         `INSERT INTO scans (client_scan_id, device_time, clock_offset_ms, source, result, seat_id) VALUES ('c1', 1000, 0, 'stdin', 'SUCCESS', 's1')`,
       ).run();
+      v1.prepare("INSERT INTO device (id, box_key_pair, device_id, device_token) VALUES (1, 'k', 'd1', 'tgd_x')").run();
       v1.close();
       const store = GateStore.open(dir.path);
-      expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(store.catalog.seat('s1')).toMatchObject({ admitted_at: 1000, admitted_by: 'Gate North', admitted_source: 'server', admitted_device: null });
       // An admission recorded before v3 has no proof to upload (the server refuses it as no_proof).
       expect(store.scans.byClientId('c1')).toMatchObject({ result: 'SUCCESS', credential: null });
+      // Enrolled before signed sync: it must enrol again (the key is never learned on first use).
+      expect(store.device.get()).toMatchObject({ device_id: 'd1', sync_key: null });
       store.close();
     } finally {
       dir.remove();

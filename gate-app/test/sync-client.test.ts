@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  encodeIssuingPublicKey, encodeSyncPublicKey, endorseSyncKey, generateSyncKeyPair, signSync, type SyncKeyPair, type SyncSignedKind,
+} from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
-import { ApiClient, Connectivity, GateClock, GateEngine, NetworkError, ServerError } from '../src/engine/index.js';
+import { ApiClient, Connectivity, GateClock, GateEngine, IntegrityError, NetworkError, ServerError } from '../src/engine/index.js';
 import { until } from './e2e/harness.js';
 import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
 
@@ -22,6 +25,13 @@ async function fakeServer(handler: Handler): Promise<{ url: string; server: Serv
 const reply = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+};
+
+/** A success reply signed the way the real server signs it (docs/sync-protocol.md). */
+const signedReply = (req: IncomingMessage, res: ServerResponse, key: SyncKeyPair, kind: SyncSignedKind, body: unknown) => {
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(200, { 'content-type': 'application/json', [sync.SIGNATURE_HEADER]: signSync(key, kind, String(req.headers[sync.NONCE_HEADER]), bytes) });
+  res.end(bytes);
 };
 
 interface UploadBody {
@@ -54,10 +64,10 @@ describe('sync client', () => {
       if (uploads.length === 1) {
         // The other gate's promotion reaches us (live stream) before our own reply does.
         gate!.store.catalog.learnAdmission(eventId, seats.sold.seatId, Date.parse(earlier), { name: 'Gate One', deviceId: gateOne });
-        return reply(res, 200, { success: true, data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() } });
+        return signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() } });
       }
       const canonical = { event_id: eventId, seat_id: seats.sold.seatId, scanned_at: earlier, device_id: gateOne, admitted_by: 'Gate One' };
-      reply(res, 200, { success: true, data: { accepted: [id], conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }], rejected: [], server_time: new Date().toISOString() } });
+      signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [id], conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }], rejected: [], server_time: new Date().toISOString() } });
     });
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
@@ -82,10 +92,10 @@ describe('sync client', () => {
   it('never resends rejected scans, and uploads the corrected scan time', async () => {
     hall = await createLocalHall();
     const uploads: UploadBody[] = [];
-    const fake = await fakeServer((_req, body, res) => {
+    const fake = await fakeServer((req, body, res) => {
       const b = body as UploadBody;
       uploads.push(b);
-      reply(res, 200, { success: true, data: { accepted: [], conflicts: [], rejected: b.scans.map((s) => ({ client_scan_id: s.client_scan_id, reason: 'unknown seat' })), server_time: new Date().toISOString() } });
+      signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [], conflicts: [], rejected: b.scans.map((s) => ({ client_scan_id: s.client_scan_id, reason: 'unknown seat' })), server_time: new Date().toISOString() } });
     });
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
@@ -147,12 +157,82 @@ describe('sync client', () => {
     const fake = await fakeServer((_req, _body, res) => reply(res, ...answers.shift()!));
     server = fake.server;
     const connectivity = new Connectivity(Date.now);
-    const api = new ApiClient({ baseUrl: fake.url, token: () => 't', clock: new GateClock(Date.now, 10_000), connectivity });
-    const call = () => api.get('/api/sync/hall', { schema: sync.HallManifest });
+    const key = generateSyncKeyPair();
+    const api = new ApiClient({ baseUrl: fake.url, token: () => 't', clock: new GateClock(Date.now, 10_000), connectivity, syncKey: () => key });
+    const call = () => api.get('/api/sync/hall', { schema: sync.HallManifest, signed: { kind: 'hall' } });
     const refused = await call().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ServerError);
     expect(refused).toMatchObject({ status: 403, code: 'DEVICE_REVOKED' });
     await expect(call()).rejects.toBeInstanceOf(NetworkError);
     await expect(call()).rejects.toThrow(/not a TicketGate reply/);
+  });
+
+  /** A manifest of the local hall as the server would send it, with the given sync key chain. */
+  const manifest = (h: LocalHall, deviceId: string, chain: sync.SyncKeyLink[]) => ({
+    success: true,
+    data: {
+      hall_id: h.hallId, hall_name: 'Main Arena', venue_name: 'Test Venue', device_id: deviceId, device_name: 'Gate Test',
+      issuing_keys: [encodeIssuingPublicKey(h.issuing)], sync_keys: chain, events: [], server_time: new Date().toISOString(),
+    },
+  });
+  const link = (key: SyncKeyPair, by?: SyncKeyPair): sync.SyncKeyLink => ({
+    public_key: encodeSyncPublicKey(key),
+    endorsed_by: by ? by.kid : null,
+    endorsement: by ? endorseSyncKey(by, key) : null,
+  });
+
+  it('follows a sync key rotation only along a chain endorsed from the pinned key', async () => {
+    hall = await createLocalHall();
+    const h = hall;
+    const [next, rogue, stranger] = [generateSyncKeyPair(), generateSyncKeyPair(), generateSyncKeyPair()];
+    let answer: { key: SyncKeyPair; chain: sync.SyncKeyLink[] } = { key: next, chain: [] };
+    const fake = await fakeServer((req, _body, res) => signedReply(req, res, answer.key, 'hall', manifest(h, gate!.status().device_id!, answer.chain)));
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: h.dir, serverUrl: fake.url });
+    const puller = gate.sync()!.puller;
+    const pinned = () => gate!.store.device.get()!.sync_key;
+
+    // A key nobody endorsed, and one endorsed by a key this gate never pinned: refused, the pin stays.
+    answer = { key: rogue, chain: [link(h.syncKey), link(rogue)] };
+    await expect(puller.manifest()).rejects.toThrow(IntegrityError);
+    answer = { key: rogue, chain: [link(h.syncKey), link(rogue, stranger)] };
+    await expect(puller.manifest()).rejects.toThrow(/not endorsed by/);
+    answer = { key: stranger, chain: [link(stranger)] };
+    await expect(puller.manifest()).rejects.toThrow(/does not contain the pinned key/);
+    expect(pinned()).toBe(encodeSyncPublicKey(h.syncKey));
+
+    // The real rotation: endorsed by the pinned key, the manifest signed by the new one.
+    answer = { key: next, chain: [link(h.syncKey), link(next, h.syncKey)] };
+    await puller.manifest();
+    expect(pinned()).toBe(encodeSyncPublicKey(next));
+    // From now on the old key's signature is not enough, even with the same chain.
+    answer = { key: h.syncKey, chain: [link(h.syncKey), link(next, h.syncKey)] };
+    await expect(puller.manifest()).rejects.toThrow(/signed with key/);
+  });
+
+  it('a signed reply whose server time is an hour off does not move the clock; the steward is told', async () => {
+    hall = await createLocalHall();
+    const h = hall;
+    let shift = 0;
+    const fake = await fakeServer((req, _body, res) => {
+      const m = manifest(h, gate!.status().device_id!, [link(h.syncKey)]);
+      m.data.server_time = new Date(Date.now() + shift).toISOString();
+      signedReply(req, res, h.syncKey, 'hall', m);
+    });
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: h.dir, serverUrl: fake.url });
+    const puller = gate.sync()!.puller;
+    await puller.manifest();
+    const learned = gate.status().clock_offset_ms!;
+    expect(Math.abs(learned)).toBeLessThan(1000);
+    shift = 3_600_000;
+    await puller.manifest();
+    const status = gate.status();
+    expect(Math.abs(status.clock_offset_ms! - learned)).toBeLessThan(1000);
+    expect(status.clock_jump_refused_ms).toBeGreaterThan(3_590_000);
+    expect(status.warnings.join('\n')).toMatch(/server time jumped by 36\d\d\.\d s: refused/);
+    shift = 0;
+    await puller.manifest();
+    expect(gate.status()).toMatchObject({ clock_jump_refused_ms: null });
   });
 });

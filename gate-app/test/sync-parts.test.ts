@@ -92,18 +92,41 @@ describe('gate clock', () => {
     // A much slower reply soon after does not override a tight sample.
     clock.observe({ sentAt: 1_001_000, receivedAt: 1_009_000, serverTime: new Date(1_000_000).toISOString() });
     expect(clock.offset()).toBe(30_000);
-    device = 2_000_000;
-    clock.observe({ sentAt: 2_000_000, receivedAt: 2_000_010, serverTime: new Date(2_000_505).toISOString() });
+    // The kiosk clock was really fixed: the server's time says so over three separate syncs, and only then is it believed.
+    for (const at of [2_000_000, 2_002_000, 2_004_000]) {
+      device = at;
+      expect(clock.offset()).toBe(30_000);
+      clock.observe({ sentAt: at, receivedAt: at + 10, serverTime: new Date(at + 505).toISOString() });
+    }
     expect(clock.offset()).toBe(500);
     expect(clock.snapshot().warning).toBeNull();
   });
 
-  it('falls back to the Date header (1 s precision) when the body has no time', () => {
-    const clock = new GateClock(() => 0, 10_000);
-    clock.observe({ sentAt: 5_000, receivedAt: 5_100, dateHeader: new Date(65_000).toUTCString() });
-    expect(Math.abs(clock.offset() - 60_450)).toBeLessThanOrEqual(1);
-    // A header within its own precision of a known offset changes nothing.
-    clock.observe({ sentAt: 6_000, receivedAt: 6_100, dateHeader: new Date(66_000).toUTCString() });
-    expect(Math.abs(clock.offset() - 60_450)).toBeLessThanOrEqual(1);
+  it('refuses a jump of an hour in one signed reply, and says so, until several syncs agree', () => {
+    let device = 1_000_000;
+    const clock = new GateClock(() => device, 10_000);
+    clock.observe({ sentAt: device, receivedAt: device + 20, serverTime: new Date(device + 10 + 200).toISOString() });
+    expect(clock.offset()).toBe(200);
+    device += 5_000;
+    clock.observe({ sentAt: device, receivedAt: device + 20, serverTime: new Date(device + 10 + 3_600_000).toISOString() });
+    expect(clock.offset()).toBe(200);
+    expect(clock.snapshot()).toMatchObject({ refusedJumpMs: 3_599_800 });
+    expect(clock.snapshot().warning).toMatch(/jumped by 3599\.8 s: refused/);
+    // Samples in the same sync do not count as separate votes.
+    clock.observe({ sentAt: device + 30, receivedAt: device + 50, serverTime: new Date(device + 40 + 3_600_000).toISOString() });
+    clock.observe({ sentAt: device + 60, receivedAt: device + 80, serverTime: new Date(device + 70 + 3_600_000).toISOString() });
+    expect(clock.offset()).toBe(200);
+    // The next normal reply clears the alarm; small drift is still followed.
+    device += 5_000;
+    clock.observe({ sentAt: device, receivedAt: device + 20, serverTime: new Date(device + 10 + 1_200).toISOString() });
+    expect(clock.offset()).toBe(1_200);
+    expect(clock.snapshot()).toMatchObject({ refusedJumpMs: null, warning: null });
+    // A move larger than the step, alternating with normal replies, never accumulates.
+    for (let i = 0; i < 6; i++) {
+      device += 2_000;
+      const off = i % 2 === 0 ? 60_000 : 1_200;
+      clock.observe({ sentAt: device, receivedAt: device + 20, serverTime: new Date(device + 10 + off).toISOString() });
+    }
+    expect(clock.offset()).toBe(1_200);
   });
 });

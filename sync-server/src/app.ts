@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type https from 'node:https';
+import Fastify, { type FastifyBaseLogger, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
 import { auth } from './plugins/auth.js';
@@ -24,7 +25,7 @@ export interface BuildOptions {
  * owns the database, the background jobs and `listen()`.
  */
 export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
+  const options: FastifyServerOptions = {
     ...(opts.logger === undefined ? { loggerInstance: ctx.log as FastifyBaseLogger } : { logger: opts.logger }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -34,7 +35,13 @@ export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<F
     bodyLimit: 1024 * 1024,
     // Which X-Forwarded-For hops to believe (TRUST_PROXY); by default none: the socket's address is the client's.
     trustProxy: trustProxyOption(ctx.config.TRUST_PROXY),
-  }).withTypeProvider<ZodTypeProvider>();
+  };
+  // With TLS_CERT_FILE/TLS_KEY_FILE the server speaks HTTPS itself; routes and hooks use the instance the same way.
+  const tls = ctx.config.TLS;
+  const base = tls
+    ? (Fastify({ ...options, https: { cert: tls.cert, key: tls.key } } as FastifyHttpsOptions<https.Server>) as unknown as FastifyInstance)
+    : Fastify(options);
+  const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -81,7 +82,6 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_URL: z.string().url().optional(),
   SERVICE_API_KEY: z.string().min(16).optional(),
-  /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
   /** Live fraud rules (docs/analytics.md, "Fraud rules"): how often they run and their thresholds. */
   FRAUD_JOB_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   FRAUD_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(48),
@@ -99,6 +99,10 @@ const EnvSchema = z.object({
   /** Live chat: largest WebSocket frame, and messages a socket may send per 10 seconds. */
   CHAT_WS_MAX_BYTES: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024),
   CHAT_WS_MESSAGES_PER_10S: z.coerce.number().int().min(1).default(20),
+  /** PEM certificate (chain) and private key: both set, the server speaks HTTPS itself (docs/operations.md). */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
   REVENUE_SHARE_SPLIT: z
     .string()
     .regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5')
@@ -109,6 +113,8 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config extends Omit<Env, 'DEMO' | 'JWT_SECRET' | 'MASTER_KEY' | 'OTP_PEPPER' | 'TRUST_PROXY' | 'SMS_PROVIDER'> {
   DEMO: boolean;
+  /** The certificate and key read from TLS_CERT_FILE / TLS_KEY_FILE, null for plain HTTP (behind a TLS proxy, or loopback). */
+  TLS: { cert: string; key: string } | null;
   /** Fastify's `trustProxy`: false (the socket's address), a hop count, or the proxies' addresses. */
   TRUST_PROXY: false | number | string[];
   SMS_PROVIDER: 'twilio' | 'outbox';
@@ -218,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...e,
     DEMO: demo,
+    TLS: readTls(e),
     TRUST_PROXY: parseTrustProxy(e.TRUST_PROXY),
     SMS_PROVIDER: sms,
     JWT_SECRET: secret('JWT_SECRET'),
@@ -225,4 +232,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     OTP_PEPPER: secret('OTP_PEPPER'),
     usingDevSecrets: devSecrets,
   };
+}
+
+const PemFile = (what: string, marker: RegExp) =>
+  z.string().transform((path, c) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      c.addIssue({ code: 'custom', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      return z.NEVER;
+    }
+    if (!marker.test(text)) {
+      c.addIssue({ code: 'custom', message: `${path} holds no PEM ${what}` });
+      return z.NEVER;
+    }
+    return text;
+  });
+const TlsFiles = z.object({
+  TLS_CERT_FILE: PemFile('certificate', /-----BEGIN CERTIFICATE-----/),
+  TLS_KEY_FILE: PemFile('private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
+});
+
+function readTls(e: Env): Config['TLS'] {
+  if (e.TLS_CERT_FILE === undefined && e.TLS_KEY_FILE === undefined) return null;
+  if (e.TLS_CERT_FILE === undefined || e.TLS_KEY_FILE === undefined) {
+    throw new ConfigError(e.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'TLS_CERT_FILE and TLS_KEY_FILE go together');
+  }
+  const parsed = TlsFiles.safeParse(e);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  return { cert: parsed.data.TLS_CERT_FILE, key: parsed.data.TLS_KEY_FILE };
 }

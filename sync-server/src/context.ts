@@ -10,6 +10,7 @@ import { createTokenSigner, type TokenSigner } from './domain/auth/tokens.js';
 import { ChatHub } from './domain/chat/chat-hub.js';
 import { fraudRulesJob } from './domain/fraud/fraud-job.js';
 import { KeyStore } from './domain/keys/key-store.js';
+import { SyncKeyStore } from './domain/keys/sync-keys.js';
 import { LiveBus } from './domain/live/live-bus.js';
 import { ScalperModelStore } from './domain/ml/scalper-model-store.js';
 import { scalperRetrainJob } from './domain/ml/scalper-retrain-job.js';
@@ -39,6 +40,8 @@ export interface AppContext {
   pool: Pool;
   signer: TokenSigner;
   keys: KeyStore;
+  /** The key that signs what gates trust (docs/sync-protocol.md, "Signed sync"). */
+  syncKeys: SyncKeyStore;
   /** argon2id hashing on worker threads; closed with the app. */
   passwords: PasswordService;
   sms: SmsProvider;
@@ -98,6 +101,7 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     pool,
     signer: createTokenSigner(config.JWT_SECRET),
     keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
+    syncKeys: new SyncKeyStore(pool, config.MASTER_KEY),
     passwords: createPasswordService(config),
     sms: createSmsProvider(config),
     payments: createPaymentsProvider(config),

@@ -1,4 +1,7 @@
-import { generateDeviceKeyPair, ready, toBase64Url } from '@ticketgate/crypto';
+import {
+  decodeSyncPublicKey, enrolmentBindingKey, enrolmentCodeId, generateDeviceKeyPair, newSyncNonce, ready, toBase64Url, verifyEnrolmentMac,
+  verifySync,
+} from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
@@ -14,8 +17,32 @@ describe('gate enrolment and device credentials', () => {
   });
   afterAll(async () => t.close());
 
-  const enrol = (code: string, name = 'Gate 1', key = boxKey) =>
-    t.app.inject({ method: 'POST', url: '/api/sync/enrol', payload: { code, name, box_public_key: key, app_version: '0.1.0' } });
+  const enrol = (code: string, name = 'Gate 1', key = boxKey, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: '/api/sync/enrol', headers, payload: { code_id: enrolmentCodeId(code), name, box_public_key: key, app_version: '0.1.0' } });
+
+  it('authenticates the reply with the code: a MAC keyed from the code and the signature of the sync key it names', async () => {
+    const code = await enrolmentCode(t);
+    const nonce = newSyncNonce();
+    const res = await enrol(code, 'Bound Gate', boxKey, { [sync.NONCE_HEADER]: nonce });
+    expect(res.statusCode).toBe(200);
+    const body = Buffer.from(res.rawPayload);
+    const d = sync.EnrolResponse.parse(res.json().data);
+    const syncKey = decodeSyncPublicKey(d.sync_key);
+    expect(syncKey.kid).toBe((await t.ctx.syncKeys.activeKey()).kid);
+    expect(verifyEnrolmentMac(enrolmentBindingKey(code), nonce, body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(true);
+    expect(verifySync(syncKey, String(res.headers[sync.SIGNATURE_HEADER]), 'enrol', nonce, body)).toEqual({ ok: true });
+    // Someone without the code (another code, another nonce, a changed byte) cannot produce or reuse that MAC.
+    expect(verifyEnrolmentMac(enrolmentBindingKey('AAAA-BBBB-CCCC-DDDD'), nonce, body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(false);
+    expect(verifyEnrolmentMac(enrolmentBindingKey(code), newSyncNonce(), body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(false);
+    const changed = Buffer.from(body);
+    changed[changed.length - 3]! ^= 1;
+    expect(verifyEnrolmentMac(enrolmentBindingKey(code), nonce, changed, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(false);
+    // The code itself is not what the gate sends (nor what the server accepts).
+    const plain = await t.app.inject({ method: 'POST', url: '/api/sync/enrol', payload: { code, name: 'x', box_public_key: boxKey } });
+    expect(plain.json().error_code).toBe('VALIDATION_ERROR');
+    const bad = await enrol(await enrolmentCode(t), 'x', boxKey, { [sync.NONCE_HEADER]: 'short' });
+    expect(bad.json().error_code).toBe('VALIDATION_ERROR');
+  });
 
   it('only operators create enrolment codes, for halls that exist; only the hash is stored', async () => {
     const fan = await demoUser(t, DEMO.fan);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { verifySync } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_APPLICATION_NAME } from '../src/domain/live/live-bus.js';
@@ -49,6 +50,14 @@ describe('live stream (SSE) across server instances', () => {
       const first = await s.next();
       expect(first.event).toBe('seats');
       expect(sync.SeatsChangedMessage.parse(first.data)).toEqual({ event_id: event, seq: await seqOf(event) });
+      // Each message is signed by the sync key over the stream's nonce, its index, its name and its JSON.
+      const key = await t.ctx.syncKeys.activeKey();
+      expect([hello.id, first.id]).toEqual(['0', '1']);
+      for (const m of [hello, first]) expect(verifySync(key, m.sig, 'stream', s.nonce, m.json, [m.id!, m.event])).toEqual({ ok: true });
+      // Renamed, renumbered or changed, it no longer verifies.
+      expect(verifySync(key, first.sig, 'stream', s.nonce, first.json, [first.id!, 'admission']).ok).toBe(false);
+      expect(verifySync(key, first.sig, 'stream', s.nonce, first.json, ['0', first.event]).ok).toBe(false);
+      expect(verifySync(key, first.sig, 'stream', s.nonce, first.json.replace(event, event.replace(/.$/, (c) => (c === '0' ? '1' : '0'))), [first.id!, first.event]).ok).toBe(false);
     } finally {
       s.close();
     }

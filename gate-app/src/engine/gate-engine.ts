@@ -9,7 +9,10 @@ import { GateStore } from './store/gate-store.js';
 import { ApiClient } from './sync/api-client.js';
 import { GateClock } from './sync/clock.js';
 import { Connectivity, type ConnectivityState } from './sync/connectivity.js';
+import { IntegrityMonitor } from './sync/integrity.js';
 import { DEFAULT_TIMING, SyncClient, type SyncTiming } from './sync/sync-client.js';
+import { checkServerUrl, dispatcherTrusting, transportWarning, type Transport } from './sync/transport.js';
+import { SyncTrust } from './sync/trust.js';
 import { KeyRing } from './verify/key-ring.js';
 import { ScanDesk, type ScanVerdict } from './verify/scan-desk.js';
 import { iso } from './views.js';
@@ -23,6 +26,10 @@ export interface GateEngineOptions {
   timing?: Partial<SyncTiming>;
   /** Device clock (tests move it). */
   deviceClock?: () => number;
+  /** Accept a plain http:// server URL to another machine (then warned about on the kiosk, permanently). */
+  allowInsecureHttp?: boolean;
+  /** PEM file of a private CA the server's certificate is issued by (trusted besides the system roots). */
+  caFile?: string;
   /** False: store and show no holder names (`--hide-holder-names`); verdicts and /seats then carry `holder: null`. Default true. */
   holderNames?: boolean;
 }
@@ -50,7 +57,11 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
   readonly clock: GateClock;
   readonly connectivity: Connectivity;
   readonly keyRing: KeyRing;
+  readonly integrity: IntegrityMonitor;
+  readonly trust: SyncTrust;
   private readonly timing: SyncTiming;
+  private readonly dispatcher;
+  private transport: Transport | null = null;
   private api: ApiClient | undefined;
   private syncClient: SyncClient | undefined;
   private desk: ScanDesk | undefined;
@@ -66,6 +77,16 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
   private constructor(private readonly opts: GateEngineOptions) {
     super();
     this.store = GateStore.open(opts.dataDir, { holderNames: opts.holderNames ?? true });
+    // A gate never talks to a server it may not trust the link to: refused at start, given or stored.
+    try {
+      const url = this.serverUrl();
+      if (url) this.transport = checkServerUrl(url, opts.allowInsecureHttp ?? false);
+      this.dispatcher = opts.caFile ? dispatcherTrusting(opts.caFile) : undefined;
+    } catch (err) {
+      this.store.close();
+      throw err;
+    }
+    this.trust = new SyncTrust(this.store.device);
     const deviceClock = opts.deviceClock ?? Date.now;
     const skewSeconds = opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
     this.lastPersistedOffset = this.store.syncState.hall().clockOffsetMs;
@@ -78,6 +99,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       }
     });
     this.connectivity = new Connectivity(deviceClock);
+    this.integrity = new IntegrityMonitor(deviceClock);
     this.connectivity.onChange((s) => this.emit('connectivity', s));
     this.keyRing = new KeyRing({ skewSeconds });
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
@@ -87,6 +109,11 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
 
   isEnrolled(): boolean {
     return Boolean(this.store.device.get()?.device_token);
+  }
+
+  /** False for a folder enrolled before signed sync: it must enrol again before it syncs. */
+  hasPinnedSyncKey(): boolean {
+    return this.trust.pinned() !== null;
   }
 
   isRevoked(): boolean {
@@ -145,6 +172,11 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     const revoked = device?.revoked_at != null;
     const warnings: string[] = [];
     if (revoked) warnings.push(`DEVICE REVOKED: ${device?.revoked_note ?? 'revoked by the server'} — verifying from the last snapshot only; re-enrol this gate`);
+    const transportNote = transportWarning(this.transport);
+    if (transportNote) warnings.push(transportNote);
+    const integrity = this.integrity.snapshot();
+    if (integrity.state === 'refused') warnings.push(`SYNC REFUSED: INTEGRITY — ${integrity.message ?? ''}; deciding on the last good snapshot`);
+    if (device?.device_token && !device.sync_key) warnings.push('no sync key pinned (enrolled by an older version): enrol this gate again to sync');
     if (clock.warning) warnings.push(clock.warning);
     for (const p of this.keyRing.problems) warnings.push(`key: ${p}`);
     const conflictCount = this.store.scans.conflictCount();
@@ -181,6 +213,13 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       clock_warning: clock.warning !== null,
       clock_message: clock.warning,
       clock_skew_ms: (this.opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000,
+      clock_jump_refused_ms: clock.refusedJumpMs,
+      sync_integrity: integrity.state,
+      sync_integrity_message: integrity.message,
+      sync_integrity_at: iso(integrity.at),
+      sync_refusals: integrity.refusals,
+      transport: this.transport,
+      transport_warning: transportNote,
       conflicts: conflictCount,
       recent_conflicts: this.store.scans.conflicts(20).map((c) => ({
         client_scan_id: c.client_scan_id,
@@ -218,6 +257,8 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
         token: () => this.store.device.get()?.device_token ?? null,
         clock: this.clock,
         connectivity: this.connectivity,
+        syncKey: () => this.trust.required(),
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       });
     }
     return this.api;
@@ -244,7 +285,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     }
     const serverUrl = this.serverUrl() ?? device.server_url;
     if (!serverUrl) return;
-    this.syncClient = new SyncClient(this.client(serverUrl), this.store, this.clock, this.connectivity, this.timing);
+    this.syncClient = new SyncClient(this.client(serverUrl), this.store, this.clock, this.connectivity, this.trust, this.integrity, this.timing);
     this.syncClient.on('keys', () => this.reloadKeys());
     this.syncClient.on('revoked', (note) => this.emit('revoked', note));
     this.syncClient.on('problem', (message) => this.problem(message));

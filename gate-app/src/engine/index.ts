@@ -16,7 +16,7 @@ export { decide, type Decision, type Snapshot } from './verify/decide.js';
 export { ScanDesk, type ScanVerdict } from './verify/scan-desk.js';
 export { KeyRing, openKeySet } from './verify/key-ring.js';
 export { ApiClient, ServerError, NetworkError } from './sync/api-client.js';
-export { GateClock } from './sync/clock.js';
+export { GateClock, DEFAULT_CLOCK_BOUNDS, type ClockBounds } from './sync/clock.js';
 export { Connectivity, type ConnectivityState } from './sync/connectivity.js';
 export { Backoff } from './sync/backoff.js';
 export { SseParser, type SseMessage } from './sync/sse.js';
@@ -24,3 +24,6 @@ export { SyncClient, DEFAULT_TIMING, type SyncTiming } from './sync/sync-client.
 export { Puller } from './sync/puller.js';
 export { Pusher, toUploadedScan } from './sync/pusher.js';
 export { seatFromTuple } from './sync/seat-tuples.js';
+export { IntegrityError, IntegrityMonitor, INTEGRITY_ALERT_MS, type IntegritySnapshot } from './sync/integrity.js';
+export { SyncTrust } from './sync/trust.js';
+export { checkServerUrl, InsecureServerUrlError, type Transport } from './sync/transport.js';

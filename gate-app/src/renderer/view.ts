@@ -31,7 +31,16 @@ export function showStatus(s: GateStatus): void {
     .join(' · ');
   const alerts: string[] = [];
   if (s.revoked) alerts.push('This gate has been revoked by an operator. Call your supervisor.');
-  if (s.clock_warning) alerts.push(`Clock is off by ${Math.round((s.clock_offset_ms ?? 0) / 1000)} s: tickets may be refused as expired.`);
+  // Permanent for as long as the gate runs that way: the steward must know the link is not private.
+  if (s.transport_warning) alerts.push('Insecure connection: this gate talks to the server over plain http. Tell your supervisor.');
+  if (s.sync_integrity === 'refused') {
+    alerts.push('Sync refused: integrity. Data from the network failed its check; still admitting from the last good data. Tell your supervisor.');
+  }
+  if (s.clock_jump_refused_ms !== null) {
+    alerts.push(`The server's time jumped by ${Math.round(s.clock_jump_refused_ms / 1000)} s: refused, the gate keeps its last good clock.`);
+  } else if (s.clock_warning) {
+    alerts.push(`Clock is off by ${Math.round((s.clock_offset_ms ?? 0) / 1000)} s: tickets may be refused as expired.`);
+  }
   if (s.conflicts) alerts.push(`${s.conflicts} double admission(s) detected while offline; see the operator console.`);
   const alert = $('alert');
   alert.hidden = alerts.length === 0;

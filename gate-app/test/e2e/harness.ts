@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { Agent } from 'undici';
 import { readLocalApiToken } from '../../src/engine/local-api-token.js';
 
 /**
@@ -88,6 +89,8 @@ function capture(child: ChildProcess, name: string): () => string {
 
 export interface ServerProcess {
   url: string;
+  /** fetch that trusts the server's test CA when it speaks HTTPS. */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
   databaseUrl: string;
   log(): string;
   stop(): Promise<void>;
@@ -96,12 +99,15 @@ export interface ServerProcess {
   dispose(): Promise<void>;
 }
 
-export async function startSyncServer(): Promise<ServerProcess> {
+/** With `tls`, the server speaks HTTPS itself (TLS_CERT_FILE/TLS_KEY_FILE) with a certificate of the given CA. */
+export async function startSyncServer(opts: { tls?: { certFile: string; keyFile: string; caPem: string } } = {}): Promise<ServerProcess> {
   const data = tempDir('tg-e2e-server-');
   const build = buildServer();
   const port = await freePort();
   const pgPort = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const dispatcher = opts.tls ? new Agent({ connect: { ca: opts.tls.caPem } }) : undefined;
+  const fetchIt = (u: string, init: RequestInit = {}) => fetch(u, dispatcher ? ({ ...init, dispatcher } as RequestInit) : init);
   let child: ChildProcess | undefined;
   let log = () => '';
   const env = {
@@ -116,9 +122,11 @@ export async function startSyncServer(): Promise<ServerProcess> {
     PASSWORD_HASH_OPS: '1',
     PASSWORD_HASH_MEM_MIB: '8',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000',
+    ...(opts.tls ? { TLS_CERT_FILE: opts.tls.certFile, TLS_KEY_FILE: opts.tls.keyFile } : {}),
   };
   const server: ServerProcess = {
     url,
+    fetch: fetchIt,
     // The embedded cluster's password is random, kept in its data folder once the server has created it.
     get databaseUrl() {
       const password = readFileSync(join(data.path, 'pg', 'ticketgate-password'), 'utf8').trim();
@@ -133,7 +141,7 @@ export async function startSyncServer(): Promise<ServerProcess> {
         'the sync server /health',
         async () => {
           if (c.exitCode !== null) throw new Fatal(`server exited with ${c.exitCode}\n${log()}`);
-          const r = await fetch(`${url}/health`);
+          const r = await fetchIt(`${url}/health`);
           return r.status === 200;
         },
         120_000,
@@ -179,7 +187,7 @@ export class ServerApi {
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.as) headers.authorization = `Bearer ${await this.token(opts.as)}`;
-    const res = await fetch(this.server.url + path, {
+    const res = await this.server.fetch(this.server.url + path, {
       method,
       headers,
       ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
@@ -253,6 +261,15 @@ export interface GateStatus {
   events: { event_id: string; seats: number; cursor: number }[];
   warnings: string[];
   last_sync_at: string | null;
+  link: { last_error: string | null };
+  keys: { gate: number; issuing: number };
+  clock_offset_ms: number | null;
+  clock_jump_refused_ms: number | null;
+  sync_integrity: 'ok' | 'refused';
+  sync_integrity_message: string | null;
+  sync_refusals: number;
+  transport: string | null;
+  transport_warning: string | null;
 }
 
 export interface Verdict {
@@ -289,12 +306,13 @@ export class GateProcess {
     readonly dataDir: string,
     readonly httpPort: number,
     private readonly serverUrl: string,
+    private readonly extraArgs: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${httpPort}`;
   }
 
-  static async start(name: string, serverUrl: string, code: string): Promise<GateProcess> {
-    const g = new GateProcess(name, tempDir('tg-e2e-gate-').path, await freePort(), serverUrl);
+  static async start(name: string, serverUrl: string, code: string, extraArgs: string[] = []): Promise<GateProcess> {
+    const g = new GateProcess(name, tempDir('tg-e2e-gate-').path, await freePort(), serverUrl, extraArgs);
     await g.start(code);
     return g;
   }
@@ -316,6 +334,7 @@ export class GateProcess {
       '2000',
       '--max-backoff-ms',
       '1500',
+      ...this.extraArgs,
       ...(code ? ['--enrol', code] : []),
     ];
     this.child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -35,6 +35,8 @@ const STATUS: kiosk.GateStatus = {
   last_sync_at: null, last_push_at: null, backlog: 0, rejected_uploads: 0,
   counts: { SUCCESS: 0, DUPLICATE: 0, UNPAID: 0, NOT_FOUND: 0, WRONG_HALL: 0, EXPIRED: 0, QR_INVALID: 0 },
   total_scans: 0, clock_offset_ms: null, clock_warning: false, clock_message: null, clock_skew_ms: 10_000,
+  clock_jump_refused_ms: null, sync_integrity: 'ok', sync_integrity_message: null, sync_integrity_at: null, sync_refusals: 0,
+  transport: 'http-loopback', transport_warning: null,
   conflicts: 0, recent_conflicts: [], events: [], keys: { gate: 0, issuing: 0 }, warnings: [], problems: [],
 };
 

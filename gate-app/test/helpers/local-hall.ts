@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  encodeDeviceKeyPair, encodeIssuingPublicKey, generateDeviceKeyPair, generateGateKey, generateIssuingKeyPair,
-  issueCredential, ready, sealGateKey, type GateKey, type IssuingKeyPair,
+  encodeDeviceKeyPair, encodeIssuingPublicKey, encodeSyncPublicKey, generateDeviceKeyPair, generateGateKey, generateIssuingKeyPair,
+  generateSyncKeyPair, issueCredential, ready, sealGateKey, type GateKey, type IssuingKeyPair, type SyncKeyPair,
 } from '@ticketgate/crypto';
 import { applySeatBatch, GateStore, type ServerSeat } from '../../src/engine/index.js';
 
@@ -18,6 +18,8 @@ export interface LocalHall {
   eventId: string;
   issuing: IssuingKeyPair;
   gate: GateKey;
+  /** The sync key the gate has pinned: a scripted server signs its replies with it. */
+  syncKey: SyncKeyPair;
   seats: Record<'sold' | 'sold2' | 'held' | 'available' | 'admitted' | 'bumped', ServerSeat>;
   /** Extra SOLD seats for bursts. */
   many: ServerSeat[];
@@ -33,6 +35,7 @@ export async function createLocalHall(opts: { manySeats?: number; hallId?: strin
   const issuing = generateIssuingKeyPair();
   const gate = generateGateKey();
   const box = generateDeviceKeyPair();
+  const syncKey = generateSyncKeyPair();
   const seat = (row: string, n: number, status: ServerSeat['status'], extra: Partial<ServerSeat> = {}): ServerSeat => ({
     seatId: randomUUID(), eventId, row, number: n, category: 'CAT1', status, generation: 1,
     holder: status === 'SOLD' || status === 'CHECKED_IN' ? `Holder ${row}${n}` : null, admittedAt: null, admittedBy: null, admittedDevice: null, ...extra,
@@ -50,7 +53,7 @@ export async function createLocalHall(opts: { manySeats?: number; hallId?: strin
   const store = GateStore.open(dir);
   try {
     store.device.boxKeyPair(() => encodeDeviceKeyPair(box));
-    store.device.saveEnrolment({ deviceId: randomUUID(), deviceToken: 'local-test-token', deviceName: 'Gate Test', hallId, serverUrl: '', at: Date.now() });
+    store.device.saveEnrolment({ deviceId: randomUUID(), deviceToken: 'local-test-token', deviceName: 'Gate Test', hallId, serverUrl: '', syncKey: encodeSyncPublicKey(syncKey), at: Date.now() });
     store.device.saveHall('Main Arena', 'Test Venue', 'Gate Test');
     store.catalog.saveEvents([{ eventId, name: 'Local Test Night', eventDate: '2026-06-15T19:00:00Z', seq: 10 }]);
     store.keys.replace({ gate: [{ kid: gate.kid, eventId, sealed: sealGateKey(gate, box.publicKey) }], issuing: [encodeIssuingPublicKey(issuing)] }, () => issuing.kid);
@@ -59,7 +62,7 @@ export async function createLocalHall(opts: { manySeats?: number; hallId?: strin
     store.close();
   }
   return {
-    dir, hallId, eventId, issuing, gate, seats, many,
+    dir, hallId, eventId, issuing, gate, syncKey, seats, many,
     ticket(s, o = {}) {
       return issueCredential(
         {

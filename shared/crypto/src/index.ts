@@ -25,3 +25,9 @@ export {
   type PwhashParams, PWHASH_INTERACTIVE, hashPassword, verifyPassword, passwordNeedsRehash,
   generateOtp, hashOtp, verifyOtp,
 } from './secrets.js';
+export {
+  type SyncKeyPair, type SyncPublicKey, type SyncSignedKind, type SyncVerifyResult,
+  syncKidFor, generateSyncKeyPair, encodeSyncKeyPair, decodeSyncKeyPair, encodeSyncPublicKey, decodeSyncPublicKey,
+  newSyncNonce, isSyncNonce, syncSigningInput, signSync, verifySync, endorseSyncKey, verifyEndorsement,
+  normaliseEnrolmentCode, enrolmentCodeId, enrolmentBindingKey, enrolmentMac, verifyEnrolmentMac,
+} from './sync-signature.js';

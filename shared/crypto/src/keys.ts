@@ -19,13 +19,13 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const KID_CONTEXT = Buffer.from('TICKETGATE:KID:ED25519:');
 
-function expectBytes(v: unknown, length: number, what: string): asserts v is Uint8Array {
+export function expectBytes(v: unknown, length: number, what: string): asserts v is Uint8Array {
   if (!(v instanceof Uint8Array) || v.length !== length) {
     throw new TypeError(`${what} must be a Uint8Array of ${length} bytes`);
   }
 }
 
-function expectKid(kid: unknown, what: string): asserts kid is string {
+export function expectKid(kid: unknown, what: string): asserts kid is string {
   if (!isKid(kid)) throw new TypeError(`${what} key id must be 8 lower-case hex characters, got ${JSON.stringify(kid)}`);
 }
 
@@ -39,7 +39,7 @@ export function ed25519PublicKeyObject(publicKey: Uint8Array): KeyObject {
   return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' });
 }
 
-function ed25519PublicFromSeed(seed: Uint8Array): Uint8Array {
+export function ed25519PublicFromSeed(seed: Uint8Array): Uint8Array {
   const spki = createPublicKey(ed25519PrivateKeyObject(seed)).export({ format: 'der', type: 'spki' });
   return new Uint8Array(spki.subarray(SPKI_ED25519_PREFIX.length));
 }
@@ -64,7 +64,7 @@ export function issuingKidFor(publicKey: Uint8Array): string {
   return kidFromDigest(h);
 }
 
-function kidFromDigest(h: Uint8Array): string {
+export function kidFromDigest(h: Uint8Array): string {
   return uint32ToKid(((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0);
 }
 
@@ -91,7 +91,7 @@ export function generateDeviceKeyPair(): DeviceKeyPair {
 // Text forms: "tg.<kind>.v1[.<kid>].<base64url>", self-describing so a key pasted
 // into the wrong config field is rejected instead of silently misused.
 
-function splitTagged(s: string, kind: string, withKid: boolean): { kid?: string; bytes: Uint8Array } {
+export function splitTagged(s: string, kind: string, withKid: boolean): { kid?: string; bytes: Uint8Array } {
   if (typeof s !== 'string') throw new TypeError(`expected a ${kind} string`);
   const parts = s.split('.');
   const expected = withKid ? 5 : 4;

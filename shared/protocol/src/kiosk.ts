@@ -86,6 +86,17 @@ export const GateStatus = z.object({
   clock_warning: z.boolean(),
   clock_message: z.string().nullable(),
   clock_skew_ms: z.number(),
+  /** A server time that would have moved the offset by more than the per-sync bound (ms of the refused jump), null when none pending. */
+  clock_jump_refused_ms: z.number().nullable(),
+  /** `refused`: sync data failed verification lately (a tampered or foreign reply); the gate decides on its last good snapshot. */
+  sync_integrity: z.enum(['ok', 'refused']),
+  sync_integrity_message: z.string().nullable(),
+  sync_integrity_at: MaybeTime,
+  /** Refusals since the gate started. */
+  sync_refusals: z.number().int(),
+  /** How the gate reaches its server: `http-insecure` only with --allow-insecure-http, and then warned about permanently. */
+  transport: z.enum(['https', 'http-loopback', 'http-insecure']).nullable(),
+  transport_warning: z.string().nullable(),
   conflicts: z.number().int(),
   recent_conflicts: z.array(
     z.object({

@@ -8,7 +8,22 @@ import { ScanResult } from './verdicts.js';
  *
  * Device-authenticated calls send `Authorization: Bearer <device_token>`.
  * Every device response carries `server_time` so gates learn their clock offset.
+ * Every success reply a gate trusts is signed (SIGNATURE_HEADER) over the
+ * request's nonce (NONCE_HEADER) and the exact body bytes; the format is in
+ * docs/sync-protocol.md ("Signed sync").
  */
+
+/** Request header: a fresh random nonce (base64url, 22–64 characters) the signature of the reply covers. */
+export const NONCE_HEADER = 'x-tg-nonce';
+/** Reply header: `<sync kid>.<base64url Ed25519 signature>`. */
+export const SIGNATURE_HEADER = 'x-tg-signature';
+/** Enrolment reply header: HMAC-SHA256 with the key derived from the one-time code (base64url). */
+export const ENROL_MAC_HEADER = 'x-tg-enrol-mac';
+export const Nonce = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'nonce: 22-64 base64url characters');
+
+/** What a gate reports about the data it received (`refused`: a reply or message failed verification). */
+export const SyncIntegrity = z.enum(['ok', 'refused']);
+export type SyncIntegrity = z.infer<typeof SyncIntegrity>;
 
 export const HallCode = z.string().regex(/^[A-Z0-9-]{1,8}$/, 'hall code: 1-8 of A-Z, 0-9, -');
 export const SeatStatus = z.enum(['AVAILABLE', 'HELD', 'SOLD', 'CHECKED_IN']);
@@ -29,7 +44,8 @@ export const CreateEnrolmentResponse = z.object({
 
 /** Gate: POST /api/sync/enrol (no auth; the one-time code is the credential). */
 export const EnrolRequest = z.object({
-  code: z.string().min(6).max(64),
+  /** enrolmentCodeId(code) of @ticketgate/crypto: HKDF of the code, so the code itself never crosses the network. */
+  code_id: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'code_id: 43 base64url characters (HKDF-SHA256 of the code)'),
   name: z.string().min(1).max(64),
   /** X25519 public key (base64url): gate keys in manifests are sealed to it. */
   box_public_key: z.string().min(40).max(64),
@@ -39,6 +55,8 @@ export const EnrolResponse = z.object({
   device_id: z.uuid(),
   device_token: z.string(),
   hall_id: HallCode,
+  /** The sync public key the gate pins (encodeSyncPublicKey); the reply's MAC binds it to the code. */
+  sync_key: z.string(),
   server_time: z.string(),
 });
 
@@ -54,6 +72,18 @@ export const ManifestEvent = z.object({
   gate_keys: z.array(z.object({ kid: z.string(), sealed: z.string() })),
 });
 
+/**
+ * One link of the sync key chain: a key, and the signature of the key it replaced
+ * over it (null for the first key). The manifest lists the chain oldest first; its
+ * last entry is the key that signs now.
+ */
+export const SyncKeyLink = z.object({
+  public_key: z.string(),
+  endorsed_by: z.string().regex(/^[0-9a-f]{8}$/).nullable(),
+  endorsement: z.string().nullable(),
+});
+export type SyncKeyLink = z.infer<typeof SyncKeyLink>;
+
 /** Gate: GET /api/sync/hall — the hall, its current and upcoming events, keys. */
 export const HallManifest = z.object({
   hall_id: HallCode,
@@ -63,6 +93,8 @@ export const HallManifest = z.object({
   device_name: z.string(),
   /** Encoded public issuing keys (encodeIssuingPublicKey) still valid. */
   issuing_keys: z.array(z.string()),
+  /** The sync key chain (rotation): a gate follows it from its pinned key, link by link. */
+  sync_keys: z.array(SyncKeyLink).min(1),
   events: z.array(ManifestEvent),
   server_time: z.string(),
 });
@@ -93,6 +125,8 @@ export type SeatTuple = z.infer<typeof SeatTuple>;
 export const SeatDeltaQuery = z.object({ since: z.coerce.number().int().min(0).default(0) });
 export const SeatDelta = z.object({
   event_id: z.uuid(),
+  /** The device the delta was read for: a delta for another gate is refused. */
+  device_id: z.uuid(),
   since: z.number().int(),
   /** New cursor: the event's seq as of this snapshot/delta. */
   cursor: z.number().int(),
@@ -137,7 +171,12 @@ export const ScanUploadRequest = z.object({
   backlog: z.number().int().min(0),
   /** The gate's current estimate of server minus gate clock (ms), null before it has one. Shown to operators. */
   clock_offset_ms: z.number().int().nullable(),
+  /** The gate's verdict on what it received lately, shown to operators (an empty batch carries it when it changes). */
+  sync_integrity: z
+    .object({ state: SyncIntegrity, message: z.string().max(300).nullable(), at: z.string().nullable() })
+    .optional(),
 });
+export type ScanUploadRequest = z.infer<typeof ScanUploadRequest>;
 /** `admitted_by` of an admission made by staff through the online /api/verify. */
 export const ONLINE_ADMITTED_BY = 'online (staff)';
 export const Admission = z.object({
@@ -167,6 +206,9 @@ export const ScanUploadResponse = z.object({
 export type ScanUploadResponse = z.infer<typeof ScanUploadResponse>;
 
 // ---- live stream (SSE: GET /api/sync/stream) ---------------------------------
+// Each message is `id: <index>`, `event: <name>`, then two data lines: the
+// signature (`<kid>.<sig>`, over the stream's nonce, the index, the name and the
+// JSON) and the JSON message itself. Indexes start at 0 and go up by one.
 
 /** `event: admission` — a canonical admission anywhere in the hall. */
 export const AdmissionMessage = Admission;
@@ -196,11 +238,22 @@ export const DeviceView = z.object({
   revoked_at: z.string().nullable(),
   /** Uploaded scans the server refused to count (no valid proof, another hall, …): each one is kept with its reason. */
   rejected_uploads: z.number().int(),
+  /** As the gate last reported it: `refused` means it refused sync data that failed verification (tampering). */
+  sync_integrity: SyncIntegrity.nullable(),
+  sync_integrity_message: z.string().nullable(),
+  sync_integrity_at: z.string().nullable(),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 export const DeviceListQuery = z.object({
   hall_id: HallCode.optional(),
   status: DeviceStatus.optional(),
+});
+
+/** Admin: POST /api/sync/keys/rotate — the sync key replaced, endorsed by the previous one. */
+export const SyncKeyRotation = z.object({
+  previous_kid: z.string(),
+  kid: z.string(),
+  rotated_at: z.string(),
 });
 
 /** GET /api/sync/conflicts?event_id= — double admissions, both sides. */

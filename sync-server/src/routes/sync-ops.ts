@@ -76,6 +76,24 @@ export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => ({ success: true as const, data: await revokeDevice(ctx, req.params.device_id) }),
   );
 
+  app.post(
+    '/keys/rotate',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        tags,
+        security,
+        summary: 'Rotate the sync signing key',
+        description: docs.rotate.description,
+        response: { 200: ok(sync.SyncKeyRotation), ...docs.rotate.errors },
+      },
+    },
+    async () => {
+      const r = await ctx.syncKeys.rotate();
+      return { success: true as const, data: { previous_kid: r.previousKid, kid: r.kid, rotated_at: new Date(ctx.now()).toISOString() } };
+    },
+  );
+
   app.get(
     '/conflicts',
     {

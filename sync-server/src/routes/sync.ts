@@ -1,10 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { encodeSyncPublicKey, enrolmentMac, signSync, type SyncKeyPair } from '@ticketgate/crypto';
 import { ok, sync } from '@ticketgate/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { recordSyncIntegrity } from '../domain/sync/devices.js';
 import { enrolDevice } from '../domain/sync/enrolment.js';
 import { openGateFeed, type FeedSink } from '../domain/sync/gate-feed.js';
 import { buildHallManifest } from '../domain/sync/hall-manifest.js';
@@ -14,6 +16,7 @@ import { DomainError } from '../domain/errors.js';
 import { deviceOf } from '../plugins/device-auth.js';
 import { docs } from './schemas/sync.js';
 import { negotiateCoding } from '../http/content-coding.js';
+import { envelopeBytes, requestNonce, signReply } from '../http/signed-reply.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -41,17 +44,25 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(sync.EnrolResponse), ...docs.enrol.errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
+      const nonce = requestNonce(req);
       const d = await enrolDevice(ctx, {
-        code: req.body.code,
+        codeId: req.body.code_id,
         name: req.body.name,
         boxPublicKey: req.body.box_public_key,
         appVersion: req.body.app_version,
       });
-      return {
-        success: true as const,
-        data: { device_id: d.deviceId, device_token: d.deviceToken, hall_id: d.hallId, server_time: new Date(ctx.now()).toISOString() },
-      };
+      const key = await ctx.syncKeys.activeKey();
+      const body = envelopeBytes(sync.EnrolResponse, {
+        device_id: d.deviceId,
+        device_token: d.deviceToken,
+        hall_id: d.hallId,
+        sync_key: encodeSyncPublicKey(key),
+        server_time: new Date(ctx.now()).toISOString(),
+      });
+      signReply(reply, key, 'enrol', nonce, body);
+      reply.header(sync.ENROL_MAC_HEADER, enrolmentMac(d.bindingKey, nonce, body));
+      return sendJson(reply, body);
     },
   );
 
@@ -67,7 +78,12 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(sync.HallManifest), ...docs.hall.errors },
       },
     },
-    async (req) => ({ success: true as const, data: await buildHallManifest(ctx, deviceOf(req)) }),
+    async (req, reply) => {
+      const nonce = requestNonce(req);
+      const body = envelopeBytes(sync.HallManifest, await buildHallManifest(ctx, deviceOf(req)));
+      signReply(reply, await ctx.syncKeys.activeKey(), 'hall', nonce, body);
+      return sendJson(reply, body);
+    },
   );
 
   app.get(
@@ -85,8 +101,15 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const delta = await readSeatDelta(ctx, deviceOf(req), req.params.event_id, req.query.since);
-      return sendSeatDelta(req, reply, delta, new Date(ctx.now()).toISOString());
+      const nonce = requestNonce(req);
+      const device = deviceOf(req);
+      const delta = await readSeatDelta(ctx, device, req.params.event_id, req.query.since);
+      return sendSeatDelta(req, reply, delta, {
+        deviceId: device.id,
+        serverTime: new Date(ctx.now()).toISOString(),
+        key: await ctx.syncKeys.activeKey(),
+        nonce,
+      });
     },
   );
 
@@ -103,9 +126,14 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(sync.ScanUploadResponse), ...docs.scans.errors },
       },
     },
-    async (req) => {
-      const result = await uploadScans(ctx, deviceOf(req), req.body);
-      return { success: true as const, data: { ...result, server_time: new Date(ctx.now()).toISOString() } };
+    async (req, reply) => {
+      const nonce = requestNonce(req);
+      const device = deviceOf(req);
+      const result = await uploadScans(ctx, device, req.body);
+      if (req.body.sync_integrity) await recordSyncIntegrity(ctx.pool, device.id, req.body.sync_integrity, ctx.now());
+      const body = envelopeBytes(sync.ScanUploadResponse, { ...result, server_time: new Date(ctx.now()).toISOString() });
+      signReply(reply, await ctx.syncKeys.activeKey(), 'scans', nonce, body);
+      return sendJson(reply, body);
     },
   );
 
@@ -129,6 +157,10 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       if (!ctx.live.listening) throw new DomainError('SERVICE_UNAVAILABLE', 'Live notifications are unavailable on this instance. Retry shortly.');
+      const nonce = requestNonce(req);
+      // One key for the whole stream: a gate that follows a rotation reopens its stream (docs/sync-protocol.md).
+      const key = await ctx.syncKeys.activeKey();
+      let index = 0;
       const stream = new PassThrough();
       let unsubscribe: (() => void) | undefined;
       let heartbeat: NodeJS.Timeout | undefined;
@@ -146,7 +178,7 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
           if (ended) return;
           // A gate that stopped reading would buffer here without bound; drop it, it catches up when it reconnects.
           if (stream.writableLength > MAX_STREAM_BACKLOG_BYTES) return end();
-          stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+          stream.write(signedStreamFrame(key, nonce, index++, event, JSON.stringify(data)));
         },
         end,
       };
@@ -173,17 +205,35 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
+/** One signed SSE frame (docs/sync-protocol.md): the signature and the JSON as two data lines of one message. */
+export function signedStreamFrame(key: SyncKeyPair, nonce: string, index: number, event: string, json: string): string {
+  const sig = signSync(key, 'stream', nonce, json, [String(index), event]);
+  return `id: ${index}\nevent: ${event}\ndata: ${sig}\ndata: ${json}\n\n`;
+}
+
+function sendJson(reply: FastifyReply, body: Buffer) {
+  reply.header('content-type', 'application/json; charset=utf-8');
+  return reply.send(body as never);
+}
+
 /**
  * Sends the delta as prepared JSON text: the seats array arrives from
  * PostgreSQL as text and is spliced in, so a 100,000-seat snapshot is never
  * parsed, validated or re-serialised here.
  */
-async function sendSeatDelta(req: FastifyRequest, reply: FastifyReply, d: SeatDeltaText, serverTime: string) {
+async function sendSeatDelta(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  d: SeatDeltaText,
+  o: { deviceId: string; serverTime: string; key: SyncKeyPair; nonce: string },
+) {
   const head = JSON.stringify({
     success: true,
-    data: { event_id: d.eventId, since: d.since, cursor: d.cursor, full: d.full, server_time: serverTime },
+    data: { event_id: d.eventId, device_id: o.deviceId, since: d.since, cursor: d.cursor, full: d.full, server_time: o.serverTime },
   });
   let body = Buffer.from(`${head.slice(0, -2)},"seats":${d.seatsJson}}}`);
+  // Signed before compression: the gate verifies the bytes fetch hands it, decoded.
+  signReply(reply, o.key, 'seats', o.nonce, body);
   reply.header('content-type', 'application/json; charset=utf-8').header('vary', 'accept-encoding');
   if (body.length >= GZIP_MIN_BYTES && negotiateCoding(req.headers['accept-encoding'], ['gzip']) === 'gzip') {
     // Level 2: within a few per cent of the default's size on seat JSON, in two thirds of its time.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { generateDeviceKeyPair, issueCredential, ready, toBase64Url, type DeviceKeyPair } from '@ticketgate/crypto';
-import type { ScanResult, sync } from '@ticketgate/protocol';
+import { enrolmentCodeId, generateDeviceKeyPair, issueCredential, newSyncNonce, ready, toBase64Url, type DeviceKeyPair } from '@ticketgate/crypto';
+import { sync, type ScanResult } from '@ticketgate/protocol';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { build } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -41,7 +41,7 @@ export async function enrolGate(t: TestApp, opts: { hallId?: string; name?: stri
   const res = await t.app.inject({
     method: 'POST',
     url: '/api/sync/enrol',
-    payload: { code, name: opts.name ?? `Gate ${randomUUID().slice(0, 4)}`, box_public_key: toBase64Url(keys.publicKey) },
+    payload: { code_id: enrolmentCodeId(code), name: opts.name ?? `Gate ${randomUUID().slice(0, 4)}`, box_public_key: toBase64Url(keys.publicKey) },
   });
   if (res.statusCode !== 200) throw new Error(`enrol: ${res.statusCode} ${res.body}`);
   const d = res.json().data;
@@ -159,12 +159,20 @@ export async function startPeer(t: TestApp): Promise<{ app: FastifyInstance; ctx
 export interface SseMessage {
   event: string;
   data: unknown;
+  /** The frame as signed (docs/sync-protocol.md): index, signature line, JSON line. */
+  id: string | undefined;
+  sig: string | undefined;
+  json: string;
 }
 
 /** Reads an SSE stream with fetch, as a gate would; `next` waits for a matching message. */
 export async function openStream(baseUrl: string, token: string) {
   const abort = new AbortController();
-  const res = await fetch(`${baseUrl}/api/sync/stream`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  const nonce = newSyncNonce();
+  const res = await fetch(`${baseUrl}/api/sync/stream`, {
+    headers: { authorization: `Bearer ${token}`, [sync.NONCE_HEADER]: nonce },
+    signal: abort.signal,
+  });
   const body = res.status === 200 ? undefined : await res.json();
   const messages: SseMessage[] = [];
   let wake: () => void = () => {};
@@ -187,8 +195,9 @@ export async function openStream(baseUrl: string, token: string) {
           const frame = buf.slice(0, cut);
           buf = buf.slice(cut + 2);
           const event = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (event && data !== undefined) messages.push({ event, data: JSON.parse(data) });
+          const id = /^id: (.*)$/m.exec(frame)?.[1];
+          const [sig, json] = [...frame.matchAll(/^data: (.*)$/gm)].map((m) => m[1]!);
+          if (event && json !== undefined) messages.push({ event, id, sig, json, data: JSON.parse(json) });
         }
         wake();
       }
@@ -200,6 +209,7 @@ export async function openStream(baseUrl: string, token: string) {
   })();
   let seen = 0;
   return {
+    nonce,
     status: res.status,
     contentType: res.headers.get('content-type'),
     body,

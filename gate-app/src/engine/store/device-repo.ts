@@ -13,6 +13,8 @@ export interface DeviceRow {
   enrolled_at: number | null;
   revoked_at: number | null;
   revoked_note: string | null;
+  /** Encoded sync public key the gate trusts (encodeSyncPublicKey); null before a v3 enrolment. */
+  sync_key: string | null;
 }
 
 export interface Enrolment {
@@ -21,6 +23,8 @@ export interface Enrolment {
   deviceName: string;
   hallId: string;
   serverUrl: string;
+  /** The sync public key from the authenticated enrolment reply. */
+  syncKey: string;
   at: number;
 }
 
@@ -31,6 +35,7 @@ export class DeviceRepo {
   private readonly enrolStmt;
   private readonly hallStmt;
   private readonly revokeStmt;
+  private readonly pinStmt;
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[], DeviceRow>('SELECT * FROM device WHERE id = 1');
@@ -38,9 +43,10 @@ export class DeviceRepo {
     // A new enrolment replaces the identity but keeps the box key pair, the snapshot and the scans.
     this.enrolStmt = db.prepare(
       `UPDATE device SET device_id = @deviceId, device_token = @deviceToken, device_name = @deviceName, hall_id = @hallId,
-              server_url = @serverUrl, enrolled_at = @at, revoked_at = NULL, revoked_note = NULL WHERE id = 1`,
+              server_url = @serverUrl, sync_key = @syncKey, enrolled_at = @at, revoked_at = NULL, revoked_note = NULL WHERE id = 1`,
     );
     this.hallStmt = db.prepare('UPDATE device SET hall_name = ?, venue_name = ?, device_name = ? WHERE id = 1');
+    this.pinStmt = db.prepare('UPDATE device SET sync_key = ? WHERE id = 1');
     this.revokeStmt = db.prepare('UPDATE device SET revoked_at = COALESCE(revoked_at, ?), revoked_note = ? WHERE id = 1');
   }
 
@@ -60,6 +66,11 @@ export class DeviceRepo {
 
   saveHall(hallName: string, venueName: string, deviceName: string): void {
     this.hallStmt.run(hallName, venueName, deviceName);
+  }
+
+  /** A rotation the pinned key endorsed: the successor becomes the pinned key. */
+  pinSyncKey(encoded: string): void {
+    this.pinStmt.run(encoded);
   }
 
   markRevoked(at: number, note: string): void {

@@ -6,7 +6,7 @@
  * Times are integer milliseconds since the epoch (UTC); they only become ISO
  * strings on the wire and in the local API.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_V1 = `
 -- Who this gate is. One row. The device token and the box private key live here,
@@ -120,4 +120,13 @@ ALTER TABLE seats ADD COLUMN admitted_device TEXT;
  */
 export const SCHEMA_V3 = `
 ALTER TABLE scans ADD COLUMN credential TEXT;
+`;
+
+/**
+ * v4: the server's sync public key, pinned at enrolment (bound to the code) and
+ * moved on only along a rotation chain the pinned key signed. A folder enrolled
+ * before v4 has none and must be enrolled again before it syncs.
+ */
+export const SCHEMA_V4 = `
+ALTER TABLE device ADD COLUMN sync_key TEXT;
 `;

@@ -1,7 +1,9 @@
 // process: engine
+import { verifySync, type SyncPublicKey } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import type { ApiClient } from './api-client.js';
 import type { Connectivity } from './connectivity.js';
+import { IntegrityError } from './integrity.js';
 import { SseParser, type SseMessage } from './sse.js';
 
 export interface LiveStreamHandlers {
@@ -17,6 +19,11 @@ export interface LiveStreamHandlers {
  * when the server closes it, throws when it cannot be opened; the caller's loop
  * reconnects with backoff either way. A stream silent for `idleMs` (no event, no
  * heartbeat comment) is presumed dead — a cut cable does not close a socket.
+ *
+ * Every message must carry the pinned key's signature over the stream's nonce,
+ * its index (0, 1, 2, … with no gap) and its name and JSON: the first one that
+ * does not is refused and ends the stream with an IntegrityError (the loop
+ * reconnects); nothing after it is believed.
  */
 export async function followLiveStream(
   api: ApiClient,
@@ -24,6 +31,7 @@ export async function followLiveStream(
   handlers: LiveStreamHandlers,
   signal: AbortSignal,
   idleMs: number,
+  syncKey: () => SyncPublicKey,
 ): Promise<void> {
   const local = new AbortController();
   const abort = () => local.abort();
@@ -35,11 +43,13 @@ export async function followLiveStream(
   };
   try {
     touch();
-    const res = await api.openStream('/api/sync/stream', local.signal);
+    const { res, nonce } = await api.openStream('/api/sync/stream', local.signal);
+    const key = syncKey();
     connectivity.stream(true);
+    let index = 0;
     const parser = new SseParser((m) => {
       touch();
-      dispatch(m, handlers);
+      dispatch(verifiedMessage(m, key, nonce, index++), handlers);
     }, touch);
     const decoder = new TextDecoder();
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -54,6 +64,17 @@ export async function followLiveStream(
     signal.removeEventListener('abort', abort);
     connectivity.stream(false);
   }
+}
+
+/** The message's JSON once its signature checks out (docs/sync-protocol.md); throws IntegrityError otherwise. */
+function verifiedMessage(m: SseMessage, key: SyncPublicKey, nonce: string, index: number): SseMessage {
+  const cut = m.data.indexOf('\n');
+  const sig = cut < 0 ? null : m.data.slice(0, cut);
+  const json = cut < 0 ? m.data : m.data.slice(cut + 1);
+  if (m.id !== String(index)) throw new IntegrityError(`live stream: message ${m.id ?? '(none)'} where ${index} was due (replayed or dropped)`);
+  const verdict = verifySync(key, sig, 'stream', nonce, json, [String(index), m.event]);
+  if (!verdict.ok) throw new IntegrityError(`live stream: ${m.event} message ${index}: ${verdict.reason}`);
+  return { ...m, data: json };
 }
 
 function dispatch(m: SseMessage, h: LiveStreamHandlers): void {

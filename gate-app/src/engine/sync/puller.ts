@@ -4,7 +4,9 @@ import { sync } from '@ticketgate/protocol';
 import { applySeatBatch } from '../store/apply-seat-delta.js';
 import type { GateStore } from '../store/gate-store.js';
 import type { ApiClient } from './api-client.js';
+import { IntegrityError } from './integrity.js';
 import { seatFromTuple } from './seat-tuples.js';
+import type { SyncTrust } from './trust.js';
 
 export interface PullReport {
   eventId: string;
@@ -21,7 +23,9 @@ export interface PullReport {
 
 /**
  * Downloads the hall manifest (events, keys) and each event's seats: the full
- * snapshot the first time (since=0), deltas by cursor afterwards.
+ * snapshot the first time (since=0), deltas by cursor afterwards. Every reply is
+ * signed for its request (ApiClient) and must also be about what was asked —
+ * this device, this hall, this event, this cursor — or it is refused whole.
  */
 export class Puller {
   constructor(
@@ -29,13 +33,25 @@ export class Puller {
     private readonly store: GateStore,
     private readonly now: () => number,
     private readonly onKeysChanged: () => void,
+    private readonly trust: SyncTrust,
+    /** The pinned sync key moved along the chain: a stream opened under the old one should reopen. */
+    private readonly onSyncKeyRotated: () => void = () => {},
   ) {}
 
   async manifest(signal?: AbortSignal): Promise<sync.HallManifest> {
-    const m = await this.api.get('/api/sync/hall', { schema: sync.HallManifest, ...(signal ? { signal } : {}) });
+    const m = await this.api.get('/api/sync/hall', {
+      schema: sync.HallManifest,
+      signed: { kind: 'hall', key: this.trust.manifestSigner },
+      ...(signal ? { signal } : {}),
+    });
     const { store } = this;
+    const device = store.device.get();
+    if (m.device_id !== device?.device_id || m.hall_id !== device.hall_id) {
+      throw new IntegrityError(`manifest is for device ${m.device_id} in hall ${m.hall_id}, not this gate`);
+    }
     const before = JSON.stringify(store.keys.all());
-    store.db.transaction(() => {
+    const rotated = store.db.transaction(() => {
+      const moved = this.trust.advance(m.sync_keys);
       store.device.saveHall(m.hall_name, m.venue_name, m.device_name);
       store.catalog.saveEvents(m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq })));
       store.keys.replace(
@@ -45,8 +61,10 @@ export class Puller {
         },
         issuingKidOf,
       );
+      return moved;
     }).immediate();
     if (JSON.stringify(store.keys.all()) !== before) this.onKeysChanged();
+    if (rotated) this.onSyncKeyRotated();
     return m;
   }
 
@@ -56,10 +74,15 @@ export class Puller {
     const since = this.store.syncState.cursor(eventId);
     const delta = await this.api.get(`/api/sync/events/${encodeURIComponent(eventId)}/seats`, {
       schema: sync.SeatDelta,
+      signed: { kind: 'seats' },
       query: { since },
       timeoutMs: since === 0 ? 120_000 : 30_000,
       ...(signal ? { signal } : {}),
     });
+    const self = this.store.device.get()?.device_id;
+    if (delta.event_id !== eventId || delta.device_id !== self || delta.since !== since) {
+      throw new IntegrityError(`seat delta is for event ${delta.event_id} since ${delta.since} (device ${delta.device_id}), not what was asked`);
+    }
     const applyStarted = performance.now();
     const applied = applySeatBatch(
       this.store,

@@ -6,6 +6,7 @@ import type { ScanRow } from '../store/scan-repo.js';
 import type { ApiClient } from './api-client.js';
 import type { GateClock } from './clock.js';
 import { recheckLostAdmission } from './conflict-recheck.js';
+import type { IntegrityMonitor } from './integrity.js';
 
 export const MAX_BATCH = 500;
 
@@ -48,20 +49,31 @@ export class Pusher {
     private readonly api: ApiClient,
     private readonly store: GateStore,
     private readonly clock: GateClock,
+    private readonly integrity: IntegrityMonitor,
   ) {}
 
   async once(signal?: AbortSignal): Promise<PushReport> {
     const { store } = this;
     const batch = store.scans.pending(MAX_BATCH);
-    if (batch.length === 0) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, requeued: 0, remaining: 0 };
+    const report = this.integrity.report();
+    // No scans: an empty batch still goes up when the server has not heard the gate's integrity state.
+    if (batch.length === 0 && !report.due) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, requeued: 0, remaining: 0 };
     const total = store.scans.pendingCount();
     const body: z.input<typeof sync.ScanUploadRequest> = {
       version: sync.SCAN_UPLOAD_VERSION,
       scans: batch.map(toUploadedScan),
       backlog: Math.max(0, total - batch.length),
       clock_offset_ms: this.clock.snapshot().offsetMs,
+      sync_integrity: report.payload,
     };
-    const reply = await this.api.post('/api/sync/scans', { schema: sync.ScanUploadResponse, body, ...(signal ? { signal } : {}) });
+    const reply = await this.api.post('/api/sync/scans', {
+      schema: sync.ScanUploadResponse,
+      signed: { kind: 'scans' },
+      body,
+      ...(signal ? { signal } : {}),
+    });
+    this.integrity.markReported(report.key);
+    if (batch.length === 0) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, requeued: 0, remaining: 0 };
     const now = this.clock.device();
     let newConflicts = 0;
     let requeued = 0;

@@ -5,10 +5,12 @@ import { ServerError, type ApiClient } from './api-client.js';
 import type { GateClock } from './clock.js';
 import { recheckLostAdmission } from './conflict-recheck.js';
 import type { Connectivity } from './connectivity.js';
+import { IntegrityError, type IntegrityMonitor } from './integrity.js';
 import { followLiveStream } from './live-stream.js';
 import { Loop } from './loop.js';
 import { Puller, type PullReport } from './puller.js';
 import { MAX_BATCH, Pusher, type PushReport } from './pusher.js';
+import type { SyncTrust } from './trust.js';
 
 export interface SyncTiming {
   /** Safety-net pull of the manifest and all deltas, live stream or not. */
@@ -43,6 +45,9 @@ export interface SyncEvents {
  * Moves data between the gate and the server, never decides anything: three
  * loops (pull, push, live stream), each retrying on its own with backoff.
  * Revocation (a DEVICE_REVOKED reply or a `revoked` message) stops them all.
+ * A reply or message that fails verification is refused (IntegrityError): it is
+ * reported to the integrity monitor and retried like any failure, and nothing
+ * of it is applied.
  */
 export class SyncClient extends EventEmitter<SyncEvents> {
   readonly puller: Puller;
@@ -56,17 +61,21 @@ export class SyncClient extends EventEmitter<SyncEvents> {
   private started = false;
   private lastPushAt: number | null = null;
   private unsubscribe: (() => void) | undefined;
+  /** Ends the current live stream (it was opened under a sync key the gate no longer pins); the loop reopens it. */
+  private streamRestart: AbortController | undefined;
 
   constructor(
     private readonly api: ApiClient,
     private readonly store: GateStore,
     private readonly clock: GateClock,
     private readonly connectivity: Connectivity,
+    private readonly trust: SyncTrust,
+    private readonly integrity: IntegrityMonitor,
     private readonly timing: SyncTiming = DEFAULT_TIMING,
   ) {
     super();
-    this.puller = new Puller(api, store, () => clock.device(), () => this.emit('keys'));
-    this.pusher = new Pusher(api, store, clock);
+    this.puller = new Puller(api, store, () => clock.device(), () => this.emit('keys'), trust, () => this.streamRestart?.abort());
+    this.pusher = new Pusher(api, store, clock, integrity);
     const backoff = { initialMs: timing.initialBackoffMs, maxMs: timing.maxBackoffMs };
     const onError = (what: string) => (err: unknown, retryInMs: number) => this.failed(what, err, retryInMs);
     this.pullLoop = new Loop('pull', (s) => this.pullTask(s), { backoff, onError: onError('pull') });
@@ -78,11 +87,17 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     if (this.started || this.revoked()) return;
     this.started = true;
     // The first request that gets through after an outage retries everything at once.
-    this.unsubscribe = this.connectivity.onChange((state) => {
+    const offConnectivity = this.connectivity.onChange((state) => {
       if (state === 'offline') return;
       this.pushLoop.retryNow();
       this.pullLoop.retryNow();
     });
+    // A first refusal goes up to operators with the next upload, scans or not.
+    const offIntegrity = this.integrity.onChange(() => this.pushLoop.wake());
+    this.unsubscribe = () => {
+      offConnectivity();
+      offIntegrity();
+    };
     this.pullLoop.start();
     this.pushLoop.start();
     this.streamLoop.start();
@@ -152,8 +167,10 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     return report.sent === MAX_BATCH || report.requeued > 0 ? 0 : Infinity;
   }
 
-  private async streamTask(signal: AbortSignal): Promise<number> {
+  private async streamTask(loopSignal: AbortSignal): Promise<number> {
     let greeted = false;
+    this.streamRestart = new AbortController();
+    const signal = AbortSignal.any([loopSignal, this.streamRestart.signal]);
     await followLiveStream(
       this.api,
       this.connectivity,
@@ -195,6 +212,7 @@ export class SyncClient extends EventEmitter<SyncEvents> {
       },
       signal,
       this.timing.streamIdleMs,
+      () => this.trust.required(),
     );
     if (!greeted && !signal.aborted) throw new Error('live stream closed before its hello');
     // A stream that worked and ended (server restart) is reopened promptly; the loop backs off if that fails.
@@ -207,6 +225,11 @@ export class SyncClient extends EventEmitter<SyncEvents> {
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof IntegrityError) {
+      this.integrity.refused(message);
+      this.emit('problem', `sync refused: integrity — ${what}: ${message} (retry in ${(retryInMs / 1000).toFixed(1)} s; deciding on the last good snapshot)`);
+      return;
+    }
     this.emit('problem', `${what} failed (retry in ${(retryInMs / 1000).toFixed(1)} s): ${message}`);
   }
 

@@ -25,12 +25,10 @@ export function newEnrolmentCode(): string {
   return encodeBase32(randomBytes(10)).match(/.{4}/g)!.join('-');
 }
 
-/** Case, spaces and dashes do not matter when a code is typed in. */
-export function normaliseEnrolmentCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, '');
-}
-
-/** Keyed, so a leaked database row cannot be brute-forced back into a usable code without MASTER_KEY. */
-export function hashEnrolmentCode(masterKey: string, code: string): string {
-  return createHmac('sha256', masterKey).update(`enrolment:${normaliseEnrolmentCode(code)}`).digest('hex');
+/**
+ * Keyed by the code id the gate sends (enrolmentCodeId: HKDF of the code), so a
+ * leaked database row cannot be brute-forced back into a usable code without MASTER_KEY.
+ */
+export function hashEnrolmentCodeId(masterKey: string, codeId: string): string {
+  return createHmac('sha256', masterKey).update(`enrolment-id:${codeId}`).digest('hex');
 }

@@ -16,9 +16,13 @@ interface DeviceRow {
   enrolled_at: Date;
   revoked_at: Date | null;
   rejected_uploads: number;
+  sync_integrity: 'ok' | 'refused' | null;
+  sync_integrity_message: string | null;
+  sync_integrity_at: Date | null;
 }
 
-const COLUMNS = 'id, name, hall_id, status, last_seen_at, last_backlog, clock_offset_ms, app_version, enrolled_at, revoked_at, rejected_uploads';
+const COLUMNS = `id, name, hall_id, status, last_seen_at, last_backlog, clock_offset_ms, app_version, enrolled_at, revoked_at,
+  rejected_uploads, sync_integrity, sync_integrity_message, sync_integrity_at`;
 
 function toView(r: DeviceRow): sync.DeviceView {
   return {
@@ -33,6 +37,9 @@ function toView(r: DeviceRow): sync.DeviceView {
     enrolled_at: r.enrolled_at.toISOString(),
     revoked_at: r.revoked_at?.toISOString() ?? null,
     rejected_uploads: r.rejected_uploads,
+    sync_integrity: r.sync_integrity,
+    sync_integrity_message: r.sync_integrity_message,
+    sync_integrity_at: r.sync_integrity_at?.toISOString() ?? null,
   };
 }
 
@@ -82,4 +89,24 @@ export async function revokeDevice(ctx: Pick<AppContext, 'pool' | 'now'>, device
 export async function isDeviceActive(db: Queryable, deviceId: string): Promise<boolean> {
   const { rows } = await db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1', [deviceId]);
   return rows[0]?.status === 'ACTIVE';
+}
+
+/**
+ * What the gate says about the sync data it received (it refuses what fails
+ * verification): shown to operators in the device view. The gate's own time of
+ * the last refusal is kept only when it parses and is not in the future.
+ */
+export async function recordSyncIntegrity(
+  db: Queryable,
+  deviceId: string,
+  report: NonNullable<sync.ScanUploadRequest['sync_integrity']>,
+  nowMs: number,
+): Promise<void> {
+  const at = report.at ? Date.parse(report.at) : NaN;
+  await db.query('UPDATE devices SET sync_integrity = $2, sync_integrity_message = $3, sync_integrity_at = $4 WHERE id = $1', [
+    deviceId,
+    report.state,
+    report.message,
+    Number.isFinite(at) && at <= nowMs ? new Date(at) : new Date(nowMs),
+  ]);
 }

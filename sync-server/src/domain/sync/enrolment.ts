@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { fromBase64Url } from '@ticketgate/crypto';
+import { enrolmentBindingKey, enrolmentCodeId, fromBase64Url, toBase64Url } from '@ticketgate/crypto';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
-import { hashDeviceToken, hashEnrolmentCode, newDeviceToken, newEnrolmentCode } from './device-secrets.js';
+import { unwrapSecret, wrapSecret } from '../keys/wrap.js';
+import { hashDeviceToken, hashEnrolmentCodeId, newDeviceToken, newEnrolmentCode } from './device-secrets.js';
 
 type Deps = Pick<AppContext, 'pool' | 'config' | 'now'>;
 
@@ -15,21 +16,27 @@ export async function createEnrolmentCode(
   if (!hall.rowCount) throw new DomainError('HALL_NOT_FOUND');
   const code = newEnrolmentCode();
   const expiresAt = new Date(ctx.now() + input.ttlMinutes * 60_000);
+  // The gate proves the code by its id and checks the reply with the binding key: both derived from the code, kept here.
   await ctx.pool.query(
-    'INSERT INTO enrolment_codes (code_hash, hall_id, created_by, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)',
-    [hashEnrolmentCode(ctx.config.MASTER_KEY, code), input.hallId, input.createdBy, expiresAt, new Date(ctx.now())],
+    `INSERT INTO enrolment_codes (code_hash, hall_id, created_by, expires_at, created_at, binding_key_wrapped)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      hashEnrolmentCodeId(ctx.config.MASTER_KEY, enrolmentCodeId(code)), input.hallId, input.createdBy, expiresAt, new Date(ctx.now()),
+      wrapSecret(ctx.config.MASTER_KEY, toBase64Url(enrolmentBindingKey(code))),
+    ],
   );
   return { code, hallId: input.hallId, expiresAt };
 }
 
 /**
- * Exchanges a one-time code for the gate's own credential. The code is consumed
- * by one guarded UPDATE, so two gates racing with the same code cannot both win.
+ * Exchanges a one-time code (proved by its id) for the gate's own credential. The
+ * code is consumed by one guarded UPDATE, so two gates racing with the same code
+ * cannot both win. Returns the code's binding key, which authenticates the reply.
  */
 export async function enrolDevice(
   ctx: Deps,
-  input: { code: string; name: string; boxPublicKey: string; appVersion?: string | undefined },
-): Promise<{ deviceId: string; deviceToken: string; hallId: string }> {
+  input: { codeId: string; name: string; boxPublicKey: string; appVersion?: string | undefined },
+): Promise<{ deviceId: string; deviceToken: string; hallId: string; bindingKey: Uint8Array }> {
   let key: Uint8Array;
   try {
     key = fromBase64Url(input.boxPublicKey);
@@ -44,12 +51,12 @@ export async function enrolDevice(
   const deviceId = randomUUID();
   const deviceToken = newDeviceToken();
   const now = new Date(ctx.now());
-  const hallId = await withTransaction(ctx.pool, async (db) => {
-    const { rows } = await db.query<{ hall_id: string }>(
+  const { hallId, bindingKey } = await withTransaction(ctx.pool, async (db) => {
+    const { rows } = await db.query<{ hall_id: string; binding_key_wrapped: string }>(
       `UPDATE enrolment_codes SET used_at = $2, device_id = $3
-        WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
-        RETURNING hall_id`,
-      [hashEnrolmentCode(ctx.config.MASTER_KEY, input.code), now, deviceId],
+        WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 AND binding_key_wrapped IS NOT NULL
+        RETURNING hall_id, binding_key_wrapped`,
+      [hashEnrolmentCodeId(ctx.config.MASTER_KEY, input.codeId), now, deviceId],
     );
     const hall = rows[0]?.hall_id;
     if (!hall) throw new DomainError('ENROLMENT_INVALID');
@@ -58,7 +65,7 @@ export async function enrolDevice(
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
       [deviceId, hall, input.name, hashDeviceToken(deviceToken), input.boxPublicKey, input.appVersion ?? null, now],
     );
-    return hall;
+    return { hallId: hall, bindingKey: fromBase64Url(unwrapSecret(ctx.config.MASTER_KEY, rows[0]!.binding_key_wrapped)) };
   });
-  return { deviceId, deviceToken, hallId };
+  return { deviceId, deviceToken, hallId, bindingKey };
 }

@@ -8,9 +8,10 @@ import { currentHallEvents } from './hall-events.js';
  * What a gate needs to decide alone: its hall's current events with their
  * sequence (to know when to pull seats), each event's gate key sealed to this
  * device's box key (so the manifest is useless to anyone else), and the public
- * issuing keys that sign tickets.
+ * issuing keys that sign tickets, and the sync key chain (rotation). The route
+ * signs the whole manifest with the active sync key.
  */
-export async function buildHallManifest(ctx: Pick<AppContext, 'pool' | 'keys' | 'now'>, device: DeviceIdentity): Promise<sync.HallManifest> {
+export async function buildHallManifest(ctx: Pick<AppContext, 'pool' | 'keys' | 'syncKeys' | 'now'>, device: DeviceIdentity): Promise<sync.HallManifest> {
   const { rows } = await ctx.pool.query<{ hall_name: string; venue_name: string; box_public_key: string }>(
     `SELECT h.name AS hall_name, v.name AS venue_name, d.box_public_key
        FROM devices d JOIN halls h ON h.id = d.hall_id JOIN venues v ON v.id = h.venue_id
@@ -39,6 +40,7 @@ export async function buildHallManifest(ctx: Pick<AppContext, 'pool' | 'keys' | 
     device_id: device.id,
     device_name: device.name,
     issuing_keys: issuing.map(encodeIssuingPublicKey),
+    sync_keys: await ctx.syncKeys.chain(),
     events,
     server_time: new Date(ctx.now()).toISOString(),
   };

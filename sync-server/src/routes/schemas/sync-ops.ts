@@ -6,7 +6,7 @@ export const OPERATOR_ERRORS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Requir
 
 export const docs = {
   enrolment: documentErrors(
-    'Creates a one-time enrolment code for a hall (only its hash is stored). A gate enrols with it once (POST /api/sync/enrol) ' +
+    'Creates a one-time enrolment code for a hall (only a keyed hash of its id and its wrapped reply-binding key are stored). A gate enrols with it once (POST /api/sync/enrol) ' +
       'before it expires (ttl_minutes, default 60). Show the code to the person setting up the kiosk; it is not shown again.',
     [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'Body failed validation'], ['HALL_NOT_FOUND', 'No such hall']],
   ),
@@ -23,6 +23,12 @@ export const docs = {
     'Double admissions of an event: seats admitted by two gates (or a gate and online staff) that could not see each other. ' +
       'Each entry is the later admission with the canonical (first) one it lost to.',
     [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'event_id missing or not a UUID'], ['EVENT_NOT_FOUND', 'No such event']],
+  ),
+  rotate: documentErrors(
+    'Replaces the sync signing key (the key gates pin) by a new one endorsed by it. Gates move to the new key with their next ' +
+      'manifest, which carries the chain; a gate accepts a new key only through endorsements starting at the key it pinned. ' +
+      'Other server instances sign with the new key within 30 s. Rotate when the old key may be exposed, or on a schedule.',
+    [...AUTH_ERRORS, ['FORBIDDEN', 'Requires role admin']],
   ),
   stats: documentErrors(
     'Scans of an event per gate by verdict, with conflicts; online staff verification as one row (device_id null). Every gate of the ' +
