@@ -26,6 +26,11 @@ const EnvSchema = z.object({
   HOLD_TTL_SECONDS: z.coerce.number().int().min(5).default(300),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   TRANSFER_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  /** Scheduled rotation of the issuing key and every gate key older than this; 0 turns the schedule off. */
+  KEY_ROTATION_INTERVAL_HOURS: z.coerce.number().min(0).default(720),
+  /** How long a retired key still verifies: covers codes on screens and gates not yet re-synced. */
+  KEY_ROTATION_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(900),
+  KEY_ROTATION_CHECK_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
   QR_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   PASSWORD_HASH_OPS: z.coerce.number().int().min(1).default(2),
   PASSWORD_HASH_MEM_MIB: z.coerce.number().int().min(8).default(64),

@@ -6,6 +6,7 @@ import { pruneTokensJob } from './domain/auth/prune-tokens.js';
 import { createPasswordService, type PasswordService } from './domain/auth/passwords.js';
 import { createTokenSigner, type TokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
+import { keyRotationJob } from './domain/keys/rotate-keys.js';
 import { LiveBus } from './domain/live/live-bus.js';
 import type { OtpFlows } from './domain/otp/contexts.js';
 import { verifyPurchaseOtp } from './domain/purchase/purchase-otp.js';
@@ -71,18 +72,22 @@ function defaultProcessMetrics(): Registry {
 export function createContext(config: Config, databaseUrl: string, opts: ContextOptions = {}): AppContext {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL });
   const pool = createPool(databaseUrl, { log });
+  const keys = new KeyStore(pool, config.MASTER_KEY, { skewSeconds: config.QR_CLOCK_SKEW_SECONDS, overlapSeconds: config.KEY_ROTATION_OVERLAP_SECONDS });
+  const live = new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) });
+  // A rotation on any instance (NOTIFY) drops this instance's cached keys.
+  live.onKeysChanged(() => keys.invalidate());
   return {
     config,
     log,
     pool,
     signer: createTokenSigner(config.JWT_SECRET),
-    keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
+    keys,
     passwords: createPasswordService(config),
     sms: outboxSmsProvider,
     payments: createPaymentsProvider(config),
-    live: new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) }),
+    live,
     otpFlows: { purchase: { verify: verifyPurchaseOtp }, transfer: { verify: verifyTransferOtp } },
-    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob],
+    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob, keyRotationJob],
     processMetrics: opts.processMetrics ?? defaultProcessMetrics(),
     now: () => Date.now(),
   };

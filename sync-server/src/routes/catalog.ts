@@ -7,6 +7,8 @@ import { createEvent } from '../domain/catalog/create-event.js';
 import { parseSeatCsv } from '../domain/catalog/seat-csv.js';
 import { expandSeatBlocks } from '../domain/catalog/seat-layout.js';
 import { createHall, createVenue, listVenues, type Venue } from '../domain/catalog/venues.js';
+import { requireEventInScope, venuesOf } from '../domain/access/venue-scope.js';
+import { requireVenue, venueFilter } from '../policy/venues.js';
 import { EventInfoSchema } from './schemas/events.js';
 import { presentEvent } from './events.js';
 import { AddSeatsBody, CreateEventBody, CreateHallBody, CreateVenueBody, EventParams, HallSchema, SeatsAdded, VenueSchema, docs, security } from './schemas/catalog.js';
@@ -18,7 +20,7 @@ const presentVenue = (v: Venue): z.infer<typeof VenueSchema> => ({
   halls: v.halls.map((h) => ({ hall_id: h.id, name: h.name })),
 });
 
-/** Operator endpoints (role operator or admin): venues, halls, events and their seats. */
+/** Operator endpoints (role operator or admin): venues, halls, events and their seats; an operator only those of their venues. */
 export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const requireOperator = app.requireRole('operator');
@@ -37,7 +39,10 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(z.array(VenueSchema)), ...docs.venues.errors },
       },
     },
-    async () => ({ success: true as const, data: (await listVenues(ctx.pool)).map(presentVenue) }),
+    async (req) => {
+      const venueIds = venueFilter(await venuesOf(ctx.pool, req.user!));
+      return { success: true as const, data: (await listVenues(ctx.pool, venueIds)).map(presentVenue) };
+    },
   );
 
   app.post(
@@ -52,7 +57,11 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: ok(VenueSchema), ...docs.createVenue.errors },
       },
     },
-    async (req, reply) => reply.status(201).send({ success: true, data: presentVenue(await createVenue(ctx.pool, req.body)) }),
+    async (req, reply) => {
+      // An operator's new venue is theirs to run; an admin needs no assignment.
+      const assignTo = (await venuesOf(ctx.pool, req.user!)).all ? undefined : req.user!.id;
+      return reply.status(201).send({ success: true, data: presentVenue(await createVenue(ctx.pool, req.body, assignTo)) });
+    },
   );
 
   app.post(
@@ -68,6 +77,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      requireVenue(await venuesOf(ctx.pool, req.user!), req.body.venue_id, 'This venue');
       const hall = await createHall(ctx.pool, { id: req.body.hall_id, venueId: req.body.venue_id, name: req.body.name });
       return reply.status(201).send({ success: true, data: { hall_id: hall.id, venue_id: hall.venueId, name: hall.name } });
     },
@@ -87,6 +97,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const b = req.body;
+      requireVenue(await venuesOf(ctx.pool, req.user!), b.venue_id, 'This venue');
       const event = await createEvent(
         ctx.pool,
         {
@@ -116,6 +127,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.params.event_id);
       const seats = expandSeatBlocks(
         req.body.blocks.map((b) => ({
           rows: b.rows,
@@ -144,6 +156,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.params.event_id);
       const added = await addSeats(ctx.pool, req.params.event_id, parseSeatCsv(req.body));
       return reply.status(201).send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
     },

@@ -44,16 +44,17 @@ export interface NewMessage {
 }
 
 /**
- * Stores one message. Support staff write anywhere; anyone else may open a new
- * conversation or write in one they are already part of, so a guessed
+ * Stores one message. Whoever may read the conversation (`mayRead`: an admin,
+ * support of a venue it was escalated to) writes in it; anyone else may open a
+ * new conversation or write in one they are already part of, so a guessed
  * conversation id does not let a stranger join (and then read) someone's chat.
  * The conversation is locked for the check and the insert: of two strangers
  * opening the same id at once, one gets in.
  */
-export async function sendMessage(pool: Pool, m: NewMessage, opts: { support: boolean }): Promise<string> {
+export async function sendMessage(pool: Pool, m: NewMessage, opts: { mayRead: boolean }): Promise<string> {
   return withTransaction(pool, async (db) => {
     await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`chat:${m.conversationId}`]);
-    if (!opts.support) {
+    if (!opts.mayRead) {
       const { rows } = await db.query<{ started: boolean; joined: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM chat_messages WHERE conversation_id = $1) AS started,
                 EXISTS (SELECT 1 FROM chat_messages WHERE conversation_id = $1 AND sender_id = $2) AS joined`,

@@ -22,8 +22,10 @@ export interface DailyReport {
 /**
  * What happened on one UTC day: confirmed orders (by confirmation time) and
  * their revenue, transfers completed, invalid scans; per event and in total.
+ * `venueIds` limits it to those venues' events (an operator's report; an
+ * unreadable scan belongs to no venue, so only the unscoped report counts it).
  */
-export async function dailyReport(db: Queryable, date: string): Promise<DailyReport> {
+export async function dailyReport(db: Queryable, date: string, venueIds: string[] | null): Promise<DailyReport> {
   const from = new Date(`${date}T00:00:00.000Z`);
   const to = new Date(from.getTime() + 24 * 3600 * 1000);
   const { rows } = await db.query<{ event_id: string | null; name: string | null; sales: number; revenue: number; transfers: number; invalid: number }>(
@@ -41,9 +43,10 @@ export async function dailyReport(db: Queryable, date: string): Promise<DailyRep
      SELECT a.event_id, e.name, sum(a.sales)::int AS sales, sum(a.revenue)::bigint AS revenue,
             sum(a.transfers)::int AS transfers, sum(a.invalid)::int AS invalid
        FROM activity a LEFT JOIN events e ON e.id = a.event_id
+      WHERE $5::uuid[] IS NULL OR e.venue_id = ANY ($5::uuid[])
       GROUP BY a.event_id, e.name, e.event_date
       ORDER BY e.event_date NULLS LAST, a.event_id`,
-    [from, to, COUNTED_TRANSFER_STATUSES, INVALID_SCAN_RESULTS],
+    [from, to, COUNTED_TRANSFER_STATUSES, INVALID_SCAN_RESULTS, venueIds],
   );
   const events = rows.map((r) => ({
     eventId: r.event_id,

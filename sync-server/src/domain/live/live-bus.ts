@@ -7,7 +7,7 @@ export const LIVE_APPLICATION_NAME = 'ticketgate-live';
 export interface LiveSubscriber {
   hallId: string;
   deviceId: string;
-  /** Seat and admission notices of the hall's events, and this device's revocation. */
+  /** Seat and admission notices of the hall's events, key rotations that concern it, and this device's revocation. */
   deliver(notice: LiveNotice): void;
   /** The LISTEN connection was lost and is back: notices in between are gone, catch up. */
   resync(): void;
@@ -34,6 +34,7 @@ export class LiveBus {
   private client: pg.Client | undefined;
   private state: 'idle' | 'listening' | 'reconnecting' | 'stopped' = 'idle';
   private readonly subscribers = new Set<LiveSubscriber>();
+  private readonly keyListeners = new Set<() => void>();
   private readonly pendingSeats = new Map<string, SeatsNotice>();
   private flushTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -80,6 +81,16 @@ export class LiveBus {
     await client?.end().catch((err) => this.log('live bus: closing the LISTEN connection failed', err));
   }
 
+  /**
+   * Called whenever any instance rotates a key, and after the LISTEN connection
+   * came back (a rotation may have been announced in the gap): the key store
+   * drops its caches.
+   */
+  onKeysChanged(listener: () => void): () => void {
+    this.keyListeners.add(listener);
+    return () => void this.keyListeners.delete(listener);
+  }
+
   subscribe(s: LiveSubscriber): () => void {
     this.subscribers.add(s);
     return () => void this.subscribers.delete(s);
@@ -108,7 +119,10 @@ export class LiveBus {
     this.client = client;
     this.state = 'listening';
     this.retryDelayMs = 250;
-    if (wasDown) for (const s of [...this.subscribers]) s.resync();
+    if (wasDown) {
+      for (const l of [...this.keyListeners]) l();
+      for (const s of [...this.subscribers]) s.resync();
+    }
   }
 
   private lost(client: pg.Client, err?: unknown): void {
@@ -150,9 +164,9 @@ export class LiveBus {
       this.flushTimer ??= setTimeout(() => this.flushSeats(), this.coalesceMs).unref();
       return;
     }
+    if (notice.k === 'keys') for (const l of [...this.keyListeners]) l();
     for (const s of [...this.subscribers]) {
-      const wanted = notice.k === 'revoked' ? s.deviceId === notice.device_id : s.hallId === notice.hall;
-      if (wanted) s.deliver(notice);
+      if (concerns(s, notice)) s.deliver(notice);
     }
   }
 
@@ -164,4 +178,11 @@ export class LiveBus {
       for (const n of notices) if (n.hall === s.hallId) s.deliver(n);
     }
   }
+}
+
+/** Whether a (non-seat) notice is for this subscriber: its own revocation, or news of its hall (a key rotation of every hall included). */
+function concerns(s: LiveSubscriber, notice: Exclude<LiveNotice, SeatsNotice>): boolean {
+  if (notice.k === 'revoked') return s.deviceId === notice.device_id;
+  if (notice.k === 'keys') return notice.hall === null || s.hallId === notice.hall;
+  return s.hallId === notice.hall;
 }

@@ -15,11 +15,14 @@ const AdmissionNotice = z.object({
   device_name: z.string().nullable(),
 });
 const RevokedNotice = z.object({ k: z.literal('revoked'), device_id: z.string() });
-const LiveNotice = z.discriminatedUnion('k', [SeatsNotice, AdmissionNotice, RevokedNotice]);
+/** Keys rotated: every instance drops its cached keys; gates of `hall` (every hall when null) re-pull their manifest. */
+const KeysNotice = z.object({ k: z.literal('keys'), hall: z.string().nullable() });
+const LiveNotice = z.discriminatedUnion('k', [SeatsNotice, AdmissionNotice, RevokedNotice, KeysNotice]);
 
 export type SeatsNotice = z.infer<typeof SeatsNotice>;
 export type AdmissionNotice = z.infer<typeof AdmissionNotice>;
 export type RevokedNotice = z.infer<typeof RevokedNotice>;
+export type KeysNotice = z.infer<typeof KeysNotice>;
 export type LiveNotice = z.infer<typeof LiveNotice>;
 
 /** Payloads come from our own triggers, but a malformed one must not break the fan-out. */
@@ -39,5 +42,11 @@ export function parseNotice(payload: string | undefined): LiveNotice | undefined
  */
 export async function notifyRevoked(db: Queryable, deviceId: string): Promise<void> {
   const notice: RevokedNotice = { k: 'revoked', device_id: deviceId };
+  await db.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, JSON.stringify(notice)]);
+}
+
+/** Announces a key rotation; like notifyRevoked, call it inside the rotating transaction. */
+export async function notifyKeysChanged(db: Queryable, hall: string | null): Promise<void> {
+  const notice: KeysNotice = { k: 'keys', hall };
   await db.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, JSON.stringify(notice)]);
 }
