@@ -87,7 +87,7 @@ describe('operator catalog endpoints', () => {
       expect(hall.json().data).toEqual({ hall_id: 'HALL-C', venue_id: venueId, name: 'Harbour Hall' });
       expect((await post('/api/ops/halls', { hall_id: 'HALL-D', venue_id: venueId, name: 'Side Hall' })).statusCode).toBe(201);
 
-      const list = (await call('GET', '/api/ops/venues', operator)).json().data;
+      const list = (await call('GET', '/api/ops/venues', admin)).json().data;
       expect(list.find((v: { venue_id: string }) => v.venue_id === venueId)).toEqual({
         venue_id: venueId,
         name: 'Harbour Arena',
@@ -99,6 +99,10 @@ describe('operator catalog endpoints', () => {
       });
       expect(list.find((v: { venue_id: string }) => v.venue_id === otherVenueId)).toMatchObject({ address: '', halls: [] });
       expect(list.find((v: { name: string }) => v.name === 'Singapore Indoor Stadium').halls).toEqual([{ hall_id: 'HALL-A', name: 'Main Arena' }]);
+      // The operator is assigned to the venue they created, not to the admin's.
+      const theirs = (await call('GET', '/api/ops/venues', operator)).json().data.map((v: { venue_id: string }) => v.venue_id);
+      expect(theirs).toContain(venueId);
+      expect(theirs).not.toContain(otherVenueId);
     });
 
     it('answers a taken hall code with CONFLICT', async () => {
@@ -177,7 +181,7 @@ describe('operator catalog endpoints', () => {
     });
 
     it('refuses a hall of another venue with VALIDATION_ERROR', async () => {
-      const res = await post('/api/ops/events', { ...base(), venue_id: otherVenueId });
+      const res = await post('/api/ops/events', { ...base(), venue_id: otherVenueId }, admin);
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error_code: 'VALIDATION_ERROR', message: expect.stringMatching(/another venue/) });
     });

@@ -7,8 +7,8 @@ import { createEvent } from '../domain/catalog/create-event.js';
 import { parseSeatCsv } from '../domain/catalog/seat-csv.js';
 import { expandSeatBlocks } from '../domain/catalog/seat-layout.js';
 import { createHall, createVenue, listVenues, type Venue } from '../domain/catalog/venues.js';
-import { requireEventInScope, venuesOf } from '../domain/access/venue-scope.js';
-import { requireVenue, venueFilter } from '../policy/venues.js';
+import { requireEventInScope, requireVenueInScope, venuesOf } from '../domain/access/venue-scope.js';
+import { venueFilter } from '../policy/venues.js';
 import { EventInfoSchema } from './schemas/events.js';
 import { presentEvent } from './events.js';
 import { AddSeatsBody, CreateEventBody, CreateHallBody, CreateVenueBody, EventParams, HallSchema, SeatsAdded, VenueSchema, docs, security } from './schemas/catalog.js';
@@ -77,7 +77,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      requireVenue(await venuesOf(ctx.pool, req.user!), req.body.venue_id, 'This venue');
+      await requireVenueInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.body.venue_id);
       const hall = await createHall(ctx.pool, { id: req.body.hall_id, venueId: req.body.venue_id, name: req.body.name });
       return reply.status(201).send({ success: true, data: { hall_id: hall.id, venue_id: hall.venueId, name: hall.name } });
     },
@@ -97,7 +97,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const b = req.body;
-      requireVenue(await venuesOf(ctx.pool, req.user!), b.venue_id, 'This venue');
+      await requireVenueInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), b.venue_id);
       const event = await createEvent(
         ctx.pool,
         {

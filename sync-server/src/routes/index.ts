@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deviceAuth } from '../plugins/device-auth.js';
+import { adminRoutes } from './admin.js';
 import { analyticsRoutes } from './analytics.js';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
@@ -47,6 +48,7 @@ export const API_ROUTES: readonly RoutesModule[] = [
   { plugin: opsOutboxRoutes, needs: ['requireRole'] },
   { plugin: analyticsRoutes, needs: ['requireRole'] },
   { plugin: chatRoutes, needs: ['authenticate'] },
+  { plugin: adminRoutes, needs: ['requireRole'] },
   { plugin: syncRoutes, prefix: '/sync', needs: ['authenticateDevice'] },
   { plugin: syncOpsRoutes, prefix: '/sync', needs: ['requireRole'] },
 ];

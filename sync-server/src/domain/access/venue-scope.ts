@@ -50,6 +50,14 @@ export async function requireHallInScope(db: Queryable, scope: VenueScope, hallI
   requireVenue(scope, await venueOfHall(db, hallId), `Hall ${hallId}`);
 }
 
+/** VENUE_NOT_FOUND for no such venue (so a typo is not reported as a permission problem), else the policy check. */
+export async function requireVenueInScope(db: Queryable, scope: VenueScope, venueId: string): Promise<void> {
+  if (scope.all) return;
+  const { rowCount } = await db.query('SELECT 1 FROM venues WHERE id = $1', [venueId]);
+  if (!rowCount) throw new DomainError('VENUE_NOT_FOUND');
+  requireVenue(scope, venueId, 'This venue');
+}
+
 export async function requireEventInScope(db: Queryable, scope: VenueScope, eventId: string): Promise<void> {
   if (scope.all) return;
   requireVenue(scope, await venueOfEvent(db, eventId), 'This event');

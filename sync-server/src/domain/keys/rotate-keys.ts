@@ -72,8 +72,9 @@ async function rotate(ctx: Deps, actor: Actor, what: Target, reason: string, old
   return rotation;
 }
 
-export async function rotateIssuingKey(ctx: Deps, actor: Actor): Promise<Rotation> {
-  return (await rotate(ctx, actor, { kind: 'issuing' }, 'manual'))!;
+/** `reason` lands in the audit row: 'manual' (admin endpoint), 'cli', 'scheduled'. */
+export async function rotateIssuingKey(ctx: Deps, actor: Actor, reason = 'manual'): Promise<Rotation> {
+  return (await rotate(ctx, actor, { kind: 'issuing' }, reason))!;
 }
 
 async function gateTarget(db: Queryable, eventId: string): Promise<Target> {
@@ -82,8 +83,8 @@ async function gateTarget(db: Queryable, eventId: string): Promise<Target> {
   return { kind: 'gate', eventId, hallId: rows[0].hall_id };
 }
 
-export async function rotateGateKey(ctx: Deps, actor: Actor, eventId: string): Promise<Rotation> {
-  return (await rotate(ctx, actor, await gateTarget(ctx.pool, eventId), 'manual'))!;
+export async function rotateGateKey(ctx: Deps, actor: Actor, eventId: string, reason = 'manual'): Promise<Rotation> {
+  return (await rotate(ctx, actor, await gateTarget(ctx.pool, eventId), reason))!;
 }
 
 /** Keys active for longer than the interval: the issuing key, and gate keys of events not yet over. */
