@@ -221,7 +221,9 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
     });
 
     it('GET /api/analytics/summary: events, tickets sold, revenue of confirmed orders as a decimal string; cached 60 s', async () => {
-      const first = (await asOperator('/api/analytics/summary')).json();
+      // Unscoped (admin, service key): the shared, cached figures. An operator's are their venues' own (scoping.test.ts).
+      const asAdmin = (url: string) => get(url, { authorization: `Bearer ${admin.token}` });
+      const first = (await asAdmin('/api/analytics/summary')).json();
       expect(first).toEqual({
         total_events: 3,
         total_tickets_sold: 3,
@@ -241,7 +243,7 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
       const cached = (await get('/api/analytics/summary', { 'x-service-key': SERVICE_KEY })).json();
       expect(cached).toEqual(first);
       t.clock.advance(61_000);
-      const fresh = (await asOperator('/api/analytics/summary')).json();
+      const fresh = (await asAdmin('/api/analytics/summary')).json();
       expect(fresh).toMatchObject({ total_events: 3, total_tickets_sold: 4, total_revenue_sgd: '830.05' });
       expect(Date.parse(fresh.generated_at)).toBeGreaterThan(Date.parse(first.generated_at));
     });

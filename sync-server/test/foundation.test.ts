@@ -7,7 +7,7 @@ import { build } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createContext } from '../src/server.js';
 import { migrate } from '../src/db/migrate.js';
-import { seedDemo } from '../src/db/seed.js';
+import { DEMO_ACCOUNTS, seedDemo } from '../src/db/seed.js';
 import { createTestDatabase } from './helpers/db.js';
 import { TEST_ENV, createTestApp, type TestApp } from './helpers/app.js';
 
@@ -158,7 +158,7 @@ describe('migrations and demo seed', () => {
       await t.ctx.pool.query(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM events)::int AS events,
         (SELECT count(*) FROM halls)::int AS halls, (SELECT count(*) FROM venues)::int AS venues`)
     ).rows[0];
-    expect(counts).toEqual({ users: 6, events: 3, halls: 2, venues: 2 });
+    expect(counts).toEqual({ users: DEMO_ACCOUNTS.length, events: 3, halls: 2, venues: 2 });
     const big = (
       await t.ctx.pool.query(`SELECT count(*)::int AS n, array_agg(DISTINCT c.price_cents ORDER BY c.price_cents) AS prices
         FROM seats s JOIN events e ON e.id = s.event_id JOIN event_categories c ON c.event_id = e.id AND c.category = s.category
@@ -208,7 +208,7 @@ describe('startServer', () => {
       // Demo data went into that database.
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
-      expect((await c.query(`SELECT count(*)::int AS n FROM users`)).rows[0].n).toBe(6);
+      expect((await c.query(`SELECT count(*)::int AS n FROM users`)).rows[0].n).toBe(DEMO_ACCOUNTS.length);
       await c.end();
     } finally {
       await server.close();
