@@ -35,7 +35,7 @@ async function rotate(ctx: Deps, actor: Actor, what: Target, reason: string, old
   const rotation = await withTransaction(ctx.pool, async (db) => {
     const lockKey = what.kind === 'issuing' ? 'keys:issuing' : `keys:gate:${what.eventId}`;
     await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
-    const age = `($1::float8 IS NULL OR created_at < now() - make_interval(hours => $1::float8))`;
+    const age = `($1::float8 IS NULL OR created_at < now() - $1::float8 * interval '1 hour')`;
     const retired =
       what.kind === 'issuing'
         ? await db.query<{ kid: string; retired_at: Date }>(
@@ -89,7 +89,7 @@ export async function rotateGateKey(ctx: Deps, actor: Actor, eventId: string, re
 
 /** Keys active for longer than the interval: the issuing key, and gate keys of events not yet over. */
 async function dueKeys(db: Queryable, intervalHours: number): Promise<{ issuing: boolean; events: string[] }> {
-  const age = `created_at < now() - make_interval(hours => $1)`;
+  const age = `created_at < now() - $1::float8 * interval '1 hour'`;
   const issuing = await db.query(`SELECT 1 FROM issuing_keys WHERE retired_at IS NULL AND ${age}`, [intervalHours]);
   const gates = await db.query<{ event_id: string }>(
     `SELECT g.event_id FROM gate_keys g JOIN events e ON e.id = g.event_id
