@@ -21,7 +21,7 @@ describe('audit log', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true });
-    [admin, operator, fan, fan2] = await Promise.all([DEMO.admin, DEMO.operator, DEMO.fan, DEMO.fan2].map((e) => demoUser(t, e)));
+    [admin, operator, fan, fan2] = (await Promise.all([DEMO.admin, DEMO.operator, DEMO.fan, DEMO.fan2].map((e) => demoUser(t, e)))) as [User, User, User, User];
     arena = await eventIdOf(t, ARENA);
   });
   afterAll(async () => t?.close());
@@ -67,6 +67,19 @@ describe('audit log', () => {
     expect((await auditOf('action=key.rotate_issuing')).data[0]).toMatchObject({ actor_id: admin.id, target_type: 'issuing_key', details: { reason: 'manual' } });
     expect((await auditOf('action=outbox.read')).data[0]).toMatchObject({ actor_id: admin.id, target_type: 'sms_outbox', details: { page: 1 } });
     expect((await auditOf(`actor_id=${operator.id}`)).data.map((r: { action: string }) => r.action)).toEqual(['device.revoke']);
+  });
+
+  it('role changes: admins only, not their own, audited; leaving staff drops venue assignments', async () => {
+    const staffB = await demoUser(t, DEMO['staff-b']);
+    const url = `/api/admin/users/${staffB.id}/role`;
+    expect((await post(operator, url, { role: 'admin' })).json().error_code).toBe('FORBIDDEN');
+    expect((await post(admin, `/api/admin/users/${admin.id}/role`, { role: 'fan' })).json().error_code).toBe('FORBIDDEN');
+    expect((await post(admin, url, { role: 'root' })).json().error_code).toBe('VALIDATION_ERROR');
+    const res = await post(admin, url, { role: 'fan' });
+    expect(res.json().data).toEqual({ user_id: staffB.id, from: 'staff', to: 'fan' });
+    expect((await t.ctx.pool.query('SELECT 1 FROM venue_assignments WHERE user_id = $1', [staffB.id])).rowCount).toBe(0);
+    const { data } = await auditOf(`action=user.role_change&target_id=${staffB.id}`);
+    expect(data).toMatchObject([{ actor_id: admin.id, target_type: 'user', details: { from: 'staff', to: 'fan' } }]);
   });
 
   it('lists newest first with pagination and filters; only admins may read it', async () => {

@@ -25,7 +25,7 @@ describe('key rotation', () => {
   beforeAll(async () => {
     t = await createTestApp({ seed: true, env: { KEY_ROTATION_OVERLAP_SECONDS: '600'} });
     peer = await startPeer(t);
-    [fan, staff, admin] = await Promise.all([DEMO.fan, DEMO.staff, DEMO.admin].map((e) => demoUser(t, e)));
+    [fan, staff, admin] = (await Promise.all([DEMO.fan, DEMO.staff, DEMO.admin].map((e) => demoUser(t, e)))) as [User, User, User];
     arena = await eventIdOf(t, ARENA);
     gate = await enrolGate(t, { hallId: 'HALL-A', name: 'Rotating gate' });
     await ready();

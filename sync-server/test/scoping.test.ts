@@ -23,7 +23,7 @@ describe('venue scoping of staff and operators', () => {
     t = await createTestApp({ seed: true });
     [staff, staffB, operator, operatorB, admin, fan] = await Promise.all(
       [DEMO.staff, DEMO['staff-b'], DEMO.operator, DEMO['operator-b'], DEMO.admin, DEMO.fan].map((e) => demoUser(t, e)),
-    );
+    ) as [User, User, User, User, User, User];
     [arena, chamber] = await Promise.all([eventIdOf(t, ARENA), eventIdOf(t, CHAMBER)]);
     const { rows } = await t.ctx.pool.query<{ id: string; venue_id: string }>(`SELECT id, venue_id FROM halls ORDER BY id`);
     [venueA, venueB] = [rows[0]!.venue_id, rows[1]!.venue_id];

@@ -47,3 +47,9 @@ export function requireAssignable(assignee: { role: string }): void {
     ]);
   }
 }
+
+/** Roles are changed by admins, and not their own (an admin cannot lock the last admin out by accident). */
+export function requireRoleChange(actor: Actor, userId: string): void {
+  if (!hasRole(actor.role, 'admin')) throw new DomainError('FORBIDDEN', 'Only admins change roles.');
+  if (actor.id === userId) throw new DomainError('FORBIDDEN', 'You cannot change your own role; ask another admin.');
+}

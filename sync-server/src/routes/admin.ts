@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addAssignment, listAssignments, removeAssignment, type VenueAssignment } from '../domain/access/assignments.js';
 import { listAudit } from '../domain/audit/audit-log.js';
+import { changeUserRole } from '../domain/auth/change-role.js';
 import { rotateGateKey, rotateIssuingKey, type Rotation } from '../domain/keys/rotate-keys.js';
 import {
   Assignment,
@@ -10,6 +11,9 @@ import {
   AssignmentQuery,
   AuditQuery,
   AuditRecordSchema,
+  RoleBody,
+  RoleChange,
+  RoleParams,
   RotateGateBody,
   RotationSchema,
   docs,
@@ -34,7 +38,7 @@ const presentRotation = (r: Rotation): z.infer<typeof RotationSchema> => ({
   retired_valid_until: r.retiredValidUntil?.toISOString() ?? null,
 });
 
-/** Admin endpoints: venue assignments of staff and operators, the audit trail, key rotation. */
+/** Admin endpoints: venue assignments of staff and operators, role changes, the audit trail, key rotation. */
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const admin = app.requireRole('admin');
@@ -95,6 +99,26 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       await removeAssignment(ctx.pool, req.user!, { userId: req.params.user_id, venueId: req.params.venue_id });
       return { success: true as const, data: { removed: true as const } };
+    },
+  );
+
+  app.post(
+    '/admin/users/:user_id/role',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        security,
+        summary: "Change a user's role",
+        description: docs.role.description,
+        params: RoleParams,
+        body: RoleBody,
+        response: { 200: ok(RoleChange), ...docs.role.errors },
+      },
+    },
+    async (req) => {
+      const change = await changeUserRole(ctx.pool, req.user!, { userId: req.params.user_id, role: req.body.role });
+      return { success: true as const, data: { user_id: req.params.user_id, ...change } };
     },
   );
 

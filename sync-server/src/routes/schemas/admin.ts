@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../../domain/audit/audit-log.js';
+import { ROLES } from '../../domain/auth/roles.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../../http/error-docs.js';
 
 // Request and response schemas of routes/admin.ts, with their OpenAPI descriptions and error tables.
@@ -45,6 +46,10 @@ export const AuditRecordSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
+export const RoleParams = z.object({ user_id: z.uuid() });
+export const RoleBody = z.object({ role: z.enum(ROLES) });
+export const RoleChange = z.object({ user_id: z.uuid(), from: z.enum(ROLES), to: z.enum(ROLES) });
+
 export const RotateGateBody = z.object({ event_id: z.uuid() });
 
 export const RotationSchema = z.object({
@@ -71,6 +76,10 @@ export const docs = {
     ['VALIDATION_ERROR', 'user_id or venue_id is not a UUID'],
     ['NOT_FOUND', 'The user is not assigned to that venue'],
   ]),
+  role: documentErrors(
+    'Admin. Sets a user\'s role (not your own). A user who is no longer staff or operator loses their venue assignments. Audited.',
+    [...ADMIN, ['VALIDATION_ERROR', 'Unknown role or malformed user_id'], ['USER_NOT_FOUND', 'No such user']],
+  ),
   audit: documentErrors(
     'Admin. The append-only audit trail of privileged actions (transfer reversal and upholding, device revocation, key rotation, ' +
       'venue assignments, role changes, SMS outbox reads), newest first, filtered and paginated.',
