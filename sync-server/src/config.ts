@@ -5,9 +5,7 @@ import { z } from 'zod';
  * Secrets have development defaults only in demo mode; production refuses to
  * start without them (docs/operations.md lists every variable).
  */
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -22,10 +20,18 @@ const EnvSchema = z.object({
   MASTER_KEY: z.string().min(32).optional(),
   OTP_PEPPER: z.string().min(16).optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(7 * 24 * 3600),
   HOLD_TTL_SECONDS: z.coerce.number().int().min(5).default(300),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
-  TRANSFER_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  TRANSFER_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(24 * 3600),
   /** Scheduled rotation of the issuing key and every gate key older than this; 0 turns the schedule off. */
   KEY_ROTATION_INTERVAL_HOURS: z.coerce.number().min(0).default(720),
   /** How long a retired key still verifies: covers codes on screens and gates not yet re-synced. */
@@ -42,7 +48,10 @@ const EnvSchema = z.object({
   STRIPE_API_URL: z.string().url().optional(),
   SERVICE_API_KEY: z.string().min(16).optional(),
   /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
-  REVENUE_SHARE_SPLIT: z.string().regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5').default('85/10/5'),
+  REVENUE_SHARE_SPLIT: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5')
+    .default('85/10/5'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -57,7 +66,10 @@ export interface Config extends Omit<Env, 'DEMO' | 'JWT_SECRET' | 'MASTER_KEY' |
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`Invalid configuration: ${variable}: ${detail}`);
   }
 }

@@ -72,7 +72,10 @@ function defaultProcessMetrics(): Registry {
 export function createContext(config: Config, databaseUrl: string, opts: ContextOptions = {}): AppContext {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL });
   const pool = createPool(databaseUrl, { log });
-  const keys = new KeyStore(pool, config.MASTER_KEY, { skewSeconds: config.QR_CLOCK_SKEW_SECONDS, overlapSeconds: config.KEY_ROTATION_OVERLAP_SECONDS });
+  const keys = new KeyStore(pool, config.MASTER_KEY, {
+    skewSeconds: config.QR_CLOCK_SKEW_SECONDS,
+    overlapSeconds: config.KEY_ROTATION_OVERLAP_SECONDS,
+  });
   const live = new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) });
   // A rotation on any instance (NOTIFY) drops this instance's cached keys.
   live.onKeysChanged(() => keys.invalidate());

@@ -22,7 +22,8 @@ const fail = (msg: string): never => {
   console.error(msg);
   process.exit(2);
 };
-const databaseUrl = process.env.DATABASE_URL || fail('DATABASE_URL: required (a running server with the embedded database: use POST /api/admin/keys/*)');
+const databaseUrl =
+  process.env.DATABASE_URL || fail('DATABASE_URL: required (a running server with the embedded database: use POST /api/admin/keys/*)');
 
 if (positionals[0] === 'rewrap') {
   const oldKey = process.env.OLD_MASTER_KEY || fail('OLD_MASTER_KEY: required (the MASTER_KEY the keys are wrapped with now)');
@@ -31,7 +32,11 @@ if (positionals[0] === 'rewrap') {
   const pool = createPool(databaseUrl);
   try {
     const counts = await rewrapKeys(pool, oldKey, newKey);
-    console.log(`re-wrapped ${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}; start every server with the new MASTER_KEY`);
+    console.log(
+      `re-wrapped ${Object.entries(counts)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ')}; start every server with the new MASTER_KEY`,
+    );
   } finally {
     await pool.end();
   }
@@ -41,7 +46,9 @@ if (positionals[0] === 'rewrap') {
   const ctx = createContext(loadConfig(), databaseUrl);
   try {
     const r = values.issuing ? await rotateIssuingKey(ctx, null, 'cli') : await rotateGateKey(ctx, null, values.event!, 'cli');
-    console.log(`${r.kind} key rotated: new ${r.newKid}; ${r.retiredKid ?? 'none'} retired, valid until ${r.retiredValidUntil?.toISOString() ?? '-'}`);
+    console.log(
+      `${r.kind} key rotated: new ${r.newKid}; ${r.retiredKid ?? 'none'} retired, valid until ${r.retiredValidUntil?.toISOString() ?? '-'}`,
+    );
   } finally {
     await ctx.pool.end();
   }

@@ -12,7 +12,8 @@ describe('audit log', () => {
   let admin: User, operator: User, fan: User, fan2: User;
   let arena: string;
   const as = (who: User) => ({ authorization: `Bearer ${who.token}` });
-  const post = (who: User, url: string, payload?: object) => t.app.inject({ method: 'POST', url, headers: as(who), ...(payload ? { payload } : {}) });
+  const post = (who: User, url: string, payload?: object) =>
+    t.app.inject({ method: 'POST', url, headers: as(who), ...(payload ? { payload } : {}) });
   const auditOf = async (query: string) => {
     const res = await t.app.inject({ method: 'GET', url: `/api/admin/audit?${query}`, headers: as(admin) });
     expect(res.statusCode, res.body).toBe(200);
@@ -21,7 +22,12 @@ describe('audit log', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true });
-    [admin, operator, fan, fan2] = (await Promise.all([DEMO.admin, DEMO.operator, DEMO.fan, DEMO.fan2].map((e) => demoUser(t, e)))) as [User, User, User, User];
+    [admin, operator, fan, fan2] = (await Promise.all([DEMO.admin, DEMO.operator, DEMO.fan, DEMO.fan2].map((e) => demoUser(t, e)))) as [
+      User,
+      User,
+      User,
+      User,
+    ];
     arena = await eventIdOf(t, ARENA);
   });
   afterAll(async () => t?.close());
@@ -64,8 +70,16 @@ describe('audit log', () => {
       expect(data[0]).toMatchObject({ actor_id: actor.id, actor_role: actor.role, action, target_type: targetType, target_id: targetId });
       expect(Math.abs(Date.parse(data[0].at) - Date.now())).toBeLessThan(60_000);
     }
-    expect((await auditOf('action=key.rotate_issuing')).data[0]).toMatchObject({ actor_id: admin.id, target_type: 'issuing_key', details: { reason: 'manual' } });
-    expect((await auditOf('action=outbox.read')).data[0]).toMatchObject({ actor_id: admin.id, target_type: 'sms_outbox', details: { page: 1 } });
+    expect((await auditOf('action=key.rotate_issuing')).data[0]).toMatchObject({
+      actor_id: admin.id,
+      target_type: 'issuing_key',
+      details: { reason: 'manual' },
+    });
+    expect((await auditOf('action=outbox.read')).data[0]).toMatchObject({
+      actor_id: admin.id,
+      target_type: 'sms_outbox',
+      details: { page: 1 },
+    });
     expect((await auditOf(`actor_id=${operator.id}`)).data.map((r: { action: string }) => r.action)).toEqual(['device.revoke']);
   });
 
@@ -90,13 +104,17 @@ describe('audit log', () => {
     const page2 = await auditOf('per_page=2&page=2');
     expect(page2.data[0].id).toBeLessThan(all.data[1].id);
     expect((await auditOf(`until=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).data).toEqual([]);
-    expect((await t.app.inject({ method: 'GET', url: '/api/admin/audit?action=nope', headers: as(admin) })).json().error_code).toBe('VALIDATION_ERROR');
+    expect((await t.app.inject({ method: 'GET', url: '/api/admin/audit?action=nope', headers: as(admin) })).json().error_code).toBe(
+      'VALIDATION_ERROR',
+    );
     expect((await t.app.inject({ method: 'GET', url: '/api/admin/audit', headers: as(operator) })).json().error_code).toBe('FORBIDDEN');
   });
 
   it('the table refuses UPDATE, DELETE and TRUNCATE, even from the application role', async () => {
     const { rows } = await t.ctx.pool.query<{ id: string }>('SELECT id FROM audit_log ORDER BY id LIMIT 1');
-    await expect(t.ctx.pool.query(`UPDATE audit_log SET action = 'device.revoke' WHERE id = $1`, [rows[0]!.id])).rejects.toThrow(/append-only/);
+    await expect(t.ctx.pool.query(`UPDATE audit_log SET action = 'device.revoke' WHERE id = $1`, [rows[0]!.id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(t.ctx.pool.query('DELETE FROM audit_log WHERE id = $1', [rows[0]!.id])).rejects.toThrow(/append-only/);
     await expect(t.ctx.pool.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
     expect((await t.ctx.pool.query('SELECT 1 FROM audit_log WHERE id = $1', [rows[0]!.id])).rowCount).toBe(1);

@@ -19,7 +19,8 @@ describe('operator catalog endpoints', () => {
       ...(payload !== undefined ? { payload } : {}),
     });
   const post = (url: string, payload: object, token = operator) => call('POST', url, token, payload);
-  const csv = (eventId: string, text: string, token = operator) => call('POST', `/api/ops/events/${eventId}/seats/import`, token, text, 'text/csv');
+  const csv = (eventId: string, text: string, token = operator) =>
+    call('POST', `/api/ops/events/${eventId}/seats/import`, token, text, 'text/csv');
   const seq = async (eventId: string) => (await t.ctx.pool.query('SELECT seq FROM events WHERE id = $1', [eventId])).rows[0].seq as number;
   const seatCount = async (eventId: string) =>
     (await t.ctx.pool.query('SELECT count(*)::int AS n FROM seats WHERE event_id = $1', [eventId])).rows[0].n as number;
@@ -28,7 +29,13 @@ describe('operator catalog endpoints', () => {
   let otherVenueId: string;
   const future = () => new Date(Date.now() + 20 * DAY).toISOString();
   const newEvent = async (tiers: Record<string, number> = { CAT1: 350, CAT2: 200.5 }) => {
-    const res = await post('/api/ops/events', { venue_id: venueId, hall_id: 'HALL-C', name: 'Ops Show', event_date: future(), pricing_tiers: tiers });
+    const res = await post('/api/ops/events', {
+      venue_id: venueId,
+      hall_id: 'HALL-C',
+      name: 'Ops Show',
+      event_date: future(),
+      pricing_tiers: tiers,
+    });
     expect(res.statusCode).toBe(201);
     return res.json().data.event_id as string;
   };
@@ -98,7 +105,9 @@ describe('operator catalog endpoints', () => {
         ],
       });
       expect(list.find((v: { venue_id: string }) => v.venue_id === otherVenueId)).toMatchObject({ address: '', halls: [] });
-      expect(list.find((v: { name: string }) => v.name === 'Singapore Indoor Stadium').halls).toEqual([{ hall_id: 'HALL-A', name: 'Main Arena' }]);
+      expect(list.find((v: { name: string }) => v.name === 'Singapore Indoor Stadium').halls).toEqual([
+        { hall_id: 'HALL-A', name: 'Main Arena' },
+      ]);
       // The operator is assigned to the venue they created, not to the admin's.
       const theirs = (await call('GET', '/api/ops/venues', operator)).json().data.map((v: { venue_id: string }) => v.venue_id);
       expect(theirs).toContain(venueId);
@@ -159,7 +168,9 @@ describe('operator catalog endpoints', () => {
         available_seats: 0,
         pricing_tiers: { CAT1: 350, CAT2: 200.5, GA_FREE: 0 },
       });
-      const cents = await t.ctx.pool.query('SELECT category, price_cents FROM event_categories WHERE event_id = $1 ORDER BY category', [data.event_id]);
+      const cents = await t.ctx.pool.query('SELECT category, price_cents FROM event_categories WHERE event_id = $1 ORDER BY category', [
+        data.event_id,
+      ]);
       expect(cents.rows).toEqual([
         { category: 'CAT1', price_cents: 35000 },
         { category: 'CAT2', price_cents: 20050 },
@@ -199,7 +210,12 @@ describe('operator catalog endpoints', () => {
       const res = await post('/api/ops/events', { ...base(), ...change });
       expect(res.statusCode).toBe(400);
       expect(res.json().error_code).toBe('VALIDATION_ERROR');
-      expect(res.json().details.map((d: { field: string }) => d.field).join(' ')).toContain(field);
+      expect(
+        res
+          .json()
+          .details.map((d: { field: string }) => d.field)
+          .join(' '),
+      ).toContain(field);
     });
 
     it('judges "future" by the server clock', async () => {
@@ -242,7 +258,9 @@ describe('operator catalog endpoints', () => {
       expect(detail.seats.find((s: { row_number: string }) => s.row_number === 'C')).toMatchObject({ seat_number: 5, price: 200.5 });
 
       // More seats later: the event grows.
-      const more = await post(`/api/ops/events/${event}/seats`, { blocks: [{ rows: ['C'], seats_per_row: 4, category: 'CAT2', first_seat_number: 1 }] });
+      const more = await post(`/api/ops/events/${event}/seats`, {
+        blocks: [{ rows: ['C'], seats_per_row: 4, category: 'CAT2', first_seat_number: 1 }],
+      });
       expect(more.json().data).toEqual({ event_id: event, inserted: 4, total_seats: 54 });
     });
 
@@ -331,7 +349,10 @@ describe('operator catalog endpoints', () => {
       expect(res.statusCode).toBe(201);
       expect(res.json().data).toEqual({ event_id: event, inserted: 92, total_seats: 92 });
       expect(await seq(event)).toBe(before + 1);
-      const c = await t.ctx.pool.query(`SELECT seat_number, category FROM seats WHERE event_id = $1 AND row_label = 'C' ORDER BY seat_number`, [event]);
+      const c = await t.ctx.pool.query(
+        `SELECT seat_number, category FROM seats WHERE event_id = $1 AND row_label = 'C' ORDER BY seat_number`,
+        [event],
+      );
       expect(c.rows).toEqual([
         { seat_number: 7, category: 'CAT2' },
         { seat_number: 9, category: 'CAT2' },
@@ -405,7 +426,13 @@ describe('operator catalog endpoints', () => {
 
     it('wants text/csv', async () => {
       const event = await newEvent();
-      const res = await call('POST', `/api/ops/events/${event}/seats/import`, operator, 'row,seat_number,category\nA,1,CAT1\n', 'application/xml');
+      const res = await call(
+        'POST',
+        `/api/ops/events/${event}/seats/import`,
+        operator,
+        'row,seat_number,category\nA,1,CAT1\n',
+        'application/xml',
+      );
       expect(res.statusCode).toBe(415);
       expect(res.json().success).toBe(false);
     });

@@ -79,7 +79,12 @@ describe('foundation', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/_test/boom', headers: { 'x-request-id': 'corr-12345678' } });
     expect(res.statusCode).toBe(500);
     const body = res.json();
-    expect(body).toEqual({ success: false, error_code: 'INTERNAL_ERROR', message: 'Unexpected server error.', correlation_id: 'corr-12345678' });
+    expect(body).toEqual({
+      success: false,
+      error_code: 'INTERNAL_ERROR',
+      message: 'Unexpected server error.',
+      correlation_id: 'corr-12345678',
+    });
     expect(res.body).not.toContain('secret');
     expect(res.headers['x-request-id']).toBe('corr-12345678');
   });
@@ -142,7 +147,8 @@ describe('migrations and demo seed', () => {
     const before = (await q(`SELECT e.seq FROM events e JOIN seats s ON s.event_id = e.id WHERE s.id = $1`, [seat])).rows[0].seq;
     const fan = (await q(`SELECT id FROM users WHERE email = 'fan@demo.ticketgate.test'`)).rows[0].id;
     await q(`UPDATE seats SET status = 'HELD', held_by = $2, held_until = now() + interval '5 minutes' WHERE id = $1`, [seat, fan]);
-    const after = (await q(`SELECT e.seq, s.seq AS seat_seq FROM events e JOIN seats s ON s.event_id = e.id WHERE s.id = $1`, [seat])).rows[0];
+    const after = (await q(`SELECT e.seq, s.seq AS seat_seq FROM events e JOIN seats s ON s.event_id = e.id WHERE s.id = $1`, [seat]))
+      .rows[0];
     expect(after.seq).toBe(before + 1);
     expect(after.seat_seq).toBe(after.seq);
     await t.close();
@@ -180,11 +186,19 @@ describe('event change sequence', () => {
     const fan = (await q(`SELECT id FROM users WHERE email = 'fan@demo.ticketgate.test'`)).rows[0].id;
     // A bulk change of all 5,000 seats in one statement: one bump, not 5,000.
     await q(`UPDATE seats SET status = 'HELD', held_by = $2, held_until = now() + interval '5 minutes' WHERE event_id = $1`, [ev.id, fan]);
-    const after = (await q(`SELECT e.seq, array_agg(DISTINCT s.seq) AS seat_seqs FROM events e JOIN seats s ON s.event_id = e.id WHERE e.id = $1 GROUP BY e.seq`, [ev.id])).rows[0];
+    const after = (
+      await q(
+        `SELECT e.seq, array_agg(DISTINCT s.seq) AS seat_seqs FROM events e JOIN seats s ON s.event_id = e.id WHERE e.id = $1 GROUP BY e.seq`,
+        [ev.id],
+      )
+    ).rows[0];
     expect(after.seq).toBe(ev.seq + 1);
     expect(after.seat_seqs).toEqual([ev.seq + 1]);
     // The next transaction gets the next number.
-    await q(`UPDATE seats SET status = 'AVAILABLE', held_by = NULL, held_until = NULL WHERE id = (SELECT id FROM seats WHERE event_id = $1 LIMIT 1)`, [ev.id]);
+    await q(
+      `UPDATE seats SET status = 'AVAILABLE', held_by = NULL, held_until = NULL WHERE id = (SELECT id FROM seats WHERE event_id = $1 LIMIT 1)`,
+      [ev.id],
+    );
     expect((await q(`SELECT seq FROM events WHERE id = $1`, [ev.id])).rows[0].seq).toBe(ev.seq + 2);
     await t.close();
   });
@@ -198,7 +212,14 @@ describe('startServer', () => {
     const { tmpdir } = await import('node:os');
     const db = await createTestDatabase();
     const unusedDataDir = join(mkdtempSync(join(tmpdir(), 'tg-unused-')), 'pg');
-    const config = loadConfig({ ...TEST_ENV, DATABASE_URL: db.url, PG_DATA_DIR: unusedDataDir, PORT: '0', HOST: '127.0.0.1', DEMO: 'true' });
+    const config = loadConfig({
+      ...TEST_ENV,
+      DATABASE_URL: db.url,
+      PG_DATA_DIR: unusedDataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO: 'true',
+    });
     const server = await startServer(config);
     try {
       const health = await fetch(`${server.url}/health`);
@@ -228,9 +249,13 @@ describe('embedded PostgreSQL', () => {
     chmodSync(dir, 0o755);
     const dataDir = join(dir, 'pg');
     const port = 56000 + Math.floor(Math.random() * 3000);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/embedded-child.ts'), dataDir, String(port)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures/embedded-child.ts'), dataDir, String(port)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       child.on('exit', (code) => reject(new Error(`child exited ${code}`)));

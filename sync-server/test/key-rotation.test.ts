@@ -23,7 +23,7 @@ describe('key rotation', () => {
   let gate: TestGate;
 
   beforeAll(async () => {
-    t = await createTestApp({ seed: true, env: { KEY_ROTATION_OVERLAP_SECONDS: '600'} });
+    t = await createTestApp({ seed: true, env: { KEY_ROTATION_OVERLAP_SECONDS: '600' } });
     peer = await startPeer(t);
     [fan, staff, admin] = (await Promise.all([DEMO.fan, DEMO.staff, DEMO.admin].map((e) => demoUser(t, e)))) as [User, User, User];
     arena = await eventIdOf(t, ARENA);
@@ -46,7 +46,12 @@ describe('key rotation', () => {
   const manifest = async () =>
     sync.HallManifest.parse((await t.app.inject({ method: 'GET', url: '/api/sync/hall', headers: gate.headers })).json().data);
   const rotateGate = async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/admin/keys/gate/rotate', headers: as(admin), payload: { event_id: arena } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/keys/gate/rotate',
+      headers: as(admin),
+      payload: { event_id: arena },
+    });
     expect(res.statusCode, res.body).toBe(200);
     return res.json().data as { retired_kid: string; new_kid: string; retired_valid_until: string };
   };
@@ -77,7 +82,10 @@ describe('key rotation', () => {
     const m = await manifest();
     expect(m.issuing_keys.map((k) => decodeIssuingPublicKey(k).kid).sort()).toEqual([oldKid, newKid].sort());
     const gateKeys = m.events.find((e) => e.event_id === arena)!.gate_keys.map((k) => openGateKey(k.sealed, gate.keys));
-    const onlyNew = new CredentialVerifier({ gateKeys, issuingKeys: m.issuing_keys.map(decodeIssuingPublicKey).filter((k) => k.kid === newKid) });
+    const onlyNew = new CredentialVerifier({
+      gateKeys,
+      issuingKeys: m.issuing_keys.map(decodeIssuingPublicKey).filter((k) => k.kid === newKid),
+    });
     expect(onlyNew.verify(newQr, Date.now()).status).toBe('valid');
     expect(onlyNew.verify(oldQr, Date.now())).toMatchObject({ status: 'invalid' });
     expect((await verifyOn(t.app, oldQr)).data.result).toBe('SUCCESS');
@@ -87,13 +95,24 @@ describe('key rotation', () => {
     const [seat] = await soldSeats(t, arena, 1);
     const oldQr = await qrOn(t.app, seat!);
     const { retired_kid: oldKid, new_kid: newKid } = await rotateGate();
-    expect((await manifest()).events.find((e) => e.event_id === arena)!.gate_keys.map((k) => k.kid).slice(0, 2)).toEqual([newKid, oldKid]);
+    expect(
+      (await manifest()).events
+        .find((e) => e.event_id === arena)!
+        .gate_keys.map((k) => k.kid)
+        .slice(0, 2),
+    ).toEqual([newKid, oldKid]);
     // The overlap ends: as if the rotations were 11 minutes ago (overlap 10).
-    await t.ctx.pool.query(`UPDATE gate_keys SET retired_at = now() - interval '11 minutes' WHERE event_id = $1 AND retired_at IS NOT NULL`, [arena]);
+    await t.ctx.pool.query(
+      `UPDATE gate_keys SET retired_at = now() - interval '11 minutes' WHERE event_id = $1 AND retired_at IS NOT NULL`,
+      [arena],
+    );
     t.ctx.keys.invalidate();
     expect((await manifest()).events.find((e) => e.event_id === arena)!.gate_keys.map((k) => k.kid)).toEqual([newKid]);
-    expect((await t.app.inject({ method: 'POST', url: '/api/verify', headers: as(staff), payload: { qr_payload: oldQr, hall_id: 'HALL-A' } })).json())
-      .toMatchObject({ success: false, error_code: 'QR_INVALID' });
+    expect(
+      (
+        await t.app.inject({ method: 'POST', url: '/api/verify', headers: as(staff), payload: { qr_payload: oldQr, hall_id: 'HALL-A' } })
+      ).json(),
+    ).toMatchObject({ success: false, error_code: 'QR_INVALID' });
   });
 
   it('two instances on one database: a rotation on one takes effect on the other at once (NOTIFY), and gates are told to re-pull', async () => {
@@ -124,18 +143,28 @@ describe('key rotation', () => {
     const done = await rotateDueKeys(scheduled);
     expect(done.map((r) => r.kind)).toEqual(['issuing']);
     expect(await rotateDueKeys(scheduled)).toEqual([]);
-    const { rows } = await t.ctx.pool.query(`SELECT actor_id, details FROM audit_log WHERE action = 'key.rotate_issuing' ORDER BY id DESC LIMIT 1`);
+    const { rows } = await t.ctx.pool.query(
+      `SELECT actor_id, details FROM audit_log WHERE action = 'key.rotate_issuing' ORDER BY id DESC LIMIT 1`,
+    );
     expect(rows[0]).toMatchObject({ actor_id: null, details: { reason: 'scheduled', new_kid: done[0]!.newKid } });
     expect(await rotateDueKeys({ ...t.ctx, config: { ...t.ctx.config, KEY_ROTATION_INTERVAL_HOURS: 0 } })).toEqual([]);
   });
 
   it('rotation is for admins only', async () => {
     const operator = await demoUser(t, DEMO.operator);
-    for (const [path, payload] of [['/api/admin/keys/issuing/rotate', undefined], ['/api/admin/keys/gate/rotate', { event_id: arena }]] as const) {
+    for (const [path, payload] of [
+      ['/api/admin/keys/issuing/rotate', undefined],
+      ['/api/admin/keys/gate/rotate', { event_id: arena }],
+    ] as const) {
       const res = await t.app.inject({ method: 'POST', url: path, headers: as(operator), ...(payload ? { payload } : {}) });
       expect(res.json().error_code).toBe('FORBIDDEN');
     }
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/admin/keys/gate/rotate', headers: as(admin), payload: { event_id: '7b1f0c1e-3c44-4d6c-9a51-2f0d2b3c4d5e' } });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/keys/gate/rotate',
+      headers: as(admin),
+      payload: { event_id: '7b1f0c1e-3c44-4d6c-9a51-2f0d2b3c4d5e' },
+    });
     expect(unknown.json().error_code).toBe('EVENT_NOT_FOUND');
   });
 
@@ -150,7 +179,9 @@ describe('key rotation', () => {
       { issuing: await store.activeIssuingKey(), gate: await store.gateKeyFor(arena) },
     );
     expect((await store.verify(qr, Date.now())).status).toBe('valid');
-    await expect(new KeyStore(t.ctx.pool, t.config.MASTER_KEY, { skewSeconds: 10, overlapSeconds: 600 }).activeIssuingKey()).rejects.toThrow(/does not unwrap/);
+    await expect(
+      new KeyStore(t.ctx.pool, t.config.MASTER_KEY, { skewSeconds: 10, overlapSeconds: 600 }).activeIssuingKey(),
+    ).rejects.toThrow(/does not unwrap/);
     // A wrong old key changes nothing.
     await expect(rewrapKeys(t.ctx.pool, t.config.MASTER_KEY, 'x'.repeat(40))).rejects.toThrow(/does not unwrap/);
     await rewrapKeys(t.ctx.pool, newMaster, t.config.MASTER_KEY);

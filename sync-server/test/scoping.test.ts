@@ -21,9 +21,9 @@ describe('venue scoping of staff and operators', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true });
-    [staff, staffB, operator, operatorB, admin, fan] = await Promise.all(
+    [staff, staffB, operator, operatorB, admin, fan] = (await Promise.all(
       [DEMO.staff, DEMO['staff-b'], DEMO.operator, DEMO['operator-b'], DEMO.admin, DEMO.fan].map((e) => demoUser(t, e)),
-    ) as [User, User, User, User, User, User];
+    )) as [User, User, User, User, User, User];
     [arena, chamber] = await Promise.all([eventIdOf(t, ARENA), eventIdOf(t, CHAMBER)]);
     const { rows } = await t.ctx.pool.query<{ id: string; venue_id: string }>(`SELECT id, venue_id FROM halls ORDER BY id`);
     [venueA, venueB] = [rows[0]!.venue_id, rows[1]!.venue_id];
@@ -63,7 +63,9 @@ describe('venue scoping of staff and operators', () => {
     expect(ids).not.toContain(gateA.deviceId);
     expect(listed.pagination.total).toBe(ids.length);
     expect((await req(operatorB, 'GET', '/api/sync/devices?hall_id=HALL-A')).json().data).toEqual([]);
-    expect((await req(operator, 'GET', '/api/sync/devices?per_page=100')).json().data.map((d: { device_id: string }) => d.device_id)).toContain(gateA.deviceId);
+    expect(
+      (await req(operator, 'GET', '/api/sync/devices?per_page=100')).json().data.map((d: { device_id: string }) => d.device_id),
+    ).toContain(gateA.deviceId);
 
     const refused: [string, string, object?][] = [
       ['POST', `/api/sync/devices/${gateA.deviceId}/revoke`],
@@ -72,7 +74,17 @@ describe('venue scoping of staff and operators', () => {
       ['POST', '/api/sync/enrolments', { hall_id: 'HALL-A' }],
       ['POST', `/api/ops/events/${arena}/seats`, { blocks: [{ rows: ['ZZ'], seats_per_row: 1, category: 'CAT1' }] }],
       ['POST', '/api/ops/halls', { hall_id: 'HALL-X', venue_id: venueA, name: 'Annex' }],
-      ['POST', '/api/ops/events', { venue_id: venueA, hall_id: 'HALL-A', name: 'Takeover', event_date: new Date(Date.now() + 864e5).toISOString(), pricing_tiers: { GA: 1 } }],
+      [
+        'POST',
+        '/api/ops/events',
+        {
+          venue_id: venueA,
+          hall_id: 'HALL-A',
+          name: 'Takeover',
+          event_date: new Date(Date.now() + 864e5).toISOString(),
+          pricing_tiers: { GA: 1 },
+        },
+      ],
       ['GET', `/api/stats?event_id=${arena}`],
       ['GET', `/api/stats/scans?event_id=${arena}`],
     ];
@@ -98,7 +110,9 @@ describe('venue scoping of staff and operators', () => {
 
   it('admins manage assignments; the change takes effect on the next request and is audited', async () => {
     expect(codeOf(await req(operator, 'GET', '/api/admin/venue-assignments'))).toBe('FORBIDDEN');
-    expect(codeOf(await req(operator, 'POST', '/api/admin/venue-assignments', { user_id: operatorB.id, venue_id: venueA }))).toBe('FORBIDDEN');
+    expect(codeOf(await req(operator, 'POST', '/api/admin/venue-assignments', { user_id: operatorB.id, venue_id: venueA }))).toBe(
+      'FORBIDDEN',
+    );
     const before = (await req(admin, 'GET', `/api/admin/venue-assignments?user_id=${staffB.id}`)).json().data;
     expect(before.map((a: { venue_id: string }) => a.venue_id)).toEqual([venueB]);
 
@@ -115,7 +129,9 @@ describe('venue scoping of staff and operators', () => {
     expect(codeOf(await req(staffB, 'POST', '/api/verify', { qr_payload: await qrOf(arena), hall_id: 'HALL-A' }))).toBe('FORBIDDEN');
 
     // Fans and admins are not assigned.
-    expect(codeOf(await req(admin, 'POST', '/api/admin/venue-assignments', { user_id: fan.id, venue_id: venueA }))).toBe('VALIDATION_ERROR');
+    expect(codeOf(await req(admin, 'POST', '/api/admin/venue-assignments', { user_id: fan.id, venue_id: venueA }))).toBe(
+      'VALIDATION_ERROR',
+    );
     const audit = (await req(admin, 'GET', `/api/admin/audit?target_id=${staffB.id}`)).json().data;
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['venue_assignment.remove', 'venue_assignment.add']);
     expect(audit[1]).toMatchObject({ actor_id: admin.id, actor_role: 'admin', target_type: 'user', details: { venue_id: venueA } });

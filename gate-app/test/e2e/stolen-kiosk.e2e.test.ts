@@ -17,7 +17,11 @@ describe('stolen-kiosk drill', () => {
   const gates: GateProcess[] = [];
 
   const ready = (g: GateProcess) =>
-    g.waitStatus('online with the snapshot', (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === 5000), 60_000);
+    g.waitStatus(
+      'online with the snapshot',
+      (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === 5000),
+      60_000,
+    );
 
   beforeAll(async () => {
     server = await startSyncServer();
@@ -41,12 +45,16 @@ describe('stolen-kiosk drill', () => {
     const before = await api.buyTicket(eventId);
     await Promise.all([healthy, stolen].map((g) => g.waitSeat(before.seatId, 'sold', (s) => s.status === 'SOLD')));
     const stolenId = (await stolen.status()).device_id;
-    const oldKid = (await api.sql<{ kid: string }>('SELECT kid FROM gate_keys WHERE event_id = $1 AND retired_at IS NULL', [eventId]))[0]!.kid;
+    const oldKid = (await api.sql<{ kid: string }>('SELECT kid FROM gate_keys WHERE event_id = $1 AND retired_at IS NULL', [eventId]))[0]!
+      .kid;
 
     // The drill: 1. revoke the lost gate, 2. rotate the event's gate key.
     await api.call('POST', `/api/sync/devices/${stolenId}/revoke`, { as: 'operator' });
     await stolen.waitStatus('revoked', (s) => s.revoked);
-    const rotation = await api.call<{ retired_kid: string; new_kid: string }>('POST', '/api/admin/keys/gate/rotate', { as: 'admin', body: { event_id: eventId } });
+    const rotation = await api.call<{ retired_kid: string; new_kid: string }>('POST', '/api/admin/keys/gate/rotate', {
+      as: 'admin',
+      body: { event_id: eventId },
+    });
     expect(rotation.retired_kid).toBe(oldKid);
 
     // A code issued after the rotation carries the new key.
@@ -73,18 +81,38 @@ describe('stolen-kiosk drill', () => {
     expect(((await hall.json()) as { error_code: string }).error_code).toBe('DEVICE_REVOKED');
     const scanned = new Date().toISOString();
     const forged = {
-      scans: [{ client_scan_id: crypto.randomUUID(), event_id: eventId, seat_id: after.seatId, generation: 1, hall_id: 'HALL-A', result: 'SUCCESS', reason: null, scanned_at: scanned }],
+      scans: [
+        {
+          client_scan_id: crypto.randomUUID(),
+          event_id: eventId,
+          seat_id: after.seatId,
+          generation: 1,
+          hall_id: 'HALL-A',
+          result: 'SUCCESS',
+          reason: null,
+          scanned_at: scanned,
+        },
+      ],
       backlog: 0,
       clock_offset_ms: null,
     };
     const upload = await fetch(`${server.url}/api/sync/scans`, { method: 'POST', headers, body: JSON.stringify(forged) });
     expect(upload.status).toBe(403);
     expect(((await upload.json()) as { error_code: string }).error_code).toBe('DEVICE_REVOKED');
-    expect(await api.sql('SELECT 1 FROM scans WHERE device_id = $1 AND received_at > now() - interval \'5 minutes\' AND seat_id = $2', [stolenId, after.seatId])).toEqual([]);
+    expect(
+      await api.sql("SELECT 1 FROM scans WHERE device_id = $1 AND received_at > now() - interval '5 minutes' AND seat_id = $2", [
+        stolenId,
+        after.seatId,
+      ]),
+    ).toEqual([]);
 
     // The healthy gate's admissions reach the server as usual.
-    await until('the healthy admission on the server', async () =>
-      (await api.sql(`SELECT 1 FROM scans WHERE seat_id = $1 AND result = 'SUCCESS' AND NOT is_conflict`, [after.seatId])).length > 0, 10_000);
+    await until(
+      'the healthy admission on the server',
+      async () =>
+        (await api.sql(`SELECT 1 FROM scans WHERE seat_id = $1 AND result = 'SUCCESS' AND NOT is_conflict`, [after.seatId])).length > 0,
+      10_000,
+    );
     // The drill is on the record.
     const audit = await api.call<{ action: string; target_id: string }[]>('GET', '/api/admin/audit?per_page=10', { as: 'admin' });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['device.revoke', 'key.rotate_gate']));

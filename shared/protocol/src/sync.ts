@@ -19,7 +19,12 @@ export type SeatStatus = z.infer<typeof SeatStatus>;
 /** Operator: POST /api/sync/enrolments */
 export const CreateEnrolmentRequest = z.object({
   hall_id: HallCode,
-  ttl_minutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  ttl_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
 });
 export const CreateEnrolmentResponse = z.object({
   code: z.string(),

@@ -22,12 +22,57 @@ interface DemoAccount {
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: 'fan@demo.ticketgate.test', role: 'fan', name: 'Demo Fan', phone: '+6591000001', credits: 1000_00, note: '1,000.00 credits' },
   { email: 'fan2@demo.ticketgate.test', role: 'fan', name: 'Second Fan', phone: '+6591000002', credits: 1000_00, note: '1,000.00 credits' },
-  { email: 'flagged@demo.ticketgate.test', role: 'fan', name: 'Flagged Fan', phone: '+6591000003', credits: 500_00, flagged: true, note: 'flagged (OTP on payment), 500.00 credits' },
-  { email: 'staff@demo.ticketgate.test', role: 'staff', name: 'Gate Staff', phone: '+6591000004', credits: 0, note: 'may verify tickets (both demo venues)' },
-  { email: 'operator@demo.ticketgate.test', role: 'operator', name: 'Hall Operator', phone: '+6591000005', credits: 0, note: 'events, devices, enrolment codes (both demo venues)' },
-  { email: 'staff-b@demo.ticketgate.test', role: 'staff', name: 'Theatre Staff', phone: '+6591000007', credits: 0, halls: ['HALL-B'], note: 'may verify tickets at HALL-B only' },
-  { email: 'operator-b@demo.ticketgate.test', role: 'operator', name: 'Theatre Operator', phone: '+6591000008', credits: 0, halls: ['HALL-B'], note: "HALL-B's venue only" },
-  { email: 'admin@demo.ticketgate.test', role: 'admin', name: 'Administrator', phone: '+6591000006', credits: 0, note: 'everything, incl. transfer reversal' },
+  {
+    email: 'flagged@demo.ticketgate.test',
+    role: 'fan',
+    name: 'Flagged Fan',
+    phone: '+6591000003',
+    credits: 500_00,
+    flagged: true,
+    note: 'flagged (OTP on payment), 500.00 credits',
+  },
+  {
+    email: 'staff@demo.ticketgate.test',
+    role: 'staff',
+    name: 'Gate Staff',
+    phone: '+6591000004',
+    credits: 0,
+    note: 'may verify tickets (both demo venues)',
+  },
+  {
+    email: 'operator@demo.ticketgate.test',
+    role: 'operator',
+    name: 'Hall Operator',
+    phone: '+6591000005',
+    credits: 0,
+    note: 'events, devices, enrolment codes (both demo venues)',
+  },
+  {
+    email: 'staff-b@demo.ticketgate.test',
+    role: 'staff',
+    name: 'Theatre Staff',
+    phone: '+6591000007',
+    credits: 0,
+    halls: ['HALL-B'],
+    note: 'may verify tickets at HALL-B only',
+  },
+  {
+    email: 'operator-b@demo.ticketgate.test',
+    role: 'operator',
+    name: 'Theatre Operator',
+    phone: '+6591000008',
+    credits: 0,
+    halls: ['HALL-B'],
+    note: "HALL-B's venue only",
+  },
+  {
+    email: 'admin@demo.ticketgate.test',
+    role: 'admin',
+    name: 'Administrator',
+    phone: '+6591000006',
+    credits: 0,
+    note: 'everything, incl. transfer reversal',
+  },
 ];
 
 export interface SeedReport {
@@ -49,7 +94,11 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       `SELECT e.id, e.name, e.hall_id, count(s.id)::int AS seats FROM events e LEFT JOIN seats s ON s.event_id = e.id
         GROUP BY e.id ORDER BY e.event_date`,
     );
-    return { created: false, accounts: DEMO_ACCOUNTS, events: rows.map((r) => ({ id: r.id, name: r.name, hall: r.hall_id, seats: r.seats })) };
+    return {
+      created: false,
+      accounts: DEMO_ACCOUNTS,
+      events: rows.map((r) => ({ id: r.id, name: r.name, hall: r.hall_id, seats: r.seats })),
+    };
   }
   const params = passwordParams(ctx.config);
   const hashes: string[] = [];
@@ -81,7 +130,10 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       (await db.query<{ id: string }>('INSERT INTO venues (name, address) VALUES ($1, $2) RETURNING id', [name, address])).rows[0]!.id;
     const stadium = await venue('Singapore Indoor Stadium', '2 Stadium Walk, Singapore 397691');
     const theatre = await venue('Esplanade Theatre', '1 Esplanade Drive, Singapore 038981');
-    await db.query(`INSERT INTO halls (id, venue_id, name) VALUES ('HALL-A', $1, 'Main Arena'), ('HALL-B', $2, 'Theatre Hall')`, [stadium, theatre]);
+    await db.query(`INSERT INTO halls (id, venue_id, name) VALUES ('HALL-A', $1, 'Main Arena'), ('HALL-B', $2, 'Theatre Hall')`, [
+      stadium,
+      theatre,
+    ]);
     const venueOfHall: Record<string, string> = { 'HALL-A': stadium, 'HALL-B': theatre };
     for (const a of DEMO_ACCOUNTS.filter((x) => x.role === 'staff' || x.role === 'operator')) {
       for (const hall of a.halls ?? Object.keys(venueOfHall)) {
@@ -92,7 +144,10 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
     const event = async (name: string, venueId: string, hall: string, at: Date, prices: Record<string, number>) => {
       const id = (
         await db.query<{ id: string }>('INSERT INTO events (venue_id, hall_id, name, event_date) VALUES ($1, $2, $3, $4) RETURNING id', [
-          venueId, hall, name, at,
+          venueId,
+          hall,
+          name,
+          at,
         ])
       ).rows[0]!.id;
       for (const [category, cents] of Object.entries(prices)) {
@@ -101,7 +156,11 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       return id;
     };
     const now = ctx.now();
-    const bigShow = await event('TicketGate Live: Arena Night', stadium, 'HALL-A', new Date(now + 30 * DAY), { CAT1: 350_00, CAT2: 200_00, CAT3: 120_00 });
+    const bigShow = await event('TicketGate Live: Arena Night', stadium, 'HALL-A', new Date(now + 30 * DAY), {
+      CAT1: 350_00,
+      CAT2: 200_00,
+      CAT3: 120_00,
+    });
     // 50 rows x 100 seats: 10 rows CAT1, 20 rows CAT2, 20 rows CAT3 = 5,000 seats.
     const rows = rowLabels(50);
     await insertSeatBlocks(db, bigShow, [

@@ -117,7 +117,8 @@ export function requireConversationList(actor: Actor, userId: string): void {
  * anyone else is refused, whatever the role); only support writes as an agent.
  */
 export function chatSender(actor: Actor, claimed: { senderId: string | undefined; senderType: string }): string {
-  if (claimed.senderId !== undefined && claimed.senderId !== actor.id) forbidden('sender_id must be your own user id (it comes from your token).');
+  if (claimed.senderId !== undefined && claimed.senderId !== actor.id)
+    forbidden('sender_id must be your own user id (it comes from your token).');
   if (claimed.senderType === 'agent' && !isSupport(actor)) forbidden('Only support staff send as agent.');
   return actor.id;
 }

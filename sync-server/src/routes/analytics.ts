@@ -12,7 +12,18 @@ import { requireEventInScope, venuesOf } from '../domain/access/venue-scope.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 import type { Actor } from '../policy/access.js';
 import { ALL_VENUES, venueFilter, type VenueScope } from '../policy/venues.js';
-import { EventRevenueInput, EventStatsSchema, RecentQuery, ReportFormat, ReportJson, ReportSummary, RevenueResult, docs, security, tags } from './schemas/analytics.js';
+import {
+  EventRevenueInput,
+  EventStatsSchema,
+  RecentQuery,
+  ReportFormat,
+  ReportJson,
+  ReportSummary,
+  RevenueResult,
+  docs,
+  security,
+  tags,
+} from './schemas/analytics.js';
 
 const SUMMARY_TTL_MS = 60_000;
 
@@ -49,15 +60,17 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const guard = serviceKeyOrRole(app, 'operator');
   const split = parseSplit(ctx.config.REVENUE_SHARE_SPLIT);
-  const summary = ttlCache(SUMMARY_TTL_MS, () => ctx.now(), async () => ({
-    figures: await platformSummary(ctx.pool, null),
-    generatedAt: new Date(ctx.now()).toISOString(),
-  }));
+  const summary = ttlCache(
+    SUMMARY_TTL_MS,
+    () => ctx.now(),
+    async () => ({
+      figures: await platformSummary(ctx.pool, null),
+      generatedAt: new Date(ctx.now()).toISOString(),
+    }),
+  );
   // A back-office service (the key, no user) sees every venue; an operator their own; an admin all.
-  const scopeOf = (user: Actor | undefined): Promise<VenueScope> =>
-    user ? venuesOf(ctx.pool, user) : Promise.resolve(ALL_VENUES);
-  const eventInScope = async (user: Actor | undefined, eventId: string) =>
-    requireEventInScope(ctx.pool, await scopeOf(user), eventId);
+  const scopeOf = (user: Actor | undefined): Promise<VenueScope> => (user ? venuesOf(ctx.pool, user) : Promise.resolve(ALL_VENUES));
+  const eventInScope = async (user: Actor | undefined, eventId: string) => requireEventInScope(ctx.pool, await scopeOf(user), eventId);
 
   app.get(
     '/stats',
@@ -113,7 +126,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       const scans = await recentScans(ctx.pool, req.query.event_id, req.query.limit);
       return {
         event_id: req.query.event_id,
-        scans: scans.map((s) => ({ ticket_id: s.seatId, scanned_at: s.scannedAt.toISOString(), is_valid: s.isValid, result: s.result, is_conflict: s.isConflict })),
+        scans: scans.map((s) => ({
+          ticket_id: s.seatId,
+          scanned_at: s.scannedAt.toISOString(),
+          is_valid: s.isValid,
+          result: s.result,
+          is_conflict: s.isConflict,
+        })),
         count: scans.length,
       };
     },
@@ -196,7 +215,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       const attempts = await invalidAttempts(ctx.pool, req.query.event_id, req.query.limit);
       return {
         event_id: req.query.event_id,
-        attempts: attempts.map((a) => ({ ticket_id: a.seatId, attempted_at: a.attemptedAt.toISOString(), reason: a.result, detail: a.reason })),
+        attempts: attempts.map((a) => ({
+          ticket_id: a.seatId,
+          attempted_at: a.attemptedAt.toISOString(),
+          reason: a.result,
+          detail: a.reason,
+        })),
         count: attempts.length,
       };
     },

@@ -11,7 +11,18 @@ import { requireEventInScope, requireVenueInScope, venuesOf } from '../domain/ac
 import { venueFilter } from '../policy/venues.js';
 import { EventInfoSchema } from './schemas/events.js';
 import { presentEvent } from './events.js';
-import { AddSeatsBody, CreateEventBody, CreateHallBody, CreateVenueBody, EventParams, HallSchema, SeatsAdded, VenueSchema, docs, security } from './schemas/catalog.js';
+import {
+  AddSeatsBody,
+  CreateEventBody,
+  CreateHallBody,
+  CreateVenueBody,
+  EventParams,
+  HallSchema,
+  SeatsAdded,
+  VenueSchema,
+  docs,
+  security,
+} from './schemas/catalog.js';
 
 const presentVenue = (v: Venue): z.infer<typeof VenueSchema> => ({
   venue_id: v.id,
@@ -137,7 +148,9 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         })),
       );
       const added = await addSeats(ctx.pool, req.params.event_id, seats);
-      return reply.status(201).send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
+      return reply
+        .status(201)
+        .send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
     },
   );
 
@@ -158,7 +171,9 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.params.event_id);
       const added = await addSeats(ctx.pool, req.params.event_id, parseSeatCsv(req.body));
-      return reply.status(201).send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
+      return reply
+        .status(201)
+        .send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
     },
   );
 };

@@ -119,7 +119,12 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const conversationId = req.params.conversation_id;
       await checkConversationAccess(ctx.pool, conversationId, req.user!);
-      const e = await escalateConversation(ctx.pool, { conversationId, reason: req.body.reason, metadata: req.body.metadata, at: new Date(ctx.now()) });
+      const e = await escalateConversation(ctx.pool, {
+        conversationId,
+        reason: req.body.reason,
+        metadata: req.body.metadata,
+        at: new Date(ctx.now()),
+      });
       return { status: 'success' as const, escalation_id: e.id, reason: e.reason, timestamp: e.createdAt.toISOString() };
     },
   );

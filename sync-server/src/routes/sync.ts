@@ -123,11 +123,15 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         summary: 'Live stream (SSE) of admissions and seat changes of the hall',
         description: docs.stream.description,
-        response: { 200: z.string().describe('text/event-stream: `event: <hello|seats|admission|manifest|revoked>` + `data: <JSON>`'), ...docs.stream.errors },
+        response: {
+          200: z.string().describe('text/event-stream: `event: <hello|seats|admission|manifest|revoked>` + `data: <JSON>`'),
+          ...docs.stream.errors,
+        },
       },
     },
     async (req, reply) => {
-      if (!ctx.live.listening) throw new DomainError('SERVICE_UNAVAILABLE', 'Live notifications are unavailable on this instance. Retry shortly.');
+      if (!ctx.live.listening)
+        throw new DomainError('SERVICE_UNAVAILABLE', 'Live notifications are unavailable on this instance. Retry shortly.');
       const stream = new PassThrough();
       let unsubscribe: (() => void) | undefined;
       let heartbeat: NodeJS.Timeout | undefined;

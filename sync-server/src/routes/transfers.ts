@@ -9,7 +9,21 @@ import { initiateTransfer } from '../domain/transfers/initiate-transfer.js';
 import { listTransfers, transferDetails, type TransferDetails } from '../domain/transfers/list-transfers.js';
 import { reverseTransfer, upholdTransfer } from '../domain/transfers/resolve-dispute.js';
 import type { AuthUser } from '../plugins/auth.js';
-import { ConfirmBody, Confirmed, DisputeBody, Disputed, InitiateBody, Initiated, ResolveBody, Resolved, Reversed, Status, Transfer, TransferIdBody, docs } from './schemas/transfers.js';
+import {
+  ConfirmBody,
+  Confirmed,
+  DisputeBody,
+  Disputed,
+  InitiateBody,
+  Initiated,
+  ResolveBody,
+  Resolved,
+  Reversed,
+  Status,
+  Transfer,
+  TransferIdBody,
+  docs,
+} from './schemas/transfers.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -34,7 +48,12 @@ function transferView(t: TransferDetails): z.infer<typeof Transfer> {
     closed_reason: t.closed_reason,
     dispute:
       t.disputed_at && t.disputed_by
-        ? { reason: t.dispute_reason ?? '', disputed_by: t.disputed_by, disputed_at: t.disputed_at.toISOString(), frozen_credits: fromCents(t.frozen_cents) }
+        ? {
+            reason: t.dispute_reason ?? '',
+            disputed_by: t.disputed_by,
+            disputed_at: t.disputed_at.toISOString(),
+            frozen_credits: fromCents(t.frozen_cents),
+          }
         : null,
     resolution: t.resolution,
     resolved_by: t.resolved_by,
@@ -68,7 +87,10 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Start a ticket transfer (OTP to both parties)',
         description: docs.initiate.description,
         body: InitiateBody,
-        response: { 201: ok(Initiated).describe('Transfer created in PENDING_OTP; both parties were sent a code'), ...docs.initiate.errors },
+        response: {
+          201: ok(Initiated).describe('Transfer created in PENDING_OTP; both parties were sent a code'),
+          ...docs.initiate.errors,
+        },
       },
     },
     async (req, reply) => {

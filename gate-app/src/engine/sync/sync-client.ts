@@ -65,7 +65,12 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     private readonly timing: SyncTiming = DEFAULT_TIMING,
   ) {
     super();
-    this.puller = new Puller(api, store, () => clock.device(), () => this.emit('keys'));
+    this.puller = new Puller(
+      api,
+      store,
+      () => clock.device(),
+      () => this.emit('keys'),
+    );
     this.pusher = new Pusher(api, store, clock);
     const backoff = { initialMs: timing.initialBackoffMs, maxMs: timing.maxBackoffMs };
     const onError = (what: string) => (err: unknown, retryInMs: number) => this.failed(what, err, retryInMs);
@@ -171,10 +176,12 @@ export class SyncClient extends EventEmitter<SyncEvents> {
         admission: (m) => {
           const { catalog, scans, device, db } = this.store;
           const mine = device.get()?.device_id;
-          const requeued = db.transaction(() => {
-            catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), { name: m.admitted_by, deviceId: m.device_id });
-            return recheckLostAdmission(scans, m.seat_id, { deviceId: m.device_id }, mine ?? null);
-          }).immediate();
+          const requeued = db
+            .transaction(() => {
+              catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), { name: m.admitted_by, deviceId: m.device_id });
+              return recheckLostAdmission(scans, m.seat_id, { deviceId: m.device_id }, mine ?? null);
+            })
+            .immediate();
           this.emit('admission', m.seat_id);
           if (requeued) this.pushLoop.wake();
         },

@@ -15,7 +15,10 @@ export interface VenueAssignment {
 }
 
 /** Every assignment, optionally of one user or one venue. */
-export async function listAssignments(db: Pool, f: { userId?: string | undefined; venueId?: string | undefined }): Promise<VenueAssignment[]> {
+export async function listAssignments(
+  db: Pool,
+  f: { userId?: string | undefined; venueId?: string | undefined },
+): Promise<VenueAssignment[]> {
   const { rows } = await db.query<{ user_id: string; email: string; role: string; venue_id: string; venue_name: string; created_at: Date }>(
     `SELECT a.user_id, u.email, u.role, a.venue_id, v.name AS venue_name, a.created_at
        FROM venue_assignments a JOIN users u ON u.id = a.user_id JOIN venues v ON v.id = a.venue_id
@@ -23,7 +26,14 @@ export async function listAssignments(db: Pool, f: { userId?: string | undefined
       ORDER BY u.email, v.name`,
     [f.userId ?? null, f.venueId ?? null],
   );
-  return rows.map((r) => ({ userId: r.user_id, email: r.email, role: r.role, venueId: r.venue_id, venueName: r.venue_name, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    userId: r.user_id,
+    email: r.email,
+    role: r.role,
+    venueId: r.venue_id,
+    venueName: r.venue_name,
+    createdAt: r.created_at,
+  }));
 }
 
 /** Assigns a staff member or operator to a venue (admin); assigning twice is harmless and audited once. */
@@ -40,7 +50,13 @@ export async function addAssignment(pool: Pool, actor: Actor, input: { userId: s
       [input.userId, input.venueId, actor.id],
     );
     if (rowCount) {
-      await recordAudit(db, { actor, action: 'venue_assignment.add', targetType: 'user', targetId: input.userId, details: { venue_id: input.venueId } });
+      await recordAudit(db, {
+        actor,
+        action: 'venue_assignment.add',
+        targetType: 'user',
+        targetId: input.userId,
+        details: { venue_id: input.venueId },
+      });
     }
     return { created: rowCount === 1 };
   });
@@ -50,8 +66,17 @@ export async function addAssignment(pool: Pool, actor: Actor, input: { userId: s
 export async function removeAssignment(pool: Pool, actor: Actor, input: { userId: string; venueId: string }): Promise<void> {
   requireAssignmentManager(actor);
   await withTransaction(pool, async (db) => {
-    const { rowCount } = await db.query('DELETE FROM venue_assignments WHERE user_id = $1 AND venue_id = $2', [input.userId, input.venueId]);
+    const { rowCount } = await db.query('DELETE FROM venue_assignments WHERE user_id = $1 AND venue_id = $2', [
+      input.userId,
+      input.venueId,
+    ]);
     if (!rowCount) throw new DomainError('NOT_FOUND', 'That user is not assigned to that venue.');
-    await recordAudit(db, { actor, action: 'venue_assignment.remove', targetType: 'user', targetId: input.userId, details: { venue_id: input.venueId } });
+    await recordAudit(db, {
+      actor,
+      action: 'venue_assignment.remove',
+      targetType: 'user',
+      targetId: input.userId,
+      details: { venue_id: input.venueId },
+    });
   });
 }

@@ -13,7 +13,10 @@ export async function venuesOf(db: Queryable, actor: Actor): Promise<VenueScope>
   const unscoped = scopeOf(actor, []);
   if (unscoped.all || actor.role === 'fan') return unscoped;
   const { rows } = await db.query<{ venue_id: string }>('SELECT venue_id FROM venue_assignments WHERE user_id = $1', [actor.id]);
-  return scopeOf(actor, rows.map((r) => r.venue_id));
+  return scopeOf(
+    actor,
+    rows.map((r) => r.venue_id),
+  );
 }
 
 async function venueOfRow(db: Queryable, sql: string, id: string): Promise<string | undefined> {

@@ -90,7 +90,10 @@ export async function conversationHistory(db: Queryable, conversationId: string,
 
 /** A user takes part in a conversation once they have written in it. */
 export async function isParticipant(db: Queryable, conversationId: string, userId: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM chat_messages WHERE conversation_id = $1 AND sender_id = $2 LIMIT 1', [conversationId, userId]);
+  const { rowCount } = await db.query('SELECT 1 FROM chat_messages WHERE conversation_id = $1 AND sender_id = $2 LIMIT 1', [
+    conversationId,
+    userId,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 

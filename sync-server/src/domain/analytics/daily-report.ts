@@ -28,7 +28,14 @@ export interface DailyReport {
 export async function dailyReport(db: Queryable, date: string, venueIds: string[] | null): Promise<DailyReport> {
   const from = new Date(`${date}T00:00:00.000Z`);
   const to = new Date(from.getTime() + 24 * 3600 * 1000);
-  const { rows } = await db.query<{ event_id: string | null; name: string | null; sales: number; revenue: number; transfers: number; invalid: number }>(
+  const { rows } = await db.query<{
+    event_id: string | null;
+    name: string | null;
+    sales: number;
+    revenue: number;
+    transfers: number;
+    invalid: number;
+  }>(
     `WITH activity AS (
        SELECT event_id, 1 AS sales, amount_cents AS revenue, 0 AS transfers, 0 AS invalid
          FROM orders WHERE status = 'CONFIRMED' AND confirmed_at >= $1 AND confirmed_at < $2
@@ -57,7 +64,12 @@ export async function dailyReport(db: Queryable, date: string, venueIds: string[
     invalidScans: r.invalid,
   }));
   const totals = events.reduce(
-    (t, e) => ({ sales: t.sales + e.sales, revenueCents: t.revenueCents + e.revenueCents, transfers: t.transfers + e.transfers, invalidScans: t.invalidScans + e.invalidScans }),
+    (t, e) => ({
+      sales: t.sales + e.sales,
+      revenueCents: t.revenueCents + e.revenueCents,
+      transfers: t.transfers + e.transfers,
+      invalidScans: t.invalidScans + e.invalidScans,
+    }),
     { sales: 0, revenueCents: 0, transfers: 0, invalidScans: 0 },
   );
   return { date, totals, events };
@@ -74,7 +86,9 @@ function csvField(value: string): string {
 /** One line per event and a TOTAL line, CRLF-terminated (RFC 4180). */
 export function dailyReportCsv(report: DailyReport): string {
   const line = (id: string, name: string, l: Omit<DailyEventLine, 'eventId' | 'eventName'>) =>
-    [report.date, id, name, String(l.sales), centsToDecimalString(l.revenueCents), String(l.transfers), String(l.invalidScans)].map(csvField).join(',');
+    [report.date, id, name, String(l.sales), centsToDecimalString(l.revenueCents), String(l.transfers), String(l.invalidScans)]
+      .map(csvField)
+      .join(',');
   return [
     CSV_HEADER.join(','),
     ...report.events.map((e) => line(e.eventId ?? '', e.eventName ?? '(unreadable ticket)', e)),

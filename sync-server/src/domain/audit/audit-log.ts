@@ -42,7 +42,14 @@ export interface AuditRecord {
 export async function recordAudit(client: Queryable, entry: AuditEntry): Promise<void> {
   await client.query(
     `INSERT INTO audit_log (actor_id, actor_role, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [entry.actor?.id ?? null, entry.actor?.role ?? null, entry.action, entry.targetType, entry.targetId ?? null, JSON.stringify(entry.details ?? {})],
+    [
+      entry.actor?.id ?? null,
+      entry.actor?.role ?? null,
+      entry.action,
+      entry.targetType,
+      entry.targetId ?? null,
+      JSON.stringify(entry.details ?? {}),
+    ],
   );
 }
 
@@ -63,7 +70,16 @@ export async function listAudit(db: Queryable, f: AuditFilter): Promise<{ items:
     AND ($4::text IS NULL OR target_id = $4) AND ($5::timestamptz IS NULL OR at >= $5) AND ($6::timestamptz IS NULL OR at < $6)`;
   const params = [f.action ?? null, f.actorId ?? null, f.targetType ?? null, f.targetId ?? null, f.since ?? null, f.until ?? null];
   const [{ rows }, count] = await Promise.all([
-    db.query<{ id: string; at: Date; actor_id: string | null; actor_role: string | null; action: string; target_type: string; target_id: string | null; details: Record<string, unknown> }>(
+    db.query<{
+      id: string;
+      at: Date;
+      actor_id: string | null;
+      actor_role: string | null;
+      action: string;
+      target_type: string;
+      target_id: string | null;
+      details: Record<string, unknown>;
+    }>(
       `SELECT id, at, actor_id, actor_role, action, target_type, target_id, details FROM audit_log WHERE ${where}
         ORDER BY at DESC, id DESC LIMIT $7 OFFSET $8`,
       [...params, f.perPage, (f.page - 1) * f.perPage],

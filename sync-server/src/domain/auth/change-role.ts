@@ -19,8 +19,15 @@ export async function changeUserRole(pool: Pool, admin: Actor, input: { userId: 
     requireRoleChange(admin, input.userId);
     if (current.role === input.role) return { from: current.role, to: input.role };
     await db.query('UPDATE users SET role = $2 WHERE id = $1', [input.userId, input.role]);
-    if (input.role !== 'staff' && input.role !== 'operator') await db.query('DELETE FROM venue_assignments WHERE user_id = $1', [input.userId]);
-    await recordAudit(db, { actor: admin, action: 'user.role_change', targetType: 'user', targetId: input.userId, details: { from: current.role, to: input.role } });
+    if (input.role !== 'staff' && input.role !== 'operator')
+      await db.query('DELETE FROM venue_assignments WHERE user_id = $1', [input.userId]);
+    await recordAudit(db, {
+      actor: admin,
+      action: 'user.role_change',
+      targetType: 'user',
+      targetId: input.userId,
+      details: { from: current.role, to: input.role },
+    });
     return { from: current.role, to: input.role };
   });
 }

@@ -92,7 +92,11 @@ export class KeyStore {
     const gen = this.generation;
     await ready();
     const load = async () =>
-      (await this.db.query<{ kid: string; private_wrapped: string }>('SELECT kid, private_wrapped FROM issuing_keys WHERE retired_at IS NULL')).rows[0];
+      (
+        await this.db.query<{ kid: string; private_wrapped: string }>(
+          'SELECT kid, private_wrapped FROM issuing_keys WHERE retired_at IS NULL',
+        )
+      ).rows[0];
     let row = await load();
     if (!row) {
       await this.insertIssuingKey(this.db);

@@ -44,7 +44,10 @@ export class LiveBus {
   private readonly pingMs: number;
   private log: (msg: string, err?: unknown) => void;
 
-  constructor(private readonly databaseUrl: string, opts: LiveBusOptions = {}) {
+  constructor(
+    private readonly databaseUrl: string,
+    opts: LiveBusOptions = {},
+  ) {
     this.coalesceMs = opts.coalesceMs ?? 100;
     this.pingMs = opts.pingMs ?? 30_000;
     this.log = opts.log ?? (() => {});

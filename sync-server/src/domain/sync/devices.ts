@@ -77,7 +77,13 @@ export async function revokeDevice(ctx: Pick<AppContext, 'pool' | 'now'>, actor:
     );
     if (rows[0]) {
       await notifyRevoked(db, deviceId);
-      await recordAudit(db, { actor, action: 'device.revoke', targetType: 'device', targetId: deviceId, details: { hall_id: rows[0].hall_id, name: rows[0].name } });
+      await recordAudit(db, {
+        actor,
+        action: 'device.revoke',
+        targetType: 'device',
+        targetId: deviceId,
+        details: { hall_id: rows[0].hall_id, name: rows[0].name },
+      });
       return toView(rows[0]);
     }
     const existing = await db.query<DeviceRow>(`SELECT ${COLUMNS} FROM devices WHERE id = $1`, [deviceId]);

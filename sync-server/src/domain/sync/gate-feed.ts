@@ -31,7 +31,11 @@ export interface FeedSink {
  * connection the same catch-up runs again, since notices in the gap are gone.
  * Returns the unsubscribe function.
  */
-export async function openGateFeed(ctx: Pick<AppContext, 'pool' | 'live' | 'log' | 'now'>, device: DeviceIdentity, sink: FeedSink): Promise<() => void> {
+export async function openGateFeed(
+  ctx: Pick<AppContext, 'pool' | 'live' | 'log' | 'now'>,
+  device: DeviceIdentity,
+  sink: FeedSink,
+): Promise<() => void> {
   const announceSeqs = async () => {
     for (const e of await currentHallEvents(ctx.pool, device.hallId, ctx.now())) sink.send('seats', { event_id: e.id, seq: e.seq });
   };

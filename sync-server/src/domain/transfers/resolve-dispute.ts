@@ -44,8 +44,14 @@ export async function reverseTransfer(ctx: AppContext, admin: Actor, transferId:
       await moveCredits(db, { userId: t.buyer_id, amountCents: returned, kind: 'REVERSAL_IN', ...ref });
     }
     const now = new Date(ctx.now());
-    const { rows: onward } = await db.query<{ id: string }>(`SELECT id FROM transfers WHERE seat_id = $1 AND status = 'PENDING_OTP'`, [t.seat_id]);
-    await closePendingTransfers(db, onward.map((r) => r.id), { status: 'CANCELLED', reason: 'SEAT_CHANGED', at: now });
+    const { rows: onward } = await db.query<{ id: string }>(`SELECT id FROM transfers WHERE seat_id = $1 AND status = 'PENDING_OTP'`, [
+      t.seat_id,
+    ]);
+    await closePendingTransfers(
+      db,
+      onward.map((r) => r.id),
+      { status: 'CANCELLED', reason: 'SEAT_CHANGED', at: now },
+    );
     await handOverSeat(db, seat.id, t.buyer_id, t.seller_id);
     await db.query(
       `UPDATE transfers SET status = 'REVERSED', resolution = 'REVERSED', resolved_by = $2, resolved_at = $3, returned_cents = $4, updated_at = $3

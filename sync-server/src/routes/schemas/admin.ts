@@ -65,19 +65,21 @@ export const docs = {
     ...ADMIN,
     ['VALIDATION_ERROR', 'user_id or venue_id is not a UUID'],
   ]),
-  addAssignment: documentErrors('Admin. Assigns a staff member or operator to a venue; assigning twice answers 200 with the same row. Audited.', [
-    ...ADMIN,
-    ['VALIDATION_ERROR', 'Body failed validation, or the user is a fan or an admin'],
-    ['USER_NOT_FOUND', 'No such user'],
-    ['VENUE_NOT_FOUND', 'No such venue'],
-  ]),
-  removeAssignment: documentErrors('Admin. Ends an assignment: from the next request on, the user no longer acts for that venue. Audited.', [
-    ...ADMIN,
-    ['VALIDATION_ERROR', 'user_id or venue_id is not a UUID'],
-    ['NOT_FOUND', 'The user is not assigned to that venue'],
-  ]),
+  addAssignment: documentErrors(
+    'Admin. Assigns a staff member or operator to a venue; assigning twice answers 200 with the same row. Audited.',
+    [
+      ...ADMIN,
+      ['VALIDATION_ERROR', 'Body failed validation, or the user is a fan or an admin'],
+      ['USER_NOT_FOUND', 'No such user'],
+      ['VENUE_NOT_FOUND', 'No such venue'],
+    ],
+  ),
+  removeAssignment: documentErrors(
+    'Admin. Ends an assignment: from the next request on, the user no longer acts for that venue. Audited.',
+    [...ADMIN, ['VALIDATION_ERROR', 'user_id or venue_id is not a UUID'], ['NOT_FOUND', 'The user is not assigned to that venue']],
+  ),
   role: documentErrors(
-    'Admin. Sets a user\'s role (not your own). A user who is no longer staff or operator loses their venue assignments. Audited.',
+    "Admin. Sets a user's role (not your own). A user who is no longer staff or operator loses their venue assignments. Audited.",
     [...ADMIN, ['VALIDATION_ERROR', 'Unknown role or malformed user_id'], ['USER_NOT_FOUND', 'No such user']],
   ),
   audit: documentErrors(

@@ -71,7 +71,10 @@ export const SEAT_ERRORS: ErrorRows = [
 
 export const docs = {
   venues: documentErrors('Operator or admin. An operator sees the venues they are assigned to; an admin every venue.', ACCESS),
-  createVenue: documentErrors('Operator or admin. An operator who creates a venue is assigned to it.', [...ACCESS, ['VALIDATION_ERROR', 'Missing or too long name/address']]),
+  createVenue: documentErrors('Operator or admin. An operator who creates a venue is assigned to it.', [
+    ...ACCESS,
+    ['VALIDATION_ERROR', 'Missing or too long name/address'],
+  ]),
   createHall: documentErrors('Operator or admin. The hall code is public and permanent (printed on tickets and inside QR codes).', [
     ...ACCESS,
     ['VALIDATION_ERROR', 'hall_id not 1-8 of A-Z, 0-9, -; missing name'],

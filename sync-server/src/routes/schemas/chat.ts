@@ -36,10 +36,12 @@ export const docs = {
   ]),
   escalate: documentErrors(
     `${NOTE}Hands the conversation to human support. Name the venue (\`metadata.venue_id\`) or event (\`metadata.event_id\`) so the support staff of that venue can read and answer it.`,
-    [...ACCESS, ...BAD_ID]),
-  escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
-  conversations: documentErrors(
-    `${NOTE}Conversations the user has written in, most recent first. Your own, unless you are an admin.`,
-    [...AUTH_ERRORS, ['FORBIDDEN', 'user_id is someone else and you are not an admin'], ['VALIDATION_ERROR', 'user_id malformed']],
+    [...ACCESS, ...BAD_ID],
   ),
+  escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
+  conversations: documentErrors(`${NOTE}Conversations the user has written in, most recent first. Your own, unless you are an admin.`, [
+    ...AUTH_ERRORS,
+    ['FORBIDDEN', 'user_id is someone else and you are not an admin'],
+    ['VALIDATION_ERROR', 'user_id malformed'],
+  ]),
 };

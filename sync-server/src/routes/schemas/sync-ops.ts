@@ -15,10 +15,7 @@ export const docs = {
   ),
   devices: documentErrors(
     "Enrolled gates with status, last contact, scan backlog and clock offset (as of their last upload); an operator sees the gates of their venues' halls.",
-    [
-    ...OPERATOR_ERRORS,
-    ['VALIDATION_ERROR', 'Bad filter or page'],
-    ],
+    [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'Bad filter or page']],
   ),
   revoke: documentErrors(
     'Revokes a gate: its token is refused from the next call (DEVICE_REVOKED) and its open live stream receives `revoked` and ' +
