@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/pool.js';
  * The audit trail of privileged actions (docs/security.md). `recordAudit` is
  * called with the client of the action's own transaction, so an action and its
  * audit row commit or roll back together; the table refuses UPDATE, DELETE and
- * TRUNCATE (migration 0600).
+ * TRUNCATE (triggers of its migration, `*_venue_scope_audit_keys.sql`).
  */
 export const AUDIT_ACTIONS = [
   'transfer.reverse',
