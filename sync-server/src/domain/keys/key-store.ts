@@ -44,6 +44,7 @@ export class KeyStore {
   private verifier?: Cached<CredentialVerifier>;
   /** Bumped by invalidate(): a load that started before it must not fill the cache afterwards. */
   private generation = 0;
+  private lastUnknownReload = 0;
 
   constructor(
     private readonly db: Queryable,
@@ -174,13 +175,16 @@ export class KeyStore {
   }
 
   /**
-   * Verifies a credential with every valid gate key. A key created by another
-   * instance since our cache was built shows up as unknown_key_id: reload once.
+   * Verifies a credential with every valid gate key. A gate key created on first
+   * use by another instance (rotations are announced, first keys are not) shows
+   * up as unknown_key_id: the verifier is rebuilt, at most once a second, so a
+   * stream of made-up key ids cannot turn every request into a key reload.
    */
   async verify(text: string, nowMs: number): Promise<VerifyOutcome> {
     let outcome = (await this.onlineVerifier()).verify(text, nowMs);
-    if (outcome.status === 'invalid' && outcome.reason === 'unknown_key_id') {
-      this.invalidate();
+    if (outcome.status === 'invalid' && outcome.reason === 'unknown_key_id' && Date.now() - this.lastUnknownReload >= 1000) {
+      this.lastUnknownReload = Date.now();
+      this.verifier = undefined;
       outcome = (await this.onlineVerifier()).verify(text, nowMs);
     }
     return outcome;
