@@ -235,7 +235,7 @@ describe('POST /api/verify (online verification by staff)', () => {
     const ctx = createContext(config, config.DATABASE_URL!);
     const app = await build(ctx, { logger: false });
     try {
-      const { token } = await ctx.signer.sign({ userId: staff.id, role: 'staff', typ: 'access', ttlSeconds: 60 });
+      const { token } = await ctx.signer.sign({ userId: staff.id, role: 'staff', typ: 'access', ttlSeconds: 60, session: randomUUID() });
       const res = await app.inject({
         method: 'POST',
         url: '/api/verify',

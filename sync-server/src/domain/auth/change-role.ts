@@ -8,8 +8,8 @@ import type { Role } from './roles.js';
 /**
  * An admin changes a user's role, audited in the same transaction. A user who
  * stops being staff or an operator loses their venue assignments (a later
- * promotion starts unassigned). Access tokens still carry the old role until
- * they expire unless the session check reads roles from the database.
+ * promotion starts unassigned). The user's sessions end with the change (a
+ * trigger on users.role), so no token keeps the old role.
  */
 export async function changeUserRole(pool: Pool, admin: Actor, input: { userId: string; role: Role }): Promise<{ from: Role; to: Role }> {
   return withTransaction(pool, async (db) => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { LIVE_CHANNEL, parseNotice, type LiveNotice, type SeatsNotice } from './notices.js';
+import { LIVE_CHANNEL, parseNotice, type GateNotice, type LiveNotice, type SeatsNotice } from './notices.js';
 
 export const LIVE_APPLICATION_NAME = 'ticketgate-live';
 
@@ -8,11 +8,18 @@ export interface LiveSubscriber {
   hallId: string;
   deviceId: string;
   /** Seat and admission notices of the hall's events, key rotations that concern it, and this device's revocation. */
-  deliver(notice: LiveNotice): void;
+  deliver(notice: GateNotice): void;
   /** The LISTEN connection was lost and is back: notices in between are gone, catch up. */
   resync(): void;
   /** The bus is stopping (server shutdown). */
   close(): void;
+}
+
+/** An instance-wide cache kept true by notices (the session check, the key store): sees every session and keys notice. */
+export interface LiveObserver {
+  notice(n: LiveNotice): void;
+  /** The LISTEN connection was lost: notices may have been missed, drop everything cached. */
+  resync(): void;
 }
 
 export interface LiveBusOptions {
@@ -34,7 +41,7 @@ export class LiveBus {
   private client: pg.Client | undefined;
   private state: 'idle' | 'listening' | 'reconnecting' | 'stopped' = 'idle';
   private readonly subscribers = new Set<LiveSubscriber>();
-  private readonly keyListeners = new Set<() => void>();
+  private readonly observers = new Set<LiveObserver>();
   private readonly pendingSeats = new Map<string, SeatsNotice>();
   private flushTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -84,19 +91,15 @@ export class LiveBus {
     await client?.end().catch((err) => this.log('live bus: closing the LISTEN connection failed', err));
   }
 
-  /**
-   * Called whenever any instance rotates a key, and after the LISTEN connection
-   * came back (a rotation may have been announced in the gap): the key store
-   * drops its caches.
-   */
-  onKeysChanged(listener: () => void): () => void {
-    this.keyListeners.add(listener);
-    return () => void this.keyListeners.delete(listener);
-  }
-
   subscribe(s: LiveSubscriber): () => void {
     this.subscribers.add(s);
     return () => void this.subscribers.delete(s);
+  }
+
+  /** Caches of this instance that must hear of changes made by any instance. */
+  observe(o: LiveObserver): () => void {
+    this.observers.add(o);
+    return () => void this.observers.delete(o);
   }
 
   private async connect(): Promise<void> {
@@ -123,7 +126,7 @@ export class LiveBus {
     this.state = 'listening';
     this.retryDelayMs = 250;
     if (wasDown) {
-      for (const l of [...this.keyListeners]) l();
+      for (const o of [...this.observers]) o.resync();
       for (const s of [...this.subscribers]) s.resync();
     }
   }
@@ -133,6 +136,7 @@ export class LiveBus {
     this.log('live bus: LISTEN connection lost, reconnecting', err);
     this.client = undefined;
     this.state = 'reconnecting';
+    for (const o of [...this.observers]) o.resync();
     client.end().catch((e) => this.log('live bus: closing the lost connection failed', e));
     this.scheduleReconnect();
   }
@@ -161,16 +165,17 @@ export class LiveBus {
 
   private route(notice: LiveNotice | undefined): void {
     if (!notice) return;
+    if (notice.k === 'session' || notice.k === 'keys') {
+      for (const o of [...this.observers]) o.notice(notice);
+      if (notice.k === 'session') return;
+    }
     if (notice.k === 'seats') {
       const pending = this.pendingSeats.get(notice.event_id);
       if (!pending || pending.seq < notice.seq) this.pendingSeats.set(notice.event_id, notice);
       this.flushTimer ??= setTimeout(() => this.flushSeats(), this.coalesceMs).unref();
       return;
     }
-    if (notice.k === 'keys') for (const l of [...this.keyListeners]) l();
-    for (const s of [...this.subscribers]) {
-      if (concerns(s, notice)) s.deliver(notice);
-    }
+    for (const s of [...this.subscribers]) if (concerns(s, notice)) s.deliver(notice);
   }
 
   private flushSeats(): void {
@@ -183,8 +188,8 @@ export class LiveBus {
   }
 }
 
-/** Whether a (non-seat) notice is for this subscriber: its own revocation, or news of its hall (a key rotation of every hall included). */
-function concerns(s: LiveSubscriber, notice: Exclude<LiveNotice, SeatsNotice>): boolean {
+/** Whether a (non-seat) notice is for this gate: its own revocation, or news of its hall (a key rotation of every hall included). */
+function concerns(s: LiveSubscriber, notice: Exclude<GateNotice, SeatsNotice>): boolean {
   if (notice.k === 'revoked') return s.deviceId === notice.device_id;
   if (notice.k === 'keys') return notice.hall === null || s.hallId === notice.hall;
   return s.hallId === notice.hall;

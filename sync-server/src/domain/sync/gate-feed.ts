@@ -2,7 +2,7 @@ import type { sync } from '@ticketgate/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { LiveSubscriber } from '../live/live-bus.js';
-import type { LiveNotice } from '../live/notices.js';
+import type { GateNotice } from '../live/notices.js';
 import { admittedBy } from './admissions.js';
 import type { DeviceIdentity } from './device-identity.js';
 import { isDeviceActive } from './devices.js';
@@ -46,7 +46,7 @@ export async function openGateFeed(
   const subscriber: LiveSubscriber = {
     hallId: device.hallId,
     deviceId: device.id,
-    deliver: (n: LiveNotice) => {
+    deliver: (n: GateNotice) => {
       if (n.k === 'revoked') revoked();
       else if (n.k === 'seats') sink.send('seats', { event_id: n.event_id, seq: n.seq });
       else if (n.k === 'keys') sink.send('manifest', { reason: 'keys' });
