@@ -34,6 +34,7 @@ await build({
     migrate: here('./src/db/migrate-cli.ts'),
     'stripe-standin': here('./src/providers/stripe-standin-cli.ts'),
     veritix: here('./src/domain/ml/veritix-cli.ts'),
+    keys: here('./src/keys-cli.ts'),
     'twilio-standin': here('./src/providers/twilio-standin-cli.ts'),
     'password-worker': here('./src/domain/auth/password-worker.ts'),
   },

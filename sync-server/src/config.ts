@@ -37,6 +37,11 @@ const EnvSchema = z.object({
   TRANSFER_MAX_CONFIRM_FAILURES: z.coerce.number().int().min(1).default(3),
   /** Seats one account may hold at once in one event. */
   MAX_HOLDS_PER_USER: z.coerce.number().int().min(1).default(8),
+  /** Scheduled rotation of the issuing key and every gate key older than this; 0 turns the schedule off. */
+  KEY_ROTATION_INTERVAL_HOURS: z.coerce.number().min(0).default(720),
+  /** How long a retired key still verifies: covers codes on screens and gates not yet re-synced. */
+  KEY_ROTATION_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(900),
+  KEY_ROTATION_CHECK_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
   QR_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** An event admits until this long after its start unless it sets its own end (docs/sync-protocol.md, "Admissions with proof"). */
   ADMISSION_CLOSE_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(12),

@@ -11,6 +11,7 @@ import { ChatHub } from './domain/chat/chat-hub.js';
 import { fraudRulesJob } from './domain/fraud/fraud-job.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { SyncKeyStore } from './domain/keys/sync-keys.js';
+import { keyRotationJob } from './domain/keys/rotate-keys.js';
 import { LiveBus } from './domain/live/live-bus.js';
 import { ScalperModelStore } from './domain/ml/scalper-model-store.js';
 import { scalperRetrainJob } from './domain/ml/scalper-retrain-job.js';
@@ -94,13 +95,19 @@ function defaultProcessMetrics(): Registry {
 export function createContext(config: Config, databaseUrl: string, opts: ContextOptions = {}): AppContext {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL });
   const pool = createPool(databaseUrl, { max: config.DATABASE_POOL_SIZE, log });
+  const keys = new KeyStore(pool, config.MASTER_KEY, {
+    skewSeconds: config.QR_CLOCK_SKEW_SECONDS,
+    overlapSeconds: config.KEY_ROTATION_OVERLAP_SECONDS,
+  });
   const live = new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) });
+  // A rotation on any instance (NOTIFY) drops this instance's cached keys; so does a lost LISTEN connection (a rotation may have gone unheard).
+  live.observe({ notice: (n) => n.k === 'keys' && keys.invalidate(), resync: () => keys.invalidate() });
   const ctx: AppContext = {
     config,
     log,
     pool,
     signer: createTokenSigner(config.JWT_SECRET),
-    keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
+    keys,
     syncKeys: new SyncKeyStore(pool, config.MASTER_KEY),
     passwords: createPasswordService(config),
     sms: createSmsProvider(config),
@@ -113,7 +120,7 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     scalper: new ScalperModelStore(pool, () => ctx.now()),
     counters: new ServiceCounters(),
     otpFlows: { purchase: { verify: verifyPurchaseOtp }, transfer: { verify: verifyTransferOtp } },
-    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob, pruneRateLimitsJob, fraudRulesJob, scalperRetrainJob],
+    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob, pruneRateLimitsJob, fraudRulesJob, scalperRetrainJob, keyRotationJob],
     processMetrics: opts.processMetrics ?? defaultProcessMetrics(),
     now: () => Date.now(),
   };

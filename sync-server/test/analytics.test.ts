@@ -55,7 +55,8 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
     ];
 
     it.each(guarded)('%s %s: no credentials → UNAUTHORIZED, fan or staff → FORBIDDEN', async (method, url, payload) => {
-      const call = (headers: Record<string, string>) => t.app.inject({ method: method as 'GET', url, headers, ...(payload ? { payload } : {}) });
+      const call = (headers: Record<string, string>) =>
+        t.app.inject({ method: method as 'GET', url, headers, ...(payload ? { payload } : {}) });
       const none = await call({});
       expect(none.statusCode).toBe(401);
       expect(none.json()).toMatchObject({ success: false, error_code: 'UNAUTHORIZED' });
@@ -67,7 +68,11 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
     });
 
     it('operator and admin tokens and the service key are let in', async () => {
-      const allowed: Record<string, string>[] = [{ authorization: `Bearer ${operator.token}` }, { authorization: `Bearer ${admin.token}` }, { 'x-service-key': SERVICE_KEY }];
+      const allowed: Record<string, string>[] = [
+        { authorization: `Bearer ${operator.token}` },
+        { authorization: `Bearer ${admin.token}` },
+        { 'x-service-key': SERVICE_KEY },
+      ];
       for (const headers of allowed) {
         const res = await get('/api/stats', headers);
         expect(res.statusCode, JSON.stringify(headers)).toBe(200);
@@ -191,11 +196,21 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
         { ticket_id: seats[3], attempted_at: '2031-03-10T18:05:00.000Z', reason: 'WRONG_HALL', detail: 'ticket for HALL-B' },
       ]);
       const all = (await asOperator(`/api/stats/invalid-attempts?event_id=${arena}`)).json();
-      expect(all.attempts.map((a: { reason: string }) => a.reason).sort()).toEqual(['EXPIRED', 'NOT_FOUND', 'QR_INVALID', 'UNPAID', 'WRONG_HALL']);
+      expect(all.attempts.map((a: { reason: string }) => a.reason).sort()).toEqual([
+        'EXPIRED',
+        'NOT_FOUND',
+        'QR_INVALID',
+        'UNPAID',
+        'WRONG_HALL',
+      ]);
     });
 
     it('the daily report counts one UTC day: invalid scans (also of unreadable tickets) and transfers', async () => {
-      const res = await post('/api/generate-daily-report', { target_date: '2031-03-10', output_format: 'json' }, { 'x-service-key': SERVICE_KEY });
+      const res = await post(
+        '/api/generate-daily-report',
+        { target_date: '2031-03-10', output_format: 'json' },
+        { 'x-service-key': SERVICE_KEY },
+      );
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body.summary).toEqual({ total_sales: 0, total_revenue: 0, total_transfers: 3, invalid_scans: 7 });
@@ -204,7 +219,9 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
         { event_id: arena, event_name: ARENA, tickets_sold: 0, revenue: 0, transfers: 3, invalid_scans: 5 },
         { event_id: null, event_name: null, tickets_sold: 0, revenue: 0, transfers: 0, invalid_scans: 1 },
       ]);
-      const dayBefore = (await post('/api/generate-daily-report', { target_date: '2031-03-09', output_format: 'json' }, { 'x-service-key': SERVICE_KEY })).json();
+      const dayBefore = (
+        await post('/api/generate-daily-report', { target_date: '2031-03-09', output_format: 'json' }, { 'x-service-key': SERVICE_KEY })
+      ).json();
       expect(dayBefore.summary).toEqual({ total_sales: 0, total_revenue: 0, total_transfers: 0, invalid_scans: 0 });
     });
   });
@@ -221,7 +238,9 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
     });
 
     it('GET /api/analytics/summary: events, tickets sold, revenue of confirmed orders as a decimal string; cached 60 s', async () => {
-      const first = (await asOperator('/api/analytics/summary')).json();
+      // Unscoped (admin, service key): the shared, cached figures. An operator's are their venues' own (scoping.test.ts).
+      const asAdmin = (url: string) => get(url, { authorization: `Bearer ${admin.token}` });
+      const first = (await asAdmin('/api/analytics/summary')).json();
       expect(first).toEqual({
         total_events: 3,
         total_tickets_sold: 3,
@@ -232,7 +251,10 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
       expect(priceCents.reduce((a, b) => a + b)).toBe(750_00);
       // A confirmed order not bought through the API, and a seat admitted: neither shows until the cache expires.
       const [extra] = await freeSeats(t, CHAMBER, 1, { category: 'STALLS' });
-      await t.ctx.pool.query(`UPDATE seats SET status = 'CHECKED_IN', owner_user_id = $2, checked_in_at = now() WHERE id = $1`, [extra, fan.id]);
+      await t.ctx.pool.query(`UPDATE seats SET status = 'CHECKED_IN', owner_user_id = $2, checked_in_at = now() WHERE id = $1`, [
+        extra,
+        fan.id,
+      ]);
       await t.ctx.pool.query(
         `INSERT INTO orders (user_id, seat_id, event_id, amount_cents, status, held_until, confirmed_at)
          VALUES ($1, $2, $3, 8005, 'CONFIRMED', now(), $4)`,
@@ -241,7 +263,7 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
       const cached = (await get('/api/analytics/summary', { 'x-service-key': SERVICE_KEY })).json();
       expect(cached).toEqual(first);
       t.clock.advance(61_000);
-      const fresh = (await asOperator('/api/analytics/summary')).json();
+      const fresh = (await asAdmin('/api/analytics/summary')).json();
       expect(fresh).toMatchObject({ total_events: 3, total_tickets_sold: 4, total_revenue_sgd: '830.05' });
       expect(Date.parse(fresh.generated_at)).toBeGreaterThan(Date.parse(first.generated_at));
     });
@@ -255,11 +277,10 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
            ($1, $2, $3, 99900, 'CONFIRMED', now(), $4), ($1, $2, $3, 99900, 'CONFIRMED', now(), $5)`,
         [fan.id, other, arena, new Date(dayStart - 1), new Date(dayStart + 24 * 3600_000)],
       );
-      await t.ctx.pool.query(`INSERT INTO orders (user_id, seat_id, event_id, amount_cents, status, held_until) VALUES ($1, $2, $3, 99900, 'PENDING', now())`, [
-        fan.id,
-        other,
-        arena,
-      ]);
+      await t.ctx.pool.query(
+        `INSERT INTO orders (user_id, seat_id, event_id, amount_cents, status, held_until) VALUES ($1, $2, $3, 99900, 'PENDING', now())`,
+        [fan.id, other, arena],
+      );
       const res = await post('/api/generate-daily-report', { target_date: day }, { authorization: `Bearer ${operator.token}` });
       expect(res.statusCode).toBe(200);
       const body = res.json();

@@ -31,7 +31,13 @@ describe('operator catalog endpoints', () => {
   let otherVenueId: string;
   const future = () => new Date(Date.now() + 20 * DAY).toISOString();
   const newEvent = async (tiers: Record<string, number> = { CAT1: 350, CAT2: 200.5 }) => {
-    const res = await post('/api/ops/events', { venue_id: venueId, hall_id: 'HALL-C', name: 'Ops Show', event_date: future(), pricing_tiers: tiers });
+    const res = await post('/api/ops/events', {
+      venue_id: venueId,
+      hall_id: 'HALL-C',
+      name: 'Ops Show',
+      event_date: future(),
+      pricing_tiers: tiers,
+    });
     expect(res.statusCode).toBe(201);
     return res.json().data.event_id as string;
   };
@@ -90,7 +96,7 @@ describe('operator catalog endpoints', () => {
       expect(hall.json().data).toEqual({ hall_id: 'HALL-C', venue_id: venueId, name: 'Harbour Hall' });
       expect((await post('/api/ops/halls', { hall_id: 'HALL-D', venue_id: venueId, name: 'Side Hall' })).statusCode).toBe(201);
 
-      const list = (await call('GET', '/api/ops/venues', operator)).json().data;
+      const list = (await call('GET', '/api/ops/venues', admin)).json().data;
       expect(list.find((v: { venue_id: string }) => v.venue_id === venueId)).toEqual({
         venue_id: venueId,
         name: 'Harbour Arena',
@@ -102,7 +108,13 @@ describe('operator catalog endpoints', () => {
         ],
       });
       expect(list.find((v: { venue_id: string }) => v.venue_id === otherVenueId)).toMatchObject({ address: '', halls: [] });
-      expect(list.find((v: { name: string }) => v.name === 'Singapore Indoor Stadium').halls).toEqual([{ hall_id: 'HALL-A', name: 'Main Arena' }]);
+      expect(list.find((v: { name: string }) => v.name === 'Singapore Indoor Stadium').halls).toEqual([
+        { hall_id: 'HALL-A', name: 'Main Arena' },
+      ]);
+      // The operator is assigned to the venue they created, not to the admin's.
+      const theirs = (await call('GET', '/api/ops/venues', operator)).json().data.map((v: { venue_id: string }) => v.venue_id);
+      expect(theirs).toContain(venueId);
+      expect(theirs).not.toContain(otherVenueId);
     });
 
     it('answers a taken hall code with CONFLICT', async () => {
@@ -162,7 +174,9 @@ describe('operator catalog endpoints', () => {
         available_seats: 0,
         pricing_tiers: { CAT1: 350, CAT2: 200.5, GA_FREE: 0 },
       });
-      const cents = await t.ctx.pool.query('SELECT category, price_cents FROM event_categories WHERE event_id = $1 ORDER BY category', [data.event_id]);
+      const cents = await t.ctx.pool.query('SELECT category, price_cents FROM event_categories WHERE event_id = $1 ORDER BY category', [
+        data.event_id,
+      ]);
       expect(cents.rows).toEqual([
         { category: 'CAT1', price_cents: 35000 },
         { category: 'CAT2', price_cents: 20050 },
@@ -184,7 +198,7 @@ describe('operator catalog endpoints', () => {
     });
 
     it('refuses a hall of another venue with VALIDATION_ERROR', async () => {
-      const res = await post('/api/ops/events', { ...base(), venue_id: otherVenueId });
+      const res = await post('/api/ops/events', { ...base(), venue_id: otherVenueId }, admin);
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error_code: 'VALIDATION_ERROR', message: expect.stringMatching(/another venue/) });
     });
@@ -202,7 +216,12 @@ describe('operator catalog endpoints', () => {
       const res = await post('/api/ops/events', { ...base(), ...change });
       expect(res.statusCode).toBe(400);
       expect(res.json().error_code).toBe('VALIDATION_ERROR');
-      expect(res.json().details.map((d: { field: string }) => d.field).join(' ')).toContain(field);
+      expect(
+        res
+          .json()
+          .details.map((d: { field: string }) => d.field)
+          .join(' '),
+      ).toContain(field);
     });
 
     it('judges "future" by the server clock', async () => {
@@ -246,7 +265,9 @@ describe('operator catalog endpoints', () => {
       expect(detail.seats.find((s: { row_number: string }) => s.row_number === 'C')).toMatchObject({ seat_number: 5, price: 200.5 });
 
       // More seats later: the event grows.
-      const more = await post(`/api/ops/events/${event}/seats`, { blocks: [{ rows: ['C'], seats_per_row: 4, category: 'CAT2', first_seat_number: 1 }] });
+      const more = await post(`/api/ops/events/${event}/seats`, {
+        blocks: [{ rows: ['C'], seats_per_row: 4, category: 'CAT2', first_seat_number: 1 }],
+      });
       expect(more.json().data).toEqual({ event_id: event, inserted: 4, total_seats: 54 });
     });
 
@@ -410,7 +431,13 @@ describe('operator catalog endpoints', () => {
 
     it('wants text/csv', async () => {
       const event = await newEvent();
-      const res = await call('POST', `/api/ops/events/${event}/seats/import`, operator, 'row,seat_number,category\nA,1,CAT1\n', 'application/xml');
+      const res = await call(
+        'POST',
+        `/api/ops/events/${event}/seats/import`,
+        operator,
+        'row,seat_number,category\nA,1,CAT1\n',
+        'application/xml',
+      );
       expect(res.statusCode).toBe(415);
       expect(res.json().success).toBe(false);
     });

@@ -7,7 +7,7 @@ import { build } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createContext } from '../src/server.js';
 import { migrate } from '../src/db/migrate.js';
-import { seedDemo } from '../src/db/seed.js';
+import { DEMO_ACCOUNTS, seedDemo } from '../src/db/seed.js';
 import { createTestDatabase } from './helpers/db.js';
 import { TEST_ENV, createTestApp, type TestApp } from './helpers/app.js';
 
@@ -79,7 +79,12 @@ describe('foundation', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/_test/boom', headers: { 'x-request-id': 'corr-12345678' } });
     expect(res.statusCode).toBe(500);
     const body = res.json();
-    expect(body).toEqual({ success: false, error_code: 'INTERNAL_ERROR', message: 'Unexpected server error.', correlation_id: 'corr-12345678' });
+    expect(body).toEqual({
+      success: false,
+      error_code: 'INTERNAL_ERROR',
+      message: 'Unexpected server error.',
+      correlation_id: 'corr-12345678',
+    });
     expect(res.body).not.toContain('secret');
     expect(res.headers['x-request-id']).toBe('corr-12345678');
   });
@@ -158,7 +163,7 @@ describe('migrations and demo seed', () => {
       await t.ctx.pool.query(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM events)::int AS events,
         (SELECT count(*) FROM halls)::int AS halls, (SELECT count(*) FROM venues)::int AS venues`)
     ).rows[0];
-    expect(counts).toEqual({ users: 6, events: 3, halls: 2, venues: 2 });
+    expect(counts).toEqual({ users: DEMO_ACCOUNTS.length, events: 3, halls: 2, venues: 2 });
     const big = (
       await t.ctx.pool.query(`SELECT count(*)::int AS n, array_agg(DISTINCT c.price_cents ORDER BY c.price_cents) AS prices
         FROM seats s JOIN events e ON e.id = s.event_id JOIN event_categories c ON c.event_id = e.id AND c.category = s.category
@@ -200,7 +205,14 @@ describe('startServer', () => {
     const { tmpdir } = await import('node:os');
     const db = await createTestDatabase();
     const unusedDataDir = join(mkdtempSync(join(tmpdir(), 'tg-unused-')), 'pg');
-    const config = loadConfig({ ...TEST_ENV, DATABASE_URL: db.url, PG_DATA_DIR: unusedDataDir, PORT: '0', HOST: '127.0.0.1', DEMO: 'true' });
+    const config = loadConfig({
+      ...TEST_ENV,
+      DATABASE_URL: db.url,
+      PG_DATA_DIR: unusedDataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO: 'true',
+    });
     const server = await startServer(config);
     try {
       const health = await fetch(`${server.url}/health`);
@@ -210,7 +222,7 @@ describe('startServer', () => {
       // Demo data went into that database.
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
-      expect((await c.query(`SELECT count(*)::int AS n FROM users`)).rows[0].n).toBe(6);
+      expect((await c.query(`SELECT count(*)::int AS n FROM users`)).rows[0].n).toBe(DEMO_ACCOUNTS.length);
       await c.end();
     } finally {
       await server.close();
@@ -230,9 +242,13 @@ describe('embedded PostgreSQL', () => {
     chmodSync(dir, 0o755);
     const dataDir = join(dir, 'pg');
     const port = 56000 + Math.floor(Math.random() * 3000);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/embedded-child.ts'), dataDir, String(port)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures/embedded-child.ts'), dataDir, String(port)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       child.on('exit', (code) => reject(new Error(`child exited ${code}`)));

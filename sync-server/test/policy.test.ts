@@ -22,6 +22,7 @@ import {
   requireTicketValidation,
   type Actor,
 } from '../src/policy/access.js';
+import { canSeeVenue, requireAssignable, requireAssignmentManager, requireVenue, scopeOf, venueFilter } from '../src/policy/venues.js';
 
 const fan: Actor = { id: 'fan-1', role: 'fan' };
 const other: Actor = { id: 'fan-2', role: 'fan' };
@@ -94,24 +95,36 @@ describe('access policy', () => {
     refused(() => requireTransferView(operator, transfer));
   });
 
-  it('conversations: participants, and support for every one', () => {
+  it('conversations: participants, admins, and support only for escalations to their venues', () => {
     expect(isSupport(fan)).toBe(false);
     expect(isSupport(staff)).toBe(true);
-    requireConversationAccess(fan, true);
-    requireConversationAccess(staff, false);
-    refused(() => requireConversationAccess(fan, false));
+    const none = { participant: false, escalatedToCallersVenue: false };
+    requireConversationAccess(fan, { ...none, participant: true });
+    requireConversationAccess(admin, none);
+    requireConversationAccess(staff, { ...none, escalatedToCallersVenue: true });
+    requireConversationAccess(operator, { ...none, escalatedToCallersVenue: true });
+    // The finding: any staff account read every chat.
+    refused(() => requireConversationAccess(staff, none));
+    refused(() => requireConversationAccess(operator, none));
+    refused(() => requireConversationAccess(fan, none));
+    // An escalation reaches support, not another fan.
+    refused(() => requireConversationAccess(fan, { ...none, escalatedToCallersVenue: true }));
     requireConversationWrite(false, { started: false, joined: false });
     requireConversationWrite(false, { started: true, joined: true });
     requireConversationWrite(true, { started: true, joined: false });
     refused(() => requireConversationWrite(false, { started: true, joined: false }));
     requireConversationList(fan, fan.id);
-    requireConversationList(staff, fan.id);
+    requireConversationList(admin, fan.id);
+    refused(() => requireConversationList(staff, fan.id));
     refused(() => requireConversationList(other, fan.id));
   });
 
-  it('chat senders: users as themselves and as users; support for anyone and as agent', () => {
+  it('chat senders: always the token user; only support as agent', () => {
     expect(chatSender(fan, { senderId: undefined, senderType: 'user' })).toBe(fan.id);
-    expect(chatSender(staff, { senderId: fan.id, senderType: 'agent' })).toBe(fan.id);
+    expect(chatSender(staff, { senderId: staff.id, senderType: 'agent' })).toBe(staff.id);
+    // The finding: staff posted with any sender_id.
+    expect(refused(() => chatSender(staff, { senderId: fan.id, senderType: 'agent' }))).toMatch(/sender_id/);
+    expect(refused(() => chatSender(admin, { senderId: fan.id, senderType: 'user' }))).toMatch(/sender_id/);
     expect(refused(() => chatSender(fan, { senderId: other.id, senderType: 'user' }))).toMatch(/sender_id/);
     expect(refused(() => chatSender(fan, { senderId: fan.id, senderType: 'agent' }))).toMatch(/agent/);
   });
@@ -119,6 +132,32 @@ describe('access policy', () => {
   it('gates read only the events of their hall', () => {
     requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h1' });
     expect(refused(() => requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h2' }))).toMatch(/not in hall h1/);
+  });
+
+  it('venue scope: admins everywhere, staff and operators their assigned venues, fans none', () => {
+    const adminScope = scopeOf(admin, []);
+    expect(canSeeVenue(adminScope, 'v-a')).toBe(true);
+    expect(venueFilter(adminScope)).toBeNull();
+    const staffB = scopeOf(staff, ['v-b']);
+    expect(canSeeVenue(staffB, 'v-b')).toBe(true);
+    // The finding: any staff account checked in any ticket anywhere.
+    expect(canSeeVenue(staffB, 'v-a')).toBe(false);
+    expect(refused(() => requireVenue(staffB, 'v-a', 'Hall HALL-A'))).toMatch(/Hall HALL-A belongs to a venue you are not assigned to/);
+    requireVenue(staffB, 'v-b', 'Hall HALL-B');
+    expect(venueFilter(scopeOf(operator, ['v-a', 'v-b']))?.sort()).toEqual(['v-a', 'v-b']);
+    expect(venueFilter(scopeOf(operator, []))).toEqual([]);
+    // A fan's assignments (there should be none) never count.
+    expect(canSeeVenue(scopeOf(fan, ['v-a']), 'v-a')).toBe(false);
+  });
+
+  it('venue assignments: managed by admins, given to staff and operators only', () => {
+    requireAssignmentManager(admin);
+    refused(() => requireAssignmentManager(operator));
+    refused(() => requireAssignmentManager(staff));
+    requireAssignable({ role: 'staff' });
+    requireAssignable({ role: 'operator' });
+    expect(() => requireAssignable({ role: 'fan' })).toThrow(/Only staff and operators/);
+    expect(() => requireAssignable({ role: 'admin' })).toThrow(/Only staff and operators/);
   });
 });
 

@@ -31,6 +31,7 @@ describe('POST /api/verify (online verification by staff)', () => {
       [DEMO.staff],
     );
     staff2 = { id: rows[0].id, token: await tokenFor(t, rows[0].id, 'staff') };
+    await t.ctx.pool.query('INSERT INTO venue_assignments (user_id, venue_id) SELECT $1, id FROM venues', [staff2.id]);
     arenaId = await eventIdOf(t, ARENA);
     await moveCredits(t.ctx.pool, { userId: fan.id, amountCents: 10_000_00, kind: 'ADJUSTMENT', referenceType: 'test' });
     pool = await freeSeats(t, ARENA, 40, { category: 'CAT3' });

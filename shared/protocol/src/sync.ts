@@ -34,7 +34,12 @@ export type SeatStatus = z.infer<typeof SeatStatus>;
 /** Operator: POST /api/sync/enrolments */
 export const CreateEnrolmentRequest = z.object({
   hall_id: HallCode,
-  ttl_minutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  ttl_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
 });
 export const CreateEnrolmentResponse = z.object({
   code: z.string(),
@@ -216,6 +221,11 @@ export const AdmissionMessage = Admission;
 export const SeatsChangedMessage = z.object({ event_id: z.uuid(), seq: z.number().int() });
 /** `event: revoked` — this device was revoked; stop syncing. */
 export const RevokedMessage = z.object({ device_id: z.uuid() });
+/**
+ * `event: manifest` — the hall manifest changed (a key was rotated): pull
+ * GET /api/sync/hall again now, so codes made with the new key verify offline.
+ */
+export const ManifestChangedMessage = z.object({ reason: z.enum(['keys']) });
 /** `event: hello` — first message, with server time. */
 export const HelloMessage = z.object({ device_id: z.uuid(), server_time: z.string() });
 

@@ -15,16 +15,65 @@ interface DemoAccount {
   phone: string;
   credits: number;
   flagged?: boolean;
+  /** Staff and operators: the demo venues they work for (by hall), all of them unless named. */
+  halls?: string[];
   note: string;
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: 'fan@demo.ticketgate.test', role: 'fan', name: 'Demo Fan', phone: '+6591000001', credits: 1000_00, note: '1,000.00 credits' },
   { email: 'fan2@demo.ticketgate.test', role: 'fan', name: 'Second Fan', phone: '+6591000002', credits: 1000_00, note: '1,000.00 credits' },
-  { email: 'flagged@demo.ticketgate.test', role: 'fan', name: 'Flagged Fan', phone: '+6591000003', credits: 500_00, flagged: true, note: 'flagged (OTP on payment), 500.00 credits' },
-  { email: 'staff@demo.ticketgate.test', role: 'staff', name: 'Gate Staff', phone: '+6591000004', credits: 0, note: 'may verify tickets' },
-  { email: 'operator@demo.ticketgate.test', role: 'operator', name: 'Hall Operator', phone: '+6591000005', credits: 0, note: 'events, devices, enrolment codes' },
-  { email: 'admin@demo.ticketgate.test', role: 'admin', name: 'Administrator', phone: '+6591000006', credits: 0, note: 'everything, incl. transfer reversal' },
+  {
+    email: 'flagged@demo.ticketgate.test',
+    role: 'fan',
+    name: 'Flagged Fan',
+    phone: '+6591000003',
+    credits: 500_00,
+    flagged: true,
+    note: 'flagged (OTP on payment), 500.00 credits',
+  },
+  {
+    email: 'staff@demo.ticketgate.test',
+    role: 'staff',
+    name: 'Gate Staff',
+    phone: '+6591000004',
+    credits: 0,
+    note: 'may verify tickets (both demo venues)',
+  },
+  {
+    email: 'operator@demo.ticketgate.test',
+    role: 'operator',
+    name: 'Hall Operator',
+    phone: '+6591000005',
+    credits: 0,
+    note: 'events, devices, enrolment codes (both demo venues)',
+  },
+  {
+    email: 'staff-b@demo.ticketgate.test',
+    role: 'staff',
+    name: 'Theatre Staff',
+    phone: '+6591000007',
+    credits: 0,
+    halls: ['HALL-B'],
+    note: 'may verify tickets at HALL-B only',
+  },
+  {
+    email: 'operator-b@demo.ticketgate.test',
+    role: 'operator',
+    name: 'Theatre Operator',
+    phone: '+6591000008',
+    credits: 0,
+    halls: ['HALL-B'],
+    note: "HALL-B's venue only",
+  },
+  {
+    email: 'admin@demo.ticketgate.test',
+    role: 'admin',
+    name: 'Administrator',
+    phone: '+6591000006',
+    credits: 0,
+    note: 'everything, incl. transfer reversal',
+  },
 ];
 
 export interface SeedReport {
@@ -46,7 +95,11 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       `SELECT e.id, e.name, e.hall_id, count(s.id)::int AS seats FROM events e LEFT JOIN seats s ON s.event_id = e.id
         GROUP BY e.id ORDER BY e.event_date`,
     );
-    return { created: false, accounts: DEMO_ACCOUNTS, events: rows.map((r) => ({ id: r.id, name: r.name, hall: r.hall_id, seats: r.seats })) };
+    return {
+      created: false,
+      accounts: DEMO_ACCOUNTS,
+      events: rows.map((r) => ({ id: r.id, name: r.name, hall: r.hall_id, seats: r.seats })),
+    };
   }
   const params = passwordParams(ctx.config);
   const hashes: string[] = [];
@@ -58,12 +111,14 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
     const again = await db.query('SELECT 1 FROM users WHERE lower(email) = $1', [DEMO_ACCOUNTS[0]!.email]);
     if (again.rowCount) return { created: false, accounts: DEMO_ACCOUNTS, events: [] };
 
+    const userIds = new Map<string, string>();
     for (const [i, a] of DEMO_ACCOUNTS.entries()) {
       const { rows } = await db.query<{ id: string }>(
         `INSERT INTO users (email, phone, display_name, password_hash, role, is_flagged, balance_cents)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [a.email, a.phone, a.name, hashes[i], a.role, a.flagged ?? false, a.credits],
       );
+      userIds.set(a.email, rows[0]!.id);
       if (a.credits > 0) {
         await db.query(
           `INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind, reference_type) VALUES ($1, $2, $2, 'OPENING', 'seed')`,
@@ -76,7 +131,16 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       (await db.query<{ id: string }>("INSERT INTO venues (name, address, city) VALUES ($1, $2, 'Singapore') RETURNING id", [name, address])).rows[0]!.id;
     const stadium = await venue('Singapore Indoor Stadium', '2 Stadium Walk, Singapore 397691');
     const theatre = await venue('Esplanade Theatre', '1 Esplanade Drive, Singapore 038981');
-    await db.query(`INSERT INTO halls (id, venue_id, name) VALUES ('HALL-A', $1, 'Main Arena'), ('HALL-B', $2, 'Theatre Hall')`, [stadium, theatre]);
+    await db.query(`INSERT INTO halls (id, venue_id, name) VALUES ('HALL-A', $1, 'Main Arena'), ('HALL-B', $2, 'Theatre Hall')`, [
+      stadium,
+      theatre,
+    ]);
+    const venueOfHall: Record<string, string> = { 'HALL-A': stadium, 'HALL-B': theatre };
+    for (const a of DEMO_ACCOUNTS.filter((x) => x.role === 'staff' || x.role === 'operator')) {
+      for (const hall of a.halls ?? Object.keys(venueOfHall)) {
+        await db.query('INSERT INTO venue_assignments (user_id, venue_id) VALUES ($1, $2)', [userIds.get(a.email), venueOfHall[hall]]);
+      }
+    }
 
     const event = async (name: string, venueId: string, hall: string, at: Date, prices: Record<string, number>, about: [EventType, string]) => {
       const id = (

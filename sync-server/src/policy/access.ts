@@ -18,7 +18,7 @@ const forbidden = (message: string): never => {
   throw new DomainError('FORBIDDEN', message);
 };
 
-/** Support staff (staff and above) answer every conversation and may write as an agent. */
+/** Support staff (staff and above) may write as an agent and answer escalations of their venues. */
 export function isSupport(actor: Actor): boolean {
   return hasRole(actor.role, 'staff');
 }
@@ -99,31 +99,53 @@ export function requireTransferView(actor: Actor, t: Parties): void {
   if (!partyOf(t, actor.id) && !hasRole(actor.role, 'admin')) forbidden('Only the parties of a transfer or an admin may see it.');
 }
 
-/** Support reads and answers every conversation; anyone else only those they have written in. */
-export function requireConversationAccess(actor: Actor, participant: boolean): void {
-  if (!isSupport(actor) && !participant) forbidden('You are not part of this conversation.');
-}
-
-/** Writing: anyone may start a conversation; once started, only those who have written in it (and support) write on. */
-export function requireConversationWrite(support: boolean, conversation: { started: boolean; joined: boolean }): void {
-  if (!support && conversation.started && !conversation.joined) forbidden('You are not part of this conversation.');
-}
-
-/** A user lists their own conversations; support lists anyone's. */
-export function requireConversationList(actor: Actor, userId: string): void {
-  if (userId !== actor.id && !isSupport(actor)) forbidden('You may list only your own conversations.');
+/**
+ * What decides access to a conversation: whether the caller has written in it,
+ * and whether it was escalated to support of one of the caller's venues
+ * (an escalation names its venue or event in its metadata).
+ */
+export interface ConversationFacts {
+  participant: boolean;
+  escalatedToCallersVenue: boolean;
 }
 
 /**
- * Who a chat message is sent as: a user writes as themselves and as a user;
- * support may write for another sender and as an agent. Returns the sender id.
+ * A conversation is read by its participants, by admins, and by support staff
+ * (staff, operators) of a venue it was escalated to: never by staff merely
+ * because they are staff.
+ */
+export function canReadConversation(actor: Actor, facts: ConversationFacts): boolean {
+  if (hasRole(actor.role, 'admin') || facts.participant) return true;
+  return isSupport(actor) && facts.escalatedToCallersVenue;
+}
+
+export function requireConversationAccess(actor: Actor, facts: ConversationFacts): void {
+  if (!canReadConversation(actor, facts)) forbidden('You are not part of this conversation.');
+}
+
+/**
+ * Writing: anyone may start a conversation; once started, only those who may
+ * read it (`mayRead`) or have written in it (`joined`, checked under the
+ * conversation's lock) write on.
+ */
+export function requireConversationWrite(mayRead: boolean, conversation: { started: boolean; joined: boolean }): void {
+  if (!mayRead && conversation.started && !conversation.joined) forbidden('You are not part of this conversation.');
+}
+
+/** A user lists their own conversations; only an admin lists someone else's. */
+export function requireConversationList(actor: Actor, userId: string): void {
+  if (userId !== actor.id && !hasRole(actor.role, 'admin')) forbidden('You may list only your own conversations.');
+}
+
+/**
+ * Who a chat message is sent as: always the token's user (a `sender_id` naming
+ * anyone else is refused, whatever the role); only support writes as an agent.
  */
 export function chatSender(actor: Actor, claimed: { senderId: string | undefined; senderType: string }): string {
-  const senderId = claimed.senderId ?? actor.id;
-  if (isSupport(actor)) return senderId;
-  if (senderId !== actor.id) forbidden('sender_id must be your own user id (it comes from your token).');
-  if (claimed.senderType === 'agent') forbidden('Only support staff send as agent.');
-  return senderId;
+  if (claimed.senderId !== undefined && claimed.senderId !== actor.id)
+    forbidden('sender_id must be your own user id (it comes from your token).');
+  if (claimed.senderType === 'agent' && !isSupport(actor)) forbidden('Only support staff send as agent.');
+  return actor.id;
 }
 
 /** A gate reads only the events of the hall it was enrolled in. */

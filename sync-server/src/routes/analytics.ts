@@ -9,8 +9,22 @@ import { invalidAttempts, recentScans, recentTransfers } from '../domain/analyti
 import { parseSplit, splitCents } from '../domain/analytics/revenue-share.js';
 import { storeReport } from '../domain/analytics/stored-reports.js';
 import { ttlCache } from '../domain/analytics/ttl-cache.js';
+import { requireEventInScope, venuesOf } from '../domain/access/venue-scope.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
-import { EventRevenueInput, EventStatsSchema, RecentQuery, ReportFormat, ReportJson, ReportSummary, RevenueResult, docs, security, tags } from './schemas/analytics.js';
+import type { Actor } from '../policy/access.js';
+import { ALL_VENUES, venueFilter, type VenueScope } from '../policy/venues.js';
+import {
+  EventRevenueInput,
+  EventStatsSchema,
+  RecentQuery,
+  ReportFormat,
+  ReportJson,
+  ReportSummary,
+  RevenueResult,
+  docs,
+  security,
+  tags,
+} from './schemas/analytics.js';
 
 const SUMMARY_TTL_MS = 60_000;
 
@@ -47,10 +61,17 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const guard = serviceKeyOrRole(app, 'operator');
   const split = parseSplit(ctx.config.REVENUE_SHARE_SPLIT);
-  const summary = ttlCache(SUMMARY_TTL_MS, () => ctx.now(), async () => ({
-    figures: await platformSummary(ctx.pool),
-    generatedAt: new Date(ctx.now()).toISOString(),
-  }));
+  const summary = ttlCache(
+    SUMMARY_TTL_MS,
+    () => ctx.now(),
+    async () => ({
+      figures: await platformSummary(ctx.pool, null),
+      generatedAt: new Date(ctx.now()).toISOString(),
+    }),
+  );
+  // A back-office service (the key, no user) sees every venue; an operator their own; an admin all.
+  const scopeOf = (user: Actor | undefined): Promise<VenueScope> => (user ? venuesOf(ctx.pool, user) : Promise.resolve(ALL_VENUES));
+  const eventInScope = async (user: Actor | undefined, eventId: string) => requireEventInScope(ctx.pool, await scopeOf(user), eventId);
 
   app.get(
     '/stats',
@@ -66,7 +87,9 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const stats = (await eventStats(ctx.pool, req.query.event_id)).map(presentStats);
+      const scope = await scopeOf(req.user);
+      if (req.query.event_id) await requireEventInScope(ctx.pool, scope, req.query.event_id);
+      const stats = (await eventStats(ctx.pool, req.query.event_id, venueFilter(scope))).map(presentStats);
       return req.query.event_id ? stats[0]! : stats;
     },
   );
@@ -100,10 +123,17 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
+      await eventInScope(req.user, req.query.event_id);
       const scans = await recentScans(ctx.pool, req.query.event_id, req.query.limit);
       return {
         event_id: req.query.event_id,
-        scans: scans.map((s) => ({ ticket_id: s.seatId, scanned_at: s.scannedAt.toISOString(), is_valid: s.isValid, result: s.result, is_conflict: s.isConflict })),
+        scans: scans.map((s) => ({
+          ticket_id: s.seatId,
+          scanned_at: s.scannedAt.toISOString(),
+          is_valid: s.isValid,
+          result: s.result,
+          is_conflict: s.isConflict,
+        })),
         count: scans.length,
       };
     },
@@ -138,6 +168,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
+      await eventInScope(req.user, req.query.event_id);
       const transfers = await recentTransfers(ctx.pool, req.query.event_id, req.query.limit);
       return {
         event_id: req.query.event_id,
@@ -181,10 +212,16 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
+      await eventInScope(req.user, req.query.event_id);
       const attempts = await invalidAttempts(ctx.pool, req.query.event_id, req.query.limit);
       return {
         event_id: req.query.event_id,
-        attempts: attempts.map((a) => ({ ticket_id: a.seatId, attempted_at: a.attemptedAt.toISOString(), reason: a.result, detail: a.reason })),
+        attempts: attempts.map((a) => ({
+          ticket_id: a.seatId,
+          attempted_at: a.attemptedAt.toISOString(),
+          reason: a.result,
+          detail: a.reason,
+        })),
         count: attempts.length,
       };
     },
@@ -211,8 +248,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async () => {
-      const { figures, generatedAt } = await summary();
+    async (req) => {
+      const venueIds = venueFilter(await scopeOf(req.user));
+      // Only the unscoped figures are shared (and cached); an operator's are their venues' own, computed live.
+      const { figures, generatedAt } = venueIds
+        ? { figures: await platformSummary(ctx.pool, venueIds), generatedAt: new Date(ctx.now()).toISOString() }
+        : await summary();
       return {
         total_events: figures.totalEvents,
         total_tickets_sold: figures.totalTicketsSold,
@@ -345,7 +386,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const date = req.body.target_date ?? new Date(ctx.now()).toISOString().slice(0, 10);
-      const report = await dailyReport(ctx.pool, date);
+      const report = await dailyReport(ctx.pool, date, venueFilter(await scopeOf(req.user)));
       const format = req.body.output_format;
       const inline = format === 'csv' ? dailyReportCsv(report) : presentReportJson(report);
       const id = await storeReport(ctx.pool, {

@@ -7,9 +7,22 @@ import { parseSeatCsv } from '../domain/catalog/seat-csv.js';
 import { expandSeatBlocks } from '../domain/catalog/seat-layout.js';
 import { createHall, createVenue, listVenues, type Venue } from '../domain/catalog/venues.js';
 import { acceptCsv, operatorsOnly } from '../http/operator-scope.js';
+import { requireEventInScope, requireVenueInScope, venuesOf } from '../domain/access/venue-scope.js';
+import { venueFilter } from '../policy/venues.js';
 import { EventInfoSchema } from './schemas/events.js';
 import { presentEvent } from './events.js';
-import { AddSeatsBody, CreateEventBody, CreateHallBody, CreateVenueBody, EventParams, HallSchema, SeatsAdded, VenueSchema, docs, security } from './schemas/catalog.js';
+import {
+  AddSeatsBody,
+  CreateEventBody,
+  CreateHallBody,
+  CreateVenueBody,
+  EventParams,
+  HallSchema,
+  SeatsAdded,
+  VenueSchema,
+  docs,
+  security,
+} from './schemas/catalog.js';
 
 const presentVenue = (v: Venue): z.infer<typeof VenueSchema> => ({
   venue_id: v.id,
@@ -19,7 +32,7 @@ const presentVenue = (v: Venue): z.infer<typeof VenueSchema> => ({
   halls: v.halls.map((h) => ({ hall_id: h.id, name: h.name })),
 });
 
-/** Operator endpoints (role operator or admin): venues, halls, events and their seats. */
+/** Operator endpoints (role operator or admin): venues, halls, events and their seats; an operator only those of their venues. */
 export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   operatorsOnly(app);
@@ -36,7 +49,10 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(z.array(VenueSchema)), ...docs.venues.errors },
       },
     },
-    async () => ({ success: true as const, data: (await listVenues(ctx.pool)).map(presentVenue) }),
+    async (req) => {
+      const venueIds = venueFilter(await venuesOf(ctx.pool, req.user!));
+      return { success: true as const, data: (await listVenues(ctx.pool, venueIds)).map(presentVenue) };
+    },
   );
 
   app.post(
@@ -51,7 +67,11 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: ok(VenueSchema), ...docs.createVenue.errors },
       },
     },
-    async (req, reply) => reply.status(201).send({ success: true, data: presentVenue(await createVenue(ctx.pool, req.body)) }),
+    async (req, reply) => {
+      // An operator's new venue is theirs to run; an admin needs no assignment.
+      const assignTo = (await venuesOf(ctx.pool, req.user!)).all ? undefined : req.user!.id;
+      return reply.status(201).send({ success: true, data: presentVenue(await createVenue(ctx.pool, req.body, assignTo)) });
+    },
   );
 
   app.post(
@@ -67,6 +87,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      await requireVenueInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.body.venue_id);
       const hall = await createHall(ctx.pool, { id: req.body.hall_id, venueId: req.body.venue_id, name: req.body.name });
       return reply.status(201).send({ success: true, data: { hall_id: hall.id, venue_id: hall.venueId, name: hall.name } });
     },
@@ -86,6 +107,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const b = req.body;
+      await requireVenueInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), b.venue_id);
       const event = await createEvent(
         ctx.pool,
         {
@@ -123,6 +145,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.params.event_id);
       const seats = expandSeatBlocks(
         req.body.blocks.map((b) => ({
           rows: b.rows,
@@ -132,7 +155,9 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         })),
       );
       const added = await addSeats(ctx.pool, req.params.event_id, seats);
-      return reply.status(201).send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
+      return reply
+        .status(201)
+        .send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
     },
   );
 
@@ -151,8 +176,11 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.params.event_id);
       const added = await addSeats(ctx.pool, req.params.event_id, parseSeatCsv(req.body));
-      return reply.status(201).send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
+      return reply
+        .status(201)
+        .send({ success: true, data: { event_id: req.params.event_id, inserted: added.inserted, total_seats: added.totalSeats } });
     },
   );
 };

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { ErrorEnvelope } from '@ticketgate/protocol';
 import { z } from 'zod';
+import { mayReadConversation } from '../domain/analytics/chat-access.js';
 import { sendMessage } from '../domain/analytics/chat-messages.js';
 import type { ChatEvent } from '../domain/chat/chat-hub.js';
 import { MessageBudget, checkLiveChatJoin } from '../domain/chat/live-access.js';
@@ -126,7 +127,6 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
     wsHandler: (socket: WebSocket, req: FastifyRequest) => {
       const { conversation_id: conversationId } = req.params as z.infer<typeof Params>;
       const user = req.user!;
-      const support = isSupport(user);
       const budget = new MessageBudget(ctx.config.CHAT_WS_MESSAGES_PER_10S, RATE_WINDOW_MS, () => Date.now());
       let strikes = 0;
       // Frames that arrive while the subscription is being set up are handled after it.
@@ -168,7 +168,7 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
                   metadata: parsed.data.metadata,
                   at: new Date(ctx.now()),
                 },
-                { support },
+                { mayRead: await mayReadConversation(ctx.pool, conversationId, user) },
               );
               send(socket, { type: 'ack', message_id: id });
             } catch (err) {

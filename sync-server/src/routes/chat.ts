@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { checkConversationAccess } from '../domain/analytics/chat-access.js';
+import { checkConversationAccess, mayReadConversation } from '../domain/analytics/chat-access.js';
 import { escalateConversation, listEscalations } from '../domain/analytics/chat-escalations.js';
 import { conversationHistory, sendMessage, userConversations } from '../domain/analytics/chat-messages.js';
-import { chatSender, isSupport, requireConversationList } from '../policy/access.js';
+import { chatSender, requireConversationList } from '../policy/access.js';
 import { ConversationParams, Metadata, docs, security, tags } from './schemas/chat.js';
 
 /** Veritix chat over HTTP (docs/analytics.md); the WebSocket endpoint is not provided. */
@@ -42,7 +42,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
           metadata: req.body.metadata,
           at: new Date(ctx.now()),
         },
-        { support: isSupport(user) },
+        { mayRead: await mayReadConversation(ctx.pool, req.params.conversation_id, user) },
       );
       return { status: 'success' as const, message_id: id };
     },
@@ -119,7 +119,12 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const conversationId = req.params.conversation_id;
       await checkConversationAccess(ctx.pool, conversationId, req.user!);
-      const e = await escalateConversation(ctx.pool, { conversationId, reason: req.body.reason, metadata: req.body.metadata, at: new Date(ctx.now()) });
+      const e = await escalateConversation(ctx.pool, {
+        conversationId,
+        reason: req.body.reason,
+        metadata: req.body.metadata,
+        at: new Date(ctx.now()),
+      });
       return { status: 'success' as const, escalation_id: e.id, reason: e.reason, timestamp: e.createdAt.toISOString() };
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deviceAuth } from '../plugins/device-auth.js';
+import { adminRoutes } from './admin.js';
 import { analyticsRoutes } from './analytics.js';
 import { authRoutes } from './auth.js';
 import { catalogImportRoutes } from './catalog-import.js';
@@ -63,6 +64,7 @@ export const API_ROUTES: readonly RoutesModule[] = [
   { plugin: fraudRoutes, needs: ['requireRole'] },
   { plugin: reportRoutes, needs: ['requireRole'] },
   { plugin: catalogImportRoutes, needs: ['requireRole'] },
+  { plugin: adminRoutes, needs: ['requireRole'] },
   { plugin: syncRoutes, prefix: '/sync', needs: ['authenticateDevice'] },
   { plugin: syncOpsRoutes, prefix: '/sync', needs: ['requireRole'] },
 ];

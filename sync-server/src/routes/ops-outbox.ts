@@ -20,7 +20,7 @@ export const opsOutboxRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { page, per_page } = req.query;
-      const { items, total } = await listSmsOutbox(app.ctx.pool, { page, perPage: per_page });
+      const { items, total } = await listSmsOutbox(app.ctx.pool, req.user!, { page, perPage: per_page });
       return {
         success: true as const,
         data: items.map((m) => ({ id: m.id, user_id: m.userId, phone: m.phone, text: m.text, created_at: m.createdAt.toISOString() })),

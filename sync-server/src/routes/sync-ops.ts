@@ -5,6 +5,8 @@ import { listConflicts } from '../domain/sync/conflicts.js';
 import { listDevices, revokeDevice } from '../domain/sync/devices.js';
 import { createEnrolmentCode } from '../domain/sync/enrolment.js';
 import { gateStats } from '../domain/sync/gate-stats.js';
+import { requireDeviceInScope, requireEventInScope, requireHallInScope, venuesOf } from '../domain/access/venue-scope.js';
+import { venueFilter } from '../policy/venues.js';
 import { docs } from './schemas/sync-ops.js';
 
 const pagination = (page: number, perPage: number, total: number) => ({
@@ -14,7 +16,7 @@ const pagination = (page: number, perPage: number, total: number) => ({
   total_pages: Math.ceil(total / perPage),
 });
 
-/** Operator side of the gate sync: enrolment codes, devices, conflicts, per-gate counts. */
+/** Operator side of the gate sync: enrolment codes, devices, conflicts, per-gate counts; each limited to the operator's venues. */
 export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Gate sync (operators)'];
@@ -35,6 +37,7 @@ export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      await requireHallInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.body.hall_id);
       const c = await createEnrolmentCode(ctx, { hallId: req.body.hall_id, ttlMinutes: req.body.ttl_minutes, createdBy: req.user!.id });
       return reply.status(201).send({ success: true, data: { code: c.code, hall_id: c.hallId, expires_at: c.expiresAt.toISOString() } });
     },
@@ -55,7 +58,8 @@ export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { page, per_page, hall_id, status } = req.query;
-      const { items, total } = await listDevices(ctx.pool, { hallId: hall_id, status, page, perPage: per_page });
+      const venueIds = venueFilter(await venuesOf(ctx.pool, req.user!));
+      const { items, total } = await listDevices(ctx.pool, { hallId: hall_id, status, venueIds, page, perPage: per_page });
       return { success: true as const, data: items, pagination: pagination(page, per_page, total) };
     },
   );
@@ -73,7 +77,10 @@ export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(sync.DeviceView), ...docs.revoke.errors },
       },
     },
-    async (req) => ({ success: true as const, data: await revokeDevice(ctx, req.params.device_id) }),
+    async (req) => {
+      await requireDeviceInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.params.device_id);
+      return { success: true as const, data: await revokeDevice(ctx, req.user!, req.params.device_id) };
+    },
   );
 
   app.post(
@@ -109,6 +116,7 @@ export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { page, per_page, event_id } = req.query;
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), event_id);
       const { items, total } = await listConflicts(ctx.pool, { eventId: event_id, page, perPage: per_page });
       return { success: true as const, data: items, pagination: pagination(page, per_page, total) };
     },
@@ -128,6 +136,7 @@ export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.query.event_id);
       const { hallId, gates } = await gateStats(ctx.pool, req.query.event_id);
       return {
         success: true as const,

@@ -152,7 +152,10 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         summary: 'Live stream (SSE) of admissions and seat changes of the hall',
         description: docs.stream.description,
-        response: { 200: z.string().describe('text/event-stream: `event: <hello|seats|admission|revoked>` + `data: <JSON>`'), ...docs.stream.errors },
+        response: {
+          200: z.string().describe('text/event-stream: `event: <hello|seats|admission|manifest|revoked>` + `data: <JSON>`'),
+          ...docs.stream.errors,
+        },
       },
     },
     async (req, reply) => {

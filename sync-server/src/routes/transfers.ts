@@ -219,7 +219,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const t = await reverseTransfer(ctx, user(req).id, req.body.transfer_id);
+      const t = await reverseTransfer(ctx, user(req), req.body.transfer_id);
       return {
         success: true as const,
         data: {
@@ -248,7 +248,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const t = await upholdTransfer(ctx, user(req).id, req.body.transfer_id);
+      const t = await upholdTransfer(ctx, user(req), req.body.transfer_id);
       return {
         success: true as const,
         data: {

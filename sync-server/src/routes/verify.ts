@@ -1,4 +1,5 @@
 import { requireOwnStaffId } from '../policy/access.js';
+import { requireHallInScope, venuesOf } from '../domain/access/venue-scope.js';
 import { ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { verifyTicket } from '../domain/verification/verify-ticket.js';
@@ -22,6 +23,8 @@ export const verifyRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       requireOwnStaffId(req.user!, req.body.staff_id);
+      // Staff check tickets only at the halls of the venues they work for.
+      await requireHallInScope(app.ctx.pool, await venuesOf(app.ctx.pool, req.user!), req.body.hall_id);
       const v = await verifyTicket(app.ctx, { staffUserId: req.user!.id, hallId: req.body.hall_id, text: req.body.qr_payload });
       if (v.result === 'QR_INVALID') throw new DomainError('QR_INVALID', v.message);
       return {

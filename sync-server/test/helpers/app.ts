@@ -94,6 +94,6 @@ export async function demoUser(t: TestApp, email: string): Promise<{ id: string;
 }
 
 export const DEMO = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.email.split('@')[0]!, a.email])) as Record<
-  'fan' | 'fan2' | 'flagged' | 'staff' | 'operator' | 'admin',
+  'fan' | 'fan2' | 'flagged' | 'staff' | 'operator' | 'staff-b' | 'operator-b' | 'admin',
   string
 >;

@@ -11,6 +11,8 @@ export interface LiveStreamHandlers {
   admission(m: sync.Admission): void;
   seats(m: { event_id: string; seq: number }): void;
   revoked(m: { device_id: string }): void;
+  /** The hall manifest changed (keys rotated): pull it again. */
+  manifest(m: { reason: string }): void;
   problem(message: string): void;
 }
 
@@ -99,6 +101,8 @@ function dispatch(m: SseMessage, h: LiveStreamHandlers): void {
       return parse(sync.SeatsChangedMessage, (v) => h.seats(v));
     case 'revoked':
       return parse(sync.RevokedMessage, (v) => h.revoked(v));
+    case 'manifest':
+      return parse(sync.ManifestChangedMessage, (v) => h.manifest(v));
     default:
       // Newer servers may add messages; an old gate ignores what it does not know.
       return;

@@ -188,10 +188,12 @@ export class SyncClient extends EventEmitter<SyncEvents> {
         admission: (m) => {
           const { catalog, scans, device, db } = this.store;
           const mine = device.get()?.device_id;
-          const requeued = db.transaction(() => {
-            catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), { name: m.admitted_by, deviceId: m.device_id });
-            return recheckLostAdmission(scans, m.seat_id, { deviceId: m.device_id }, mine ?? null);
-          }).immediate();
+          const requeued = db
+            .transaction(() => {
+              catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), { name: m.admitted_by, deviceId: m.device_id });
+              return recheckLostAdmission(scans, m.seat_id, { deviceId: m.device_id }, mine ?? null);
+            })
+            .immediate();
           this.emit('admission', m.seat_id);
           if (requeued) this.pushLoop.wake();
         },
@@ -204,6 +206,8 @@ export class SyncClient extends EventEmitter<SyncEvents> {
             this.pullLoop.wake();
           }
         },
+        // A rotated key: the new manifest carries it, so codes made with it verify here too.
+        manifest: () => this.pullNow(),
         revoked: (m) => {
           const device = this.store.device.get();
           if (device?.device_id === m.device_id) this.revoke('the server revoked this device (live stream)');

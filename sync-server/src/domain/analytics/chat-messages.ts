@@ -44,16 +44,17 @@ export interface NewMessage {
 }
 
 /**
- * Stores one message. Support staff write anywhere; anyone else may open a new
- * conversation or write in one they are already part of, so a guessed
+ * Stores one message. Whoever may read the conversation (`mayRead`: an admin,
+ * support of a venue it was escalated to) writes in it; anyone else may open a
+ * new conversation or write in one they are already part of, so a guessed
  * conversation id does not let a stranger join (and then read) someone's chat.
  * The conversation is locked for the check and the insert: of two strangers
  * opening the same id at once, one gets in.
  */
-export async function sendMessage(pool: Pool, m: NewMessage, opts: { support: boolean }): Promise<string> {
+export async function sendMessage(pool: Pool, m: NewMessage, opts: { mayRead: boolean }): Promise<string> {
   return withTransaction(pool, async (db) => {
     await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`chat:${m.conversationId}`]);
-    if (!opts.support) {
+    if (!opts.mayRead) {
       const { rows } = await db.query<{ started: boolean; joined: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM chat_messages WHERE conversation_id = $1) AS started,
                 EXISTS (SELECT 1 FROM chat_messages WHERE conversation_id = $1 AND sender_id = $2) AS joined`,
@@ -89,7 +90,10 @@ export async function conversationHistory(db: Queryable, conversationId: string,
 
 /** A user takes part in a conversation once they have written in it. */
 export async function isParticipant(db: Queryable, conversationId: string, userId: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM chat_messages WHERE conversation_id = $1 AND sender_id = $2 LIMIT 1', [conversationId, userId]);
+  const { rowCount } = await db.query('SELECT 1 FROM chat_messages WHERE conversation_id = $1 AND sender_id = $2 LIMIT 1', [
+    conversationId,
+    userId,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 

@@ -22,11 +22,20 @@ export interface DailyReport {
 /**
  * What happened on one UTC day: confirmed orders (by confirmation time) and
  * their revenue, transfers completed, invalid scans; per event and in total.
+ * `venueIds` limits it to those venues' events (an operator's report; an
+ * unreadable scan belongs to no venue, so only the unscoped report counts it).
  */
-export async function dailyReport(db: Queryable, date: string): Promise<DailyReport> {
+export async function dailyReport(db: Queryable, date: string, venueIds: string[] | null): Promise<DailyReport> {
   const from = new Date(`${date}T00:00:00.000Z`);
   const to = new Date(from.getTime() + 24 * 3600 * 1000);
-  const { rows } = await db.query<{ event_id: string | null; name: string | null; sales: number; revenue: number; transfers: number; invalid: number }>(
+  const { rows } = await db.query<{
+    event_id: string | null;
+    name: string | null;
+    sales: number;
+    revenue: number;
+    transfers: number;
+    invalid: number;
+  }>(
     `WITH activity AS (
        SELECT event_id, 1 AS sales, amount_cents AS revenue, 0 AS transfers, 0 AS invalid
          FROM orders WHERE status = 'CONFIRMED' AND confirmed_at >= $1 AND confirmed_at < $2
@@ -41,9 +50,10 @@ export async function dailyReport(db: Queryable, date: string): Promise<DailyRep
      SELECT a.event_id, e.name, sum(a.sales)::int AS sales, sum(a.revenue)::bigint AS revenue,
             sum(a.transfers)::int AS transfers, sum(a.invalid)::int AS invalid
        FROM activity a LEFT JOIN events e ON e.id = a.event_id
+      WHERE $5::uuid[] IS NULL OR e.venue_id = ANY ($5::uuid[])
       GROUP BY a.event_id, e.name, e.event_date
       ORDER BY e.event_date NULLS LAST, a.event_id`,
-    [from, to, COUNTED_TRANSFER_STATUSES, INVALID_SCAN_RESULTS],
+    [from, to, COUNTED_TRANSFER_STATUSES, INVALID_SCAN_RESULTS, venueIds],
   );
   const events = rows.map((r) => ({
     eventId: r.event_id,
@@ -54,7 +64,12 @@ export async function dailyReport(db: Queryable, date: string): Promise<DailyRep
     invalidScans: r.invalid,
   }));
   const totals = events.reduce(
-    (t, e) => ({ sales: t.sales + e.sales, revenueCents: t.revenueCents + e.revenueCents, transfers: t.transfers + e.transfers, invalidScans: t.invalidScans + e.invalidScans }),
+    (t, e) => ({
+      sales: t.sales + e.sales,
+      revenueCents: t.revenueCents + e.revenueCents,
+      transfers: t.transfers + e.transfers,
+      invalidScans: t.invalidScans + e.invalidScans,
+    }),
     { sales: 0, revenueCents: 0, transfers: 0, invalidScans: 0 },
   );
   return { date, totals, events };
@@ -71,7 +86,9 @@ function csvField(value: string): string {
 /** One line per event and a TOTAL line, CRLF-terminated (RFC 4180). */
 export function dailyReportCsv(report: DailyReport): string {
   const line = (id: string, name: string, l: Omit<DailyEventLine, 'eventId' | 'eventName'>) =>
-    [report.date, id, name, String(l.sales), centsToDecimalString(l.revenueCents), String(l.transfers), String(l.invalidScans)].map(csvField).join(',');
+    [report.date, id, name, String(l.sales), centsToDecimalString(l.revenueCents), String(l.transfers), String(l.invalidScans)]
+      .map(csvField)
+      .join(',');
   return [
     CSV_HEADER.join(','),
     ...report.events.map((e) => line(e.eventId ?? '', e.eventName ?? '(unreadable ticket)', e)),

@@ -14,10 +14,10 @@ export interface EventStats {
 
 /**
  * Scan, transfer and invalid-attempt counts of one event (EVENT_NOT_FOUND if it
- * does not exist) or of every event, soonest first. Scans that could not be
+ * does not exist) or of every event of the venues (all when null), soonest first. Scans that could not be
  * attributed to an event (an undecodable QR) belong to none.
  */
-export async function eventStats(db: Queryable, eventId?: string): Promise<EventStats[]> {
+export async function eventStats(db: Queryable, eventId: string | undefined, venueIds: string[] | null): Promise<EventStats[]> {
   if (eventId) await eventHall(db, eventId);
   const { rows } = await db.query<{ event_id: string; scans: number; invalid: number; conflicts: number; transfers: number }>(
     `SELECT e.id AS event_id,
@@ -35,9 +35,9 @@ export async function eventStats(db: Queryable, eventId?: string): Promise<Event
                     FROM transfers t JOIN seats s ON s.id = t.seat_id
                    WHERE t.status = ANY($3::text[]) AND ($1::uuid IS NULL OR s.event_id = $1)
                    GROUP BY s.event_id) tr ON tr.event_id = e.id
-      WHERE $1::uuid IS NULL OR e.id = $1
+      WHERE ($1::uuid IS NULL OR e.id = $1) AND ($4::uuid[] IS NULL OR e.venue_id = ANY ($4::uuid[]))
       ORDER BY e.event_date, e.id`,
-    [eventId ?? null, INVALID_SCAN_RESULTS, COUNTED_TRANSFER_STATUSES],
+    [eventId ?? null, INVALID_SCAN_RESULTS, COUNTED_TRANSFER_STATUSES, venueIds],
   );
   return rows.map((r) => ({
     eventId: r.event_id,

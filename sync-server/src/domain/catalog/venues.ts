@@ -1,4 +1,4 @@
-import type { Pool, Queryable } from '../../db/pool.js';
+import { withTransaction, type Pool, type Queryable } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
 
 export interface Hall {
@@ -17,12 +17,17 @@ export interface Venue {
 
 const pgCode = (err: unknown): string | undefined => (err as { code?: string }).code;
 
-export async function createVenue(db: Queryable, input: { name: string; address: string; city: string }): Promise<Venue> {
-  const { rows } = await db.query<{ id: string; name: string; address: string; city: string }>(
-    'INSERT INTO venues (name, address, city) VALUES ($1, $2, $3) RETURNING id, name, address, city',
-    [input.name, input.address, input.city],
-  );
-  return { ...rows[0]!, halls: [] };
+/** Creates a venue; `assignTo` (the operator creating it) is assigned to it in the same transaction. */
+export async function createVenue(pool: Pool, input: { name: string; address: string; city: string }, assignTo?: string): Promise<Venue> {
+  return withTransaction(pool, async (db) => {
+    const { rows } = await db.query<{ id: string; name: string; address: string; city: string }>(
+      'INSERT INTO venues (name, address, city) VALUES ($1, $2, $3) RETURNING id, name, address, city',
+      [input.name, input.address, input.city],
+    );
+    const venue = rows[0]!;
+    if (assignTo) await db.query('INSERT INTO venue_assignments (user_id, venue_id, created_by) VALUES ($1, $2, $1)', [assignTo, venue.id]);
+    return { ...venue, halls: [] };
+  });
 }
 
 /** Hall codes are public and permanent (printed on tickets, inside QR codes): a taken one is a CONFLICT. */
@@ -37,12 +42,15 @@ export async function createHall(db: Queryable, input: Hall): Promise<Hall> {
   }
 }
 
-export async function listVenues(pool: Pool): Promise<Venue[]> {
+/** Venues with their halls; `venueIds` limits the list (null: every venue). */
+export async function listVenues(pool: Pool, venueIds: string[] | null): Promise<Venue[]> {
   const { rows } = await pool.query<Venue>(
     `SELECT v.id, v.name, v.address, v.city,
             coalesce(json_agg(json_build_object('id', h.id, 'name', h.name) ORDER BY h.id) FILTER (WHERE h.id IS NOT NULL), '[]') AS halls
        FROM venues v LEFT JOIN halls h ON h.venue_id = v.id
+      WHERE $1::uuid[] IS NULL OR v.id = ANY ($1::uuid[])
       GROUP BY v.id ORDER BY v.name, v.id`,
+    [venueIds],
   );
   return rows;
 }

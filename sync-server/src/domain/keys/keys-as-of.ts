@@ -47,7 +47,7 @@ export class KeysAsOf {
     );
     return new KeysAsOf(
       gate.rows.map((r) => ({
-        key: decodeGateKey(unwrapSecret(masterKey, r.key_wrapped)),
+        key: decodeGateKey(unwrapSecret(masterKey, { purpose: 'gate', kid: r.kid }, r.key_wrapped)),
         id: `g${r.kid}`,
         retiredAt: r.retired_at?.getTime() ?? null,
       })),

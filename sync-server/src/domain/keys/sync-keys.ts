@@ -38,11 +38,11 @@ export class SyncKeyStore {
       // Several instances starting at once: the unique index lets one win, the others re-read it.
       await this.pool.query(
         `INSERT INTO signing_keys (kid, purpose, public_key, private_wrapped) VALUES ($1, 'sync', $2, $3) ON CONFLICT DO NOTHING`,
-        [k.kid, encodeSyncPublicKey(k), wrapSecret(this.masterKey, encodeSyncKeyPair(k))],
+        [k.kid, encodeSyncPublicKey(k), wrapSecret(this.masterKey, { purpose: 'sync', kid: k.kid }, encodeSyncKeyPair(k))],
       );
       wrapped = await this.loadActive();
     }
-    const key = decodeSyncKeyPair(unwrapSecret(this.masterKey, wrapped!));
+    const key = decodeSyncKeyPair(unwrapSecret(this.masterKey, { purpose: 'sync', kid: wrapped!.kid }, wrapped!.private_wrapped));
     this.active = { key, loadedAt: this.now() };
     return key;
   }
@@ -75,7 +75,7 @@ export class SyncKeyStore {
       const { rows } = await db.query<{ kid: string; private_wrapped: string }>(
         `SELECT kid, private_wrapped FROM signing_keys WHERE purpose = 'sync' AND retired_at IS NULL FOR UPDATE`,
       );
-      const prev = decodeSyncKeyPair(unwrapSecret(this.masterKey, rows[0]!.private_wrapped));
+      const prev = decodeSyncKeyPair(unwrapSecret(this.masterKey, { purpose: 'sync', kid: rows[0]!.kid }, rows[0]!.private_wrapped));
       await db.query(`UPDATE signing_keys SET retired_at = $2 WHERE kid = $1`, [prev.kid, new Date(this.now())]);
       await db.query(
         `INSERT INTO signing_keys (kid, purpose, public_key, private_wrapped, endorsed_by, endorsement, created_at)
@@ -83,7 +83,7 @@ export class SyncKeyStore {
         [
           next.kid,
           encodeSyncPublicKey(next),
-          wrapSecret(this.masterKey, encodeSyncKeyPair(next)),
+          wrapSecret(this.masterKey, { purpose: 'sync', kid: next.kid }, encodeSyncKeyPair(next)),
           prev.kid,
           endorseSyncKey(prev, next),
           new Date(this.now()),
@@ -95,10 +95,10 @@ export class SyncKeyStore {
     return result;
   }
 
-  private async loadActive(): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ private_wrapped: string }>(
-      `SELECT private_wrapped FROM signing_keys WHERE purpose = 'sync' AND retired_at IS NULL`,
+  private async loadActive(): Promise<{ kid: string; private_wrapped: string } | undefined> {
+    const { rows } = await this.pool.query<{ kid: string; private_wrapped: string }>(
+      `SELECT kid, private_wrapped FROM signing_keys WHERE purpose = 'sync' AND retired_at IS NULL`,
     );
-    return rows[0]?.private_wrapped;
+    return rows[0];
   }
 }

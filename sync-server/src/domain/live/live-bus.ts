@@ -7,7 +7,7 @@ export const LIVE_APPLICATION_NAME = 'ticketgate-live';
 export interface LiveSubscriber {
   hallId: string;
   deviceId: string;
-  /** Seat and admission notices of the hall's events, and this device's revocation. */
+  /** Seat and admission notices of the hall's events, key rotations that concern it, and this device's revocation. */
   deliver(notice: GateNotice): void;
   /** The LISTEN connection was lost and is back: notices in between are gone, catch up. */
   resync(): void;
@@ -15,7 +15,7 @@ export interface LiveSubscriber {
   close(): void;
 }
 
-/** An instance-wide cache kept true by notices (the session check): sees every notice of its kinds. */
+/** An instance-wide cache kept true by notices (the session check, the key store): sees every session and keys notice. */
 export interface LiveObserver {
   notice(n: LiveNotice): void;
   /** The LISTEN connection was lost: notices may have been missed, drop everything cached. */
@@ -168,14 +168,11 @@ export class LiveBus {
 
   private route(notice: LiveNotice | undefined): void {
     if (!notice) return;
-    if (notice.k === 'session') {
+    if (notice.k === 'session' || notice.k === 'keys') {
       for (const o of [...this.observers]) o.notice(notice);
-      return;
+      if (notice.k === 'session') return;
     }
-    for (const s of [...this.subscribers]) {
-      const wanted = notice.k === 'revoked' ? s.deviceId === notice.device_id : s.hallId === notice.hall;
-      if (wanted) s.deliver(notice);
-    }
+    for (const s of [...this.subscribers]) if (concerns(s, notice)) s.deliver(notice);
   }
 
   private schedulePoll(): void {
@@ -227,3 +224,10 @@ const SEAT_CHANGES_SQL = `
        WHERE $1::bigint IS NOT NULL AND s.seq > $1::bigint AND s.seq <= c.cursor
        GROUP BY s.event_id, e.hall_id
     ) x ON true`;
+
+/** Whether a (non-seat) notice is for this gate: its own revocation, or news of its hall (a key rotation of every hall included). */
+function concerns(s: LiveSubscriber, notice: GateNotice): boolean {
+  if (notice.k === 'revoked') return s.deviceId === notice.device_id;
+  if (notice.k === 'keys') return notice.hall === null || s.hallId === notice.hall;
+  return s.hallId === notice.hall;
+}

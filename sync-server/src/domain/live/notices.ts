@@ -17,12 +17,15 @@ const AdmissionNotice = z.object({
 const RevokedNotice = z.object({ k: z.literal('revoked'), device_id: z.string() });
 /** A session ended (logout, refresh reuse, role change, disabled account): instances drop their cached copy. */
 const SessionNotice = z.object({ k: z.literal('session'), session_id: z.string() });
-const LiveNotice = z.discriminatedUnion('k', [SeatsNotice, AdmissionNotice, RevokedNotice, SessionNotice]);
+/** Keys rotated: every instance drops its cached keys; gates of `hall` (every hall when null) re-pull their manifest. */
+const KeysNotice = z.object({ k: z.literal('keys'), hall: z.string().nullable() });
+const LiveNotice = z.discriminatedUnion('k', [SeatsNotice, AdmissionNotice, RevokedNotice, SessionNotice, KeysNotice]);
 
 export type SeatsNotice = z.infer<typeof SeatsNotice>;
 export type AdmissionNotice = z.infer<typeof AdmissionNotice>;
 export type RevokedNotice = z.infer<typeof RevokedNotice>;
 export type SessionNotice = z.infer<typeof SessionNotice>;
+export type KeysNotice = z.infer<typeof KeysNotice>;
 export type LiveNotice = z.infer<typeof LiveNotice>;
 /** What a gate's live stream carries. */
 export type GateNotice = Exclude<LiveNotice, SessionNotice>;
@@ -44,5 +47,11 @@ export function parseNotice(payload: string | undefined): LiveNotice | undefined
  */
 export async function notifyRevoked(db: Queryable, deviceId: string): Promise<void> {
   const notice: RevokedNotice = { k: 'revoked', device_id: deviceId };
+  await db.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, JSON.stringify(notice)]);
+}
+
+/** Announces a key rotation; like notifyRevoked, call it inside the rotating transaction. */
+export async function notifyKeysChanged(db: Queryable, hall: string | null): Promise<void> {
+  const notice: KeysNotice = { k: 'keys', hall };
   await db.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, JSON.stringify(notice)]);
 }

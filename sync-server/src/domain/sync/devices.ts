@@ -1,6 +1,8 @@
 import type { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Queryable } from '../../db/pool.js';
+import type { Actor } from '../../policy/access.js';
+import { recordAudit } from '../audit/audit-log.js';
 import { DomainError } from '../errors.js';
 import { notifyRevoked } from '../live/notices.js';
 
@@ -45,21 +47,27 @@ function toView(r: DeviceRow): sync.DeviceView {
 
 export async function listDevices(
   db: Queryable,
-  q: { hallId?: string | undefined; status?: 'ACTIVE' | 'REVOKED' | undefined; page: number; perPage: number },
+  q: {
+    hallId?: string | undefined;
+    status?: 'ACTIVE' | 'REVOKED' | undefined;
+    /** Only devices of halls of these venues (null: every venue). */
+    venueIds: string[] | null;
+    page: number;
+    perPage: number;
+  },
 ): Promise<{ items: sync.DeviceView[]; total: number }> {
+  const where = `($1::text IS NULL OR hall_id = $1) AND ($2::text IS NULL OR status = $2)
+    AND ($3::uuid[] IS NULL OR hall_id IN (SELECT id FROM halls WHERE venue_id = ANY ($3::uuid[])))`;
+  const filter = [q.hallId ?? null, q.status ?? null, q.venueIds];
   const { rows } = await db.query<DeviceRow & { total: number }>(
-    `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM devices
-      WHERE ($1::text IS NULL OR hall_id = $1) AND ($2::text IS NULL OR status = $2)
-      ORDER BY hall_id, name, enrolled_at LIMIT $3 OFFSET $4`,
-    [q.hallId ?? null, q.status ?? null, q.perPage, (q.page - 1) * q.perPage],
+    `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM devices WHERE ${where}
+      ORDER BY hall_id, name, enrolled_at LIMIT $4 OFFSET $5`,
+    [...filter, q.perPage, (q.page - 1) * q.perPage],
   );
   let total = rows[0]?.total;
   if (total === undefined) {
     // Past the last page there are no rows to carry the window count.
-    const c = await db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM devices WHERE ($1::text IS NULL OR hall_id = $1) AND ($2::text IS NULL OR status = $2)',
-      [q.hallId ?? null, q.status ?? null],
-    );
+    const c = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM devices WHERE ${where}`, filter);
     total = c.rows[0]!.n;
   }
   return { items: rows.map(toView), total };
@@ -70,7 +78,7 @@ export async function listDevices(
  * instance closes its open live stream when the NOTIFY (same transaction) arrives.
  * Revoking twice is harmless and answers the same device.
  */
-export async function revokeDevice(ctx: Pick<AppContext, 'pool' | 'now'>, deviceId: string): Promise<sync.DeviceView> {
+export async function revokeDevice(ctx: Pick<AppContext, 'pool' | 'now'>, actor: Actor, deviceId: string): Promise<sync.DeviceView> {
   return withTransaction(ctx.pool, async (db) => {
     const { rows } = await db.query<DeviceRow>(
       `UPDATE devices SET status = 'REVOKED', revoked_at = $2 WHERE id = $1 AND status = 'ACTIVE' RETURNING ${COLUMNS}`,
@@ -78,6 +86,13 @@ export async function revokeDevice(ctx: Pick<AppContext, 'pool' | 'now'>, device
     );
     if (rows[0]) {
       await notifyRevoked(db, deviceId);
+      await recordAudit(db, {
+        actor,
+        action: 'device.revoke',
+        targetType: 'device',
+        targetId: deviceId,
+        details: { hall_id: rows[0].hall_id, name: rows[0].name },
+      });
       return toView(rows[0]);
     }
     const existing = await db.query<DeviceRow>(`SELECT ${COLUMNS} FROM devices WHERE id = $1`, [deviceId]);

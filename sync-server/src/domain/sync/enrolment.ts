@@ -17,12 +17,13 @@ export async function createEnrolmentCode(
   const code = newEnrolmentCode();
   const expiresAt = new Date(ctx.now() + input.ttlMinutes * 60_000);
   // The gate proves the code by its id and checks the reply with the binding key: both derived from the code, kept here.
+  const codeHash = hashEnrolmentCodeId(ctx.config.MASTER_KEY, enrolmentCodeId(code));
   await ctx.pool.query(
     `INSERT INTO enrolment_codes (code_hash, hall_id, created_by, expires_at, created_at, binding_key_wrapped)
      VALUES ($1, $2, $3, $4, $5, $6)`,
     [
-      hashEnrolmentCodeId(ctx.config.MASTER_KEY, enrolmentCodeId(code)), input.hallId, input.createdBy, expiresAt, new Date(ctx.now()),
-      wrapSecret(ctx.config.MASTER_KEY, toBase64Url(enrolmentBindingKey(code))),
+      codeHash, input.hallId, input.createdBy, expiresAt, new Date(ctx.now()),
+      wrapSecret(ctx.config.MASTER_KEY, { purpose: 'enrolment', kid: codeHash }, toBase64Url(enrolmentBindingKey(code))),
     ],
   );
   return { code, hallId: input.hallId, expiresAt };
@@ -51,12 +52,13 @@ export async function enrolDevice(
   const deviceId = randomUUID();
   const deviceToken = newDeviceToken();
   const now = new Date(ctx.now());
+  const codeHash = hashEnrolmentCodeId(ctx.config.MASTER_KEY, input.codeId);
   const { hallId, bindingKey } = await withTransaction(ctx.pool, async (db) => {
     const { rows } = await db.query<{ hall_id: string; binding_key_wrapped: string }>(
       `UPDATE enrolment_codes SET used_at = $2, device_id = $3
         WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 AND binding_key_wrapped IS NOT NULL
         RETURNING hall_id, binding_key_wrapped`,
-      [hashEnrolmentCodeId(ctx.config.MASTER_KEY, input.codeId), now, deviceId],
+      [codeHash, now, deviceId],
     );
     const hall = rows[0]?.hall_id;
     if (!hall) throw new DomainError('ENROLMENT_INVALID');
@@ -65,7 +67,7 @@ export async function enrolDevice(
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
       [deviceId, hall, input.name, hashDeviceToken(deviceToken), input.boxPublicKey, input.appVersion ?? null, now],
     );
-    return { hallId: hall, bindingKey: fromBase64Url(unwrapSecret(ctx.config.MASTER_KEY, rows[0]!.binding_key_wrapped)) };
+    return { hallId: hall, bindingKey: fromBase64Url(unwrapSecret(ctx.config.MASTER_KEY, { purpose: 'enrolment', kid: codeHash }, rows[0]!.binding_key_wrapped)) };
   });
   return { deviceId, deviceToken, hallId, bindingKey };
 }

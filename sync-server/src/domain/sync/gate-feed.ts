@@ -14,6 +14,7 @@ export interface FeedMessages {
   admission: z.infer<typeof sync.AdmissionMessage>;
   seats: z.infer<typeof sync.SeatsChangedMessage>;
   revoked: z.infer<typeof sync.RevokedMessage>;
+  manifest: z.infer<typeof sync.ManifestChangedMessage>;
 }
 
 export interface FeedSink {
@@ -23,8 +24,8 @@ export interface FeedSink {
 }
 
 /**
- * One gate's live feed: admissions and seat changes of its hall, and its own
- * revocation. It subscribes before saying hello, then announces every current
+ * One gate's live feed: admissions and seat changes of its hall, key rotations
+ * that concern it (`manifest`: pull the manifest again), and its own revocation. It subscribes before saying hello, then announces every current
  * event's seq, so a gate that reconnects learns at once what it missed (it
  * pulls a delta when a seq exceeds its cursor). After the bus lost its LISTEN
  * connection the same catch-up runs again, since notices in the gap are gone.
@@ -48,6 +49,7 @@ export async function openGateFeed(
     deliver: (n: GateNotice) => {
       if (n.k === 'revoked') revoked();
       else if (n.k === 'seats') sink.send('seats', { event_id: n.event_id, seq: n.seq });
+      else if (n.k === 'keys') sink.send('manifest', { reason: 'keys' });
       else {
         sink.send('admission', {
           event_id: n.event_id,

@@ -6,9 +6,10 @@ import { currentHallEvents } from './hall-events.js';
 
 /**
  * What a gate needs to decide alone: its hall's current events with their
- * sequence (to know when to pull seats), each event's gate key sealed to this
- * device's box key (so the manifest is useless to anyone else), and the public
- * issuing keys that sign tickets, and the sync key chain (rotation). The route
+ * sequence (to know when to pull seats), each event's valid gate keys sealed to
+ * this device's box key (so the manifest is useless to anyone else), the
+ * public issuing keys that sign tickets (both: the active one and those retired
+ * within the rotation overlap), and the sync key chain (rotation). The route
  * signs the whole manifest with the active sync key.
  */
 export async function buildHallManifest(ctx: Pick<AppContext, 'pool' | 'keys' | 'syncKeys' | 'now'>, device: DeviceIdentity): Promise<sync.HallManifest> {
@@ -23,13 +24,14 @@ export async function buildHallManifest(ctx: Pick<AppContext, 'pool' | 'keys' | 
   const boxKey = fromBase64Url(hall.box_public_key);
   const events: sync.HallManifest['events'] = [];
   for (const e of await currentHallEvents(ctx.pool, device.hallId, ctx.now())) {
-    const key = await ctx.keys.gateKeyFor(e.id);
+    const keys = await ctx.keys.validGateKeys(e.id);
     events.push({
       event_id: e.id,
       name: e.name,
       event_date: e.event_date.toISOString(),
       seq: e.seq,
-      gate_keys: [{ kid: key.kid, sealed: sealGateKey(key, boxKey) }],
+      // The active key first; a retired one stays listed for the overlap, then drops out of the gate's ring.
+      gate_keys: keys.map((key) => ({ kid: key.kid, sealed: sealGateKey(key, boxKey) })),
     });
   }
   const issuing = await ctx.keys.issuingPublicKeys();

@@ -1,5 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { Queryable } from '../../db/pool.js';
+import type { Actor } from '../../policy/access.js';
+import { recordAudit } from '../audit/audit-log.js';
 import { withTransaction } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
 import { moveCredits } from '../credits/ledger.js';
@@ -21,7 +23,7 @@ async function releaseFrozen(db: Queryable, t: TransferRecord): Promise<void> {
  * (at least the frozen amount); `returned_cents` records it. Refused with
  * SEAT_UNAVAILABLE when the buyer no longer holds the ticket (used or passed on).
  */
-export async function reverseTransfer(ctx: AppContext, adminId: string, transferId: string): Promise<TransferRecord> {
+export async function reverseTransfer(ctx: AppContext, admin: Actor, transferId: string): Promise<TransferRecord> {
   await withTransaction(ctx.pool, async (db) => {
     const t = await lockTransfer(db, transferId);
     requireStatus(t, 'DISPUTED', 'reverse');
@@ -42,20 +44,33 @@ export async function reverseTransfer(ctx: AppContext, adminId: string, transfer
       await moveCredits(db, { userId: t.buyer_id, amountCents: returned, kind: 'REVERSAL_IN', ...ref });
     }
     const now = new Date(ctx.now());
-    const { rows: onward } = await db.query<{ id: string }>(`SELECT id FROM transfers WHERE seat_id = $1 AND status = 'PENDING_OTP'`, [t.seat_id]);
-    await closePendingTransfers(db, onward.map((r) => r.id), { status: 'CANCELLED', reason: 'SEAT_CHANGED', at: now });
+    const { rows: onward } = await db.query<{ id: string }>(`SELECT id FROM transfers WHERE seat_id = $1 AND status = 'PENDING_OTP'`, [
+      t.seat_id,
+    ]);
+    await closePendingTransfers(
+      db,
+      onward.map((r) => r.id),
+      { status: 'CANCELLED', reason: 'SEAT_CHANGED', at: now },
+    );
     await handOverSeat(db, seat.id, t.buyer_id, t.seller_id);
     await db.query(
       `UPDATE transfers SET status = 'REVERSED', resolution = 'REVERSED', resolved_by = $2, resolved_at = $3, returned_cents = $4, updated_at = $3
         WHERE id = $1`,
-      [t.id, adminId, now, returned],
+      [t.id, admin.id, now, returned],
     );
+    await recordAudit(db, {
+      actor: admin,
+      action: 'transfer.reverse',
+      targetType: 'transfer',
+      targetId: t.id,
+      details: { seat_id: t.seat_id, seller_id: t.seller_id, buyer_id: t.buyer_id, returned_cents: returned },
+    });
   });
   return findTransfer(ctx.pool, transferId);
 }
 
 /** DISPUTED → COMPLETED with resolution UPHELD (admin): the transfer stands and the frozen credits are released. */
-export async function upholdTransfer(ctx: AppContext, adminId: string, transferId: string): Promise<TransferRecord> {
+export async function upholdTransfer(ctx: AppContext, admin: Actor, transferId: string): Promise<TransferRecord> {
   await withTransaction(ctx.pool, async (db) => {
     const t = await lockTransfer(db, transferId);
     requireStatus(t, 'DISPUTED', 'resolve');
@@ -64,8 +79,15 @@ export async function upholdTransfer(ctx: AppContext, adminId: string, transferI
     const now = new Date(ctx.now());
     await db.query(
       `UPDATE transfers SET status = 'COMPLETED', resolution = 'UPHELD', resolved_by = $2, resolved_at = $3, updated_at = $3 WHERE id = $1`,
-      [t.id, adminId, now],
+      [t.id, admin.id, now],
     );
+    await recordAudit(db, {
+      actor: admin,
+      action: 'transfer.uphold',
+      targetType: 'transfer',
+      targetId: t.id,
+      details: { seat_id: t.seat_id, seller_id: t.seller_id, buyer_id: t.buyer_id },
+    });
   });
   return findTransfer(ctx.pool, transferId);
 }

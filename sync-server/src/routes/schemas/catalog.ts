@@ -75,7 +75,10 @@ export const EventParams = z.object({ event_id: z.uuid() });
 
 export const security = [{ bearer: [] }];
 
-export const ACCESS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Caller is not an operator or admin']];
+export const ACCESS: ErrorRows = [
+  ...AUTH_ERRORS,
+  ['FORBIDDEN', 'Caller is not an operator or admin, or (operator) the venue, hall or event is not of a venue they are assigned to'],
+];
 
 export const SEAT_ERRORS: ErrorRows = [
   ...ACCESS,
@@ -85,8 +88,11 @@ export const SEAT_ERRORS: ErrorRows = [
 ];
 
 export const docs = {
-  venues: documentErrors('Operator or admin.', ACCESS),
-  createVenue: documentErrors('Operator or admin.', [...ACCESS, ['VALIDATION_ERROR', 'Missing or too long name/address']]),
+  venues: documentErrors('Operator or admin. An operator sees the venues they are assigned to; an admin every venue.', ACCESS),
+  createVenue: documentErrors('Operator or admin. An operator who creates a venue is assigned to it.', [
+    ...ACCESS,
+    ['VALIDATION_ERROR', 'Missing or too long name/address'],
+  ]),
   createHall: documentErrors('Operator or admin. The hall code is public and permanent (printed on tickets and inside QR codes).', [
     ...ACCESS,
     ['VALIDATION_ERROR', 'hall_id not 1-8 of A-Z, 0-9, -; missing name'],

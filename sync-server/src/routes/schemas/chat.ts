@@ -14,7 +14,10 @@ export const ConversationParams = z.object({
 
 export const Metadata = z.record(z.string(), z.unknown());
 
-export const ACCESS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Not part of this conversation (staff and above may read and write any)']];
+export const ACCESS: ErrorRows = [
+  ...AUTH_ERRORS,
+  ['FORBIDDEN', 'Not part of this conversation (admins read any; staff and operators those escalated to one of their venues)'],
+];
 
 export const BAD_ID: ErrorRows = [['VALIDATION_ERROR', 'conversation_id malformed, or the body/query failed validation']];
 
@@ -22,18 +25,23 @@ export const NOTE = 'Authenticated (Veritix left chat open). The 200 body has th
 
 export const docs = {
   send: documentErrors(
-    `${NOTE}The sender is the token's user: \`sender_id\` may be omitted and, if given, must be your own id unless you are staff or above; ` +
-      '`sender_type` `agent` is for staff and above. Anyone may open a new conversation id; only its participants (and staff) write in it afterwards.',
+    `${NOTE}The sender is always the token's user: \`sender_id\` may be omitted and, if given, must be your own id (for every role); ` +
+      '`sender_type` `agent` is for staff and above. Anyone may open a new conversation id; afterwards only its participants, admins, and ' +
+      'staff or operators of a venue it was escalated to write in it.',
     [...ACCESS, ...BAD_ID],
   ),
   history: documentErrors(`${NOTE}The last \`limit\` messages (1-500, default 50), oldest first. Timestamps are UTC ISO 8601.`, [
     ...ACCESS,
     ...BAD_ID,
   ]),
-  escalate: documentErrors(`${NOTE}Hands the conversation to human support.`, [...ACCESS, ...BAD_ID]),
-  escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
-  conversations: documentErrors(
-    `${NOTE}Conversations the user has written in, most recent first. Your own, unless you are staff or above.`,
-    [...AUTH_ERRORS, ['FORBIDDEN', 'user_id is someone else and you are below staff'], ['VALIDATION_ERROR', 'user_id malformed']],
+  escalate: documentErrors(
+    `${NOTE}Hands the conversation to human support. Name the venue (\`metadata.venue_id\`) or event (\`metadata.event_id\`) so the support staff of that venue can read and answer it.`,
+    [...ACCESS, ...BAD_ID],
   ),
+  escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
+  conversations: documentErrors(`${NOTE}Conversations the user has written in, most recent first. Your own, unless you are an admin.`, [
+    ...AUTH_ERRORS,
+    ['FORBIDDEN', 'user_id is someone else and you are not an admin'],
+    ['VALIDATION_ERROR', 'user_id malformed'],
+  ]),
 };

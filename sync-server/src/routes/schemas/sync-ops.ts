@@ -2,7 +2,10 @@ import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../../http/error-do
 
 // Request and response schemas of routes/sync-ops.ts, with their OpenAPI descriptions and error tables.
 
-export const OPERATOR_ERRORS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Requires role operator or above']];
+export const OPERATOR_ERRORS: ErrorRows = [
+  ...AUTH_ERRORS,
+  ['FORBIDDEN', 'Requires role operator or above; an operator only for the halls of the venues they are assigned to'],
+];
 
 export const docs = {
   enrolment: documentErrors(
@@ -10,10 +13,10 @@ export const docs = {
       'before it expires (ttl_minutes, default 60). Show the code to the person setting up the kiosk; it is not shown again.',
     [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'Body failed validation'], ['HALL_NOT_FOUND', 'No such hall']],
   ),
-  devices: documentErrors('Enrolled gates with status, last contact, scan backlog and clock offset (as of their last upload).', [
-    ...OPERATOR_ERRORS,
-    ['VALIDATION_ERROR', 'Bad filter or page'],
-  ]),
+  devices: documentErrors(
+    "Enrolled gates with status, last contact, scan backlog and clock offset (as of their last upload); an operator sees the gates of their venues' halls.",
+    [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'Bad filter or page']],
+  ),
   revoke: documentErrors(
     'Revokes a gate: its token is refused from the next call (DEVICE_REVOKED) and its open live stream receives `revoked` and ' +
       'closes, on every server instance. Revoking a revoked device answers it unchanged.',

@@ -23,7 +23,7 @@ export const Verdict = z.object({
 });
 
 export const docs = documentErrors(
-  'Staff or above. Verifies a scanned ticket online and, when valid, checks it in — atomically: of two scans of one ticket ' +
+  'Staff or above, at a hall of a venue the caller is assigned to (admins: any hall). Verifies a scanned ticket online and, when valid, checks it in — atomically: of two scans of one ticket ' +
     'at once exactly one is SUCCESS. Rejections answer HTTP 200 with a `result`, decided in this order: ' +
     'WRONG_HALL (credential for another hall; the message names it), EXPIRED (older than 60 s, with clock skew allowance), ' +
     'NOT_FOUND (unknown seat, or an older ticket generation after a transfer), UNPAID (seat only held), ' +
@@ -32,7 +32,8 @@ export const docs = documentErrors(
   [
     ...AUTH_ERRORS,
     ['VALIDATION_ERROR', 'Body failed validation'],
-    ['FORBIDDEN', "Caller is a fan, or staff_id is not the token's user"],
+    ['FORBIDDEN', "Caller is a fan, staff_id is not the token's user, or hall_id is a hall of a venue the caller is not assigned to"],
+    ['HALL_NOT_FOUND', 'hall_id names no hall (staff and operators; checked with their venues)'],
     [
       'QR_INVALID',
       'Payload is not a TicketGate credential, was tampered with, or is sealed with an unknown key (the scan is still logged)',
