@@ -41,6 +41,16 @@ export default tseslint.config(
         patterns: [{ group: ['@ticketgate/sync-server*', '**/sync-server/src/**'], message: 'The gate never imports the server (tests may start it through the test helpers).' }] }],
     },
   },
+  { files: ['web/public/sw.js'], languageOptions: { globals: globals.serviceworker } },
+  {
+    // Browser code: the fan app and the shared UI run in a browser and talk to the server over HTTP only.
+    files: ['web/src/**/*.{ts,tsx}', 'shared/ui/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron', ...nodeBuiltins, 'pg', 'better-sqlite3'],
+        patterns: [{ group: ['@ticketgate/sync-server*', '**/sync-server/**', '@ticketgate/gate-app*', '**/gate-app/**', '@ticketgate/crypto*'],
+          message: 'Browser code talks to the server over HTTP (@ticketgate/ui/api) only.' }] }],
+    },
+  },
   {
     files: ['gate-app/src/renderer/**/*.ts'],
     rules: {

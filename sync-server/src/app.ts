@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
@@ -7,6 +8,7 @@ import { auth } from './plugins/auth.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { metrics } from './plugins/metrics.js';
 import { openapi } from './plugins/openapi.js';
+import { webApp } from './plugins/web-app.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -44,5 +46,6 @@ export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<F
   await app.register(metrics);
   await app.register(healthRoutes);
   await app.register(apiRoutes, { prefix: '/api' });
+  await app.register(webApp, { root: ctx.config.WEB_APP_DIR ?? fileURLToPath(new URL('../../web/dist/', import.meta.url)) });
   return app;
 }

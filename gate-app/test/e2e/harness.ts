@@ -78,7 +78,8 @@ export interface ServerProcess {
   dispose(): Promise<void>;
 }
 
-export async function startSyncServer(): Promise<ServerProcess> {
+/** `env` adds to or overrides the server's settings (e.g. a short HOLD_TTL_SECONDS). */
+export async function startSyncServer(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const data = tempDir('tg-e2e-server-');
   const port = await freePort();
   const pgPort = await freePort();
@@ -97,6 +98,7 @@ export async function startSyncServer(): Promise<ServerProcess> {
     PASSWORD_HASH_OPS: '1',
     PASSWORD_HASH_MEM_MIB: '8',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000',
+    ...extraEnv,
   };
   const server: ServerProcess = {
     url,

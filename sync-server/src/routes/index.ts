@@ -4,12 +4,16 @@ import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
 import { eventRoutes } from './events.js';
 import { transferRoutes } from './transfers.js';
+import { creditHistoryRoutes } from './credit-history.js';
 import { creditRoutes } from './credits.js';
 import { opsOutboxRoutes } from './ops-outbox.js';
 import { otpRoutes } from './otp.js';
+import { paymentClientRoutes } from './payment-client.js';
 import { purchaseRoutes } from './purchase.js';
+import { seatStatusRoutes } from './seat-status.js';
 import { syncRoutes } from './sync.js';
 import { ticketRoutes } from './tickets.js';
+import { userLookupRoutes } from './user-lookup.js';
 import { verifyRoutes } from './verify.js';
 import { webhookRoutes } from './webhooks.js';
 
@@ -30,5 +34,9 @@ export const apiRoutes: FastifyPluginAsync = async (app) => {
   await app.register(verifyRoutes);
   await app.register(opsOutboxRoutes);
   await app.register(analyticsRoutes);
+  await app.register(seatStatusRoutes);
+  await app.register(creditHistoryRoutes);
+  await app.register(paymentClientRoutes);
+  await app.register(userLookupRoutes);
   await app.register(syncRoutes, { prefix: '/sync' });
 };
