@@ -82,7 +82,6 @@ function App() {
           <Link href="/login">Log in</Link>
         )}
       </header>
-      <main id="main">{login && !user ? null : view}</main>
       {user ? (
         <nav class="tabs" aria-label="Main">
           {NAV.map(([href, label]) => (
@@ -92,11 +91,14 @@ function App() {
           ))}
         </nav>
       ) : null}
+      <main id="main">{login && !user ? null : view}</main>
     </>
   );
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // the "Loading…" placeholder
+render(<App />, root);
 
 // Offline support: the app shell and the tickets list (public/sw.js).
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {

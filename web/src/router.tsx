@@ -20,12 +20,13 @@ export function usePath(): string {
 
 /** `/events/:id` against `/events/42` → { id: '42' }, or null. */
 export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/');
-  const a = path.replace(/\/$/, '').split('/');
-  if (p.length !== a.length && !(path === '/' && pattern === '/')) return null;
+  const trim = (x: string) => (x.length > 1 ? x.replace(/\/$/, '') : x);
+  const p = trim(pattern).split('/');
+  const a = trim(path).split('/');
+  if (p.length !== a.length) return null;
   const out: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {
-    if (p[i]!.startsWith(':')) out[p[i]!.slice(1)] = decodeURIComponent(a[i] ?? '');
+    if (p[i]!.startsWith(':')) out[p[i]!.slice(1)] = decodeURIComponent(a[i]!);
     else if (p[i] !== a[i]) return null;
   }
   return out;

@@ -18,5 +18,5 @@ export function QrCode({ text, size = 300, label }: { text: string; size?: numbe
       canvas.style.height = `${size}px`;
     });
   }, [text, size]);
-  return <canvas ref={ref} class="qr" role="img" aria-label={label} width={size} height={size} data-payload={text} />;
+  return <canvas ref={ref} class="qr" role="img" aria-label={label} width={size} height={size} />;
 }

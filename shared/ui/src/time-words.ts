@@ -25,7 +25,8 @@ export function clock(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** 1234.5 → "S$1,234.50" (credits are Singapore dollars one to one). */
-export function money(amount: number, currency = 'SGD', locale = 'en-SG'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+/** 1234.5 → "S$1,234.50": credits are Singapore dollars one to one, written the same in every locale. */
+export function money(amount: number): string {
+  const digits = Math.abs(amount).toLocaleString('en-SG', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `${amount < 0 ? '−' : ''}S$${digits}`;
 }

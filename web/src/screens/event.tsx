@@ -86,16 +86,14 @@ function RowList({ layout, version, onPick }: { layout: SeatLayout; version: num
   return (
     <details class="card row-list">
       <summary>Choose from a list instead</summary>
-      <label>
-        Row
-        <select value={row} onChange={(e) => setRow(e.currentTarget.value)}>
+      <label for="row-select">Row</label>{' '}
+      <select id="row-select" value={row} onChange={(e) => setRow(e.currentTarget.value)}>
           {layout.rows.map((r) => (
             <option key={r} value={r}>
               Row {r}
             </option>
           ))}
-        </select>
-      </label>
+      </select>
       <p class="muted" role="status">
         {free.length} free seat{free.length === 1 ? '' : 's'} in row {row}
       </p>
