@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildRenderer } from '../gate-app/scripts/build-renderer.js';
+import { buildWebApp } from '../web/scripts/build.js';
 import { loadConfig } from '../sync-server/src/config.js';
 import { startServer } from '../sync-server/src/server.js';
 
@@ -36,6 +37,7 @@ async function enrolmentCode(base: string): Promise<string> {
 }
 
 await buildRenderer(); // the kiosk UI the demo gate serves at /
+await buildWebApp(); // the fan web app the sync server serves at /
 // Request logs would drown the demo's own output; LOG_LEVEL=info brings them back.
 process.env.LOG_LEVEL ??= 'warn';
 const config = loadConfig();
@@ -55,7 +57,8 @@ console.log(
   [
     '',
     `TicketGate demo`,
-    `  sync server   http://localhost:${config.PORT}   (API docs: http://localhost:${config.PORT}/docs)`,
+    `  fan app       http://localhost:${config.PORT}/   (log in as fan@demo.ticketgate.test; docs/fan-app.md)`,
+    `  sync server   http://localhost:${config.PORT}/api   (API docs: http://localhost:${config.PORT}/docs)`,
     gate ? `  demo gate     http://127.0.0.1:${GATE_PORT}   (kiosk UI; POST /scan, GET /status)` : '  demo gate     not running',
     `  accounts      ${server.seed?.accounts.map((a) => a.email).join(', ')} — password demo-pass-123`,
     '  try it        docs/operations.md#demo walks through buying a ticket and scanning it at the gate',
