@@ -2,12 +2,43 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
 
-const nodeBuiltins = ['fs', 'path', 'child_process', 'net', 'http', 'os', 'worker_threads']
-  .flatMap((m) => [m, `node:${m}`]);
+// Zones: what runs where, and which other zones each may import (docs/architecture.md, "Process boundaries").
+// This table is the only place the boundaries are written; shared/protocol/test/boundaries.test.ts holds a
+// probe per forbidden pair. Order matters: a file belongs to the first zone whose pattern matches it.
+// runtime decides which modules outside the repository a zone may use:
+//   browser  – no Node built-ins, no electron, no better-sqlite3 (renderer, web app, browser-safe shared code)
+//   preload  – electron only (Electron's sandboxed preload has no Node)
+//   node     – Node built-ins and npm packages, but not electron
+//   electron – anything (the Electron main process)
+/** @type {Record<string, { pattern: string, runtime: 'browser' | 'preload' | 'node' | 'electron', may: string[] }>} */
+export const zones = {
+  protocol: { pattern: 'shared/protocol/src/**', runtime: 'browser', may: [] },
+  ui: { pattern: 'shared/ui/src/**', runtime: 'browser', may: ['protocol'] },
+  crypto: { pattern: 'shared/crypto/src/**', runtime: 'node', may: ['protocol'] },
+  wedge: { pattern: 'hardware/src/wedge/**', runtime: 'browser', may: ['protocol'] },
+  hardware: { pattern: 'hardware/src/**', runtime: 'node', may: ['protocol', 'wedge'] },
+  server: { pattern: 'sync-server/src/**', runtime: 'node', may: ['protocol', 'crypto'] },
+  engine: { pattern: 'gate-app/src/engine/**', runtime: 'node', may: ['protocol', 'crypto', 'hardware', 'wedge'] },
+  preload: { pattern: 'gate-app/src/main/preload.ts', runtime: 'preload', may: [] },
+  main: { pattern: 'gate-app/src/main/**', runtime: 'electron', may: ['protocol'] },
+  renderer: { pattern: 'gate-app/src/renderer/**', runtime: 'browser', may: ['protocol', 'wedge', 'ui'] },
+  cli: { pattern: 'gate-app/src/cli.ts', runtime: 'node', may: ['engine', 'protocol', 'crypto', 'hardware', 'wedge'] },
+  web: { pattern: 'web/src/**', runtime: 'browser', may: ['protocol', 'ui'] },
+};
+
+const forbiddenModules = {
+  browser: [{ origin: 'core' }, { source: 'electron' }, { source: 'better-sqlite3' }],
+  preload: [{ origin: 'core' }, { origin: 'external', source: '!electron' }],
+  node: [{ source: 'electron' }],
+  electron: [],
+};
+
+const sourceFiles = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.js', '**/*.mjs'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '**/*.d.ts', '.artifacts/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '**/*.d.ts', '.artifacts/**', 'shared/protocol/test/boundary-probes/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node } },
@@ -17,45 +48,51 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // Process boundaries (after Signal-Desktop): what runs where may only import what exists there.
-  {
-    files: ['shared/**/*.ts', 'hardware/**/*.ts', 'gate-app/src/engine/**/*.ts', 'sync-server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Electron belongs to gate-app/src/main only.' }],
-        patterns: [{ group: ['**/gate-app/src/main/**', '**/gate-app/src/renderer/**'], message: 'UI/Electron code is not importable here.' }] }],
-    },
-  },
-  {
-    files: ['sync-server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'not on the server' }],
-        patterns: [{ group: ['@ticketgate/gate-app*', '**/gate-app/**', '@ticketgate/hardware*'], message: 'The server never imports the gate.' }] }],
-    },
-  },
-  {
-    files: ['gate-app/**/*.ts', 'hardware/**/*.ts'],
-    // Integration tests may start the real server; product code never imports it.
-    ignores: ['gate-app/src/main/**', 'gate-app/test/**'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Electron belongs to gate-app/src/main only.' }],
-        patterns: [{ group: ['@ticketgate/sync-server*', '**/sync-server/src/**'], message: 'The gate never imports the server (tests may start it through the test helpers).' }] }],
-    },
-  },
+  // Type-aware rules: a promise is awaited, returned, or explicitly voided with its failure handled.
   { files: ['web/public/sw.js'], languageOptions: { globals: globals.serviceworker } },
   {
-    // Browser code: the fan app and the shared UI run in a browser and talk to the server over HTTP only.
-    files: ['web/src/**/*.{ts,tsx}', 'shared/ui/**/*.{ts,tsx}'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    ignores: ['**/vitest.config.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      'no-restricted-imports': ['error', { paths: ['electron', ...nodeBuiltins, 'pg', 'better-sqlite3'],
-        patterns: [{ group: ['@ticketgate/sync-server*', '**/sync-server/**', '@ticketgate/gate-app*', '**/gate-app/**', '@ticketgate/crypto*'],
-          message: 'Browser code talks to the server over HTTP (@ticketgate/ui/api) only.' }] }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
     },
   },
+  // Process boundaries, from the zone table above. Resolution goes through TypeScript's resolver so
+  // relative imports ('../engine/x.js' → x.ts) and workspace packages ('@ticketgate/crypto', a
+  // symlink into shared/crypto) land on the same real file and so in the same zone.
   {
-    files: ['gate-app/src/renderer/**/*.ts'],
+    files: sourceFiles,
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: 'tsconfig.json' } },
+      'boundaries/elements': Object.entries(zones).map(([type, zone]) => ({ type, pattern: zone.pattern, mode: 'full' })),
+      'boundaries/include': sourceFiles,
+      // Zones are whole-path globs (two of them are single files), which is the 'full' mode; v7 still
+      // supports it but warns on every run.
+      'boundaries/legacy-warnings': false,
+    },
     rules: {
-      'no-restricted-imports': ['error', { paths: ['electron', ...nodeBuiltins, 'better-sqlite3'],
-        patterns: [{ group: ['**/engine/**', '**/main/**'], message: 'The renderer talks to the engine through the preload bridge or HTTP only.' }] }],
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          checkAllOrigins: true, // also judge node:*, electron and npm packages, not only local files
+          checkUnknownLocals: true, // a zone may not reach into tests, scripts or an unlisted folder
+          policies: Object.entries(zones).flatMap(([type, zone]) => [
+            {
+              from: { element: { type } },
+              allow: { to: [{ element: { type: [type, ...zone.may] } }, { module: { origin: ['external', 'core'] } }] },
+            },
+            ...forbiddenModules[zone.runtime].map((module) => ({
+              from: { element: { type } },
+              disallow: { to: { module } },
+              message: `${type} runs in a ${zone.runtime} process: '{{ to.module.source }}' is not available there`,
+            })),
+          ]),
+        },
+      ],
     },
   },
 );

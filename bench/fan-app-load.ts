@@ -19,7 +19,12 @@ async function throttle(page: Page): Promise<CDPSession> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: PROFILE.latency, downloadThroughput: PROFILE.down, uploadThroughput: PROFILE.up });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: PROFILE.latency,
+    downloadThroughput: PROFILE.down,
+    uploadThroughput: PROFILE.up,
+  });
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: PROFILE.cpu });
   return cdp;
 }
@@ -32,9 +37,9 @@ const built = await buildWebApp(dist.path);
 const server = await startSyncServer({ WEB_APP_DIR: dist.path });
 const browser = await launchChromium(['--disable-quic', '--disable-sync']);
 try {
-  const arena = ((await (await fetch(`${server.url}/api/events?per_page=100`)).json()) as { data: { event_id: string; total_seats: number }[] }).data.find(
-    (e) => e.total_seats === 5000,
-  )!.event_id;
+  const arena = (
+    (await (await fetch(`${server.url}/api/events?per_page=100`)).json()) as { data: { event_id: string; total_seats: number }[] }
+  ).data.find((e) => e.total_seats === 5000)!.event_id;
   const rows: Record<string, number[]> = { baseline: [], fcp: [], tti: [], wire: [], mapRaw: [], map: [] };
   for (let i = 0; i < runs; i++) {
     // Each run in a fresh context: no HTTP cache, no service worker yet (a first visit).
@@ -68,7 +73,9 @@ try {
     await ctx.close();
   }
   console.log(`fan web app, ${runs} run(s), medians; profile: CPU ${PROFILE.cpu}x slower, RTT ${PROFILE.latency} ms, 1.6 Mbit/s down`);
-  console.log(`  JS bundle ${built.js}: ${(built.jsBytes / 1024).toFixed(1)} KiB raw, ${(built.jsGzipBytes / 1024).toFixed(1)} KiB gzipped`);
+  console.log(
+    `  JS bundle ${built.js}: ${(built.jsBytes / 1024).toFixed(1)} KiB raw, ${(built.jsGzipBytes / 1024).toFixed(1)} KiB gzipped`,
+  );
   console.log(`  first load over the wire (HTML, CSS, JS, API): ${(median(rows.wire!) / 1024).toFixed(1)} KiB`);
   console.log(`  raw baseline, bare GET /health navigation:    ${ms(median(rows.baseline!))}`);
   console.log(`  home first contentful paint:                  ${ms(median(rows.fcp!))}`);

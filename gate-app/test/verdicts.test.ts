@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GateEngine } from '../src/engine/index.js';
 import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
 
-// The verdict order of DESIGN §4 on a real SQLite file with locally generated keys.
+// The verdict order of docs/gate.md on a real SQLite file with locally generated keys.
 describe('gate verdicts', () => {
   let hall: LocalHall;
   let gate: GateEngine;

@@ -32,10 +32,10 @@ export function startJobs(ctx: AppContext, log: (msg: string, err?: unknown) => 
       inFlight.add(p);
       await p;
       inFlight.delete(p);
-      if (!stopping) timer.ref = setTimeout(tick, job.intervalMs(ctx));
+      if (!stopping) timer.ref = setTimeout(() => void tick(), job.intervalMs(ctx));
     };
     const timer: { ref?: NodeJS.Timeout } = {};
-    timer.ref = setTimeout(tick, job.intervalMs(ctx));
+    timer.ref = setTimeout(() => void tick(), job.intervalMs(ctx));
     return timer;
   });
   return async () => {

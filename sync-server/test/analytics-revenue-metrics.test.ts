@@ -45,7 +45,7 @@ describe('revenue share endpoints and /metrics (no SERVICE_API_KEY configured)',
   });
   afterAll(async () => t.close());
 
-  it('POST /api/calculate-revenue-share answers the spec example exactly', async () => {
+  it('POST /api/calculate-revenue-share answers the documented example exactly', async () => {
     const res = await send('POST', '/api/calculate-revenue-share', {
       event_id: 'event_123',
       total_sales: 10000.0,

@@ -11,7 +11,7 @@ let ipCounter = 0;
 /** Each call comes from its own client address, so the per-address limit stays out of tests about other things. */
 const fromNewAddress = () => ({ 'x-forwarded-for': `10.1.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}` });
 
-describe('auth (spec §4)', () => {
+describe('auth', () => {
   let t: TestApp;
   const post = (url: string, payload?: object, headers: Record<string, string> = {}) =>
     t.app.inject({ method: 'POST', url, headers: { ...fromNewAddress(), ...headers }, ...(payload ? { payload } : {}) });
@@ -89,7 +89,7 @@ describe('auth (spec §4)', () => {
   });
 
   describe('POST /api/auth/login', () => {
-    it('answers the spec shape: tokens, expires_in from the config, the user with credits in major units', async () => {
+    it('answers the API shape: tokens, expires_in from the config, the user with credits in major units', async () => {
       const res = await login(DEMO.fan);
       expect(res.statusCode).toBe(200);
       const { data } = res.json();

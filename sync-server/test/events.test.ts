@@ -3,7 +3,7 @@ import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 
 const DAY = 24 * 3600 * 1000;
 
-describe('events (spec §5)', () => {
+describe('events', () => {
   let t: TestApp;
   let arena: string;
   let chamber: string;
@@ -21,7 +21,7 @@ describe('events (spec §5)', () => {
   afterAll(async () => t?.close());
 
   describe('GET /api/events', () => {
-    it('lists upcoming events only, soonest first, in the spec shape', async () => {
+    it('lists upcoming events only, soonest first, in the API shape', async () => {
       const res = await get('/api/events');
       expect(res.statusCode).toBe(200);
       const body = res.json();

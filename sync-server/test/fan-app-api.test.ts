@@ -43,7 +43,12 @@ describe('fan app API', () => {
 
     it('answers a near miss exactly as an unknown address (no prefix or fuzzy match)', async () => {
       const answers = [];
-      for (const email of [DEMO.fan2.replace('fan2', 'fan22'), DEMO.fan2.replace('.test', '.tes'), 'nobody@example.test', 'fan@demo.ticketgate.tst']) {
+      for (const email of [
+        DEMO.fan2.replace('fan2', 'fan22'),
+        DEMO.fan2.replace('.test', '.tes'),
+        'nobody@example.test',
+        'fan@demo.ticketgate.tst',
+      ]) {
         const res = await call(t, 'POST', '/api/users/lookup', fan.token, { email }, '10.1.0.2');
         answers.push([res.statusCode, res.json()]);
       }
@@ -52,7 +57,9 @@ describe('fan app API', () => {
     });
 
     it('needs a token and a valid email', async () => {
-      expect((await call(t, 'POST', '/api/users/lookup', undefined, { email: DEMO.fan2 }, '10.1.0.3')).json().error_code).toBe('UNAUTHORIZED');
+      expect((await call(t, 'POST', '/api/users/lookup', undefined, { email: DEMO.fan2 }, '10.1.0.3')).json().error_code).toBe(
+        'UNAUTHORIZED',
+      );
       const bad = await call(t, 'POST', '/api/users/lookup', fan.token, { email: 'fan2' }, '10.1.0.3');
       expect(bad.statusCode).toBe(400);
       expect(bad.json().details[0].field).toBe('body.email');
@@ -114,7 +121,9 @@ describe('fan app API', () => {
     });
 
     it('answers EVENT_NOT_FOUND and INVALID_UUID', async () => {
-      expect((await call(t, 'GET', '/api/events/00000000-0000-4000-8000-000000000000/seat-status')).json().error_code).toBe('EVENT_NOT_FOUND');
+      expect((await call(t, 'GET', '/api/events/00000000-0000-4000-8000-000000000000/seat-status')).json().error_code).toBe(
+        'EVENT_NOT_FOUND',
+      );
       expect((await call(t, 'GET', '/api/events/nope/seat-status')).json().error_code).toBe('INVALID_UUID');
     });
   });
@@ -135,19 +144,27 @@ describe('fan app API', () => {
 
   describe('payment client config', () => {
     it('names the flow the browser must use for each server setting', async () => {
-      expect(paymentClientConfig({ STRIPE_SECRET_KEY: undefined, STRIPE_API_URL: undefined, STRIPE_PUBLISHABLE_KEY: undefined }).provider).toBe('none');
-      expect(paymentClientConfig({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_API_URL: 'http://127.0.0.1:1234', STRIPE_PUBLISHABLE_KEY: undefined })).toMatchObject({
+      expect(
+        paymentClientConfig({ STRIPE_SECRET_KEY: undefined, STRIPE_API_URL: undefined, STRIPE_PUBLISHABLE_KEY: undefined }).provider,
+      ).toBe('none');
+      expect(
+        paymentClientConfig({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_API_URL: 'http://127.0.0.1:1234', STRIPE_PUBLISHABLE_KEY: undefined }),
+      ).toMatchObject({
         provider: 'standin',
         api_url: 'http://127.0.0.1:1234',
         publishable_key: null,
       });
-      expect(paymentClientConfig({ STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_API_URL: undefined, STRIPE_PUBLISHABLE_KEY: 'pk_live_x' })).toMatchObject({
+      expect(
+        paymentClientConfig({ STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_API_URL: undefined, STRIPE_PUBLISHABLE_KEY: 'pk_live_x' }),
+      ).toMatchObject({
         provider: 'stripe',
         publishable_key: 'pk_live_x',
         api_url: null,
       });
       // A real secret key without the publishable key cannot run Stripe.js: the app must not offer card payments.
-      expect(paymentClientConfig({ STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_API_URL: undefined, STRIPE_PUBLISHABLE_KEY: undefined }).provider).toBe('none');
+      expect(
+        paymentClientConfig({ STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_API_URL: undefined, STRIPE_PUBLISHABLE_KEY: undefined }).provider,
+      ).toBe('none');
       const res = await call(t, 'GET', '/api/credits/payment-client');
       expect(res.json()).toEqual({ success: true, data: { provider: 'none', publishable_key: null, api_url: null, currency: 'sgd' } });
     });

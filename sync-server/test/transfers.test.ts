@@ -65,7 +65,7 @@ describe('POST /api/transfer/initiate', () => {
     expectError(await api(t, 'POST', '/api/transfer/initiate', null, body), 401, 'UNAUTHORIZED');
   });
 
-  it('answers every error row of spec §7', async () => {
+  it('answers every transfer error code', async () => {
     const [mine] = await soldSeats(t, fan.id);
     const [other] = await soldSeats(t, fan2.id);
     const unknown = randomUUID();

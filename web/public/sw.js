@@ -9,7 +9,12 @@ const SHELL_CACHE = `shell-${VERSION}`;
 const DATA_CACHE = 'tickets-v1';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((c) => c.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
@@ -41,7 +46,12 @@ self.addEventListener('fetch', (event) => {
           }
           return res;
         })
-        .catch(() => caches.open(DATA_CACHE).then((c) => c.match(url.pathname)).then((hit) => hit || Response.error())),
+        .catch(() =>
+          caches
+            .open(DATA_CACHE)
+            .then((c) => c.match(url.pathname))
+            .then((hit) => hit || Response.error()),
+        ),
     );
     return;
   }

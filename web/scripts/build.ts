@@ -51,7 +51,8 @@ export async function buildWebApp(outdir = WEB_DIST): Promise<WebBuild> {
     readFileSync(join(pub, 'sw.js'), 'utf8').replace('__VERSION__', js.slice(4, -3)).replace('__SHELL__', JSON.stringify(shell)),
   );
   for (const f of readdirSync(outdir)) {
-    if (/\.(js|css|html|webmanifest|svg|map)$/.test(f)) writeFileSync(join(outdir, `${f}.gz`), gzipSync(readFileSync(join(outdir, f)), { level: 9 }));
+    if (/\.(js|css|html|webmanifest|svg|map)$/.test(f))
+      writeFileSync(join(outdir, `${f}.gz`), gzipSync(readFileSync(join(outdir, f)), { level: 9 }));
   }
   return {
     dir: outdir,
@@ -64,5 +65,7 @@ export async function buildWebApp(outdir = WEB_DIST): Promise<WebBuild> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const b = await buildWebApp();
-  console.log(`web app built into ${b.dir}: ${b.js} ${(b.jsBytes / 1024).toFixed(1)} KiB, ${(b.jsGzipBytes / 1024).toFixed(1)} KiB gzipped`);
+  console.log(
+    `web app built into ${b.dir}: ${b.js} ${(b.jsBytes / 1024).toFixed(1)} KiB, ${(b.jsGzipBytes / 1024).toFixed(1)} KiB gzipped`,
+  );
 }

@@ -85,7 +85,11 @@ function App() {
       {user ? (
         <nav class="tabs" aria-label="Main">
           {NAV.map(([href, label]) => (
-            <Link key={href} href={href} aria-current={(href === '/' ? section === '/' || section === '/events' : section === href) ? 'page' : undefined}>
+            <Link
+              key={href}
+              href={href}
+              aria-current={(href === '/' ? section === '/' || section === '/events' : section === href) ? 'page' : undefined}
+            >
               {label}
             </Link>
           ))}

@@ -76,7 +76,9 @@ describe('error texts', () => {
   });
   it('adds the specifics the server gave where they help', () => {
     expect(errorText(new ApiError('OTP_INVALID', 'OTP code is incorrect. 2 attempts left.', 401))).toContain('2 attempts left');
-    expect(errorText(new ApiError('VALIDATION_ERROR', 'x', 400, [{ field: 'body.phone', message: 'must be E.164' }]))).toContain('Phone: must be E.164.');
+    expect(errorText(new ApiError('VALIDATION_ERROR', 'x', 400, [{ field: 'body.phone', message: 'must be E.164' }]))).toContain(
+      'Phone: must be E.164.',
+    );
     expect(errorText(new ApiError('SEAT_UNAVAILABLE', 'internal detail', 409))).not.toContain('internal detail');
     expect(errorText(new Error('boom'))).toBe(ERROR_TEXTS.INTERNAL_ERROR);
   });

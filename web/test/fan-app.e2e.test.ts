@@ -210,7 +210,10 @@ describe('fan web app', () => {
     await shown(flagged.getByText(/ended: the 0:20 to pay ran out and the seat was released/), (HOLD_S + 10) * 1000);
     await shot(flagged, 'hold-expired');
     await until('the released seat to be free on the server', async () => {
-      const ev = await api.call<{ seats: { row_number: string; seat_number: number; status: string }[] }>('GET', `/api/events/${await arenaId()}`);
+      const ev = await api.call<{ seats: { row_number: string; seat_number: number; status: string }[] }>(
+        'GET',
+        `/api/events/${await arenaId()}`,
+      );
       const [, row, num] = /Row (\w+), seat (\d+)/.exec(seat)!;
       return ev.seats.find((s) => s.row_number === row && s.seat_number === Number(num))?.status === 'AVAILABLE';
     });
@@ -243,6 +246,8 @@ describe('fan web app', () => {
 
 let arena: string | undefined;
 async function arenaId(): Promise<string> {
-  arena ??= (await api.call<{ event_id: string; total_seats: number }[]>('GET', '/api/events?per_page=100')).find((e) => e.total_seats === 5000)!.event_id;
+  arena ??= (await api.call<{ event_id: string; total_seats: number }[]>('GET', '/api/events?per_page=100')).find(
+    (e) => e.total_seats === 5000,
+  )!.event_id;
   return arena;
 }

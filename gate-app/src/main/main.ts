@@ -42,15 +42,27 @@ async function openWindow(): Promise<void> {
   win.webContents.on('will-navigate', (e, url) => {
     if (!url.startsWith(settings.engineUrl)) e.preventDefault();
   });
-  const load = () => win.loadURL(`${settings.engineUrl}/`).catch(() => setTimeout(load, 1000));
+  // The engine may still be starting: retry until its page answers.
+  const load = (): Promise<void> =>
+    win.loadURL(`${settings.engineUrl}/`).catch((err: unknown) => {
+      console.warn(`kiosk: ${settings.engineUrl} not reachable yet (${String(err)}), retrying`);
+      setTimeout(() => void load(), 1000);
+    });
   await load();
 }
 
-app.whenReady().then(async () => {
-  powerSaveBlocker.start('prevent-display-sleep');
-  if (settings.startEngine) startEngine();
-  await openWindow();
-});
+app
+  .whenReady()
+  .then(async () => {
+    powerSaveBlocker.start('prevent-display-sleep');
+    if (settings.startEngine) startEngine();
+    await openWindow();
+  })
+  .catch((err: unknown) => {
+    // A kiosk that cannot open its window is of no use: say why and let the supervisor restart it.
+    console.error('kiosk: could not start', err);
+    app.exit(1);
+  });
 
 app.on('before-quit', () => {
   quitting = true;

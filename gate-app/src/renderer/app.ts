@@ -67,6 +67,6 @@ async function pollStatus(): Promise<void> {
   } catch {
     showOffline();
   }
-  setTimeout(pollStatus, 2000);
+  setTimeout(() => void pollStatus(), 2000);
 }
 void pollStatus();

@@ -5,7 +5,7 @@ const codes = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 
 export const ErrorCodeSchema = z.enum(codes);
 
-/** Failure envelope of spec §2; `details` and `correlation_id` are TicketGate additions. */
+/** Failure envelope of every API error; `details` names failing fields, `correlation_id` ties an internal error to the log. */
 export const ErrorEnvelope = z
   .object({
     success: z.literal(false),
@@ -17,7 +17,7 @@ export const ErrorEnvelope = z
   .meta({ id: 'ErrorEnvelope' });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
 
-/** Success envelope of spec §2 around `data`. */
+/** Success envelope around `data`. */
 export function ok<T extends z.ZodType>(data: T) {
   return z.object({ success: z.literal(true), data });
 }
@@ -40,7 +40,7 @@ export const PageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
-/** Money travels as decimal major units (spec: `350.00`) and lives as integer cents. */
+/** Money travels as decimal major units (`350.00`) and lives as integer cents. */
 export const MoneyAmount = z
   .number()
   .finite()

@@ -1,4 +1,4 @@
-// The error codes of ticketremaster-api.md §3, with their HTTP status and the
+// The API's error codes, with their HTTP status and the
 // default message a client may show. One table, so server and clients agree.
 export const ERROR_CODES = {
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid token.' },

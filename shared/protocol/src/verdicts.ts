@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Verdicts of a scan, spec §8, shared by the online /api/verify and every gate. */
+/** Verdicts of a scan, shared by the online /api/verify and every gate. */
 export const SCAN_RESULTS = ['SUCCESS', 'DUPLICATE', 'UNPAID', 'NOT_FOUND', 'WRONG_HALL', 'EXPIRED', 'QR_INVALID'] as const;
 export const ScanResult = z.enum(SCAN_RESULTS);
 export type ScanResult = z.infer<typeof ScanResult>;
@@ -12,7 +12,7 @@ export function clockTime(at: Date | string | number, timeZone = 'UTC'): string 
   );
 }
 
-/** The display messages of spec §8 (with the details the spec's examples show). */
+/** The message an entrance shows for a verdict, with its details (first admission, correct hall). */
 export function verdictMessage(
   result: ScanResult,
   detail: { firstAdmittedAt?: Date | string | number; firstAdmittedBy?: string; correctHall?: string; timeZone?: string } = {},

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, ErrorEnvelope, MoneyAmount, PageQuery, fromCents, toCents } from '../src/index.js';
 
 describe('protocol envelope', () => {
-  it('maps every spec error code to its HTTP status', () => {
+  it('maps every error code to its HTTP status', () => {
     expect(ERROR_CODES.SEAT_UNAVAILABLE.status).toBe(409);
     expect(ERROR_CODES.HOLD_EXPIRED.status).toBe(410);
     expect(ERROR_CODES.OTP_REQUIRED.status).toBe(428);

@@ -161,7 +161,10 @@ export class ApiClient {
       if (!session) throw new ApiError('UNAUTHORIZED', 'Please log in.', 401);
       let res: Response;
       try {
-        res = await fetch(`${this.base}/api/auth/refresh`, { method: 'POST', headers: { authorization: `Bearer ${session.refreshToken}` } });
+        res = await fetch(`${this.base}/api/auth/refresh`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${session.refreshToken}` },
+        });
       } catch {
         throw new ApiError('NETWORK', 'The server could not be reached.', 0);
       }

@@ -63,7 +63,17 @@ export function TicketFactsView({ t, now = Date.now() }: { t: TicketFacts; now?:
 }
 
 /** A countdown as text plus a bar; `urgentBelow` seconds turn it red. */
-export function Countdown({ secondsLeft, total, label, urgentBelow = 60 }: { secondsLeft: number; total: number; label: string; urgentBelow?: number }) {
+export function Countdown({
+  secondsLeft,
+  total,
+  label,
+  urgentBelow = 60,
+}: {
+  secondsLeft: number;
+  total: number;
+  label: string;
+  urgentBelow?: number;
+}) {
   const pct = total > 0 ? Math.max(0, Math.min(100, (secondsLeft / total) * 100)) : 0;
   return (
     <div class={`countdown${secondsLeft <= urgentBelow ? ' urgent' : ''}`}>

@@ -13,7 +13,12 @@ export function QrCode({ text, size = 300, label }: { text: string; size?: numbe
     const canvas = ref.current;
     if (!canvas) return;
     const scale = Math.max(1, Math.round(globalThis.devicePixelRatio || 1));
-    void QRCode.toCanvas(canvas, text, { errorCorrectionLevel: 'M', margin: 4, width: size * scale, color: { dark: '#000000', light: '#ffffff' } }).then(() => {
+    void QRCode.toCanvas(canvas, text, {
+      errorCorrectionLevel: 'M',
+      margin: 4,
+      width: size * scale,
+      color: { dark: '#000000', light: '#ffffff' },
+    }).then(() => {
       canvas.style.width = `${size}px`;
       canvas.style.height = `${size}px`;
     });

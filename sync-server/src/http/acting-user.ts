@@ -3,7 +3,7 @@ import type { AuthUser } from '../plugins/auth.js';
 import { AppError } from './app-error.js';
 
 /**
- * Identity comes from the token. Where a body also names a user (the spec's
+ * Identity comes from the token. Where a body also names a user (the
  * `user_id`, `staff_id`), it must be the token's user — admins may act for
  * someone else — otherwise FORBIDDEN. Returns the user the request acts for.
  */

@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode } from '@ticketgate/protocol';
 
-/** A failure the client is meant to see: code and status from the spec's table. */
+/** A failure the client is meant to see: code and status from the protocol's error-code table. */
 export class AppError extends Error {
   readonly status: number;
   constructor(

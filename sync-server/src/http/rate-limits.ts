@@ -9,7 +9,7 @@ export interface RateLimit {
   key?: (req: FastifyRequest) => string;
 }
 
-/** Makes `createRateLimit` available in this plugin's scope; nothing is limited until a route asks. Per-instance memory (DESIGN §6). */
+/** Makes `createRateLimit` available in this plugin's scope; nothing is limited until a route asks. Counters live in each instance's memory. */
 export async function useRateLimits(app: FastifyInstance): Promise<void> {
   if (!app.hasDecorator('createRateLimit')) await app.register(rateLimit, { global: false });
 }

@@ -5,7 +5,7 @@ import type { ErrorEnvelope } from '@ticketgate/protocol';
 import { AppError } from '../http/app-error.js';
 
 /**
- * The one place that turns failures into the spec's envelope. Clients never see
+ * The one place that turns failures into the protocol's error envelope. Clients never see
  * a stack trace; unknown errors carry the request id so operators can find the log line.
  */
 export const errorHandler = fp(async (app: FastifyInstance) => {

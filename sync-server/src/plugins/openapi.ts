@@ -13,7 +13,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
         title: 'TicketGate API',
         version: '0.1.0',
         description:
-          'Public REST API (ticketremaster-api), analytics (veritix-api) and the gate sync protocol. ' +
+          'Public REST API, analytics (Veritix-compatible) and the gate sync protocol. ' +
           'Every response uses the `{success, data}` / `{success:false, error_code, message}` envelope.',
       },
       components: {

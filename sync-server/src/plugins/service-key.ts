@@ -22,7 +22,7 @@ function presentedKey(req: FastifyRequest): string | undefined {
 }
 
 /**
- * preHandler for business data the Veritix spec left public (DESIGN §6): a
+ * preHandler for business data, which is never served anonymously: a
  * back-office service presents `X-Service-Key` (SERVICE_API_KEY), a person an
  * access token of at least `role`. A key that is presented must be right, even
  * next to a valid token, so a misconfigured service fails loudly.

@@ -14,7 +14,9 @@ export interface PaymentClientConfig {
  * browser confirms there with the intent's client secret, as Stripe.js would.
  * Otherwise a secret key means real Stripe, which needs the publishable key.
  */
-export function paymentClientConfig(config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_URL' | 'STRIPE_PUBLISHABLE_KEY'>): PaymentClientConfig {
+export function paymentClientConfig(
+  config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_URL' | 'STRIPE_PUBLISHABLE_KEY'>,
+): PaymentClientConfig {
   const base = { publishable_key: null, api_url: null, currency: TOPUP_CURRENCY };
   if (!config.STRIPE_SECRET_KEY) return { ...base, provider: 'none' };
   if (config.STRIPE_API_URL) return { ...base, provider: 'standin', api_url: config.STRIPE_API_URL };

@@ -21,7 +21,7 @@ const ACCESS_ERRORS: ErrorRows = [
 ];
 const ACCESS_NOTE =
   'Access: an operator (or admin) access token, or `X-Service-Key` with the server\'s SERVICE_API_KEY. ' +
-  'The Veritix spec left this public; TicketGate does not expose business data anonymously (DESIGN §6). ';
+  'TicketGate does not expose business data anonymously. ';
 const NOT_ENVELOPED = 'The 200 body has the Veritix shape (no `{success, data}` envelope); errors use the TicketGate envelope. ';
 const security: Record<string, string[]>[] = [{ bearer: [] }, { serviceKey: [] }];
 const tags = ['Analytics (Veritix)'];
@@ -124,7 +124,7 @@ const docs = {
   invalid: recentDocs('Rejected scans (QR_INVALID, NOT_FOUND, EXPIRED, WRONG_HALL, UNPAID); `reason` is the verdict, `detail` what was recorded.'),
   summary: documentErrors(
     `${ACCESS_NOTE}${NOT_ENVELOPED}Platform-wide totals, cached 60 s per server instance. Revenue is in SGD (\`total_revenue_sgd\` ` +
-      'replaces the spec\'s XLM/USD pair); `last_etl_at` is always null: the figures are read from the live tables, there is no ETL.',
+      'replaces the Veritix XLM/USD pair); `last_etl_at` is always null: the figures are read from the live tables, there is no ETL.',
     ACCESS_ERRORS,
   ),
   revenue: documentErrors(
@@ -134,15 +134,15 @@ const docs = {
     [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'total_sales not positive or with more than 2 decimals, ticket_count negative, bad currency or fees']],
   ),
   batch: documentErrors(
-    `${ACCESS_NOTE}${NOT_ENVELOPED}As the single calculation for up to 1,000 events. Items that fail validation are skipped, as the ` +
-      'spec says; their positions (from 0) are listed in the `X-Skipped-Items` response header.',
+    `${ACCESS_NOTE}${NOT_ENVELOPED}As the single calculation for up to 1,000 events. Items that fail validation are skipped, as in ` +
+      'Veritix; their positions (from 0) are listed in the `X-Skipped-Items` response header.',
     [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'Body is not an array of at most 1,000 objects']],
   ),
   config: documentErrors(`${ACCESS_NOTE}${NOT_ENVELOPED}The configured split (REVENUE_SHARE_SPLIT).`, ACCESS_ERRORS),
   report: documentErrors(
     `${ACCESS_NOTE}One UTC day (default today): orders confirmed, their revenue, transfers completed and invalid scans, per event ` +
-      'and in total. The report is returned inline in `report` (CSV text or a JSON object) instead of the spec\'s `report_path`: ' +
-      'server instances keep nothing on local disk (DESIGN §6).',
+      'and in total. The report is returned inline in `report` (CSV text or a JSON object) instead of a `report_path` on the server: ' +
+      'server instances keep nothing on local disk.',
     [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'target_date not a YYYY-MM-DD date, or output_format not csv/json']],
   ),
 };

@@ -104,7 +104,7 @@ const authDocs = (perMinute: number) => {
   };
 };
 
-/** Spec §4: register, login, refresh (with rotation), logout, and the caller's profile. */
+/** Register, login, refresh (with rotation), logout, and the caller's profile. */
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   await useRateLimits(app);

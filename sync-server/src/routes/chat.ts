@@ -16,7 +16,7 @@ const ConversationParams = z.object({
 const Metadata = z.record(z.string(), z.unknown());
 const ACCESS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Not part of this conversation (staff and above may read and write any)']];
 const BAD_ID: ErrorRows = [['VALIDATION_ERROR', 'conversation_id malformed, or the body/query failed validation']];
-const NOTE = 'Authenticated (the Veritix spec left chat open). The 200 body has the Veritix shape; errors use the TicketGate envelope. ';
+const NOTE = 'Authenticated (Veritix left chat open). The 200 body has the Veritix shape; errors use the TicketGate envelope. ';
 
 const docs = {
   send: documentErrors(

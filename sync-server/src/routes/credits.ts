@@ -50,7 +50,7 @@ const docs = {
   ),
 };
 
-/** Spec §9: balance and top-up (the webhook is in webhooks.ts: it is public and reads the raw body). */
+/** Balance and top-up (the webhook is in webhooks.ts: it is public and reads the raw body). */
 export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Credits'];

@@ -8,7 +8,7 @@ import { documentErrors } from '../http/error-docs.js';
 const VenueRef = z.object({ venue_id: z.uuid(), name: z.string() });
 const PricingTiers = z.record(z.string(), z.number()).describe('Category → price in major units, e.g. {"CAT1": 350.00}');
 
-/** An event as listed (spec §5). */
+/** An event as listed. */
 export const EventSummary = z.object({
   event_id: z.uuid(),
   name: z.string(),
@@ -63,7 +63,7 @@ const docs = {
   ]),
 };
 
-/** Spec §5: public listing of upcoming events and one event with its seat map. */
+/** Public listing of upcoming events and one event with its seat map. */
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
 

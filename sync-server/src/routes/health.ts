@@ -10,7 +10,7 @@ const Health = z
   })
   .meta({ id: 'Health' });
 
-/** Spec §11: 200 with the database reachable, 503 otherwise. */
+/** 200 with the database reachable, 503 otherwise. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/health',

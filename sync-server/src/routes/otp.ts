@@ -14,7 +14,7 @@ const VerifyOtpBody = z.object({
 });
 const Verified = z.object({ verified: z.literal(true), message: z.string() });
 
-/** Spec §6 POST /api/verify-otp: dispatched to the flow named by `context` (domain/otp/contexts.ts). */
+/** POST /api/verify-otp: dispatched to the flow named by `context` (domain/otp/contexts.ts). */
 export const otpRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   await useRateLimits(app);

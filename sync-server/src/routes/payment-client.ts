@@ -6,7 +6,9 @@ import { paymentClientConfig } from '../providers/payment-client.js';
 const ClientConfig = z.object({
   provider: z
     .enum(['stripe', 'standin', 'none'])
-    .describe('stripe: confirm with Stripe.js and publishable_key; standin: confirm at api_url with the client secret; none: no card payments'),
+    .describe(
+      'stripe: confirm with Stripe.js and publishable_key; standin: confirm at api_url with the client secret; none: no card payments',
+    ),
   publishable_key: z.string().nullable(),
   api_url: z.string().nullable().describe('standin only: the Stripe-compatible API that confirms the PaymentIntent'),
   currency: z.string(),

@@ -64,7 +64,7 @@ const docs = {
   ),
 };
 
-/** Spec §6: reserve and pay. */
+/** Reserve and pay. */
 export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Purchase'];

@@ -46,7 +46,7 @@ const docs = {
   ),
 };
 
-/** Spec §10: the caller's tickets and their rotating QR. */
+/** The caller's tickets and their rotating QR. */
 export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Tickets'];

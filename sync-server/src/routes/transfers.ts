@@ -226,7 +226,7 @@ const docs = {
   ]),
 };
 
-/** Spec §7 (transfers, dispute, reversal) plus the listings of issue 5. */
+/** Transfers, disputes, reversals and their listings. */
 export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Transfers'];

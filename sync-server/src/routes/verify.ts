@@ -12,7 +12,7 @@ const VerifyBody = z.object({
 });
 const Verdict = z.object({
   result: ScanResult.exclude(['QR_INVALID']),
-  message: z.string().describe('What the entrance shows (spec §8 display messages)'),
+  message: z.string().describe('What the entrance shows for the verdict'),
   seat_id: z.uuid().optional(),
   event_id: z.uuid().optional(),
   row_number: z.string().optional(),
@@ -24,7 +24,7 @@ const Verdict = z.object({
 
 const docs = documentErrors(
   'Staff or above. Verifies a scanned ticket online and, when valid, checks it in — atomically: of two scans of one ticket ' +
-    'at once exactly one is SUCCESS. Rejections answer HTTP 200 with a `result` (spec §8), decided in this order: ' +
+    'at once exactly one is SUCCESS. Rejections answer HTTP 200 with a `result`, decided in this order: ' +
     'WRONG_HALL (credential for another hall; the message names it), EXPIRED (older than 60 s, with clock skew allowance), ' +
     'NOT_FOUND (unknown seat, or an older ticket generation after a transfer), UNPAID (seat only held), ' +
     'DUPLICATE (already admitted, by staff or a gate; with the first admission time), SUCCESS. ' +
@@ -37,7 +37,7 @@ const docs = documentErrors(
   ],
 );
 
-/** Spec §8: online verification for staff. */
+/** Online verification for staff. */
 export const verifyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/verify',

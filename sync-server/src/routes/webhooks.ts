@@ -18,7 +18,7 @@ const docs = documentErrors(
   ],
 );
 
-/** Spec §9 POST /api/webhooks/stripe. */
+/** POST /api/webhooks/stripe. */
 export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   // The signature covers the exact bytes Stripe sent, so this scope keeps the body raw.
   app.removeAllContentTypeParsers();

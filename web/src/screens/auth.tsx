@@ -55,7 +55,12 @@ export function Register() {
     const f = formValues(e);
     setBusy(true);
     try {
-      await api.register({ email: f.email!, phone: f.phone!.replace(/[\s-]/g, ''), password: f.password!, ...(f.name ? { name: f.name } : {}) });
+      await api.register({
+        email: f.email!,
+        phone: f.phone!.replace(/[\s-]/g, ''),
+        password: f.password!,
+        ...(f.name ? { name: f.name } : {}),
+      });
       await api.login(f.email!, f.password!);
       navigate(next(), true);
     } catch (err) {

@@ -24,7 +24,8 @@ export function Chat() {
         setError(null);
       } catch (err) {
         // A conversation nobody has written in yet is simply empty.
-        if ((err as { code?: string }).code === 'NOT_FOUND' || (err as { code?: string }).code === 'FORBIDDEN') setHistory({ conversation_id: conversation, messages: [], count: 0 });
+        if ((err as { code?: string }).code === 'NOT_FOUND' || (err as { code?: string }).code === 'FORBIDDEN')
+          setHistory({ conversation_id: conversation, messages: [], count: 0 });
         else setError(errorText(err));
       }
     },

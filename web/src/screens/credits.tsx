@@ -46,7 +46,9 @@ export function Credits() {
       {balance.data ? (
         <div class="card balance">
           <p class="big">{money(balance.data.spendable_credits)}</p>
-          <p class="muted">to spend{balance.data.frozen_credits > 0 ? ` · ${money(balance.data.frozen_credits)} frozen by a transfer dispute` : ''}</p>
+          <p class="muted">
+            to spend{balance.data.frozen_credits > 0 ? ` · ${money(balance.data.frozen_credits)} frozen by a transfer dispute` : ''}
+          </p>
         </div>
       ) : (
         <Loading what="your balance" />
@@ -74,7 +76,9 @@ export function Credits() {
               <tr>
                 <th scope="col">When</th>
                 <th scope="col">What</th>
-                <th scope="col" class="num">Amount</th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -42,8 +42,18 @@ export function EventPage({ id }: { id: string }) {
     [event, id],
   );
 
-  if (error) return <Screen title="Event"><ErrorNote text={error} /></Screen>;
-  if (!event || !layout) return <Screen title="Event"><Loading what="the seat map" /></Screen>;
+  if (error)
+    return (
+      <Screen title="Event">
+        <ErrorNote text={error} />
+      </Screen>
+    );
+  if (!event || !layout)
+    return (
+      <Screen title="Event">
+        <Loading what="the seat map" />
+      </Screen>
+    );
   return (
     <Screen title={event.name}>
       <p>
@@ -88,11 +98,11 @@ function RowList({ layout, version, onPick }: { layout: SeatLayout; version: num
       <summary>Choose from a list instead</summary>
       <label for="row-select">Row</label>{' '}
       <select id="row-select" value={row} onChange={(e) => setRow(e.currentTarget.value)}>
-          {layout.rows.map((r) => (
-            <option key={r} value={r}>
-              Row {r}
-            </option>
-          ))}
+        {layout.rows.map((r) => (
+          <option key={r} value={r}>
+            Row {r}
+          </option>
+        ))}
       </select>
       <p class="muted" role="status">
         {free.length} free seat{free.length === 1 ? '' : 's'} in row {row}
@@ -102,7 +112,11 @@ function RowList({ layout, version, onPick }: { layout: SeatLayout; version: num
           const s = layout.seats[i]!;
           return (
             <li key={s.seat_id}>
-              <button type="button" onClick={() => onPick(i)} aria-label={`Row ${s.row_number}, seat ${s.seat_number}, ${s.category}, ${money(s.price)}`}>
+              <button
+                type="button"
+                onClick={() => onPick(i)}
+                aria-label={`Row ${s.row_number}, seat ${s.seat_number}, ${s.category}, ${money(s.price)}`}
+              >
                 {s.seat_number}
               </button>
             </li>

@@ -68,11 +68,12 @@ export function Events() {
   useEffect(() => {
     if (!events) return;
     let live = true;
-    const t = setTimeout(async () => {
+    const search = async () => {
       const ids = query.trim() ? await serverSearch(query.trim()) : null;
       if (!live) return;
       setShown(ids ? events.filter((e) => ids.includes(e.event_id)) : filterEvents(events, query));
-    }, 150);
+    };
+    const t = setTimeout(() => void search(), 150);
     return () => {
       live = false;
       clearTimeout(t);

@@ -52,7 +52,11 @@ export function Pay() {
         // keep waiting; the next poll retries
       }
       if (!live) return;
-      if (Date.now() - started > 60_000) setPhase({ step: 'failed', message: 'The payment went through but the credits have not arrived yet. They will appear in your balance shortly.' });
+      if (Date.now() - started > 60_000)
+        setPhase({
+          step: 'failed',
+          message: 'The payment went through but the credits have not arrived yet. They will appear in your balance shortly.',
+        });
       else setTimeout(() => void tick(), 700);
     };
     void tick();
@@ -203,7 +207,9 @@ function StripeElementForm({ topUp, publishableKey, onPaid }: { topUp: PendingTo
     e.preventDefault();
     if (!stripe.current) return;
     setBusy(true);
-    const r = await stripe.current.js.confirmPayment({ elements: stripe.current.elements, redirect: 'if_required' }).catch((err: unknown) => ({ error: { message: errorText(err) } }));
+    const r = await stripe.current.js
+      .confirmPayment({ elements: stripe.current.elements, redirect: 'if_required' })
+      .catch((err: unknown) => ({ error: { message: errorText(err) } }));
     setBusy(false);
     if (r.error) setError(r.error.message ?? 'The payment did not go through.');
     else onPaid();

@@ -67,7 +67,8 @@ export function SeatMap({
     }
     g.fillStyle = '#d0d0d0';
     for (let i = 0; i < seats.length; i++) {
-      if (seats[i]!.status !== 'AVAILABLE' && i !== mine) g.fillRect(layout.col[i]! * CELL + 2, layout.line[i]! * CELL + 2, SEAT - 4, SEAT - 4);
+      if (seats[i]!.status !== 'AVAILABLE' && i !== mine)
+        g.fillRect(layout.col[i]! * CELL + 2, layout.line[i]! * CELL + 2, SEAT - 4, SEAT - 4);
     }
     const ring = (i: number, colour: string, w: number) => {
       if (i < 0) return;
@@ -231,7 +232,9 @@ export function SeatMap({
         />
       </div>
       <p id="map-cursor" class="muted" aria-live="polite">
-        {cursorSeat ? `Row ${cursorSeat.row_number}, seat ${cursorSeat.seat_number}: ${cursorSeat.category}, ${cursorSeat.status === 'AVAILABLE' ? 'available' : 'not available'}` : ''}
+        {cursorSeat
+          ? `Row ${cursorSeat.row_number}, seat ${cursorSeat.seat_number}: ${cursorSeat.category}, ${cursorSeat.status === 'AVAILABLE' ? 'available' : 'not available'}`
+          : ''}
       </p>
     </div>
   );

@@ -77,11 +77,12 @@ function useWakeLock(active: boolean): boolean {
         setHeld(false);
       }
     };
-    void acquire();
-    document.addEventListener('visibilitychange', acquire);
+    const onVisible = () => void acquire();
+    onVisible();
+    document.addEventListener('visibilitychange', onVisible);
     return () => {
       live = false;
-      document.removeEventListener('visibilitychange', acquire);
+      document.removeEventListener('visibilitychange', onVisible);
       void lock?.release();
     };
   }, [active]);
@@ -108,7 +109,11 @@ export function TicketPage({ seatId }: { seatId: string }) {
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'SEAT_UNAVAILABLE' || err.code === 'NOT_SEAT_OWNER')) {
         setQr(null);
-        setGone(err.code === 'NOT_SEAT_OWNER' ? 'This ticket is no longer yours: it was transferred to another fan, and your codes stopped working.' : null);
+        setGone(
+          err.code === 'NOT_SEAT_OWNER'
+            ? 'This ticket is no longer yours: it was transferred to another fan, and your codes stopped working.'
+            : null,
+        );
         list.reload();
       } else setQrError(errorText(err));
     }
@@ -124,8 +129,18 @@ export function TicketPage({ seatId }: { seatId: string }) {
     }
   }, [now]);
 
-  if (list.error) return <Screen title="Ticket"><ErrorNote text={list.error} /></Screen>;
-  if (!list.data) return <Screen title="Ticket"><Loading what="your ticket" /></Screen>;
+  if (list.error)
+    return (
+      <Screen title="Ticket">
+        <ErrorNote text={list.error} />
+      </Screen>
+    );
+  if (!list.data)
+    return (
+      <Screen title="Ticket">
+        <Loading what="your ticket" />
+      </Screen>
+    );
   if (!entry) {
     return (
       <Screen title="Ticket">
@@ -148,10 +163,20 @@ export function TicketPage({ seatId }: { seatId: string }) {
         <div class="qr-panel">
           {qr ? (
             <>
-              <QrCode text={qr.code.qr_payload} size={Math.min(320, innerWidth - 48)} label={`Entry code for row ${t.row_number}, seat ${t.seat_number}`} />
-              <Countdown secondsLeft={(qr.refreshAt - now) / 1000} total={qr.code.ttl_seconds - REFRESH_BEFORE_S} label="New code in" urgentBelow={0} />
+              <QrCode
+                text={qr.code.qr_payload}
+                size={Math.min(320, innerWidth - 48)}
+                label={`Entry code for row ${t.row_number}, seat ${t.seat_number}`}
+              />
+              <Countdown
+                secondsLeft={(qr.refreshAt - now) / 1000}
+                total={qr.code.ttl_seconds - REFRESH_BEFORE_S}
+                label="New code in"
+                urgentBelow={0}
+              />
               <p class="muted">
-                Show this code at the door. It changes every minute, so a screenshot will not work. {awake ? 'The screen stays on while it is shown.' : 'Turn the brightness up.'}
+                Show this code at the door. It changes every minute, so a screenshot will not work.{' '}
+                {awake ? 'The screen stays on while it is shown.' : 'Turn the brightness up.'}
               </p>
             </>
           ) : (

@@ -99,7 +99,10 @@ export function StartTransfer({ seatId }: { seatId: string }) {
             Price in credits <span class="muted">(0 for a gift)</span>
             <input name="price" type="number" min="0" step="0.01" defaultValue="0" required />
           </label>
-          <p class="muted">You and the buyer will each get a 6-digit code by SMS and enter it in the app. Your codes for this ticket stop working once the transfer completes.</p>
+          <p class="muted">
+            You and the buyer will each get a 6-digit code by SMS and enter it in the app. Your codes for this ticket stop working once the
+            transfer completes.
+          </p>
           <button type="submit" class="primary" disabled={busy}>
             Start transfer
           </button>
@@ -204,7 +207,11 @@ export function TransferPage({ id }: { id: string }) {
         <p class={`transfer-status status-${t.status.toLowerCase()}`} role="status">
           {statusWords(t, me)}
         </p>
-        <p class="muted">{t.credits_amount > 0 ? `Price ${money(t.credits_amount)}, paid from the buyer's credits to the seller.` : 'A gift: no credits change hands.'}</p>
+        <p class="muted">
+          {t.credits_amount > 0
+            ? `Price ${money(t.credits_amount)}, paid from the buyer's credits to the seller.`
+            : 'A gift: no credits change hands.'}
+        </p>
         {t.dispute ? (
           <p>
             Dispute: “{t.dispute.reason}” ({dateInWords(t.dispute.disputed_at)})

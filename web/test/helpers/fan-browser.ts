@@ -50,11 +50,15 @@ export async function axeProblems(page: Page): Promise<AxeViolation[]> {
 export async function captureScreen(page: Page, name: string): Promise<string[]> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const problems: string[] = [];
-  for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+  for (const [size, viewport] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(150); // one layout pass for the canvas after the resize
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
-    for (const v of await axeProblems(page)) problems.push(`${name} (${size}): ${v.id} [${v.impact}] ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    for (const v of await axeProblems(page))
+      problems.push(`${name} (${size}): ${v.id} [${v.impact}] ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
   await page.setViewportSize(PHONE);
   return problems;
@@ -92,24 +96,32 @@ export class Api {
   private async token(who: string): Promise<string> {
     const cached = this.tokens.get(who);
     if (cached) return cached;
-    const d = await this.call<{ access_token: string }>('POST', '/api/auth/login', { body: { email: `${who}@demo.ticketgate.test`, password: 'demo-pass-123' } });
+    const d = await this.call<{ access_token: string }>('POST', '/api/auth/login', {
+      body: { email: `${who}@demo.ticketgate.test`, password: 'demo-pass-123' },
+    });
     this.tokens.set(who, d.access_token);
     return d.access_token;
   }
 
   /** The staff verdict for a scanned code at HALL-A. */
   async verify(code: string): Promise<string> {
-    return (await this.call<{ result: string }>('POST', '/api/verify', { as: 'staff', body: { qr_payload: code, hall_id: 'HALL-A' } })).result;
+    return (await this.call<{ result: string }>('POST', '/api/verify', { as: 'staff', body: { qr_payload: code, hall_id: 'HALL-A' } }))
+      .result;
   }
 
   /** The newest SMS code sent to `phone` after message id `after` (the development outbox, read as admin). */
   async smsCode(phone: string, after = 0): Promise<{ code: string; id: number }> {
-    return until(`an SMS code for ${phone}`, async () => {
-      const msgs = await this.call<{ id: number; phone: string; text: string }[]>('GET', '/api/ops/outbox?per_page=100', { as: 'admin' });
-      const m = msgs.find((x) => x.phone === phone && x.id > after);
-      const code = m && /\b(\d{6})\b/.exec(m.text)?.[1];
-      return m && code ? { code, id: m.id } : undefined;
-    }, 10_000, 200);
+    return until(
+      `an SMS code for ${phone}`,
+      async () => {
+        const msgs = await this.call<{ id: number; phone: string; text: string }[]>('GET', '/api/ops/outbox?per_page=100', { as: 'admin' });
+        const m = msgs.find((x) => x.phone === phone && x.id > after);
+        const code = m && /\b(\d{6})\b/.exec(m.text)?.[1];
+        return m && code ? { code, id: m.id } : undefined;
+      },
+      10_000,
+      200,
+    );
   }
 
   async lastOutboxId(): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * The gate's SQLite schema (DESIGN §4). Versioned with PRAGMA user_version so a
+ * The gate's SQLite schema (docs/gate.md). Versioned with PRAGMA user_version so a
  * kiosk updated in the field upgrades its data folder in place.
  *
  * Times are integer milliseconds since the epoch (UTC); they only become ISO

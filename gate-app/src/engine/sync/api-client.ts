@@ -40,7 +40,7 @@ export interface RequestOptions<T extends z.ZodType> {
 }
 
 /**
- * HTTP to the sync server. Every call unwraps the spec's envelope, teaches the
+ * HTTP to the sync server. Every call unwraps the API envelope, teaches the
  * clock from `server_time`/`Date`, and reports its outcome and latency to the
  * connectivity tracker — the only source of the online/offline state.
  */

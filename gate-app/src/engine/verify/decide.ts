@@ -23,7 +23,7 @@ export interface Snapshot {
 }
 
 /**
- * The verdict of DESIGN §4, first match wins:
+ * The verdict order of docs/gate.md, first match wins:
  * undecodable/tampered → QR_INVALID; other hall → WRONG_HALL (naming it);
  * stale → EXPIRED; unknown seat → NOT_FOUND; generation older than the
  * snapshot's → NOT_FOUND (revoked); HELD → UNPAID; already admitted → DUPLICATE

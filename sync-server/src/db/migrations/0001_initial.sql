@@ -1,5 +1,5 @@
 -- Up Migration
--- The data model of DESIGN §6. The database forbids invalid states wherever it
+-- The server's data model. The database forbids invalid states wherever it
 -- can: money as integer cents that cannot go negative, seat states with the
 -- fields each state requires, one pending order / transfer per seat, and one
 -- canonical admission per seat.

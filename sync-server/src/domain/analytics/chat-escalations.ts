@@ -8,7 +8,7 @@ export interface Escalation {
   createdAt: Date;
 }
 
-/** Hands a conversation to human support; the id has the spec's `esc_` form. */
+/** Hands a conversation to human support; the id has the Veritix `esc_` form. */
 export async function escalateConversation(
   db: Queryable,
   e: { conversationId: string; reason: string; metadata: Record<string, unknown>; at: Date },

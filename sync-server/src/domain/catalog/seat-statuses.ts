@@ -29,6 +29,9 @@ export async function seatStatuses(db: Queryable, eventId: string, now: number):
     if (!exists.rowCount) return null;
   }
   const statuses = row.statuses ?? '';
-  const version = createHash('sha256').update(`${row.ids_hash ?? ''}:${statuses}`).digest('base64url').slice(0, 22);
+  const version = createHash('sha256')
+    .update(`${row.ids_hash ?? ''}:${statuses}`)
+    .digest('base64url')
+    .slice(0, 22);
   return { statuses, version };
 }

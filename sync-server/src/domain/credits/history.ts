@@ -12,9 +12,21 @@ export interface LedgerEntry {
 }
 
 /** One page of a user's credit ledger, newest first. */
-export async function creditHistory(db: Queryable, userId: string, page: { page: number; perPage: number }): Promise<{ items: LedgerEntry[]; total: number }> {
+export async function creditHistory(
+  db: Queryable,
+  userId: string,
+  page: { page: number; perPage: number },
+): Promise<{ items: LedgerEntry[]; total: number }> {
   const [items, count] = await Promise.all([
-    db.query<{ id: string; amount_cents: string; balance_after: string; kind: LedgerKind; reference_type: string | null; reference_id: string | null; created_at: Date }>(
+    db.query<{
+      id: string;
+      amount_cents: string;
+      balance_after: string;
+      kind: LedgerKind;
+      reference_type: string | null;
+      reference_id: string | null;
+      created_at: Date;
+    }>(
       `SELECT id, amount_cents, balance_after, kind, reference_type, reference_id, created_at
          FROM credit_ledger WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
       [userId, page.perPage, (page.page - 1) * page.perPage],

@@ -31,7 +31,7 @@ const UNIQUE_VIOLATION = '23505';
  * Places a hold of HOLD_TTL_SECONDS on a seat for a user and opens its PENDING
  * order, in one transaction. The seat row is locked with NOWAIT: a competing
  * reservation in flight answers SEAT_UNAVAILABLE at once instead of queueing
- * (the spec's pessimistic lock). A hold that ran out but was not swept yet is
+ * (a pessimistic lock). A hold that ran out but was not swept yet is
  * treated as gone: its order expires and the seat can be held again.
  */
 export async function reserveSeat(ctx: AppContext, input: { userId: string; seatId: string }): Promise<Reservation> {

@@ -50,8 +50,8 @@ const LABEL: Record<Party, string> = { seller: 'Seller', buyer: 'Buyer' };
 /**
  * Checks one party's code for a pending transfer and records the outcome on the
  * transfer: a correct code marks that party verified; the third wrong code fails
- * the transfer; an expired code cancels it (the parties re-initiate, as the spec
- * says). The failure is thrown only after that state change has committed.
+ * the transfer; an expired code cancels it (the parties re-initiate rather than
+ * keep the seat blocked). The failure is thrown only after that state change has committed.
  */
 export async function verifyPartyOtp(ctx: AppContext, t: TransferRecord, party: Party, code: string): Promise<void> {
   const userId = party === 'seller' ? t.seller_id : t.buyer_id;

@@ -36,8 +36,8 @@ interface SeatForScan {
 const ADMISSION_TAKEN = 'scans_one_admission_per_seat';
 
 /**
- * The online check of spec §8 for a staff member, in the verdict order of
- * DESIGN §4 (the gates decide the same way offline): invalid → QR_INVALID,
+ * The online check (POST /api/verify) for a staff member, in the verdict order of
+ * docs/gate.md (the gates decide the same way offline): invalid → QR_INVALID,
  * other hall → WRONG_HALL, stale → EXPIRED, unknown seat or superseded
  * generation → NOT_FOUND, HELD → UNPAID, already admitted → DUPLICATE, else
  * SUCCESS. Every scan is written to `scans` with the staff id, whatever the verdict.

@@ -1,0 +1,4 @@
+// Probe: linted as if it were the file named below; every import in it must be refused.
+// lint as: shared/protocol/src/probe.ts
+import 'node:crypto';
+import 'fs';

@@ -1,0 +1,5 @@
+// Probe: linted as if it were the file named below; every import in it must be refused.
+// lint as: gate-app/src/renderer/probe.ts
+import 'node:fs';
+import 'path';
+import 'node:child_process';

@@ -1,0 +1,4 @@
+// Probe: linted as if it were the file named below; every import in it must be refused.
+// lint as: gate-app/src/renderer/probe.ts
+import '../main/settings.js';
+import '../main/preload.js';

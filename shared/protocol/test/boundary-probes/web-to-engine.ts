@@ -1,0 +1,4 @@
+// Probe: linted as if it were the file named below; every import in it must be refused.
+// lint as: web/src/probe.ts
+import '../../gate-app/src/engine/index.js';
+import '@ticketgate/gate-app/engine';
