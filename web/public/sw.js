@@ -1,10 +1,10 @@
-// The fan app's service worker. The build replaces __VERSION__ and __SHELL__.
+// The fan app's service worker. The build fills in the version and the shell file list below.
 // App shell: cached at install, served cache-first (the bundles are content-hashed).
 // Tickets list: network first, the last good answer when offline.
 // Everything else (seat maps, codes, payments) goes to the network only:
 // a rotating code or a seat status from a cache would be wrong.
 const VERSION = '__VERSION__';
-const SHELL = JSON.parse('__SHELL__');
+const SHELL = __SHELL__; /* global __SHELL__ -- replaced by the build */
 const SHELL_CACHE = `shell-${VERSION}`;
 const DATA_CACHE = 'tickets-v1';
 

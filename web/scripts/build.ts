@@ -46,10 +46,10 @@ export async function buildWebApp(outdir = WEB_DIST): Promise<WebBuild> {
   for (const f of readdirSync(pub)) if (f !== 'index.html' && f !== 'sw.js') copyFileSync(join(pub, f), join(outdir, f));
   writeFileSync(join(outdir, 'index.html'), readFileSync(join(pub, 'index.html'), 'utf8').replace('__JS__', js).replace('__CSS__', css));
   const shell = ['/', '/index.html', `/${js}`, `/${css}`, '/manifest.webmanifest', '/icon.svg'];
-  writeFileSync(
-    join(outdir, 'sw.js'),
-    readFileSync(join(pub, 'sw.js'), 'utf8').replace('__VERSION__', js.slice(4, -3)).replace('__SHELL__', JSON.stringify(shell)),
-  );
+  const sw = readFileSync(join(pub, 'sw.js'), 'utf8')
+    .replace("'__VERSION__'", JSON.stringify(js.slice(4, -3)))
+    .replace('__SHELL__', JSON.stringify(shell));
+  writeFileSync(join(outdir, 'sw.js'), sw);
   for (const f of readdirSync(outdir)) {
     if (/\.(js|css|html|webmanifest|svg|map)$/.test(f))
       writeFileSync(join(outdir, `${f}.gz`), gzipSync(readFileSync(join(outdir, f)), { level: 9 }));

@@ -49,10 +49,17 @@ async function openArena(page: Page): Promise<void> {
   await page.locator('.seat-map canvas').waitFor();
 }
 
-/** The accessible way to a seat: a row from the list, then its first free seat. */
-async function pickFromList(page: Page, row: string): Promise<string> {
+async function openRow(page: Page, row: string): Promise<void> {
   await page.getByText('Choose from a list instead').click();
   await page.getByLabel('Row', { exact: true }).selectOption(row);
+}
+
+const freeInRow = async (page: Page): Promise<number> =>
+  Number(/^(\d+) free/.exec((await page.locator('.row-list [role=status]').textContent())!)![1]);
+
+/** The accessible way to a seat: a row from the list, then its first free seat. */
+async function pickFromList(page: Page, row: string, opened = false): Promise<string> {
+  if (!opened) await openRow(page, row);
   const first = page.locator('.seat-buttons button').first();
   const label = (await first.getAttribute('aria-label'))!;
   await first.click();
@@ -135,8 +142,24 @@ describe('fan web app', () => {
   });
 
   it('transfers a ticket to a second fan found by email; both enter their SMS codes; the seller code is refused', async () => {
+    // The open map follows sales made elsewhere, polling statuses with an ETag (304s while nothing changes).
+    const polls: number[] = [];
+    fan1.on('response', (r) => r.url().endsWith('/seat-status') && polls.push(r.status()));
     await openArena(fan1);
-    await pickFromList(fan1, 'AW');
+    await openRow(fan1, 'AW');
+    const before = await freeInRow(fan1);
+    await until('a 304 from the seat-status poll', () => polls.includes(304), 15_000);
+    const ev = await api.call<{ seats: { seat_id: string; row_number: string; status: string }[] }>(
+      'GET',
+      `/api/events/${await arenaId()}`,
+    );
+    const other = ev.seats.filter((x) => x.row_number === 'AW' && x.status === 'AVAILABLE').at(-1)!;
+    const order = await api.call<{ order_id: string }>('POST', '/api/reserve', { as: 'fan', body: { seat_id: other.seat_id } });
+    await api.call('POST', '/api/pay', { as: 'fan', body: { order_id: order.order_id } });
+    await until('the open map to show the sale', async () => (await freeInRow(fan1)) === before - 1, 15_000, 200);
+    expect(polls.filter((x) => x === 200).length).toBeGreaterThanOrEqual(2); // the first load and the change
+
+    await pickFromList(fan1, 'AW', true);
     await fan1.getByRole('button', { name: 'Reserve this seat' }).click();
     transferSeat = await buyHeldSeat(fan1);
     await fan1.goto(url(`/tickets/${transferSeat}`));
@@ -177,6 +200,7 @@ describe('fan web app', () => {
     expect(await api.verify(sellerCode)).toBe('NOT_FOUND');
     await fan1.goto(url(`/tickets/${transferSeat}`));
     await shown(fan1.getByText(/not in your account/));
+    await shot(fan1, 'ticket-transferred');
   });
 
   it('keeps the shown code valid past its 60 s life; meanwhile a flagged fan passes OTP and an expired hold is explained', async () => {
@@ -235,6 +259,22 @@ describe('fan web app', () => {
     const later = await readQr(fan2);
     expect(later).not.toBe(first);
     expect(await api.verify(later)).toBe('SUCCESS');
+
+    // Offline, the service worker still gives the app shell and the last tickets list.
+    await fan2.goto(url('/tickets'));
+    await fan2.locator('.ticket-card').first().waitFor();
+    await fan2.context().setOffline(true);
+    await fan2.reload();
+    await shown(fan2.locator('.ticket-card').getByText('TicketGate Live: Arena Night'));
+    await shot(fan2, 'tickets-offline');
+    await fan2.context().setOffline(false);
+
+    // Logging out ends the session: a reload stays logged out.
+    await fan2.getByRole('button', { name: 'Log out' }).click();
+    await fan2.getByRole('heading', { name: 'Log in' }).waitFor();
+    await fan2.goto(url('/tickets'));
+    await fan2.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(await fan2.evaluate(() => localStorage.getItem('ticketgate.session'))).toBeNull();
   });
 
   it('asked no third-party host, and every screen passed the accessibility check', () => {

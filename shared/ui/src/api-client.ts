@@ -128,7 +128,14 @@ export class ApiClient {
   }
 
   private async send(method: string, path: string, opts: CallOptions, retried = false): Promise<Response> {
-    if (opts.auth && !this.accessToken && this.session) await this.refresh();
+    if (opts.auth && !this.accessToken && this.session) {
+      try {
+        await this.refresh();
+      } catch (err) {
+        // Offline: go on without a token, so the service worker can answer from its cache (the tickets list).
+        if (!(err instanceof ApiError && err.code === 'NETWORK')) throw err;
+      }
+    }
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.auth && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
@@ -156,9 +163,14 @@ export class ApiClient {
 
   /** Trades the refresh token for a new pair; ends the session if the server refuses it. */
   private refresh(): Promise<void> {
-    this.refreshing ??= (async () => {
-      const session = this.session;
-      if (!session) throw new ApiError('UNAUTHORIZED', 'Please log in.', 401);
+    this.refreshing ??= withRefreshLock(async () => {
+      // Another tab of the app may have rotated the token since this one read it: a used refresh token
+      // would revoke the whole session, so always start from the stored one, one tab at a time.
+      const session = this.store.load();
+      if (!session) {
+        this.endSession();
+        throw new ApiError('UNAUTHORIZED', 'Please log in.', 401);
+      }
       let res: Response;
       try {
         res = await fetch(`${this.base}/api/auth/refresh`, {
@@ -176,7 +188,7 @@ export class ApiClient {
       const t = ((await res.json()) as { data: Tokens }).data;
       this.accessToken = t.access_token;
       this.setSession({ ...session, refreshToken: t.refresh_token });
-    })().finally(() => {
+    }).finally(() => {
       this.refreshing = null;
     });
     return this.refreshing;
@@ -195,6 +207,12 @@ export class ApiClient {
     this.store.save(null);
     for (const fn of this.listeners) fn(null);
   }
+}
+
+/** Runs `fn` holding a lock shared by every tab of this origin (Web Locks), where the browser has them. */
+function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? (locks.request('ticketgate-refresh', fn) as Promise<T>) : fn();
 }
 
 async function toApiError(res: Response): Promise<ApiError> {
