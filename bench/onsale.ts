@@ -166,7 +166,7 @@ async function setUp(db: Pool): Promise<{ seatIds: string[]; users: string[] }> 
  * one row per worker, or all workers on the same row.
  */
 async function rawUpdateRate(databaseUrl: string, workers: number, seconds: number, sameRow: boolean): Promise<{ perSecond: number; seconds: number }> {
-  const pool = createPool(databaseUrl, 20);
+  const pool = createPool(databaseUrl, { max: 20 });
   try {
     await pool.query('CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, v bigint NOT NULL DEFAULT 0)');
     await pool.query('INSERT INTO bench_counter (id) SELECT generate_series(1, $1) ON CONFLICT DO NOTHING', [workers]);

@@ -1,3 +1,4 @@
+// process: cli (Node, headless; runs the engine in-process)
 // Headless gate: the engine without the kiosk UI, for servers, tests and
 // debugging. Scans come from stdin lines, a serial scanner (--serial) or the
 // scanners of a hardware config (--hardware); verdicts go to stdout as JSON

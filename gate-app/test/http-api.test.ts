@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { kiosk } from '@ticketgate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateHttpServer, GateEngine, listenGateHttp } from '../src/engine/index.js';
 import { createLocalHall, tempDir, type LocalHall } from './helpers/local-hall.js';
@@ -37,38 +38,40 @@ describe('local HTTP API', () => {
     const url = await start();
     const res = await post(url, { payload: hall!.ticket(hall!.seats.sold) });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    expect(kiosk.VerdictReply.parse(await res.json())).toMatchObject({
       result: 'SUCCESS', message: '✅ Valid ticket. Welcome!', seat_id: hall!.seats.sold.seatId, row: 'A', number: 1, category: 'CAT1',
       holder: 'Holder A1', event_name: 'Local Test Night', first_admitted_at: null,
     });
-    const dup = (await (await post(url, { payload: hall!.ticket(hall!.seats.sold), source: 'camera' })).json()) as Record<string, unknown>;
+    const dup = kiosk.VerdictReply.parse(await (await post(url, { payload: hall!.ticket(hall!.seats.sold), source: 'camera' })).json());
     expect(dup).toMatchObject({ result: 'DUPLICATE', first_admitted_by: 'Gate Test' });
     expect(typeof dup.first_admitted_at).toBe('string');
 
-    const status = (await (await fetch(`${url}/status`)).json()) as Record<string, unknown>;
+    const status = kiosk.GateStatus.parse(await (await fetch(`${url}/status`)).json());
     expect(status).toMatchObject({
       hall_id: 'HALL-A', device_name: 'Gate Test', hall_name: 'Main Arena', revoked: false, backlog: 2, conflicts: 0,
       clock_warning: false, counts: { SUCCESS: 1, DUPLICATE: 1, QR_INVALID: 0 }, total_scans: 2,
     });
     expect(['online', 'degraded', 'offline']).toContain(status.connectivity);
 
-    const seat = (await (await fetch(`${url}/seats/${hall!.seats.sold.seatId}`)).json()) as Record<string, unknown>;
+    const seat = kiosk.SeatReply.parse(await (await fetch(`${url}/seats/${hall!.seats.sold.seatId}`)).json());
     expect(seat).toMatchObject({ status: 'CHECKED_IN', admitted: true, admitted_by: 'Gate Test', admitted_source: 'local' });
-    const scans = (await (await fetch(`${url}/scans?limit=1`)).json()) as { source: string }[];
+    const scans = kiosk.ScansReply.parse(await (await fetch(`${url}/scans?limit=1`)).json());
     expect(scans).toHaveLength(1);
     expect(scans[0]!.source).toBe('camera');
   });
 
   it('refuses malformed requests without recording anything', async () => {
     const url = await start();
-    expect((await post(url, 'not json')).status).toBe(400);
-    expect((await post(url, { payload: '' })).status).toBe(400);
-    expect((await post(url, { payload: 'x'.repeat(5000) })).status).toBe(400);
-    expect((await post(url, { payload: 'x'.repeat(20_000) })).status).toBe(413);
-    expect((await fetch(`${url}/scan`)).status).toBe(405);
-    expect((await fetch(`${url}/seats/not-a-uuid`)).status).toBe(400);
-    expect((await fetch(`${url}/seats/${crypto.randomUUID()}`)).status).toBe(404);
-    expect((await fetch(`${url}/nothing`)).status).toBe(404);
+    // Every refusal is the contract's error reply, with its typed code.
+    const refused = async (res: Response) => [res.status, kiosk.KioskError.parse(await res.json()).error];
+    expect(await refused(await post(url, 'not json'))).toEqual([400, 'VALIDATION_ERROR']);
+    expect(await refused(await post(url, { payload: '' }))).toEqual([400, 'VALIDATION_ERROR']);
+    expect(await refused(await post(url, { payload: 'x'.repeat(5000) }))).toEqual([400, 'VALIDATION_ERROR']);
+    expect(await refused(await post(url, { payload: 'x'.repeat(20_000) }))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect(await refused(await fetch(`${url}/scan`))).toEqual([405, 'METHOD_NOT_ALLOWED']);
+    expect(await refused(await fetch(`${url}/seats/not-a-uuid`))).toEqual([400, 'INVALID_UUID']);
+    expect(await refused(await fetch(`${url}/seats/${crypto.randomUUID()}`))).toEqual([404, 'SEAT_NOT_FOUND']);
+    expect(await refused(await fetch(`${url}/nothing`))).toEqual([404, 'NOT_FOUND']);
     expect(gate!.status().total_scans).toBe(0);
   });
 

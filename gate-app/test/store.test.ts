@@ -4,13 +4,36 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applySeatBatch, DATABASE_FILE, GateEngine, GateStore, type ScanVerdict } from '../src/engine/index.js';
-import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
+import Database from 'better-sqlite3';
+import { SCHEMA_V1 } from '../src/engine/store/schema.js';
+import { createLocalHall, tempDir, type LocalHall } from './helpers/local-hall.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let hall: LocalHall | undefined;
 afterEach(() => hall?.cleanup());
 
 describe('gate store', () => {
+  it('upgrades a schema-1 data folder in place: seats keep their admissions and gain the admitting device', () => {
+    const dir = tempDir();
+    try {
+      const v1 = new Database(join(dir.path, DATABASE_FILE));
+      v1.exec(SCHEMA_V1);
+      v1.pragma('user_version = 1');
+      v1.prepare("INSERT INTO events (event_id, name, event_date, server_seq, listed) VALUES ('e1', 'Night', '2026-06-15T19:00:00Z', 3, 1)").run();
+      v1.prepare(
+        `INSERT INTO seats (seat_id, event_id, row_label, seat_number, category, status, generation, holder_name, admitted_at, admitted_by, admitted_source)
+         VALUES ('s1', 'e1', 'A', 1, 'CAT1', 'CHECKED_IN', 1, 'Fan', 1000, 'Gate North', 'server')`,
+      ).run();
+      v1.close();
+      const store = GateStore.open(dir.path);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(store.catalog.seat('s1')).toMatchObject({ admitted_at: 1000, admitted_by: 'Gate North', admitted_source: 'server', admitted_device: null });
+      store.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('keeps the database owner-only (it holds the device token and box key)', async () => {
     hall = await createLocalHall();
     const gate = await GateEngine.open({ dataDir: hall.dir });
@@ -144,13 +167,27 @@ describe('conflict re-check', () => {
     gate.store.scans.markUploaded(v.clientScanId, Date.now());
     const { sold, sold2 } = hall.seats;
     const at = Date.now() - 5_000;
-    // Our own name as canonical: nothing to re-check.
-    let r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: v.scannedAt, admittedBy: 'Gate Test' }] }, Date.now());
+    const self = gate.store.device.get()!.device_id;
+    // Our own device as canonical: nothing to re-check.
+    let r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: v.scannedAt, admittedBy: 'Gate Test', admittedDevice: self }] }, Date.now());
     expect(r.requeued).toBe(0);
-    r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 12, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: at, admittedBy: 'Gate East' }, sold2] }, Date.now());
+    const east = crypto.randomUUID();
+    r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 12, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: at, admittedBy: 'Gate East', admittedDevice: east }, sold2] }, Date.now());
     expect(r.requeued).toBe(1);
     expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('pending');
-    expect(gate.seat(sold.seatId)).toMatchObject({ admitted_at: at, admitted_by: 'Gate East' });
+    expect(gate.seat(sold.seatId)).toMatchObject({ admitted_at: at, admitted_by: 'Gate East', admitted_device: east });
+    await gate.close();
+  });
+
+  it('re-sends when another gate of the same name admitted first: admissions are told apart by device id', async () => {
+    hall = await createLocalHall();
+    const gate = await GateEngine.open({ dataDir: hall.dir });
+    const v = await gate.scan(hall.ticket(hall.seats.sold));
+    gate.store.scans.markUploaded(v.clientScanId, Date.now());
+    const twin = { ...hall.seats.sold, status: 'CHECKED_IN' as const, admittedAt: v.scannedAt - 5_000, admittedBy: 'Gate Test', admittedDevice: crypto.randomUUID() };
+    const r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [twin] }, Date.now());
+    expect(r.requeued).toBe(1);
+    expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('pending');
     await gate.close();
   });
 });

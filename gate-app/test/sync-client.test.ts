@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GateEngine } from '../src/engine/index.js';
+import { sync } from '@ticketgate/protocol';
+import { ApiClient, Connectivity, GateClock, GateEngine, NetworkError, ServerError } from '../src/engine/index.js';
 import { until } from './e2e/harness.js';
 import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
 
@@ -43,6 +44,7 @@ describe('sync client', () => {
     hall = await createLocalHall();
     const { seats, eventId } = hall;
     const earlier = new Date(Date.now() - 60_000).toISOString();
+    const gateOne = crypto.randomUUID();
     const uploads: UploadBody[] = [];
     const fake = await fakeServer((req, body, res) => {
       const b = body as UploadBody;
@@ -50,10 +52,10 @@ describe('sync client', () => {
       const id = b.scans[0]!.client_scan_id;
       if (uploads.length === 1) {
         // The other gate's promotion reaches us (live stream) before our own reply does.
-        gate!.store.catalog.learnAdmission(eventId, seats.sold.seatId, Date.parse(earlier), 'Gate One');
+        gate!.store.catalog.learnAdmission(eventId, seats.sold.seatId, Date.parse(earlier), { name: 'Gate One', deviceId: gateOne });
         return reply(res, 200, { success: true, data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() } });
       }
-      const canonical = { event_id: eventId, seat_id: seats.sold.seatId, scanned_at: earlier, device_id: crypto.randomUUID(), admitted_by: 'Gate One' };
+      const canonical = { event_id: eventId, seat_id: seats.sold.seatId, scanned_at: earlier, device_id: gateOne, admitted_by: 'Gate One' };
       reply(res, 200, { success: true, data: { accepted: [id], conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }], rejected: [], server_time: new Date().toISOString() } });
     });
     server = fake.server;
@@ -125,5 +127,23 @@ describe('sync client', () => {
     expect(gate.status().link.last_error).toBeTruthy();
     // The verdict does not depend on the network.
     expect((await gate.scan(hall.ticket(hall.seats.sold))).result).toBe('SUCCESS');
+  });
+
+  it('reads refusals with the protocol\'s error envelope: a known code is a refusal, anything else is not our server', async () => {
+    const answers: [number, unknown][] = [
+      [403, { success: false, error_code: 'DEVICE_REVOKED', message: 'revoked by an operator' }],
+      [403, { success: false, error_code: 'NO_SUCH_CODE', message: 'from some other service' }],
+      [401, { error: 'nope' }],
+    ];
+    const fake = await fakeServer((_req, _body, res) => reply(res, ...answers.shift()!));
+    server = fake.server;
+    const connectivity = new Connectivity(Date.now);
+    const api = new ApiClient({ baseUrl: fake.url, token: () => 't', clock: new GateClock(Date.now, 10_000), connectivity });
+    const call = () => api.get('/api/sync/hall', { schema: sync.HallManifest });
+    const refused = await call().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ServerError);
+    expect(refused).toMatchObject({ status: 403, code: 'DEVICE_REVOKED' });
+    await expect(call()).rejects.toBeInstanceOf(NetworkError);
+    await expect(call()).rejects.toThrow(/not a TicketGate reply/);
   });
 });

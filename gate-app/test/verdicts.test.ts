@@ -1,6 +1,6 @@
 import { generateGateKey, generateIssuingKeyPair } from '@ticketgate/crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GateEngine } from '../src/engine/index.js';
+import { applySeatBatch, GateEngine } from '../src/engine/index.js';
 import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
 
 // The verdict order of docs/gate.md on a real SQLite file with locally generated keys.
@@ -39,6 +39,16 @@ describe('gate verdicts', () => {
     expect(v.result).toBe('DUPLICATE');
     expect(v.reason).toBe('admitted_elsewhere');
     expect(v.message).toBe('⚠️ Already Checked In. This ticket was scanned at 18:42:03 at Gate North.');
+  });
+
+  it('calls its own admission "here" even once the server echoes it back, and another gate of the same name "elsewhere"', async () => {
+    const { sold, sold2 } = hall.seats;
+    const self = gate.store.device.get()!.device_id;
+    const echoed = (s: typeof sold, deviceId: string | null) => ({ ...s, status: 'CHECKED_IN' as const, admittedAt: Date.now() - 1000, admittedBy: 'Gate Test', admittedDevice: deviceId });
+    applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [echoed(sold, self), echoed(sold2, crypto.randomUUID())] }, Date.now());
+    expect(gate.seat(sold.seatId)?.admitted_source).toBe('server');
+    expect((await gate.scan(hall.ticket(sold))).reason).toBe('admitted_here');
+    expect((await gate.scan(hall.ticket(sold2))).reason).toBe('admitted_elsewhere');
   });
 
   it('refuses garbage and tampered codes as QR_INVALID', async () => {

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
-import { closePasswordHashing } from './domain/auth/passwords.js';
 import { auth } from './plugins/auth.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { metrics } from './plugins/metrics.js';
@@ -13,6 +12,7 @@ import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
 
 export interface BuildOptions {
+  /** Replaces the context's logger (tests pass `false`). */
   logger?: boolean | { level: string };
 }
 
@@ -22,7 +22,7 @@ export interface BuildOptions {
  */
 export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? { level: ctx.config.LOG_LEVEL },
+    ...(opts.logger === undefined ? { loggerInstance: ctx.log as FastifyBaseLogger } : { logger: opts.logger }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
@@ -35,7 +35,7 @@ export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<F
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('ctx', ctx);
-  app.addHook('onClose', () => closePasswordHashing(ctx.config));
+  app.addHook('onClose', () => ctx.passwords.close());
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

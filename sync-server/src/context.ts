@@ -1,26 +1,49 @@
+import { pino, type Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
-import type { Pool } from './db/pool.js';
-import type { TokenSigner } from './domain/auth/tokens.js';
-import type { KeyStore } from './domain/keys/key-store.js';
-import type { LiveBus } from './domain/live/live-bus.js';
-import type { PaymentsProvider } from './providers/payments.js';
-import type { SmsProvider } from './providers/sms.js';
+import { createPool, type Pool } from './db/pool.js';
+import { pruneTokensJob } from './domain/auth/prune-tokens.js';
+import { createPasswordService, type PasswordService } from './domain/auth/passwords.js';
+import { createTokenSigner, type TokenSigner } from './domain/auth/tokens.js';
+import { KeyStore } from './domain/keys/key-store.js';
+import { LiveBus } from './domain/live/live-bus.js';
+import type { OtpFlows } from './domain/otp/contexts.js';
+import { verifyPurchaseOtp } from './domain/purchase/purchase-otp.js';
+import { holdSweeperJob } from './domain/purchase/sweep-expired-holds.js';
+import { transferExpiryJob } from './domain/transfers/expire-transfers.js';
+import { verifyTransferOtp } from './domain/transfers/otp-context.js';
+import type { BackgroundJob } from './jobs.js';
+import { createPaymentsProvider, type PaymentsProvider } from './providers/payments.js';
+import { outboxSmsProvider, type SmsProvider } from './providers/sms.js';
+
+export type { Logger } from 'pino';
 
 /**
  * What every route and domain module may use: built once in `createContext`
- * (server.ts) and passed to `build()`, so tests can build an app on their own
- * database and clock.
+ * (the composition root) and passed to `build()`, so tests can build an app on
+ * their own database and clock. Nothing in sync-server registers itself at
+ * import time: every service, flow and job a server has is named here.
  */
 export interface AppContext {
   config: Config;
+  /** The process's logger; the HTTP app logs through it too. */
+  log: Logger;
   pool: Pool;
   signer: TokenSigner;
   keys: KeyStore;
+  /** argon2id hashing on worker threads; closed with the app. */
+  passwords: PasswordService;
   sms: SmsProvider;
   /** Card payments for credit top-ups (Stripe, or its local stand-in in the demo). */
   payments: PaymentsProvider;
   /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams. */
   live: LiveBus;
+  /** The flows /api/verify-otp dispatches to, by `context`. */
+  otpFlows: OtpFlows;
+  /** Background jobs `startJobs` runs. */
+  jobs: readonly BackgroundJob[];
+  /** Process metrics (CPU, memory, event loop, GC) appended to /metrics. */
+  processMetrics: Registry;
   /** Injectable clock (ms since epoch) so expiry logic is testable. */
   now(): number;
 }
@@ -29,4 +52,38 @@ declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
   }
+}
+
+export interface ContextOptions {
+  /** Defaults to a pino logger at LOG_LEVEL on stdout. */
+  log?: Logger;
+  /** Shared by the apps of one process that build several (a peer in tests): they observe the same process. */
+  processMetrics?: Registry;
+}
+
+function defaultProcessMetrics(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** The composition root: builds every service of one server from its config and database. */
+export function createContext(config: Config, databaseUrl: string, opts: ContextOptions = {}): AppContext {
+  const log = opts.log ?? pino({ level: config.LOG_LEVEL });
+  const pool = createPool(databaseUrl, { log });
+  return {
+    config,
+    log,
+    pool,
+    signer: createTokenSigner(config.JWT_SECRET),
+    keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
+    passwords: createPasswordService(config),
+    sms: outboxSmsProvider,
+    payments: createPaymentsProvider(config),
+    live: new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) }),
+    otpFlows: { purchase: { verify: verifyPurchaseOtp }, transfer: { verify: verifyTransferOtp } },
+    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob],
+    processMetrics: opts.processMetrics ?? defaultProcessMetrics(),
+    now: () => Date.now(),
+  };
 }

@@ -3,7 +3,8 @@ import type { AppContext } from './context.js';
 /**
  * Background work (hold sweeper, transfer expiry, pruning). Each job claims its
  * rows with FOR UPDATE SKIP LOCKED, so several server instances can run the
- * same jobs without doing any row twice.
+ * same jobs without doing any row twice. The composition root (context.ts)
+ * lists the jobs a server runs in `ctx.jobs`.
  */
 export interface BackgroundJob {
   name: string;
@@ -11,21 +12,11 @@ export interface BackgroundJob {
   run(ctx: AppContext): Promise<unknown>;
 }
 
-const registry: BackgroundJob[] = [];
-
-export function registerJob(job: BackgroundJob): void {
-  if (!registry.some((j) => j.name === job.name)) registry.push(job);
-}
-
-export function registeredJobs(): readonly BackgroundJob[] {
-  return registry;
-}
-
-/** Starts every registered job; returns a function that stops them and waits for runs in flight. */
+/** Starts every job of `ctx.jobs`; returns a function that stops them and waits for runs in flight. */
 export function startJobs(ctx: AppContext, log: (msg: string, err?: unknown) => void): () => Promise<void> {
   let stopping = false;
   const inFlight = new Set<Promise<unknown>>();
-  const timers = registry.map((job) => {
+  const timers = ctx.jobs.map((job) => {
     const tick = async () => {
       if (stopping) return;
       const p = job.run(ctx).catch((err) => log(`job ${job.name} failed`, err));

@@ -1,19 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { build } from './app.js';
 import type { Config } from './config.js';
-import type { AppContext } from './context.js';
+import { createContext, type AppContext } from './context.js';
+
+export { createContext } from './context.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
-import { createPool } from './db/pool.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
-import { createTokenSigner } from './domain/auth/tokens.js';
-import { KeyStore } from './domain/keys/key-store.js';
-import { LiveBus } from './domain/live/live-bus.js';
-import { createPaymentsProvider } from './providers/payments.js';
-import { outboxSmsProvider } from './providers/sms.js';
 import { startDemoStripe } from './providers/stripe-standin.js';
 import { startJobs } from './jobs.js';
-import './domain/register-jobs.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -22,20 +17,6 @@ export interface RunningServer {
   databaseUrl: string;
   seed?: SeedReport;
   close(): Promise<void>;
-}
-
-export function createContext(config: Config, databaseUrl: string): AppContext {
-  const pool = createPool(databaseUrl);
-  return {
-    config,
-    pool,
-    signer: createTokenSigner(config.JWT_SECRET),
-    keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
-    sms: outboxSmsProvider,
-    payments: createPaymentsProvider(config),
-    live: new LiveBus(databaseUrl),
-    now: () => Date.now(),
-  };
 }
 
 /**
@@ -56,8 +37,8 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
     const ctx = createContext(demoStripe ? { ...config, ...demoStripe.settings } : config, databaseUrl);
     const seed = config.DEMO ? await seedDemo(ctx) : undefined;
     const app = await build(ctx);
-    await ctx.live.start((msg, err) => app.log.warn({ err }, msg));
-    const stopJobs = startJobs(ctx, (msg, err) => app.log.error({ err }, msg));
+    await ctx.live.start();
+    const stopJobs = startJobs(ctx, (msg, err) => ctx.log.error({ err }, msg));
     let url = '';
     if (opts.listen !== false) url = await app.listen({ host: config.HOST, port: config.PORT });
     if (demoStripe && url) {

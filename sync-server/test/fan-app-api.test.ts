@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentClientConfig } from '../src/providers/payment-client.js';
-import { USER_LOOKUPS_PER_MINUTE } from '../src/routes/user-lookup.js';
+import { USER_LOOKUPS_PER_MINUTE } from '../src/routes/schemas/user-lookup.js';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 import { ARENA, buySeat, call, eventIdOf, freeSeats } from './helpers/commerce.js';
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpContextHandler, registerOtpContext } from '../src/domain/otp/contexts.js';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 import { ARENA, balanceCents, call, freeSeats, orderRow, seatRow } from './helpers/commerce.js';
 
@@ -171,17 +170,20 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
     expect(codes.at(-1)).toBe('RATE_LIMITED');
   });
 
-  it('dispatches by context to the registered flow handler', async () => {
-    const previous = otpContextHandler('transfer');
+  it("dispatches by context to the context's flow handler, and refuses a flow the server lacks", async () => {
     const seen: unknown[] = [];
-    registerOtpContext('transfer', { verify: async (_ctx, input) => void seen.push(input) });
+    const own = await createTestApp({ seed: true, context: { otpFlows: { transfer: { verify: async (_ctx, input) => void seen.push(input) } } } });
     try {
+      const user = await demoUser(own, DEMO.fan);
       const reference = randomUUID();
-      const res = await call(t, 'POST', '/api/verify-otp', fan.token, { otp_code: '654321', context: 'transfer', reference_id: reference }, freshIp());
+      const res = await call(own, 'POST', '/api/verify-otp', user.token, { otp_code: '654321', context: 'transfer', reference_id: reference });
       expect(res.statusCode).toBe(200);
-      expect(seen).toEqual([{ userId: fan.id, referenceId: reference, code: '654321' }]);
+      expect(seen).toEqual([{ userId: user.id, referenceId: reference, code: '654321' }]);
+      const missing = await call(own, 'POST', '/api/verify-otp', user.token, { otp_code: '654321', context: 'purchase', reference_id: reference });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().error_code).toBe('VALIDATION_ERROR');
     } finally {
-      if (previous) registerOtpContext('transfer', previous);
+      await own.close();
     }
   });
 
@@ -194,6 +196,8 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
       const ids = all.data.map((m: { id: number }) => m.id);
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
       expect(all.data[0]).toMatchObject({ user_id: flagged.id, phone: '+6591000003', text: expect.stringMatching(/\d{6}/) });
+      // Seats are named as in every other SMS (sms-text.ts): label and event.
+      expect(all.data[0].text).toMatch(/your purchase of seat [A-Z]+-\d+ \(.+\) for \d+\.\d{2} credits/);
       expect(new Date(all.data[0].created_at).toISOString()).toBe(all.data[0].created_at);
 
       const page2 = (await call(t, 'GET', '/api/ops/outbox?per_page=2&page=2', admin.token)).json();

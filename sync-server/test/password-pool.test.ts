@@ -4,8 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { hashPassword, PWHASH_INTERACTIVE, ready, verifyPassword, type PwhashParams } from '@ticketgate/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PasswordWorkerPool } from '../src/domain/auth/password-pool.js';
-import { passwordHasher } from '../src/domain/auth/passwords.js';
-import { AppError } from '../src/http/app-error.js';
+import { DomainError } from '../src/domain/errors.js';
 import { createTestApp } from './helpers/app.js';
 
 const CHEAP: PwhashParams = { opsLimit: 1, memLimitBytes: 8 * 1024 * 1024 };
@@ -102,8 +101,8 @@ describe('PasswordWorkerPool', () => {
       const accepted = Array.from({ length: 4 }, (_, i) => small.hash(`p${i}`, CHEAP));
       expect(small.stats()).toMatchObject({ threads: 1, busy: 1, waiting: 3 });
       const refused = await small.hash('one too many', CHEAP).catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(AppError);
-      expect(refused).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
+      expect(refused).toBeInstanceOf(DomainError);
+      expect(refused).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
       expect(await Promise.all(accepted)).toHaveLength(4);
       // Room again once the queue drained.
       await expect(small.hash('later', CHEAP)).resolves.toMatch(/^\$argon2id\$/);
@@ -183,7 +182,7 @@ describe('the server hashes in its pool and closes it with the app', () => {
       const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: body.email, password: 'nope-nope' } });
       expect(wrong.statusCode).toBe(401);
 
-      const hasher = passwordHasher(t.config);
+      const hasher = t.ctx.passwords.hasher();
       expect(hasher).toBeInstanceOf(PasswordWorkerPool);
       const workers = (hasher as PasswordWorkerPool).workers();
       expect(workers.length).toBeGreaterThan(0);
@@ -204,7 +203,7 @@ describe('the server hashes in its pool and closes it with the app', () => {
       expect((await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: body })).statusCode).toBe(201);
       const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: body.email, password: body.password } });
       expect(login.statusCode).toBe(200);
-      expect(passwordHasher(t.config)).not.toBeInstanceOf(PasswordWorkerPool);
+      expect(t.ctx.passwords.hasher()).not.toBeInstanceOf(PasswordWorkerPool);
     } finally {
       await t.close();
     }

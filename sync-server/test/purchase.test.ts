@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredHolds } from '../src/domain/purchase/sweep-expired-holds.js';
-import { registeredJobs } from '../src/jobs.js';
-import '../src/domain/register-jobs.js';
 import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
 import {
   ARENA, PAST, balanceCents, buySeat, call, createFans, eventIdOf, freeSeats, ledgerMatchesBalance, orderRow, seatRow,
@@ -320,7 +318,7 @@ describe('reserve and pay', () => {
 
   describe('hold sweeper', () => {
     it('is registered as a background job', () => {
-      expect(registeredJobs().map((j) => j.name)).toContain('hold-sweeper');
+      expect(t.ctx.jobs.map((j) => j.name)).toContain('hold-sweeper');
     });
 
     it('releases expired holds and expires their orders, leaving live holds and sold seats alone', async () => {

@@ -32,7 +32,7 @@ describe('gate enrolment and device credentials', () => {
     expect(missing.json().error_code).toBe('HALL_NOT_FOUND');
 
     const res = await t.app.inject({ method: 'POST', url: '/api/sync/enrolments', headers: await operatorHeaders(t), payload: { hall_id: 'HALL-B', ttl_minutes: 30 } });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(201);
     const data = sync.CreateEnrolmentResponse.parse(res.json().data);
     expect(data.hall_id).toBe('HALL-B');
     expect(Date.parse(data.expires_at) - t.clock.now()).toBeGreaterThan(29 * 60_000);

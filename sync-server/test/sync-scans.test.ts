@@ -88,6 +88,8 @@ describe('scan upload, canonical admissions and conflicts', () => {
     expect(tuple[6]).toBe('Demo Fan');
     expect(tuple[7]).toBe(new Date(T + 1234).toISOString());
     expect(tuple[8]).toBe('Gate 1');
+    // Gates tell admissions apart by device id: names are not unique.
+    expect(tuple[9]).toBe(g1.deviceId);
   });
 
   it('a later admission from another gate is a conflict, reported with the canonical one, exactly once', async () => {
@@ -249,7 +251,7 @@ describe('scan upload, canonical admissions and conflicts', () => {
     expect(after.status).toBe('AVAILABLE');
     expect(after.seq).toBeGreaterThan(rows[0]!.seq);
     const d = sync.SeatDelta.parse((await t.app.inject({ method: 'GET', url: `/api/sync/events/${event}/seats?since=${rows[0]!.seq}`, headers: g1.headers })).json().data);
-    expect(d.seats.find((s) => s[0] === rows[0]!.id)!.slice(4)).toEqual(['AVAILABLE', 1, null, new Date(T).toISOString(), 'Gate 1']);
+    expect(d.seats.find((s) => s[0] === rows[0]!.id)!.slice(4)).toEqual(['AVAILABLE', 1, null, new Date(T).toISOString(), 'Gate 1', g1.deviceId]);
   });
 
   it('refuses batches over 1000 scans', async () => {
@@ -277,6 +279,8 @@ describe('scan upload, canonical admissions and conflicts', () => {
     const staffLost = conflicts.find((c: sync.ConflictView) => c.conflict.device_id === null);
     expect(staffLost.conflict.admitted_by).toBe('online (staff)');
 
+    // A code naming no known event is stored without one: /metrics counts it, the gate's row shows it as no_event.
+    expect((await upload(t, g1, [scan({ eventId: randomUUID(), seatId: null, at: T, result: 'QR_INVALID' })])).statusCode).toBe(200);
     const stats = sync.GateStats.parse((await t.app.inject({ method: 'GET', url: `/api/sync/stats?event_id=${event}`, headers: op })).json().data);
     expect(stats.hall_id).toBe('HALL-A');
     const { rows } = await t.ctx.pool.query<{ device_id: string | null; result: string; n: number; c: number }>(
@@ -290,6 +294,12 @@ describe('scan upload, canonical admissions and conflicts', () => {
     }
     expect(gate1.total).toBe(rows.filter((r) => r.device_id === g1.deviceId).reduce((a, r) => a + r.n, 0));
     expect(gate1.conflicts).toBe(rows.filter((r) => r.device_id === g1.deviceId).reduce((a, r) => a + r.c, 0));
+    const noEvent = (await t.ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM scans WHERE event_id IS NULL AND device_id = $1', [g1.deviceId])).rows[0]!.n;
+    expect(noEvent).toBeGreaterThan(0);
+    expect(gate1.no_event).toBe(noEvent);
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const all = (await t.ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM scans WHERE result = 'QR_INVALID' AND device_id IS NOT NULL`)).rows[0]!.n;
+    expect(metrics).toContain(`ticketgate_scans{result="QR_INVALID",source="gate"} ${all}`);
     expect(stats.gates.find((g) => g.device_id === null)).toMatchObject({ name: 'online (staff)' });
     const idle = await enrolGate(t, { name: 'Idle Gate' });
     const withIdle = (await t.app.inject({ method: 'GET', url: `/api/sync/stats?event_id=${event}`, headers: op })).json().data;
@@ -300,7 +310,7 @@ describe('scan upload, canonical admissions and conflicts', () => {
     const fan = await demoUser(t, DEMO.fan);
     const forbidden = await t.app.inject({ method: 'GET', url: `/api/sync/stats?event_id=${event}`, headers: { authorization: `Bearer ${fan.token}` } });
     expect(forbidden.statusCode).toBe(403);
-    const noEvent = await t.app.inject({ method: 'GET', url: '/api/sync/conflicts', headers: op });
-    expect(noEvent.json().error_code).toBe('VALIDATION_ERROR');
+    const noEventId = await t.app.inject({ method: 'GET', url: '/api/sync/conflicts', headers: op });
+    expect(noEventId.json().error_code).toBe('VALIDATION_ERROR');
   });
 });

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '../src/domain/register-jobs.js';
-import { registeredJobs } from '../src/jobs.js';
 import { cancelExpiredTransfers } from '../src/domain/transfers/expire-transfers.js';
 import type { TestApp } from './helpers/app.js';
 import {
@@ -103,7 +101,7 @@ describe('GET /api/transfers, /api/transfers/:id, /api/ops/transfers', () => {
 
 describe('transfer expiry job', () => {
   it('is registered with the background jobs', () => {
-    const job = registeredJobs().find((j) => j.name === 'transfer-expiry');
+    const job = t.ctx.jobs.find((j) => j.name === 'transfer-expiry');
     expect(job).toBeDefined();
     expect(job!.intervalMs(t.ctx)).toBe(t.config.SWEEP_INTERVAL_MS);
   });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeatDelta } from '../src/domain/sync/seat-delta.js';
 import { verifyTransferOtp } from '../src/domain/transfers/otp-context.js';
-import { otpContextHandler } from '../src/domain/otp/contexts.js';
 import type { TestApp } from './helpers/app.js';
 import {
   actors, api, balances, checkIn, confirm, createTransferTestApp, expectError, expectLedgerConsistent, initiate, issueQr, lastOtp,
@@ -193,7 +192,7 @@ describe('POST /api/transfer/confirm', () => {
   });
 
   it('accepts parties verified beforehand through the verify-otp transfer context', async () => {
-    expect(otpContextHandler('transfer')?.verify).toBe(verifyTransferOtp);
+    expect(t.ctx.otpFlows.transfer?.verify).toBe(verifyTransferOtp);
     const [seat] = await soldSeats(t, fan.id);
     const p = await pendingTransfer(t, fan, fan2, seat!, 5);
     await verifyTransferOtp(t.ctx, { userId: fan.id, referenceId: p.id, code: p.sellerOtp });

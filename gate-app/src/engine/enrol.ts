@@ -1,3 +1,4 @@
+// process: engine
 import { decodeDeviceKeyPair, encodeDeviceKeyPair, generateDeviceKeyPair, toBase64Url } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import type { GateStore } from './store/gate-store.js';

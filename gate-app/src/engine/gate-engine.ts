@@ -1,7 +1,8 @@
+// process: engine
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { ready, DEFAULT_CLOCK_SKEW_SECONDS } from '@ticketgate/crypto';
-import { SCAN_RESULTS, type ScanResult } from '@ticketgate/protocol';
+import { SCAN_RESULTS, type kiosk, type ScanResult } from '@ticketgate/protocol';
 import { enrolDevice } from './enrol.js';
 import type { SeatRow } from './store/catalog-repo.js';
 import { GateStore } from './store/gate-store.js';
@@ -130,7 +131,8 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     this.store.close();
   }
 
-  status() {
+  /** GET /status of the local API (kiosk.GateStatus). */
+  status(): kiosk.GateStatus {
     const device = this.store.device.get();
     const link = this.connectivity.snapshot();
     const clock = this.clock.snapshot();
@@ -145,7 +147,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     for (const p of this.keyRing.problems) warnings.push(`key: ${p}`);
     const conflictCount = this.store.scans.conflictCount();
     if (conflictCount) warnings.push(`${conflictCount} double admission(s) reported by the server`);
-    // Flat where the kiosk UI reads it (renderer/gate-client.ts), details beside.
+    // Flat where the kiosk UI reads it, details beside.
     return {
       device_id: device?.device_id ?? null,
       device_name: device?.device_name ?? null,
@@ -158,7 +160,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       revoked,
       revoked_at: iso(device?.revoked_at),
       revocation: device?.revoked_note ?? null,
-      connectivity: revoked ? ('offline' as const) : link.state,
+      connectivity: revoked ? 'offline' : link.state,
       link: {
         last_success_at: iso(link.lastSuccessAt),
         last_failure_at: iso(link.lastFailureAt),
@@ -226,7 +228,10 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
         store: this.store,
         verifier: this.keyRing.verifier,
         hallId: () => this.store.device.get()?.hall_id ?? '',
-        gateName: () => this.store.device.get()?.device_name ?? 'this gate',
+        gate: () => {
+          const d = this.store.device.get();
+          return { name: d?.device_name ?? 'this gate', deviceId: d?.device_id ?? null };
+        },
         clock: this.clock,
         ...(this.opts.timeZone ? { timeZone: this.opts.timeZone } : {}),
       });

@@ -1,22 +1,20 @@
+// process: engine
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
+import { kiosk } from '@ticketgate/protocol';
 import { z } from 'zod';
 import { NotEnrolledError, type GateEngine } from './gate-engine.js';
 import { seatView, verdictView } from './views.js';
 
-const ScanBody = z.object({
-  payload: z.string().min(1).max(4096),
-  source: z.string().min(1).max(40).optional(),
-});
 const Uuid = z.uuid();
 const MAX_BODY = 16 * 1024;
 
 class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: kiosk.KioskErrorCode,
     message: string,
   ) {
     super(message);
@@ -26,7 +24,8 @@ class HttpError extends Error {
 /**
  * The gate's local HTTP API, for the kiosk UI and tests. Bound to the given
  * address only (127.0.0.1 in practice): it admits people, so it is never
- * exposed to the hall network.
+ * exposed to the hall network. Requests and replies are the `kiosk` schemas of
+ * @ticketgate/protocol (the renderer parses every reply with them).
  *
  *   POST /scan {"payload": "..."}  → the verdict (always 200 when a verdict was recorded)
  *   GET  /status                  → connectivity, last sync, backlog, counts, clock, conflicts, device, revoked
@@ -40,7 +39,7 @@ export function createGateHttpServer(engine: GateEngine, opts: { uiDir?: string 
     handle(engine, req, res, uiDir).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : err instanceof NotEnrolledError ? new HttpError(503, 'NOT_ENROLLED', err.message) : undefined;
       // Internal failures (disk full, database gone) are reported without details: nothing was admitted.
-      send(res, e?.status ?? 500, { error: e?.code ?? 'INTERNAL_ERROR', message: e?.message ?? 'the scan could not be recorded' });
+      send<kiosk.KioskError>(res, e?.status ?? 500, { error: e?.code ?? 'INTERNAL_ERROR', message: e?.message ?? 'the scan could not be recorded' });
       if (!e) engine.emit('problem', `local API: ${(err as Error).message}`);
     });
   });
@@ -73,23 +72,23 @@ async function handle(engine: GateEngine, req: IncomingMessage, res: ServerRespo
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (path === '/scan') {
     if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
-    const parsed = ScanBody.safeParse(await readJson(req));
+    const parsed = kiosk.ScanRequest.safeParse(await readJson(req));
     if (!parsed.success) throw new HttpError(400, 'VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
     const verdict = await engine.scan(parsed.data.payload, parsed.data.source ?? 'http');
-    return send(res, 200, verdictView(verdict));
+    return send<kiosk.VerdictReply>(res, 200, verdictView(verdict));
   }
   if (req.method !== 'GET') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use GET');
-  if (path === '/status') return send(res, 200, engine.status());
+  if (path === '/status') return send<kiosk.GateStatus>(res, 200, engine.status());
   if (path.startsWith('/seats/')) {
     const id = Uuid.safeParse(decodeURIComponent(path.slice('/seats/'.length)));
     if (!id.success) throw new HttpError(400, 'INVALID_UUID', 'seat id must be a UUID');
     const seat = engine.seat(id.data.toLowerCase());
     if (!seat) throw new HttpError(404, 'SEAT_NOT_FOUND', 'this gate has no such seat');
-    return send(res, 200, seatView(seat));
+    return send<kiosk.SeatReply>(res, 200, seatView(seat));
   }
   if (path === '/scans') {
-    const limit = z.coerce.number().int().min(1).max(500).catch(50).parse(url.searchParams.get('limit') ?? 50);
-    return send(res, 200, engine.store.scans.recent(limit));
+    const { limit } = kiosk.ScansQuery.parse({ limit: url.searchParams.get('limit') ?? 50 });
+    return send<kiosk.ScanLogEntry[]>(res, 200, engine.store.scans.recent(limit));
   }
   if (uiDir) return sendStatic(res, uiDir, path === '/' ? 'index.html' : decodeURIComponent(path.slice(1)));
   throw new HttpError(404, 'NOT_FOUND', 'no such route');
@@ -141,7 +140,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** The type argument names the reply's schema: a reply that drifts from the contract does not compile. */
+function send<T>(res: ServerResponse, status: number, body: T): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });

@@ -1,8 +1,9 @@
+// process: engine
 // The gate engine: plain Node (no Electron), used by the headless CLI, the
 // Electron main process and tests.
 export { GateEngine, NotEnrolledError, type GateEngineOptions, type GateEngineEvents } from './gate-engine.js';
 export { createGateHttpServer, listenGateHttp, parseAddress } from './http-api.js';
-export { verdictView, seatView, type VerdictView } from './views.js';
+export { verdictView, seatView } from './views.js';
 export { wireTurnstile, type TurnstileOutput } from './turnstile.js';
 export { GateStore } from './store/gate-store.js';
 export { openGateDatabase, DATABASE_FILE, type Db } from './store/open-database.js';

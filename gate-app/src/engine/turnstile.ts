@@ -1,3 +1,4 @@
+// process: engine
 import type { ScanVerdict } from './verify/scan-desk.js';
 
 /** Whatever opens the gate: a relay on a serial line, a GPIO, a simulator. */

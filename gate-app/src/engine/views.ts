@@ -1,17 +1,19 @@
+// process: engine
+import type { kiosk } from '@ticketgate/protocol';
 import type { SeatRow } from './store/catalog-repo.js';
 import type { ScanVerdict } from './verify/scan-desk.js';
 
 /** Times live as epoch ms in the store and travel as ISO 8601 UTC. */
 export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-/** A verdict as the kiosk UI and the local API show it. */
-export function verdictView(v: ScanVerdict) {
+/** A verdict as the kiosk UI and the local API show it (kiosk.VerdictReply of @ticketgate/protocol). */
+export function verdictView(v: ScanVerdict): kiosk.VerdictReply {
   return {
     result: v.result,
     message: v.message,
     reason: v.reason,
     scan_id: v.clientScanId,
-    scanned_at: iso(v.scannedAt),
+    scanned_at: new Date(v.scannedAt).toISOString(),
     seat_id: v.seat?.seat_id ?? v.claims?.seatId ?? null,
     row: v.seat?.row_label ?? null,
     number: v.seat?.seat_number ?? null,
@@ -25,9 +27,8 @@ export function verdictView(v: ScanVerdict) {
     first_admitted_by: v.firstAdmission?.by ?? null,
   };
 }
-export type VerdictView = ReturnType<typeof verdictView>;
 
-export function seatView(s: SeatRow) {
+export function seatView(s: SeatRow): kiosk.SeatReply {
   return {
     seat_id: s.seat_id,
     event_id: s.event_id,

@@ -21,13 +21,11 @@ function seatLines(v: Verdict): string[] {
 export function showStatus(s: GateStatus): void {
   $('hall').textContent = s.hall_id ?? '—';
   $('gate').textContent = s.device_name ?? '';
-  const conn = s.connectivity ?? 'unknown';
-  $('conn').dataset.state = conn;
-  $('conn-label').textContent = conn;
+  $('conn').dataset.state = s.connectivity;
+  $('conn-label').textContent = s.connectivity;
   $('last-sync').textContent = s.last_sync_at ? new Date(s.last_sync_at).toLocaleTimeString('en-GB') : 'never';
-  $('backlog').textContent = String(s.backlog ?? 0);
-  const counts = s.counts ?? {};
-  $('counts').textContent = Object.entries(counts)
+  $('backlog').textContent = String(s.backlog);
+  $('counts').textContent = Object.entries(s.counts)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
     .join(' · ');

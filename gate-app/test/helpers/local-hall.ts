@@ -35,14 +35,14 @@ export async function createLocalHall(opts: { manySeats?: number; hallId?: strin
   const box = generateDeviceKeyPair();
   const seat = (row: string, n: number, status: ServerSeat['status'], extra: Partial<ServerSeat> = {}): ServerSeat => ({
     seatId: randomUUID(), eventId, row, number: n, category: 'CAT1', status, generation: 1,
-    holder: status === 'SOLD' || status === 'CHECKED_IN' ? `Holder ${row}${n}` : null, admittedAt: null, admittedBy: null, ...extra,
+    holder: status === 'SOLD' || status === 'CHECKED_IN' ? `Holder ${row}${n}` : null, admittedAt: null, admittedBy: null, admittedDevice: null, ...extra,
   });
   const seats = {
     sold: seat('A', 1, 'SOLD'),
     sold2: seat('A', 2, 'SOLD'),
     held: seat('A', 3, 'HELD'),
     available: seat('A', 4, 'AVAILABLE'),
-    admitted: seat('A', 5, 'CHECKED_IN', { admittedAt: Date.parse('2026-06-15T18:42:03Z'), admittedBy: 'Gate North' }),
+    admitted: seat('A', 5, 'CHECKED_IN', { admittedAt: Date.parse('2026-06-15T18:42:03Z'), admittedBy: 'Gate North', admittedDevice: randomUUID() }),
     bumped: seat('A', 6, 'SOLD', { generation: 3 }),
   };
   const many = Array.from({ length: opts.manySeats ?? 0 }, (_, i) => seat('B', i + 1, 'SOLD'));

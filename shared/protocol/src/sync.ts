@@ -70,8 +70,10 @@ export type HallManifest = z.infer<typeof HallManifest>;
 
 /**
  * One seat as a tuple, to keep a 100,000-seat snapshot small:
- * [seat_id, row, number, category, status, generation, holder_name, admitted_at, admitted_by]
- * admitted_at/admitted_by describe the canonical first admission (null when none).
+ * [seat_id, row, number, category, status, generation, holder_name, admitted_at, admitted_by, admitted_device_id]
+ * The admission columns describe the canonical first admission (null when none);
+ * admitted_device_id is null for online staff. Gates compare admissions by device
+ * id, never by name: names are not unique.
  */
 export const SeatTuple = z.tuple([
   z.uuid(),
@@ -83,6 +85,7 @@ export const SeatTuple = z.tuple([
   z.string().nullable(),
   z.string().nullable(),
   z.string().nullable(),
+  z.uuid().nullable(),
 ]);
 export type SeatTuple = z.infer<typeof SeatTuple>;
 
@@ -207,6 +210,11 @@ export const GateCounts = z.object({
   total: z.number().int(),
   conflicts: z.number().int(),
   by_result: z.record(ScanResult, z.number().int()),
+  /**
+   * This gate's scans whose verdict names no event (a code that could not be
+   * read): /metrics counts them, but they belong to no event's `total`.
+   */
+  no_event: z.number().int(),
 });
 export const GateStats = z.object({
   event_id: z.uuid(),

@@ -11,10 +11,16 @@ const INT8_ARRAY = 1016 as unknown as typeof pg.types.builtins.INT8; // _int8 ha
 const parseTextArray = pg.types.getTypeParser(INT8_ARRAY) as (v: string) => (string | null)[];
 pg.types.setTypeParser(INT8_ARRAY, (v: string) => parseTextArray(v).map((x) => (x === null ? null : Number(x))));
 
-export function createPool(connectionString: string, max = 20): Pool {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
-  // An idle client losing its connection (database restart) must not crash the process.
-  pool.on('error', () => {});
+/** Where the pool reports an idle client's failure (the app's logger). */
+export interface PoolLog {
+  warn(obj: object, msg: string): void;
+}
+
+export function createPool(connectionString: string, opts: { max?: number; log?: PoolLog } = {}): Pool {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 20, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection (database restart) must not crash the
+  // process; the pool replaces it, and the log says it happened.
+  pool.on('error', (err) => opts.log?.warn({ err }, 'idle database connection lost'));
   return pool;
 }
 
@@ -36,7 +42,8 @@ export async function withTransaction<T>(
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
+      // A failed ROLLBACK means the connection is gone; the original error is the one to report.
+      await client.query('ROLLBACK').catch(() => undefined);
       const code = (err as { code?: string }).code;
       if ((code === '40001' || code === '40P01') && attempt < retries) {
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));

@@ -1,4 +1,5 @@
 import { hashPassword } from '@ticketgate/crypto';
+import { passwordParams } from '../domain/auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { insertSeatBlocks, rowLabels } from '../domain/catalog/seat-blocks.js';
 import type { Role } from '../domain/auth/roles.js';
@@ -46,7 +47,7 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
     );
     return { created: false, accounts: DEMO_ACCOUNTS, events: rows.map((r) => ({ id: r.id, name: r.name, hall: r.hall_id, seats: r.seats })) };
   }
-  const params = { opsLimit: ctx.config.PASSWORD_HASH_OPS, memLimitBytes: ctx.config.PASSWORD_HASH_MEM_MIB * 1024 * 1024 };
+  const params = passwordParams(ctx.config);
   const hashes: string[] = [];
   for (const _ of DEMO_ACCOUNTS) hashes.push(await hashPassword(DEMO_PASSWORD, params));
 

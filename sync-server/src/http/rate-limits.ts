@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from './app-error.js';
+import { DomainError } from '../domain/errors.js';
 
 export interface RateLimit {
   max: number;
@@ -27,7 +27,7 @@ export function rateLimitHook(app: FastifyInstance, limits: RateLimit[]) {
       const r = await check(req);
       if (!r.isAllowed && r.isExceeded) {
         void reply.header('retry-after', String(r.ttlInSeconds));
-        throw new AppError('RATE_LIMITED', `Too many attempts. Try again in ${r.ttlInSeconds} s.`);
+        throw new DomainError('RATE_LIMITED', `Too many attempts. Try again in ${r.ttlInSeconds} s.`);
       }
     }
   };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { hasRole, type Role } from '../domain/auth/roles.js';
 import type { TokenClaims } from '../domain/auth/tokens.js';
 
@@ -25,9 +25,9 @@ declare module 'fastify' {
 
 export function bearerToken(req: FastifyRequest): string {
   const h = req.headers.authorization;
-  if (!h) throw new AppError('UNAUTHORIZED', 'Missing Authorization header.');
+  if (!h) throw new DomainError('UNAUTHORIZED', 'Missing Authorization header.');
   const m = /^Bearer\s+(\S+)$/i.exec(h);
-  if (!m) throw new AppError('UNAUTHORIZED', 'Authorization header must be "Bearer <token>".');
+  if (!m) throw new DomainError('UNAUTHORIZED', 'Authorization header must be "Bearer <token>".');
   return m[1]!;
 }
 
@@ -38,7 +38,7 @@ export const auth = fp(async (app: FastifyInstance) => {
   async function verifyAccess(req: FastifyRequest): Promise<AuthUser> {
     const claims: TokenClaims = await signer.verify(bearerToken(req), 'access');
     const { rowCount } = await pool.query('SELECT 1 FROM token_blocklist WHERE jti = $1', [claims.jti]);
-    if (rowCount) throw new AppError('UNAUTHORIZED', 'Token has been revoked (logged out).');
+    if (rowCount) throw new DomainError('UNAUTHORIZED', 'Token has been revoked (logged out).');
     return { id: claims.sub, role: claims.role, jti: claims.jti, exp: claims.exp };
   }
 
@@ -48,6 +48,6 @@ export const auth = fp(async (app: FastifyInstance) => {
   });
   app.decorate('requireRole', (role: Role) => async function (req: FastifyRequest) {
     req.user ??= await verifyAccess(req);
-    if (!hasRole(req.user.role, role)) throw new AppError('FORBIDDEN', `Requires role ${role} or above.`);
+    if (!hasRole(req.user.role, role)) throw new DomainError('FORBIDDEN', `Requires role ${role} or above.`);
   });
 });

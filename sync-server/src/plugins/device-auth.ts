@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { authenticateDevice, type DeviceIdentity } from '../domain/sync/device-identity.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 import { bearerToken } from './auth.js';
 
 declare module 'fastify' {
@@ -27,6 +27,6 @@ export const deviceAuth = fp(
 
 /** The authenticated device of a route behind `authenticateDevice`. */
 export function deviceOf(req: FastifyRequest): DeviceIdentity {
-  if (!req.device) throw new AppError('UNAUTHORIZED', 'A device token is required.');
+  if (!req.device) throw new DomainError('UNAUTHORIZED', 'A device token is required.');
   return req.device;
 }

@@ -1,19 +1,20 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import type { ErrorEnvelope } from '@ticketgate/protocol';
-import { AppError } from '../http/app-error.js';
+import { ERROR_CODES, type ErrorEnvelope } from '@ticketgate/protocol';
+import { DomainError } from '../domain/errors.js';
 
 /**
- * The one place that turns failures into the protocol's error envelope. Clients never see
+ * The one place that turns failures into the protocol's error envelope: a DomainError's
+ * code names its HTTP status (shared/protocol's table). Clients never see
  * a stack trace; unknown errors carry the request id so operators can find the log line.
  */
 export const errorHandler = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const send = (status: number, body: ErrorEnvelope) => reply.status(status).send(body);
 
-    if (err instanceof AppError) {
-      return send(err.status, {
+    if (err instanceof DomainError) {
+      return send(ERROR_CODES[err.code].status, {
         success: false,
         error_code: err.code,
         message: err.message,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { operationalCounts, type OperationalCounts } from '../domain/analytics/operational-counts.js';
 import { ttlCache } from '../domain/analytics/ttl-cache.js';
@@ -11,16 +11,6 @@ import { serviceKeyIfConfigured } from './service-key.js';
 /** Database figures are read at most this often, however many scrapers ask. */
 const COUNTS_TTL_MS = 10_000;
 
-// Process metrics (CPU, memory, event loop, GC) observe the whole process: they
-// are registered once, whatever number of apps a process builds (tests build many).
-let processRegistry: Registry | undefined;
-function processMetrics(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry });
-  }
-  return processRegistry;
-}
 
 const STATUS_GAUGES: { key: Exclude<keyof OperationalCounts, 'scans' | 'conflicts'>; name: string; help: string }[] = [
   { key: 'seats', name: 'ticketgate_seats', help: 'Seats by status (AVAILABLE, HELD, SOLD, CHECKED_IN), all events' },
@@ -119,7 +109,7 @@ export const metrics = fp(async (app: FastifyInstance) => {
     },
     async (_req, reply) => {
       await refresh();
-      const body = (await registry.metrics()) + (await processMetrics().metrics());
+      const body = (await registry.metrics()) + (await ctx.processMetrics.metrics());
       return reply.type(registry.contentType).send(body);
     },
   );

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Role } from '../domain/auth/roles.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 
 export const SERVICE_KEY_HEADER = 'x-service-key';
 
@@ -32,8 +32,8 @@ export function serviceKeyOrRole(app: FastifyInstance, role: Role): preHandlerAs
   return async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
     const key = presentedKey(req);
     if (key === undefined) return byRole.call(this, req, reply);
-    if (!app.ctx.config.SERVICE_API_KEY) throw new AppError('UNAUTHORIZED', 'Service keys are not enabled on this server: use an operator token.');
-    if (!serviceKeyMatches(app.ctx.config.SERVICE_API_KEY, key)) throw new AppError('UNAUTHORIZED', 'Invalid service key.');
+    if (!app.ctx.config.SERVICE_API_KEY) throw new DomainError('UNAUTHORIZED', 'Service keys are not enabled on this server: use an operator token.');
+    if (!serviceKeyMatches(app.ctx.config.SERVICE_API_KEY, key)) throw new DomainError('UNAUTHORIZED', 'Invalid service key.');
   };
 }
 
@@ -48,6 +48,6 @@ export function serviceKeyIfConfigured(app: FastifyInstance): preHandlerAsyncHoo
     if (!expected) return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (serviceKeyMatches(expected, presentedKey(req)) || serviceKeyMatches(expected, bearer)) return;
-    throw new AppError('UNAUTHORIZED', 'This endpoint requires the service key (X-Service-Key or Authorization: Bearer).');
+    throw new DomainError('UNAUTHORIZED', 'This endpoint requires the service key (X-Service-Key or Authorization: Bearer).');
   };
 }

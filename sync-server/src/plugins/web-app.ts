@@ -2,7 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 
 /** Paths the server answers itself: never the web app's index.html. */
 const SERVER_PATHS = /^\/(api|docs|health|metrics)(\/|$)/;
@@ -38,8 +38,8 @@ export async function webApp(app: FastifyInstance, opts: { root: string }): Prom
   });
   const page = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
   app.get('/*', async (req, reply) => {
-    if (SERVER_PATHS.test(req.url)) throw new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
-    if (!/\btext\/html\b/.test(req.headers.accept ?? '')) throw new AppError('NOT_FOUND', `No file ${req.url.split('?')[0]}`);
+    if (SERVER_PATHS.test(req.url)) throw new DomainError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
+    if (!/\btext\/html\b/.test(req.headers.accept ?? '')) throw new DomainError('NOT_FOUND', `No file ${req.url.split('?')[0]}`);
     return page(reply);
   });
 }

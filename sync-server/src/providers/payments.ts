@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { Config } from '../config.js';
-import { AppError } from '../http/app-error.js';
+import { DomainError } from '../domain/errors.js';
 
 export interface TopUpIntent {
   paymentIntentId: string;
@@ -56,11 +56,11 @@ export function stripePayments(opts: { secretKey: string; webhookSecret: string 
         });
       } catch (err) {
         if (err instanceof Stripe.errors.StripeConnectionError) {
-          throw new AppError('SERVICE_UNAVAILABLE', 'The payment provider is unreachable. Retry shortly.');
+          throw new DomainError('SERVICE_UNAVAILABLE', 'The payment provider is unreachable. Retry shortly.');
         }
-        throw new AppError('INTERNAL_ERROR', 'Payment intent creation failed.');
+        throw new DomainError('INTERNAL_ERROR', 'Payment intent creation failed.');
       }
-      if (!pi.client_secret) throw new AppError('INTERNAL_ERROR', 'Payment intent creation failed (no client secret).');
+      if (!pi.client_secret) throw new DomainError('INTERNAL_ERROR', 'Payment intent creation failed (no client secret).');
       return { paymentIntentId: pi.id, clientSecret: pi.client_secret, amountCents: pi.amount, currency: pi.currency };
     },
     verifyWebhook(rawBody, signature) {
@@ -102,7 +102,7 @@ function endpointOf(apiUrl: string | undefined): { host?: string; port?: number;
 const unconfigured: PaymentsProvider = {
   name: 'none',
   async createTopUp() {
-    throw new AppError('SERVICE_UNAVAILABLE', 'Card payments are not configured on this server (STRIPE_SECRET_KEY).');
+    throw new DomainError('SERVICE_UNAVAILABLE', 'Card payments are not configured on this server (STRIPE_SECRET_KEY).');
   },
   verifyWebhook() {
     throw new WebhookSignatureError('payments are not configured');

@@ -1,38 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasRole } from '../domain/auth/roles.js';
-import { requireConversationAccess } from '../domain/analytics/chat-access.js';
+import { checkConversationAccess } from '../domain/analytics/chat-access.js';
 import { escalateConversation, listEscalations } from '../domain/analytics/chat-escalations.js';
 import { conversationHistory, sendMessage, userConversations } from '../domain/analytics/chat-messages.js';
-import { AppError } from '../http/app-error.js';
-import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../http/error-docs.js';
-
-const tags = ['Chat (Veritix)'];
-const security = [{ bearer: [] }];
-const ConversationParams = z.object({
-  // 100: the router's longest path parameter.
-  conversation_id: z.string().regex(/^[\w.:-]{1,100}$/, '1-100 letters, digits, _ . : -'),
-});
-const Metadata = z.record(z.string(), z.unknown());
-const ACCESS: ErrorRows = [...AUTH_ERRORS, ['FORBIDDEN', 'Not part of this conversation (staff and above may read and write any)']];
-const BAD_ID: ErrorRows = [['VALIDATION_ERROR', 'conversation_id malformed, or the body/query failed validation']];
-const NOTE = 'Authenticated (Veritix left chat open). The 200 body has the Veritix shape; errors use the TicketGate envelope. ';
-
-const docs = {
-  send: documentErrors(
-    `${NOTE}The sender is the token's user: \`sender_id\` may be omitted and, if given, must be your own id unless you are staff or above; ` +
-      '`sender_type` `agent` is for staff and above. Anyone may open a new conversation id; only its participants (and staff) write in it afterwards.',
-    [...ACCESS, ...BAD_ID],
-  ),
-  history: documentErrors(`${NOTE}The last \`limit\` messages (1-500, default 50), oldest first. Timestamps are UTC ISO 8601.`, [...ACCESS, ...BAD_ID]),
-  escalate: documentErrors(`${NOTE}Hands the conversation to human support.`, [...ACCESS, ...BAD_ID]),
-  escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
-  conversations: documentErrors(`${NOTE}Conversations the user has written in, most recent first. Your own, unless you are staff or above.`, [
-    ...AUTH_ERRORS,
-    ['FORBIDDEN', 'user_id is someone else and you are below staff'],
-    ['VALIDATION_ERROR', 'user_id malformed'],
-  ]),
-};
+import { chatSender, isSupport, requireConversationList } from '../policy/access.js';
+import { ConversationParams, Metadata, docs, security, tags } from './schemas/chat.js';
 
 /** Veritix chat over HTTP (docs/analytics.md); the WebSocket endpoint is not provided. */
 export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -59,10 +31,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const user = req.user!;
-      const support = hasRole(user.role, 'staff');
-      const senderId = req.body.sender_id ?? user.id;
-      if (!support && senderId !== user.id) throw new AppError('FORBIDDEN', 'sender_id must be your own user id (it comes from your token).');
-      if (!support && req.body.sender_type === 'agent') throw new AppError('FORBIDDEN', 'Only support staff send as agent.');
+      const senderId = chatSender(user, { senderId: req.body.sender_id, senderType: req.body.sender_type });
       const id = await sendMessage(
         ctx.pool,
         {
@@ -73,7 +42,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
           metadata: req.body.metadata,
           at: new Date(ctx.now()),
         },
-        { support },
+        { support: isSupport(user) },
       );
       return { status: 'success' as const, message_id: id };
     },
@@ -112,7 +81,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const conversationId = req.params.conversation_id;
-      await requireConversationAccess(ctx.pool, conversationId, req.user!);
+      await checkConversationAccess(ctx.pool, conversationId, req.user!);
       const messages = await conversationHistory(ctx.pool, conversationId, req.query.limit);
       return {
         conversation_id: conversationId,
@@ -149,7 +118,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const conversationId = req.params.conversation_id;
-      await requireConversationAccess(ctx.pool, conversationId, req.user!);
+      await checkConversationAccess(ctx.pool, conversationId, req.user!);
       const e = await escalateConversation(ctx.pool, { conversationId, reason: req.body.reason, metadata: req.body.metadata, at: new Date(ctx.now()) });
       return { status: 'success' as const, escalation_id: e.id, reason: e.reason, timestamp: e.createdAt.toISOString() };
     },
@@ -177,7 +146,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const conversationId = req.params.conversation_id;
-      await requireConversationAccess(ctx.pool, conversationId, req.user!);
+      await checkConversationAccess(ctx.pool, conversationId, req.user!);
       const list = await listEscalations(ctx.pool, conversationId);
       return {
         conversation_id: conversationId,
@@ -205,9 +174,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const user = req.user!;
-      if (req.params.user_id !== user.id && !hasRole(user.role, 'staff')) {
-        throw new AppError('FORBIDDEN', 'You may list only your own conversations.');
-      }
+      requireConversationList(user, req.params.user_id);
       const conversations = await userConversations(ctx.pool, req.params.user_id);
       return { user_id: req.params.user_id, conversations, count: conversations.length };
     },

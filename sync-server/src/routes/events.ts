@@ -1,35 +1,10 @@
-import { PageQuery, fromCents, ok, paginated, sync } from '@ticketgate/protocol';
+import { PageQuery, fromCents, ok, paginated } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventWithSeats, listUpcomingEvents, type EventInfo, type SeatMapEntry } from '../domain/catalog/event-queries.js';
-import { AppError } from '../http/app-error.js';
-import { documentErrors } from '../http/error-docs.js';
-
-const VenueRef = z.object({ venue_id: z.uuid(), name: z.string() });
-const PricingTiers = z.record(z.string(), z.number()).describe('Category → price in major units, e.g. {"CAT1": 350.00}');
-
-/** An event as listed. */
-export const EventSummary = z.object({
-  event_id: z.uuid(),
-  name: z.string(),
-  venue: VenueRef,
-  hall_id: z.string(),
-  event_date: z.string().describe('ISO 8601, UTC'),
-  total_seats: z.number().int(),
-  available_seats: z.number().int().describe('AVAILABLE seats, counting holds that have expired'),
-  pricing_tiers: PricingTiers,
-});
-/** An event with its venue's address (detail, operator answers). */
-export const EventInfoSchema = EventSummary.extend({ venue: VenueRef.extend({ address: z.string() }) });
-const Seat = z.object({
-  seat_id: z.uuid(),
-  row_number: z.string(),
-  seat_number: z.number().int(),
-  status: sync.SeatStatus.describe('A HELD seat whose hold has expired shows as AVAILABLE'),
-  category: z.string(),
-  price: z.number(),
-});
-const EventDetail = EventInfoSchema.extend({ seats: z.array(Seat) });
+import { DomainError } from '../domain/errors.js';
+import type { EventInfoSchema, Seat} from './schemas/events.js';
+import { EventDetail, EventSummary, docs } from './schemas/events.js';
 
 export function presentEvent(e: EventInfo): z.infer<typeof EventInfoSchema> {
   return {
@@ -52,16 +27,6 @@ const presentSeat = (s: SeatMapEntry): z.infer<typeof Seat> => ({
   category: s.category,
   price: fromCents(s.priceCents),
 });
-
-const docs = {
-  list: documentErrors('Public. Paginated (`page` from 1, `per_page` 1-100, default 20); seat counts are live.', [
-    ['VALIDATION_ERROR', 'page < 1, per_page outside 1-100, or not whole numbers'],
-  ]),
-  one: documentErrors('Public. Past events are served too (their tickets are still shown).', [
-    ['INVALID_UUID', 'event_id is not a UUID'],
-    ['EVENT_NOT_FOUND', 'No event with this id'],
-  ]),
-};
 
 /** Public listing of upcoming events and one event with its seat map. */
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -105,7 +70,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const found = await eventWithSeats(ctx.pool, req.params.event_id, ctx.now());
-      if (!found) throw new AppError('EVENT_NOT_FOUND');
+      if (!found) throw new DomainError('EVENT_NOT_FOUND');
       return { success: true as const, data: { ...presentEvent(found.event), seats: found.seats.map(presentSeat) } };
     },
   );

@@ -1,14 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-
-const Health = z
-  .object({
-    status: z.enum(['healthy', 'unhealthy']),
-    service: z.string(),
-    timestamp: z.string(),
-    checks: z.object({ database: z.enum(['connected', 'disconnected']) }),
-  })
-  .meta({ id: 'Health' });
+import { Health } from './schemas/health.js';
 
 /** 200 with the database reachable, 503 otherwise. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {

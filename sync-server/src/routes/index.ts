@@ -1,42 +1,69 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { deviceAuth } from '../plugins/device-auth.js';
 import { analyticsRoutes } from './analytics.js';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
-import { eventRoutes } from './events.js';
-import { transferRoutes } from './transfers.js';
+import { chatRoutes } from './chat.js';
 import { creditHistoryRoutes } from './credit-history.js';
 import { creditRoutes } from './credits.js';
+import { eventRoutes } from './events.js';
 import { opsOutboxRoutes } from './ops-outbox.js';
 import { otpRoutes } from './otp.js';
 import { paymentClientRoutes } from './payment-client.js';
 import { purchaseRoutes } from './purchase.js';
 import { seatStatusRoutes } from './seat-status.js';
+import { syncOpsRoutes } from './sync-ops.js';
 import { syncRoutes } from './sync.js';
 import { ticketRoutes } from './tickets.js';
+import { transferRoutes } from './transfers.js';
 import { userLookupRoutes } from './user-lookup.js';
 import { verifyRoutes } from './verify.js';
 import { webhookRoutes } from './webhooks.js';
 
+/** What a routes module uses from the app besides `app.ctx`: the auth plugins' preHandlers. */
+type Need = 'authenticate' | 'requireRole' | 'authenticateDevice';
+
+interface RoutesModule {
+  plugin: FastifyPluginAsyncZod;
+  prefix?: string;
+  needs: readonly Need[];
+}
+
 /**
- * The public API under /api. Each domain registers its routes module here
- * (one line each); routes hold HTTP only, transactions live in src/domain.
+ * Every routes module of /api, in one table: the only place a route is
+ * registered. Each row names the decorators its routes use, checked before
+ * the module is registered, so a module moved or reordered fails at start-up
+ * and not at its first request. Routes hold HTTP only: schema, policy, domain
+ * call, response; transactions live in src/domain.
  */
-export const apiRoutes: FastifyPluginAsync = async (app) => {
-  await app.register(authRoutes);
-  await app.register(eventRoutes);
-  await app.register(catalogRoutes);
-  await app.register(transferRoutes);
-  await app.register(purchaseRoutes);
-  await app.register(otpRoutes);
-  await app.register(creditRoutes);
-  await app.register(webhookRoutes);
-  await app.register(ticketRoutes);
-  await app.register(verifyRoutes);
-  await app.register(opsOutboxRoutes);
-  await app.register(analyticsRoutes);
-  await app.register(seatStatusRoutes);
-  await app.register(creditHistoryRoutes);
-  await app.register(paymentClientRoutes);
-  await app.register(userLookupRoutes);
-  await app.register(syncRoutes, { prefix: '/sync' });
-};
+export const API_ROUTES: readonly RoutesModule[] = [
+  { plugin: authRoutes, needs: ['authenticate'] },
+  { plugin: eventRoutes, needs: [] },
+  { plugin: catalogRoutes, needs: ['requireRole'] },
+  { plugin: transferRoutes, needs: ['authenticate', 'requireRole'] },
+  { plugin: purchaseRoutes, needs: ['authenticate'] },
+  { plugin: otpRoutes, needs: ['authenticate'] },
+  { plugin: creditRoutes, needs: ['authenticate'] },
+  { plugin: webhookRoutes, needs: [] },
+  { plugin: ticketRoutes, needs: ['authenticate'] },
+  { plugin: verifyRoutes, needs: ['requireRole'] },
+  { plugin: opsOutboxRoutes, needs: ['requireRole'] },
+  { plugin: analyticsRoutes, needs: ['requireRole'] },
+  { plugin: chatRoutes, needs: ['authenticate'] },
+  { plugin: seatStatusRoutes, needs: [] },
+  { plugin: creditHistoryRoutes, needs: ['authenticate'] },
+  { plugin: paymentClientRoutes, needs: [] },
+  { plugin: userLookupRoutes, needs: ['authenticate'] },
+  { plugin: syncRoutes, prefix: '/sync', needs: ['authenticateDevice'] },
+  { plugin: syncOpsRoutes, prefix: '/sync', needs: ['requireRole'] },
+];
+
+export async function apiRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(deviceAuth);
+  for (const m of API_ROUTES) {
+    const missing = m.needs.filter((n) => !app.hasDecorator(n));
+    if (missing.length) throw new Error(`routes ${m.plugin.name}: register ${missing.join(', ')} before them`);
+    await app.register(m.plugin, m.prefix ? { prefix: m.prefix } : {});
+  }
+}

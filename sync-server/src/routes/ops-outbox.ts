@@ -1,26 +1,7 @@
 import { PageQuery, paginated } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { listSmsOutbox } from '../domain/otp/sms-outbox.js';
-import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
-
-const OutboxMessage = z.object({
-  id: z.number().int(),
-  user_id: z.uuid().nullable().describe('Recipient user'),
-  phone: z.string(),
-  text: z.string(),
-  created_at: z.string().describe('ISO 8601, UTC'),
-});
-
-const docs = documentErrors(
-  'Operator or above. What the development SMS provider would have sent (OTP codes included), newest first. ' +
-    'With a real SMS gateway configured this stays empty.',
-  [
-    ...AUTH_ERRORS,
-    ['FORBIDDEN', 'Caller is below operator'],
-    ['VALIDATION_ERROR', 'Bad query (page ≥ 1, 1 ≤ per_page ≤ 100)'],
-  ],
-);
+import { OutboxMessage, docs } from './schemas/ops-outbox.js';
 
 /** The development SMS outbox, for operators running the demo. */
 export const opsOutboxRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -1,18 +1,10 @@
 import { ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { verifyOtpForContext } from '../domain/otp/contexts.js';
-import { actingUserId } from '../http/acting-user.js';
+import { actingUserId } from '../policy/access.js';
 import { AUTH_ERRORS, documentErrors } from '../http/error-docs.js';
 import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
-
-const VerifyOtpBody = z.object({
-  user_id: z.uuid().optional().describe("Optional; must be the token's user"),
-  otp_code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the SMS'),
-  context: z.enum(['purchase', 'transfer']).describe('Which flow the code belongs to'),
-  reference_id: z.uuid().describe('order_id (purchase) or transfer_id (transfer)'),
-});
-const Verified = z.object({ verified: z.literal(true), message: z.string() });
+import { Verified, VerifyOtpBody } from './schemas/otp.js';
 
 /** POST /api/verify-otp: dispatched to the flow named by `context` (domain/otp/contexts.ts). */
 export const otpRoutes: FastifyPluginAsyncZod = async (app) => {

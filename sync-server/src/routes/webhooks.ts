@@ -1,22 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applyPaymentEvent } from '../domain/credits/apply-payment-event.js';
-import { AppError } from '../http/app-error.js';
-import { documentErrors } from '../http/error-docs.js';
+import { DomainError } from '../domain/errors.js';
 import { WebhookSignatureError } from '../providers/payments.js';
-
-const Received = z.object({ received: z.literal(true) });
-const Headers = z.object({ 'stripe-signature': z.string().min(1).describe('Signature over the raw body (Stripe-Signature)') });
-
-const docs = documentErrors(
-  'Public, authenticated by the Stripe-Signature header over the raw request body (STRIPE_WEBHOOK_SECRET). ' +
-    'payment_intent.succeeded credits the top-up once — per event id and per PaymentIntent, also for replayed or concurrent ' +
-    'deliveries. Other event types are acknowledged and ignored. Answers `{"received": true}` (not the envelope), as Stripe expects.',
-  [
-    ['VALIDATION_ERROR', 'Missing or invalid Stripe-Signature (HTTP 400, so Stripe shows the delivery as failed)'],
-    ['SERVICE_UNAVAILABLE', 'The database is unreachable: Stripe retries later'],
-  ],
-);
+import { Headers, Received, docs } from './schemas/webhooks.js';
 
 /** POST /api/webhooks/stripe. */
 export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -42,7 +29,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         event = app.ctx.payments.verifyWebhook(raw, req.headers['stripe-signature']);
       } catch (err) {
-        if (err instanceof WebhookSignatureError) throw new AppError('VALIDATION_ERROR', `Webhook signature verification failed: ${err.message}`);
+        if (err instanceof WebhookSignatureError) throw new DomainError('VALIDATION_ERROR', `Webhook signature verification failed: ${err.message}`);
         throw err;
       }
       const outcome = await applyPaymentEvent(app.ctx, event, (msg, detail) => req.log.warn(detail ?? {}, msg));

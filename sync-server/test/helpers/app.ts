@@ -27,7 +27,13 @@ export const TEST_ENV = {
 } as const;
 
 export async function createTestApp(
-  opts: { env?: Record<string, string>; seed?: boolean; routes?: (app: FastifyInstance) => void } = {},
+  opts: {
+    env?: Record<string, string>;
+    seed?: boolean;
+    routes?: (app: FastifyInstance) => void;
+    /** Services to replace in the context (a test's own OTP flows, jobs, providers). */
+    context?: Partial<Omit<AppContext, 'now'>>;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: db.url, ...opts.env });
@@ -43,7 +49,7 @@ export async function createTestApp(
       fixed = undefined;
     },
   };
-  const ctx: AppContext = { ...base, now: clock.now };
+  const ctx: AppContext = { ...base, ...opts.context, now: clock.now };
   if (opts.seed) await seedDemo(ctx);
   const app = await build(ctx, { logger: false });
   opts.routes?.(app);

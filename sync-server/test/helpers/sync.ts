@@ -29,7 +29,7 @@ export async function enrolmentCode(t: TestApp, hallId = 'HALL-A', ttlMinutes?: 
     headers: await operatorHeaders(t),
     payload: { hall_id: hallId, ...(ttlMinutes ? { ttl_minutes: ttlMinutes } : {}) },
   });
-  if (res.statusCode !== 200) throw new Error(`enrolment code: ${res.statusCode} ${res.body}`);
+  if (res.statusCode !== 201) throw new Error(`enrolment code: ${res.statusCode} ${res.body}`);
   return res.json().data.code;
 }
 

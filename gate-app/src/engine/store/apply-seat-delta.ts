@@ -1,3 +1,5 @@
+// process: engine
+import { recheckLostAdmission } from '../sync/conflict-recheck.js';
 import type { ServerSeat } from './catalog-repo.js';
 import type { GateStore } from './gate-store.js';
 
@@ -19,15 +21,14 @@ export function applySeatBatch(store: GateStore, batch: SeatBatch, at: number): 
     // A delta older than what we hold (a reordered reply) must not move the cursor back.
     if (!batch.full && batch.cursor < syncState.cursor(batch.eventId)) return { applied: 0, dropped: 0, requeued: 0 };
     const snapshot = batch.full ? batch.cursor : 0;
-    const gateName = store.device.get()?.device_name ?? null;
+    const self = store.device.get()?.device_id ?? null;
     const recheck = scans.hasUploadedAdmissions();
     let requeued = 0;
     // Keyed order: B-tree appends instead of random inserts, about twice as fast for a full snapshot.
     const seats = batch.seats.length > 1000 ? [...batch.seats].sort(bySeatId) : batch.seats;
     for (const s of seats) {
       catalog.upsertSeat(s, snapshot);
-      // Another gate holds the canonical admission of a seat we admitted: let the server tell us it is a conflict.
-      if (recheck && s.admittedBy !== null && s.admittedBy !== gateName && scans.requeueAdmission(s.seatId)) requeued++;
+      if (recheck && s.admittedAt !== null && recheckLostAdmission(scans, s.seatId, { deviceId: s.admittedDevice }, self)) requeued++;
     }
     const dropped = batch.full ? catalog.dropSeatsMissingFrom(batch.eventId, snapshot) : 0;
     syncState.setCursor(batch.eventId, batch.cursor, at);

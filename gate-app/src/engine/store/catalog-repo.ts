@@ -1,3 +1,4 @@
+// process: engine
 import type { sync } from '@ticketgate/protocol';
 
 type SeatStatus = sync.SeatStatus;
@@ -23,6 +24,8 @@ export interface SeatRow {
   admitted_at: number | null;
   admitted_by: string | null;
   admitted_source: 'local' | 'server' | null;
+  /** Device id of the first admission (null for online staff or unknown). */
+  admitted_device: string | null;
 }
 
 /** A seat as the server describes it; admittedAt in ms. */
@@ -37,6 +40,8 @@ export interface ServerSeat {
   holder: string | null;
   admittedAt: number | null;
   admittedBy: string | null;
+  /** Admitting device (null for online staff). */
+  admittedDevice: string | null;
 }
 
 export interface EventCounts {
@@ -72,7 +77,7 @@ export class CatalogRepo {
     this.bumpSeqStmt = db.prepare('UPDATE events SET server_seq = max(server_seq, ?) WHERE event_id = ?');
     this.seatStmt = db.prepare<[string], SeatRow>(
       `SELECT seat_id, event_id, row_label, seat_number, category, status, generation, holder_name,
-              admitted_at, admitted_by, admitted_source FROM seats WHERE seat_id = ?`,
+              admitted_at, admitted_by, admitted_source, admitted_device FROM seats WHERE seat_id = ?`,
     );
     // The server's word on status, generation and holder always wins. Admissions
     // only accumulate: one this gate made (not yet uploaded) or learned from the
@@ -80,8 +85,8 @@ export class CatalogRepo {
     // admissible again once anyone admitted it.
     this.upsertSeatStmt = db.prepare(
       `INSERT INTO seats (seat_id, event_id, row_label, seat_number, category, status, generation, holder_name,
-                          admitted_at, admitted_by, admitted_source, snapshot)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          admitted_at, admitted_by, admitted_source, admitted_device, snapshot)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (seat_id) DO UPDATE SET
          event_id = excluded.event_id, row_label = excluded.row_label, seat_number = excluded.seat_number,
          category = excluded.category, generation = excluded.generation, holder_name = excluded.holder_name,
@@ -89,6 +94,7 @@ export class CatalogRepo {
                        THEN 'CHECKED_IN' ELSE excluded.status END,
          admitted_by = CASE WHEN excluded.admitted_at IS NOT NULL THEN excluded.admitted_by ELSE seats.admitted_by END,
          admitted_source = CASE WHEN excluded.admitted_at IS NOT NULL THEN 'server' ELSE seats.admitted_source END,
+         admitted_device = CASE WHEN excluded.admitted_at IS NOT NULL THEN excluded.admitted_device ELSE seats.admitted_device END,
          admitted_at = COALESCE(excluded.admitted_at, seats.admitted_at),
          snapshot = CASE WHEN excluded.snapshot > 0 THEN excluded.snapshot ELSE seats.snapshot END`,
     );
@@ -97,11 +103,11 @@ export class CatalogRepo {
       `DELETE FROM seats WHERE event_id = ? AND snapshot <> ? AND admitted_source IS NOT 'local'`,
     );
     this.admitLocallyStmt = db.prepare(
-      `UPDATE seats SET status = 'CHECKED_IN', admitted_at = ?, admitted_by = ?, admitted_source = 'local'
+      `UPDATE seats SET status = 'CHECKED_IN', admitted_at = ?, admitted_by = ?, admitted_device = ?, admitted_source = 'local'
         WHERE seat_id = ? AND admitted_at IS NULL`,
     );
     this.learnAdmissionStmt = db.prepare(
-      `UPDATE seats SET admitted_at = ?, admitted_by = ?, admitted_source = 'server',
+      `UPDATE seats SET admitted_at = ?, admitted_by = ?, admitted_device = ?, admitted_source = 'server',
               status = CASE WHEN status = 'SOLD' THEN 'CHECKED_IN' ELSE status END
         WHERE seat_id = ? AND event_id = ?`,
     );
@@ -140,20 +146,20 @@ export class CatalogRepo {
     // Positional binding: measurably cheaper than named parameters at 100,000 rows.
     const admitted = s.admittedAt !== null;
     this.upsertSeatStmt.run(s.seatId, s.eventId, s.row, s.number, s.category, admitted && s.status === 'SOLD' ? 'CHECKED_IN' : s.status,
-      s.generation, s.holder, s.admittedAt, admitted ? s.admittedBy : null, admitted ? 'server' : null, snapshot);
+      s.generation, s.holder, s.admittedAt, admitted ? s.admittedBy : null, admitted ? 'server' : null, admitted ? s.admittedDevice : null, snapshot);
   }
 
   dropSeatsMissingFrom(eventId: string, snapshot: number): number {
     return this.dropUnlistedSeatsStmt.run(eventId, snapshot).changes;
   }
 
-  admitLocally(seatId: string, at: number, by: string): boolean {
-    return this.admitLocallyStmt.run(at, by, seatId).changes === 1;
+  admitLocally(seatId: string, at: number, by: { name: string; deviceId: string | null }): boolean {
+    return this.admitLocallyStmt.run(at, by.name, by.deviceId, seatId).changes === 1;
   }
 
   /** A canonical admission from the server: it replaces whatever this gate believed. */
-  learnAdmission(eventId: string, seatId: string, at: number, by: string): boolean {
-    return this.learnAdmissionStmt.run(at, by, seatId, eventId).changes === 1;
+  learnAdmission(eventId: string, seatId: string, at: number, by: { name: string; deviceId: string | null }): boolean {
+    return this.learnAdmissionStmt.run(at, by.name, by.deviceId, seatId, eventId).changes === 1;
   }
 
   counts(): EventCounts[] {

@@ -1,3 +1,4 @@
+// process: engine
 import { CatalogRepo } from './catalog-repo.js';
 import { DeviceRepo } from './device-repo.js';
 import { KeyRepo } from './key-repo.js';

@@ -1,3 +1,4 @@
+// process: engine
 import type { ScanResult } from '@ticketgate/protocol';
 import type { Db } from './open-database.js';
 

@@ -1,3 +1,4 @@
+// process: engine
 /**
  * The gate's SQLite schema (docs/gate.md). Versioned with PRAGMA user_version so a
  * kiosk updated in the field upgrades its data folder in place.
@@ -5,7 +6,7 @@
  * Times are integer milliseconds since the epoch (UTC); they only become ISO
  * strings on the wire and in the local API.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_V1 = `
 -- Who this gate is. One row. The device token and the box private key live here,
@@ -105,4 +106,9 @@ CREATE TABLE sync_state (
   last_success_at  INTEGER,
   clock_offset_ms  INTEGER
 );
+`;
+
+/** v2: the admitting device of a seat's first admission, so gates compare admissions by device id, not by (non-unique) name. */
+export const SCHEMA_V2 = `
+ALTER TABLE seats ADD COLUMN admitted_device TEXT;
 `;

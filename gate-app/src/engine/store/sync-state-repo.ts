@@ -1,3 +1,4 @@
+// process: engine
 import type { Db } from './open-database.js';
 
 const HALL = 'hall';

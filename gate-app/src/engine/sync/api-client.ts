@@ -1,12 +1,14 @@
-import type { z } from 'zod';
+// process: engine
+import { ErrorEnvelope, ok, type ErrorCode } from '@ticketgate/protocol';
+import { z } from 'zod';
 import type { GateClock } from './clock.js';
 import type { Connectivity } from './connectivity.js';
 
-/** The server answered with the failure envelope. */
+/** The server answered with the failure envelope (ErrorEnvelope of @ticketgate/protocol). */
 export class ServerError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(`${code}: ${message}`);
@@ -107,26 +109,26 @@ export class ApiClient {
     } catch {
       json = undefined;
     }
-    const envelope = json as { success?: unknown; data?: { server_time?: unknown }; error_code?: unknown; message?: unknown } | undefined;
-    const serverTime = typeof envelope?.data?.server_time === 'string' ? envelope.data.server_time : null;
+    const serverTime = ServerTimeProbe.safeParse(json).data?.data.server_time ?? null;
     clock.observe({ sentAt, receivedAt, serverTime, dateHeader: res.headers.get('date') });
 
-    if (res.status >= 500 || envelope === undefined || typeof envelope.success !== 'boolean') {
-      const why = envelope?.error_code ? `${String(envelope.error_code)} (HTTP ${res.status})` : `HTTP ${res.status}, not a TicketGate reply`;
+    // The protocol's own schemas decide what a TicketGate reply is: a failure envelope with a known code, or a success.
+    const failure = ErrorEnvelope.safeParse(json);
+    const succeeded = SuccessProbe.safeParse(json).success;
+    if (res.status >= 500 || (!failure.success && !succeeded)) {
+      const why = failure.success ? `${failure.data.error_code} (HTTP ${res.status})` : `HTTP ${res.status}, not a TicketGate reply`;
       connectivity.failure(`${method} ${path}: ${why}`);
-      if (typeof envelope?.error_code === 'string') throw new ServerError(res.status, envelope.error_code, String(envelope.message ?? ''));
+      if (failure.success) throw new ServerError(res.status, failure.data.error_code, failure.data.message);
       throw new NetworkError(`${method} ${path}: ${why}`);
     }
     // A refusal still proves the link: the server is there and answering.
     connectivity.success(receivedAt - sentAt);
-    if (!envelope.success) {
-      throw new ServerError(res.status, String(envelope.error_code ?? 'UNKNOWN'), String(envelope.message ?? ''));
-    }
-    const parsed = o.schema.safeParse(envelope.data);
+    if (failure.success) throw new ServerError(res.status, failure.data.error_code, failure.data.message);
+    const parsed = ok(o.schema).safeParse(json);
     if (!parsed.success) {
       throw new NetworkError(`${method} ${path}: reply does not match the protocol: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
     }
-    return parsed.data;
+    return (parsed.data as { data: z.infer<T> }).data;
   }
 
   /** Opens a long-lived GET (the live stream); the caller reads the body. */
@@ -147,20 +149,26 @@ export class ApiClient {
       return res;
     }
     const text = await res.text().catch(() => '');
-    let envelope: { error_code?: string; message?: string } | undefined;
+    let json: unknown;
     try {
-      envelope = JSON.parse(text) as typeof envelope;
+      json = JSON.parse(text);
     } catch {
-      envelope = undefined;
+      json = undefined;
     }
-    if (res.status >= 500 || !envelope?.error_code) {
+    const failure = ErrorEnvelope.safeParse(json);
+    if (res.status >= 500 || !failure.success) {
       this.opts.connectivity.failure(`stream: HTTP ${res.status}`);
       throw new NetworkError(`stream: HTTP ${res.status}`);
     }
     this.opts.connectivity.success(this.opts.clock.device() - sentAt);
-    throw new ServerError(res.status, envelope.error_code, envelope.message ?? '');
+    throw new ServerError(res.status, failure.data.error_code, failure.data.message);
   }
 }
+
+/** Any success envelope; its `data` is checked against the call's schema afterwards. */
+const SuccessProbe = z.object({ success: z.literal(true) });
+/** Every device reply carries server_time, read for the clock even when the rest does not parse. */
+const ServerTimeProbe = z.object({ data: z.object({ server_time: z.string() }) });
 
 export function describeFetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;

@@ -1,3 +1,4 @@
+// process: engine
 export interface BackoffOptions {
   initialMs?: number;
   maxMs?: number;

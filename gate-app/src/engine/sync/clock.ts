@@ -1,3 +1,4 @@
+// process: engine
 export interface ClockSnapshot {
   offsetMs: number | null;
   /** Round trip of the request the offset was learned from (its uncertainty is half of it). */

@@ -1,3 +1,4 @@
+// process: engine
 export type ConnectivityState = 'online' | 'degraded' | 'offline';
 
 export interface ConnectivityOptions {

@@ -1,3 +1,4 @@
+// process: engine
 import { sync } from '@ticketgate/protocol';
 import type { ApiClient } from './api-client.js';
 import type { Connectivity } from './connectivity.js';

@@ -1,3 +1,4 @@
+// process: engine
 import { Backoff, type BackoffOptions } from './backoff.js';
 
 /** What a loop's task asks for next: run again after `ms` (Infinity: only when woken). */

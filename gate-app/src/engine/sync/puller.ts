@@ -1,3 +1,4 @@
+// process: engine
 import { decodeIssuingPublicKey } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import { applySeatBatch } from '../store/apply-seat-delta.js';

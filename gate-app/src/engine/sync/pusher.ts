@@ -1,9 +1,11 @@
+// process: engine
 import { sync } from '@ticketgate/protocol';
 import type { z } from 'zod';
 import type { GateStore } from '../store/gate-store.js';
 import type { ScanRow } from '../store/scan-repo.js';
 import type { ApiClient } from './api-client.js';
 import type { GateClock } from './clock.js';
+import { recheckLostAdmission } from './conflict-recheck.js';
 
 export const MAX_BATCH = 500;
 
@@ -78,7 +80,7 @@ export class Pusher {
           now,
         );
         if (fresh) newConflicts++;
-        store.catalog.learnAdmission(c.canonical.event_id, c.seat_id, at, c.canonical.admitted_by);
+        store.catalog.learnAdmission(c.canonical.event_id, c.seat_id, at, { name: c.canonical.admitted_by, deviceId: c.canonical.device_id });
       }
       requeued = this.recheckAccepted(batch, reply);
     }).immediate();
@@ -100,15 +102,15 @@ export class Pusher {
     const { store } = this;
     const accepted = new Set(reply.accepted);
     const lost = new Set(reply.conflicts.map((c) => c.client_scan_id));
-    const gateName = store.device.get()?.device_name ?? null;
+    const self = store.device.get()?.device_id ?? null;
     let requeued = 0;
     for (const r of batch) {
       if (r.result !== 'SUCCESS' || !r.seat_id || !accepted.has(r.client_scan_id) || lost.has(r.client_scan_id)) continue;
       if (this.rechecked.has(r.client_scan_id)) continue;
       const seat = store.catalog.seat(r.seat_id);
-      if (seat?.admitted_source !== 'server' || seat.admitted_by === gateName || seat.admitted_at === null) continue;
-      if (seat.admitted_at >= r.device_time + r.clock_offset_ms) continue;
-      if (store.scans.requeueAdmission(r.seat_id)) {
+      // Only a canonical admission learned from the server and earlier than ours can have beaten it.
+      if (seat?.admitted_source !== 'server' || seat.admitted_at === null || seat.admitted_at >= r.device_time + r.clock_offset_ms) continue;
+      if (recheckLostAdmission(store.scans, r.seat_id, { deviceId: seat.admitted_device }, self)) {
         this.rechecked.add(r.client_scan_id);
         requeued++;
       }

@@ -1,7 +1,8 @@
+// process: engine
 import type { sync } from '@ticketgate/protocol';
 import type { ServerSeat } from '../store/catalog-repo.js';
 
-/** The wire tuple [seat_id, row, number, category, status, generation, holder, admitted_at, admitted_by] as a store row. */
+/** The wire tuple [seat_id, row, number, category, status, generation, holder, admitted_at, admitted_by, admitted_device_id] as a store row. */
 export function seatFromTuple(eventId: string, t: sync.SeatTuple): ServerSeat {
   const admittedAt = t[7] === null ? null : Date.parse(t[7]);
   return {
@@ -15,5 +16,6 @@ export function seatFromTuple(eventId: string, t: sync.SeatTuple): ServerSeat {
     holder: t[6],
     admittedAt: admittedAt !== null && Number.isFinite(admittedAt) ? admittedAt : null,
     admittedBy: admittedAt === null ? null : (t[8] ?? 'another gate'),
+    admittedDevice: admittedAt === null ? null : t[9],
   };
 }

@@ -1,3 +1,4 @@
+// process: engine
 export interface SseMessage {
   event: string;
   data: string;

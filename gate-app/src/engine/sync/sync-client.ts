@@ -1,7 +1,9 @@
+// process: engine
 import { EventEmitter } from 'node:events';
 import type { GateStore } from '../store/gate-store.js';
 import { ServerError, type ApiClient } from './api-client.js';
 import type { GateClock } from './clock.js';
+import { recheckLostAdmission } from './conflict-recheck.js';
 import type { Connectivity } from './connectivity.js';
 import { followLiveStream } from './live-stream.js';
 import { Loop } from './loop.js';
@@ -170,9 +172,8 @@ export class SyncClient extends EventEmitter<SyncEvents> {
           const { catalog, scans, device, db } = this.store;
           const mine = device.get()?.device_id;
           const requeued = db.transaction(() => {
-            catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), m.admitted_by);
-            // Our admission was accepted before this earlier one arrived: re-send it to learn the conflict.
-            return m.device_id !== mine && scans.requeueAdmission(m.seat_id);
+            catalog.learnAdmission(m.event_id, m.seat_id, Date.parse(m.scanned_at), { name: m.admitted_by, deviceId: m.device_id });
+            return recheckLostAdmission(scans, m.seat_id, { deviceId: m.device_id }, mine ?? null);
           }).immediate();
           this.emit('admission', m.seat_id);
           if (requeued) this.pushLoop.wake();

@@ -1,10 +1,13 @@
+// process: engine
 import type { TicketClaims, VerifyOutcome } from '@ticketgate/crypto';
-import { verdictMessage, type ScanResult } from '@ticketgate/protocol';
+import { admission, verdictMessage, type ScanResult } from '@ticketgate/protocol';
 import type { EventRow, SeatRow } from '../store/catalog-repo.js';
 
 export interface Decision {
   result: ScanResult;
-  /** Machine-readable detail (verifier reason, `revoked_generation`, …); null when the result says it all. */
+  /** The step of the admission rule that decided. */
+  rule: admission.AdmissionReason;
+  /** Machine-readable detail (the rule's reason, or the verifier's for a QR_INVALID); null for a plain SUCCESS. */
   reason: string | null;
   message: string;
   claims: TicketClaims | null;
@@ -16,6 +19,8 @@ export interface Decision {
 
 export interface Snapshot {
   hallId: string;
+  /** This gate's device id: tells its own earlier admissions from other gates'. */
+  deviceId: string | null;
   seat(seatId: string): SeatRow | undefined;
   event(eventId: string): EventRow | undefined;
   /** Display zone of admission times in messages. */
@@ -23,61 +28,58 @@ export interface Snapshot {
 }
 
 /**
- * The verdict order of docs/gate.md, first match wins:
- * undecodable/tampered → QR_INVALID; other hall → WRONG_HALL (naming it);
- * stale → EXPIRED; unknown seat → NOT_FOUND; generation older than the
- * snapshot's → NOT_FOUND (revoked); HELD → UNPAID; already admitted → DUPLICATE
- * (first admission's time and gate); SOLD → SUCCESS.
+ * The gate's verdict: the shared admission rule (decideAdmission of
+ * @ticketgate/protocol) applied to this gate's snapshot, with a
+ * non-authoritative view, because the snapshot may lag the server (docs/gate.md,
+ * "Where a gate decides otherwise").
  *
  * Pure: reads the snapshot, writes nothing. The caller records the scan and
  * the admission in the same transaction.
  */
 export function decide(outcome: VerifyOutcome, snap: Snapshot): Decision {
-  const base = { claims: null, seat: null, event: null, firstAdmission: null, correctHall: null };
-  const verdict = (result: ScanResult, reason: string | null, extra: Partial<Decision> = {}): Decision => {
-    const d = { ...base, ...extra, result, reason };
-    const message = verdictMessage(result, {
-      ...(d.firstAdmission ? { firstAdmittedAt: d.firstAdmission.at, firstAdmittedBy: d.firstAdmission.by } : {}),
-      ...(d.correctHall ? { correctHall: d.correctHall } : {}),
-      ...(snap.timeZone ? { timeZone: snap.timeZone } : {}),
-    });
-    return { ...d, message };
+  const claims = outcome.status === 'invalid' ? null : outcome.claims;
+  const event = claims ? (snap.event(claims.eventId) ?? null) : null;
+  const found = claims ? snap.seat(claims.seatId) : undefined;
+  const seat = found && claims && found.event_id === claims.eventId ? found : null;
+  const prior: admission.PriorAdmission | null =
+    seat && seat.admitted_at !== null
+      ? { at: seat.admitted_at, by: seat.admitted_by, deviceId: seat.admitted_source === 'local' ? snap.deviceId : seat.admitted_device }
+      : null;
+
+  const v = admission.decideAdmission({
+    credential: outcome,
+    eventKnown: event !== null,
+    seat: seat && { eventId: seat.event_id, status: seat.status, generation: seat.generation },
+    prior,
+    view: { hallId: snap.hallId, authoritative: false, deviceId: snap.deviceId },
+  });
+
+  const firstAdmission = v.firstAdmission ? { at: v.firstAdmission.at, by: v.firstAdmission.by ?? 'another gate' } : null;
+  const message = verdictMessage(v.result, {
+    ...(firstAdmission ? { firstAdmittedAt: firstAdmission.at, firstAdmittedBy: firstAdmission.by } : {}),
+    ...(v.correctHall ? { correctHall: v.correctHall } : {}),
+    ...(snap.timeZone ? { timeZone: snap.timeZone } : {}),
+  });
+  // The seat and event are shown only once the rule got as far as looking at them.
+  const judged = admission.judgedSeat(v);
+  return {
+    result: v.result,
+    rule: v.reason,
+    reason: gateReason(v, outcome),
+    message,
+    claims,
+    seat: judged ? seat : null,
+    event: judged || v.reason === 'unknown_seat' ? event : null,
+    firstAdmission,
+    correctHall: v.correctHall ?? null,
   };
+}
 
-  if (outcome.status === 'invalid') {
-    // Without the key the hall code is an unauthenticated hint, but sending a
-    // fan to the hall printed on their ticket is the useful answer either way.
-    if (outcome.reason === 'unknown_key_id' && outcome.hallCode && outcome.hallCode !== snap.hallId) {
-      return verdict('WRONG_HALL', outcome.reason, { correctHall: outcome.hallCode });
-    }
-    return verdict('QR_INVALID', outcome.reason);
-  }
-
-  const claims = outcome.claims;
-  if (claims.hallCode !== snap.hallId) return verdict('WRONG_HALL', null, { claims, correctHall: claims.hallCode });
-  if (outcome.status === 'expired') return verdict('EXPIRED', `expired (${Math.round(outcome.ageSeconds)} s old)`, { claims });
-  if (outcome.status === 'not_yet_valid') return verdict('EXPIRED', `not yet valid (${Math.round(-outcome.ageSeconds)} s ahead)`, { claims });
-
-  const event = snap.event(claims.eventId) ?? null;
-  if (!event) return verdict('NOT_FOUND', 'unknown_event', { claims });
-  const seat = snap.seat(claims.seatId) ?? null;
-  if (!seat || seat.event_id !== claims.eventId) return verdict('NOT_FOUND', 'unknown_seat', { claims, event });
-  const found = { claims, event, seat };
-  // A transfer or reissue bumped the generation: this is the previous holder's code.
-  if (claims.generation < seat.generation) return verdict('NOT_FOUND', 'revoked_generation', found);
-  if (seat.status === 'HELD') return verdict('UNPAID', null, found);
-  if (seat.admitted_at !== null) {
-    return verdict('DUPLICATE', seat.admitted_source === 'local' ? 'admitted_here' : 'admitted_elsewhere', {
-      ...found,
-      firstAdmission: { at: seat.admitted_at, by: seat.admitted_by ?? 'another gate' },
-    });
-  }
-  if (seat.status === 'CHECKED_IN') return verdict('DUPLICATE', 'checked_in', found);
-  if (seat.status === 'SOLD') {
-    return verdict('SUCCESS', claims.generation > seat.generation ? 'generation_ahead_of_snapshot' : null, found);
-  }
-  // AVAILABLE: a signed code for a seat the snapshot says nobody owns (released,
-  // or sold after our last sync). Refusing is the safe side; the status page
-  // shows how fresh the snapshot is.
-  return verdict('NOT_FOUND', 'seat_not_sold', found);
+/** The reason a gate logs and uploads: the verifier's own word for a refused code, with the age of a stale one. */
+function gateReason(v: admission.AdmissionVerdict, outcome: VerifyOutcome): string | null {
+  if (v.detail) return v.detail;
+  if (v.reason === 'admitted' || v.reason === 'other_hall') return null;
+  if (outcome.status === 'expired') return `expired (${Math.round(outcome.ageSeconds)} s old)`;
+  if (outcome.status === 'not_yet_valid') return `not yet valid (${Math.round(-outcome.ageSeconds)} s ahead)`;
+  return v.reason;
 }

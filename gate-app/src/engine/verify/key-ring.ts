@@ -1,3 +1,4 @@
+// process: engine
 import {
   CredentialVerifier, decodeDeviceKeyPair, decodeIssuingPublicKey, openGateKey,
   type DeviceKeyPair, type GateKey, type IssuingPublicKey,

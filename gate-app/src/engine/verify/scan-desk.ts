@@ -1,3 +1,4 @@
+// process: engine
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { CredentialVerifier } from '@ticketgate/crypto';
@@ -18,8 +19,8 @@ export interface ScanDeskOptions {
   store: GateStore;
   verifier: CredentialVerifier;
   hallId: () => string;
-  /** Name written as `admitted_by` on this gate's admissions. */
-  gateName: () => string;
+  /** This gate as written on its admissions: `admitted_by` name and device id. */
+  gate: () => { name: string; deviceId: string | null };
   clock: { device(): number; offset(): number };
   timeZone?: string;
   /** Most scans committed together (group commit). */
@@ -107,8 +108,10 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict] }> {
     const deviceTime = clock.device();
     const clockOffsetMs = Math.round(clock.offset());
     const scannedAt = deviceTime + clockOffsetMs;
+    const gate = this.opts.gate();
     const decision = decide(verifier.verify(text, scannedAt), {
       hallId: this.opts.hallId(),
+      deviceId: gate.deviceId,
       seat: (id) => store.catalog.seat(id),
       event: (id) => store.catalog.event(id),
       ...(this.opts.timeZone ? { timeZone: this.opts.timeZone } : {}),
@@ -116,10 +119,10 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict] }> {
     const clientScanId = randomUUID();
     if (decision.result === 'SUCCESS') {
       const seat = decision.seat!;
-      if (!store.catalog.admitLocally(seat.seat_id, scannedAt, this.opts.gateName())) {
+      if (!store.catalog.admitLocally(seat.seat_id, scannedAt, gate)) {
         throw new Error(`seat ${seat.seat_id} changed under the scan transaction`);
       }
-      decision.seat = { ...seat, status: 'CHECKED_IN', admitted_at: scannedAt, admitted_by: this.opts.gateName(), admitted_source: 'local' };
+      decision.seat = { ...seat, status: 'CHECKED_IN', admitted_at: scannedAt, admitted_by: gate.name, admitted_device: gate.deviceId, admitted_source: 'local' };
     }
     const c = decision.claims;
     store.scans.insert({

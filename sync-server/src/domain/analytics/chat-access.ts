@@ -1,10 +1,8 @@
 import type { Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
-import { hasRole, type Role } from '../auth/roles.js';
+import { isSupport, requireConversationAccess, type Actor } from '../../policy/access.js';
 import { isParticipant } from './chat-messages.js';
 
-/** Support staff (staff and above) answer every conversation; anyone else only the ones they have written in. */
-export async function requireConversationAccess(db: Queryable, conversationId: string, user: { id: string; role: Role }): Promise<void> {
-  if (hasRole(user.role, 'staff')) return;
-  if (!(await isParticipant(db, conversationId, user.id))) throw new AppError('FORBIDDEN', 'You are not part of this conversation.');
+/** The conversation access rule (policy/access.ts) with its one database fact; support needs no lookup. */
+export async function checkConversationAccess(db: Queryable, conversationId: string, actor: Actor): Promise<void> {
+  requireConversationAccess(actor, isSupport(actor) || (await isParticipant(db, conversationId, actor.id)));
 }

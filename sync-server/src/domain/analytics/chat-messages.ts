@@ -1,5 +1,5 @@
+import { requireConversationWrite } from '../../policy/access.js';
 import { withTransaction, type Pool, type Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
 
 export type SenderType = 'user' | 'agent';
 
@@ -59,7 +59,7 @@ export async function sendMessage(pool: Pool, m: NewMessage, opts: { support: bo
                 EXISTS (SELECT 1 FROM chat_messages WHERE conversation_id = $1 AND sender_id = $2) AS joined`,
         [m.conversationId, m.senderId],
       );
-      if (rows[0]!.started && !rows[0]!.joined) throw new AppError('FORBIDDEN', 'You are not part of this conversation.');
+      requireConversationWrite(false, rows[0]!);
     }
     return insertMessage(db, m);
   });

@@ -1,6 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { AppError } from '../../http/app-error.js';
-import { checkPassword, upgradedHash } from './passwords.js';
+import { DomainError } from '../errors.js';
 import { startSession, type TokenPair } from './sessions.js';
 import { userWithPasswordByEmail, type UserProfile } from './users.js';
 
@@ -11,13 +10,13 @@ const INVALID = 'Invalid email or password.';
  * argon2id verification either way), so login does not reveal who has an account.
  */
 export async function login(
-  ctx: Pick<AppContext, 'pool' | 'config' | 'signer' | 'now'>,
+  ctx: Pick<AppContext, 'pool' | 'config' | 'signer' | 'passwords' | 'now'>,
   email: string,
   password: string,
 ): Promise<{ user: UserProfile; tokens: TokenPair }> {
   const found = await userWithPasswordByEmail(ctx.pool, email);
-  if (!(await checkPassword(ctx.config, found?.passwordHash, password)) || !found) throw new AppError('UNAUTHORIZED', INVALID);
-  const rehash = await upgradedHash(ctx.config, found.passwordHash, password);
+  if (!(await ctx.passwords.check(found?.passwordHash, password)) || !found) throw new DomainError('UNAUTHORIZED', INVALID);
+  const rehash = await ctx.passwords.upgraded(found.passwordHash, password);
   if (rehash) await ctx.pool.query('UPDATE users SET password_hash = $2 WHERE id = $1', [found.user.id, rehash]);
   return { user: found.user, tokens: await startSession(ctx, found.user) };
 }

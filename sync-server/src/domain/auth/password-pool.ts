@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { hashPassword, verifyPassword, type PwhashParams } from '@ticketgate/crypto';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 /** argon2id hashing and verification, wherever they run. */
 export interface PasswordHasher {
@@ -40,7 +40,7 @@ const WORKER_URL = new URL('./password-worker.mjs', import.meta.url);
 // killed from outside should not fail a login, and an input that kills threads
 // cannot keep the pool restarting.
 const MAX_ATTEMPTS = 2;
-const shuttingDown = () => new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down. Retry shortly.');
+const shuttingDown = () => new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down. Retry shortly.');
 
 export interface PasswordPoolOptions {
   size: number;
@@ -102,7 +102,7 @@ export class PasswordWorkerPool implements PasswordHasher {
   private submit(job: Job): Promise<unknown> {
     if (this.closed) return Promise.reject(shuttingDown());
     if (this.waiting.length >= this.maxWaiting) {
-      return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once. Retry in a few seconds.'));
+      return Promise.reject(new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once. Retry in a few seconds.'));
     }
     return new Promise((resolve, reject) => {
       this.waiting.push({ id: this.nextId++, job, attempts: 0, resolve, reject });

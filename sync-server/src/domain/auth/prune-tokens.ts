@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { registerJob } from '../../jobs.js';
+import type { BackgroundJob } from '../../jobs.js';
 
 const BATCH = 5000;
 
@@ -24,4 +24,4 @@ export async function pruneExpiredTokens(ctx: Pick<AppContext, 'pool' | 'now'>):
   return { blocklist: await prune('token_blocklist'), refreshTokens: await prune('refresh_tokens') };
 }
 
-registerJob({ name: 'auth.prune-expired-tokens', intervalMs: () => 10 * 60_000, run: pruneExpiredTokens });
+export const pruneTokensJob: BackgroundJob = { name: 'auth.prune-expired-tokens', intervalMs: () => 10 * 60_000, run: pruneExpiredTokens };

@@ -1,6 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { AppError } from '../../http/app-error.js';
-import { hashUserPassword } from './passwords.js';
+import { DomainError } from '../errors.js';
 
 export interface Registration {
   email: string;
@@ -10,12 +9,12 @@ export interface Registration {
 }
 
 /** New accounts are fans with no credits; the display name defaults to the email's local part. */
-export async function registerUser(ctx: Pick<AppContext, 'pool' | 'config'>, input: Registration): Promise<{ id: string; email: string }> {
+export async function registerUser(ctx: Pick<AppContext, 'pool' | 'passwords'>, input: Registration): Promise<{ id: string; email: string }> {
   // Checked before hashing so a taken email does not cost an argon2id run; the
   // unique index still decides when two registrations race.
   const taken = await ctx.pool.query('SELECT 1 FROM users WHERE lower(email) = lower($1)', [input.email]);
-  if (taken.rowCount) throw new AppError('EMAIL_ALREADY_EXISTS');
-  const hash = await hashUserPassword(ctx.config, input.password);
+  if (taken.rowCount) throw new DomainError('EMAIL_ALREADY_EXISTS');
+  const hash = await ctx.passwords.hash(input.password);
   const name = input.name ?? input.email.slice(0, input.email.lastIndexOf('@'));
   try {
     const { rows } = await ctx.pool.query<{ id: string; email: string }>(
@@ -24,7 +23,7 @@ export async function registerUser(ctx: Pick<AppContext, 'pool' | 'config'>, inp
     );
     return rows[0]!;
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new AppError('EMAIL_ALREADY_EXISTS');
+    if ((err as { code?: string }).code === '23505') throw new DomainError('EMAIL_ALREADY_EXISTS');
     throw err;
   }
 }

@@ -1,8 +1,9 @@
+import { requireOwnRefreshToken } from '../../policy/access.js';
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import type { Role } from './roles.js';
 
 type SessionDeps = Pick<AppContext, 'pool' | 'config' | 'signer' | 'now'>;
@@ -74,7 +75,7 @@ export async function rotateRefreshToken(deps: SessionDeps, token: string): Prom
     await db.query('UPDATE refresh_tokens SET used_at = $2 WHERE jti = $1', [claims.jti, new Date(deps.now())]);
     return { ok: true, pair: await issuePair(db, deps, { id: row.user_id, role: row.role }, row.family_id) };
   });
-  if (!outcome.ok) throw new AppError('UNAUTHORIZED', outcome.message);
+  if (!outcome.ok) throw new DomainError('UNAUTHORIZED', outcome.message);
   return outcome.pair;
 }
 
@@ -94,7 +95,7 @@ export async function endSession(
   if (refreshToken !== undefined) {
     const family = await refreshFamilyOf(deps, refreshToken);
     if (family) {
-      if (family.userId !== access.userId) throw new AppError('FORBIDDEN', 'That refresh token belongs to another user.');
+      requireOwnRefreshToken(access.userId, family.userId);
       families.add(family.id);
     }
   }
@@ -113,7 +114,7 @@ async function refreshFamilyOf(deps: SessionDeps, token: string): Promise<{ id: 
     const claims = await deps.signer.verify(token, 'refresh', { now: deps.now() });
     return claims.fam ? { id: claims.fam, userId: claims.sub } : undefined;
   } catch (err) {
-    if (err instanceof AppError && err.code === 'TOKEN_EXPIRED') return undefined;
-    throw new AppError('UNAUTHORIZED', 'Invalid refresh token.');
+    if (err instanceof DomainError && err.code === 'TOKEN_EXPIRED') return undefined;
+    throw new DomainError('UNAUTHORIZED', 'Invalid refresh token.');
   }
 }

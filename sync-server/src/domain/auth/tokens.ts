@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import type { Role } from './roles.js';
 
 export type TokenKind = 'access' | 'refresh';
@@ -51,15 +51,15 @@ export function createTokenSigner(secret: string): TokenSigner {
           ...(opts.now !== undefined ? { currentDate: new Date(opts.now) } : {}),
         });
         if (payload.typ !== expected || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') {
-          throw new AppError('UNAUTHORIZED', 'Invalid token.');
+          throw new DomainError('UNAUTHORIZED', 'Invalid token.');
         }
         return payload as unknown as TokenClaims;
       } catch (err) {
-        if (err instanceof AppError) throw err;
+        if (err instanceof DomainError) throw err;
         if (err instanceof joseErrors.JWTExpired) {
-          throw new AppError('TOKEN_EXPIRED', expected === 'access' ? 'Access token has expired. Refresh required.' : 'Refresh token has expired. Log in again.');
+          throw new DomainError('TOKEN_EXPIRED', expected === 'access' ? 'Access token has expired. Refresh required.' : 'Refresh token has expired. Log in again.');
         }
-        throw new AppError('UNAUTHORIZED', 'Invalid token.');
+        throw new DomainError('UNAUTHORIZED', 'Invalid token.');
       }
     },
   };

@@ -1,5 +1,5 @@
 import { withTransaction, type Pool } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { insertSeatBlocks } from './seat-blocks.js';
 import { seatLabel, seatsToBlocks, type SeatSpec } from './seat-layout.js';
 import { lineErrors, type LineError } from './seat-rules.js';
@@ -15,7 +15,7 @@ export async function addSeats(pool: Pool, eventId: string, seats: SeatSpec[]): 
     // Locking the event serialises seat additions to it, so the conflict check
     // below cannot be overtaken by a concurrent import.
     const event = await db.query('SELECT 1 FROM events WHERE id = $1 FOR UPDATE', [eventId]);
-    if (!event.rowCount) throw new AppError('EVENT_NOT_FOUND');
+    if (!event.rowCount) throw new DomainError('EVENT_NOT_FOUND');
 
     const { rows: tiers } = await db.query<{ category: string }>('SELECT category FROM event_categories WHERE event_id = $1', [eventId]);
     const priced = new Set(tiers.map((t) => t.category));

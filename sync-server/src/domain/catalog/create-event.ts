@@ -1,5 +1,5 @@
 import { withTransaction, type Pool } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { eventInfo, type EventInfo } from './event-queries.js';
 import { checkHallOfVenue } from './venues.js';
 
@@ -15,7 +15,7 @@ export interface NewEvent {
 /** An event with its pricing tiers and no seats yet (seats are added by block or CSV import). */
 export async function createEvent(pool: Pool, input: NewEvent, now: number): Promise<EventInfo> {
   if (input.eventDate.getTime() <= now) {
-    throw new AppError('VALIDATION_ERROR', 'event_date must be in the future.', [{ field: 'body.event_date', message: 'must be in the future' }]);
+    throw new DomainError('VALIDATION_ERROR', 'event_date must be in the future.', [{ field: 'body.event_date', message: 'must be in the future' }]);
   }
   return withTransaction(pool, async (db) => {
     await checkHallOfVenue(db, input.venueId, input.hallId);

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { ROW_LABEL, SEAT_NUMBER_MAX, SEATS_PER_REQUEST_MAX, type LineError, lineErrors } from './seat-rules.js';
 import { seatLabel, type SeatSpec } from './seat-layout.js';
 
@@ -16,10 +16,10 @@ const cells = (line: string): string[] => line.split(',').map((c) => c.trim().re
 export function parseSeatCsv(text: string): SeatSpec[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   const headerAt = lines.findIndex((l) => l.trim() !== '');
-  if (headerAt < 0) throw new AppError('VALIDATION_ERROR', `The file is empty: expected the header "${HEADER.join(',')}".`);
+  if (headerAt < 0) throw new DomainError('VALIDATION_ERROR', `The file is empty: expected the header "${HEADER.join(',')}".`);
   const header = cells(lines[headerAt]!).map((c) => c.toLowerCase());
   if (header.join(',') !== HEADER.join(',')) {
-    throw new AppError('VALIDATION_ERROR', `Line ${headerAt + 1}: the header must be "${HEADER.join(',')}".`, [
+    throw new DomainError('VALIDATION_ERROR', `Line ${headerAt + 1}: the header must be "${HEADER.join(',')}".`, [
       { field: `line ${headerAt + 1}`, message: `expected header "${HEADER.join(',')}"` },
     ]);
   }
@@ -56,9 +56,9 @@ export function parseSeatCsv(text: string): SeatSpec[] {
     seats.push(seat);
   }
   if (errors.length) throw lineErrors(errors, 'The file has errors; nothing was imported');
-  if (seats.length === 0) throw new AppError('VALIDATION_ERROR', 'The file lists no seats.');
+  if (seats.length === 0) throw new DomainError('VALIDATION_ERROR', 'The file lists no seats.');
   if (seats.length > SEATS_PER_REQUEST_MAX) {
-    throw new AppError('VALIDATION_ERROR', `At most ${SEATS_PER_REQUEST_MAX} seats per import (the file has ${seats.length}).`);
+    throw new DomainError('VALIDATION_ERROR', `At most ${SEATS_PER_REQUEST_MAX} seats per import (the file has ${seats.length}).`);
   }
   return seats;
 }

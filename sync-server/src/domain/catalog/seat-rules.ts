@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@ticketgate/protocol';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 /** What the seats table accepts (0001_initial.sql), checked up front so errors name the input. */
 export const ROW_LABEL = /^[A-Z0-9]{1,8}$/;
@@ -17,11 +17,11 @@ export interface LineError {
 const DETAILS_MAX = 100;
 
 /** One error naming every bad line (the first 100 in `details`), so a whole file can be fixed at once. */
-export function lineErrors(errors: LineError[], summary: string, code: ErrorCode = 'VALIDATION_ERROR'): AppError {
+export function lineErrors(errors: LineError[], summary: string, code: ErrorCode = 'VALIDATION_ERROR'): DomainError {
   const shown = errors.slice(0, DETAILS_MAX);
   const first = shown.slice(0, 5).map((e) => (e.line ? `line ${e.line}: ${e.message}` : e.message));
   const more = errors.length > first.length ? ` (and ${errors.length - first.length} more)` : '';
-  return new AppError(
+  return new DomainError(
     code,
     `${summary}: ${first.join('; ')}${more}.`,
     shown.map((e) => ({ field: e.line ? `line ${e.line}` : 'seats', message: e.message })),

@@ -1,5 +1,5 @@
 import type { Pool, Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 export interface Hall {
   id: string;
@@ -30,8 +30,8 @@ export async function createHall(db: Queryable, input: Hall): Promise<Hall> {
     await db.query('INSERT INTO halls (id, venue_id, name) VALUES ($1, $2, $3)', [input.id, input.venueId, input.name]);
     return input;
   } catch (err) {
-    if (pgCode(err) === '23503') throw new AppError('VENUE_NOT_FOUND');
-    if (pgCode(err) === '23505') throw new AppError('CONFLICT', `Hall ${input.id} already exists.`);
+    if (pgCode(err) === '23503') throw new DomainError('VENUE_NOT_FOUND');
+    if (pgCode(err) === '23505') throw new DomainError('CONFLICT', `Hall ${input.id} already exists.`);
     throw err;
   }
 }
@@ -53,10 +53,10 @@ export async function checkHallOfVenue(db: Queryable, venueId: string, hallId: s
     [venueId, hallId],
   );
   const r = rows[0]!;
-  if (!r.venue_exists) throw new AppError('VENUE_NOT_FOUND');
-  if (r.hall_venue === null) throw new AppError('HALL_NOT_FOUND');
+  if (!r.venue_exists) throw new DomainError('VENUE_NOT_FOUND');
+  if (r.hall_venue === null) throw new DomainError('HALL_NOT_FOUND');
   if (r.hall_venue !== venueId) {
-    throw new AppError('VALIDATION_ERROR', `Hall ${hallId} belongs to another venue.`, [
+    throw new DomainError('VALIDATION_ERROR', `Hall ${hallId} belongs to another venue.`, [
       { field: 'body.hall_id', message: 'hall does not belong to venue_id' },
     ]);
   }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 export type LedgerKind =
   | 'OPENING'
@@ -43,7 +43,7 @@ export async function moveCredits(db: Queryable, m: CreditMovement): Promise<{ b
   const row = rows[0];
   if (!row) {
     const exists = await db.query('SELECT 1 FROM users WHERE id = $1', [m.userId]);
-    throw new AppError(exists.rowCount ? 'INSUFFICIENT_CREDITS' : 'USER_NOT_FOUND');
+    throw new DomainError(exists.rowCount ? 'INSUFFICIENT_CREDITS' : 'USER_NOT_FOUND');
   }
   return { balanceCents: row.balance_after };
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import type { TopUpIntent } from '../../providers/payments.js';
 
 export const TOPUP_CURRENCY = 'sgd' as const;
@@ -12,7 +12,7 @@ export const TOPUP_MAX_CENTS = 10_000_00;
  */
 export async function startTopUp(ctx: AppContext, input: { userId: string; amountCents: number }): Promise<TopUpIntent> {
   const user = await ctx.pool.query('SELECT 1 FROM users WHERE id = $1', [input.userId]);
-  if (!user.rowCount) throw new AppError('USER_NOT_FOUND');
+  if (!user.rowCount) throw new DomainError('USER_NOT_FOUND');
   const intent = await ctx.payments.createTopUp({ userId: input.userId, amountCents: input.amountCents, currency: TOPUP_CURRENCY });
   // The webhook can outrun this insert; it records the top-up itself when it comes first.
   await ctx.pool.query(

@@ -77,7 +77,7 @@ export class LiveBus {
     this.subscribers.clear();
     const client = this.client;
     this.client = undefined;
-    await client?.end().catch(() => {});
+    await client?.end().catch((err) => this.log('live bus: closing the LISTEN connection failed', err));
   }
 
   subscribe(s: LiveSubscriber): () => void {
@@ -97,11 +97,11 @@ export class LiveBus {
       await client.connect();
       await client.query(`LISTEN ${LIVE_CHANNEL}`);
     } catch (err) {
-      await client.end().catch(() => {});
+      await client.end().catch((err) => this.log('live bus: closing a failed connection failed', err));
       throw err;
     }
     if (this.state === 'stopped') {
-      await client.end().catch(() => {});
+      await client.end().catch((err) => this.log('live bus: closing a failed connection failed', err));
       return;
     }
     const wasDown = this.state === 'reconnecting';
@@ -116,7 +116,7 @@ export class LiveBus {
     this.log('live bus: LISTEN connection lost, reconnecting', err);
     this.client = undefined;
     this.state = 'reconnecting';
-    client.end().catch(() => {});
+    client.end().catch((e) => this.log('live bus: closing the lost connection failed', e));
     this.scheduleReconnect();
   }
 

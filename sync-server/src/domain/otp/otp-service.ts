@@ -2,7 +2,7 @@ import { generateOtp, hashOtp, verifyOtp } from '@ticketgate/crypto';
 import type { Pool, Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
 import type { ErrorCode } from '@ticketgate/protocol';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import type { SmsProvider } from '../../providers/sms.js';
 
 export type OtpContext = 'purchase' | 'transfer';
@@ -33,7 +33,7 @@ export async function issueOtp(
     [input.userId, now],
   );
   if ((recent.rows[0]?.n ?? 0) >= deps.sendsPerMinute) {
-    throw new AppError('RATE_LIMITED', 'Too many codes requested. Wait a minute and try again.');
+    throw new DomainError('RATE_LIMITED', 'Too many codes requested. Wait a minute and try again.');
   }
   await db.query(
     `UPDATE otp_challenges SET status = 'SUPERSEDED'

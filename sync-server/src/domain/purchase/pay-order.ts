@@ -1,8 +1,10 @@
+import { requireOrderAccess } from '../../policy/access.js';
 import { fromCents } from '@ticketgate/protocol';
+import { smsSeatDeal } from '../otp/sms-text.js';
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Client } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
-import { hasRole, type Role } from '../auth/roles.js';
+import { DomainError } from '../errors.js';
+import type { Role } from '../auth/roles.js';
 import { moveCredits } from '../credits/ledger.js';
 import { otpDeps } from '../otp/otp-deps.js';
 import { issueOtp } from '../otp/otp-service.js';
@@ -32,9 +34,9 @@ export async function payOrder(ctx: AppContext, input: { actor: { id: string; ro
     case 'paid':
       return outcome.paid;
     case 'expired':
-      throw new AppError('HOLD_EXPIRED');
+      throw new DomainError('HOLD_EXPIRED');
     case 'otp_sent':
-      throw new AppError(
+      throw new DomainError(
         'OTP_REQUIRED',
         `OTP verification required before payment. A code was sent to the phone ending ${outcome.phone.slice(-4)}; ` +
           `submit it to /api/verify-otp with context "purchase" and this order id as reference_id, then pay again.`,
@@ -46,19 +48,17 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
   const nowMs = ctx.now();
   const now = new Date(nowMs);
   const locked = await lockOrderWithSeat(db, input.orderId);
-  if (!locked) throw new AppError('ORDER_NOT_FOUND');
+  if (!locked) throw new DomainError('ORDER_NOT_FOUND');
   const { order, seat } = locked;
-  if (order.user_id !== input.actor.id && !hasRole(input.actor.role, 'admin')) {
-    throw new AppError('FORBIDDEN', 'This order belongs to another user.');
-  }
+  requireOrderAccess(input.actor, order);
   switch (order.status) {
     case 'CONFIRMED':
-      throw new AppError('ORDER_ALREADY_CONFIRMED');
+      throw new DomainError('ORDER_ALREADY_CONFIRMED');
     case 'EXPIRED':
       return { kind: 'expired' };
     case 'CANCELLED':
     case 'FAILED':
-      throw new AppError('SEAT_NOT_HELD', `This order was ${order.status.toLowerCase()}; the seat is no longer held. Reserve it again.`);
+      throw new DomainError('SEAT_NOT_HELD', `This order was ${order.status.toLowerCase()}; the seat is no longer held. Reserve it again.`);
     case 'PENDING':
       break;
   }
@@ -66,7 +66,7 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
     await releaseHold(db, order, 'EXPIRED', now);
     return { kind: 'expired' };
   }
-  if (!holdsSeat(order, seat)) throw new AppError('SEAT_NOT_HELD');
+  if (!holdsSeat(order, seat)) throw new DomainError('SEAT_NOT_HELD');
 
   const { rows } = await db.query<{ is_flagged: boolean; phone: string; balance_cents: number; frozen_cents: number }>(
     // Locked here rather than first by the debit, so frozen_cents cannot change before the answer is computed.
@@ -75,12 +75,13 @@ async function payIn(db: Client, ctx: AppContext, input: { actor: { id: string; 
   );
   const user = rows[0]!;
   if (user.is_flagged && !order.otp_verified_at) {
+    const event = await db.query<{ name: string }>('SELECT name FROM events WHERE id = $1', [order.event_id]);
     await issueOtp(db, otpDeps(ctx), {
       userId: order.user_id,
       phone: user.phone,
       context: 'purchase',
       referenceId: order.id,
-      purpose: `confirm your purchase of seat ${seat.row_label}${seat.seat_number} for ${fromCents(order.amount_cents).toFixed(2)} credits`,
+      purpose: smsSeatDeal('confirm your purchase of', { ...seat, event_name: event.rows[0]!.name }, order.amount_cents),
     });
     return { kind: 'otp_sent', phone: user.phone };
   }
@@ -107,9 +108,9 @@ async function debit(db: Client, order: LockedOrder, spendableCents: number): Pr
     const { balanceCents } = await moveCredits(db, { userId: order.user_id, amountCents: -order.amount_cents, kind: 'PURCHASE', referenceType: 'order', referenceId: order.id });
     return balanceCents;
   } catch (err) {
-    if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDITS') {
+    if (err instanceof DomainError && err.code === 'INSUFFICIENT_CREDITS') {
       const have = fromCents(spendableCents).toFixed(2);
-      throw new AppError(
+      throw new DomainError(
         'INSUFFICIENT_CREDITS',
         `Not enough credits: this seat costs ${fromCents(order.amount_cents).toFixed(2)} and ${have} are spendable. Top up to continue.`,
       );

@@ -1,7 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
-import { registerOtpContext } from '../otp/contexts.js';
+import { DomainError } from '../errors.js';
 import { attemptsLeftSuffix } from '../otp/otp-deps.js';
 import { checkOtp } from '../otp/otp-service.js';
 import { lockOrderWithSeat } from './order-lock.js';
@@ -13,9 +12,9 @@ import { releaseHold } from './release-hold.js';
  * order and frees the seat, so the flow must start again from /api/reserve.
  * An expired code only fails the request: paying again sends a fresh one.
  */
-async function verifyPurchaseOtp(ctx: AppContext, input: { userId: string; referenceId: string; code: string }): Promise<void> {
+export async function verifyPurchaseOtp(ctx: AppContext, input: { userId: string; referenceId: string; code: string }): Promise<void> {
   const { rows } = await ctx.pool.query<{ user_id: string }>('SELECT user_id FROM orders WHERE id = $1', [input.referenceId]);
-  if (rows[0]?.user_id !== input.userId) throw new AppError('ORDER_NOT_FOUND', 'No order of yours has this id.');
+  if (rows[0]?.user_id !== input.userId) throw new DomainError('ORDER_NOT_FOUND', 'No order of yours has this id.');
 
   const check = await checkOtp(ctx.pool, { pepper: ctx.config.OTP_PEPPER, now: () => ctx.now() }, { ...input, context: 'purchase' });
   const at = new Date(ctx.now());
@@ -32,12 +31,10 @@ async function verifyPurchaseOtp(ctx: AppContext, input: { userId: string; refer
         const locked = await lockOrderWithSeat(db, input.referenceId);
         if (locked) await releaseHold(db, locked.order, 'FAILED', at);
       });
-      throw new AppError('OTP_MAX_RETRIES', 'Too many wrong codes. The order was cancelled and the seat released; reserve again.');
+      throw new DomainError('OTP_MAX_RETRIES', 'Too many wrong codes. The order was cancelled and the seat released; reserve again.');
     case 'OTP_EXPIRED':
-      throw new AppError('OTP_EXPIRED', 'The code has expired. Call /api/pay again to receive a new one.');
+      throw new DomainError('OTP_EXPIRED', 'The code has expired. Call /api/pay again to receive a new one.');
     default:
-      throw new AppError('OTP_INVALID', `The code is incorrect${attemptsLeftSuffix(check.attemptsLeft)}.`);
+      throw new DomainError('OTP_INVALID', `The code is incorrect${attemptsLeftSuffix(check.attemptsLeft)}.`);
   }
 }
-
-registerOtpContext('purchase', { verify: verifyPurchaseOtp });

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Client } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { holdHasExpired, lockOrderWithSeat } from './order-lock.js';
 import { releaseHold } from './release-hold.js';
 
@@ -40,7 +40,7 @@ export async function reserveSeat(ctx: AppContext, input: { userId: string; seat
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === LOCK_NOT_AVAILABLE || code === UNIQUE_VIOLATION) {
-      throw new AppError('SEAT_UNAVAILABLE', 'Another reservation of this seat is in progress. Please select a different seat.');
+      throw new DomainError('SEAT_UNAVAILABLE', 'Another reservation of this seat is in progress. Please select a different seat.');
     }
     throw err;
   }
@@ -50,7 +50,7 @@ async function reserveIn(db: Client, ctx: AppContext, input: { userId: string; s
   const nowMs = ctx.now();
   const now = new Date(nowMs);
   const user = await db.query('SELECT 1 FROM users WHERE id = $1', [input.userId]);
-  if (!user.rowCount) throw new AppError('USER_NOT_FOUND');
+  if (!user.rowCount) throw new DomainError('USER_NOT_FOUND');
 
   const { rows } = await db.query<SeatForHold>(
     `SELECT s.id, s.status, s.held_by, s.held_until, s.event_id, e.event_date, c.price_cents
@@ -62,9 +62,9 @@ async function reserveIn(db: Client, ctx: AppContext, input: { userId: string; s
     [input.seatId],
   );
   const seat = rows[0];
-  if (!seat) throw new AppError('SEAT_NOT_FOUND');
-  if (seat.event_date.getTime() < nowMs) throw new AppError('EVENT_ENDED');
-  if (seat.status === 'SOLD' || seat.status === 'CHECKED_IN') throw new AppError('SEAT_ALREADY_SOLD');
+  if (!seat) throw new DomainError('SEAT_NOT_FOUND');
+  if (seat.event_date.getTime() < nowMs) throw new DomainError('EVENT_ENDED');
+  if (seat.status === 'SOLD' || seat.status === 'CHECKED_IN') throw new DomainError('SEAT_ALREADY_SOLD');
 
   if (seat.status === 'HELD') {
     const pending = await db.query<{ id: string; user_id: string; seat_id: string; held_until: Date }>(
@@ -74,7 +74,7 @@ async function reserveIn(db: Client, ctx: AppContext, input: { userId: string; s
     const order = pending.rows[0];
     if (!holdHasExpired(seat.held_until!, nowMs)) {
       if (seat.held_by === input.userId && order) return reservation(order.id, seat.id, seat.held_until!, nowMs, true);
-      throw new AppError('SEAT_UNAVAILABLE');
+      throw new DomainError('SEAT_UNAVAILABLE');
     }
     if (order) {
       // Seat first, then order, like every other purchase path (the seat lock is already ours).

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { registerJob } from '../../jobs.js';
+import type { BackgroundJob } from '../../jobs.js';
 
 const BATCH = 500;
 const MAX_BATCHES_PER_RUN = 20;
@@ -44,4 +44,4 @@ export async function sweepExpiredHolds(ctx: Pick<AppContext, 'pool' | 'now'>): 
   return total;
 }
 
-registerJob({ name: 'hold-sweeper', intervalMs: (ctx) => ctx.config.SWEEP_INTERVAL_MS, run: sweepExpiredHolds });
+export const holdSweeperJob: BackgroundJob = { name: 'hold-sweeper', intervalMs: (ctx) => ctx.config.SWEEP_INTERVAL_MS, run: sweepExpiredHolds };

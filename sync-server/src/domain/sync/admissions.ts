@@ -1,10 +1,12 @@
-import { sync } from '@ticketgate/protocol';
+import { admission, sync } from '@ticketgate/protocol';
 import type { Queryable } from '../../db/pool.js';
 
 /**
  * The canonical-admission rules (docs/sync-protocol.md, "Conflicts"): of all
- * SUCCESS scans of a seat, the first by scan time is THE admission (ties: device
- * id, online staff first; then client scan id), every other one is a conflict.
+ * SUCCESS scans of a seat, the first by scan time is THE admission (ties: online
+ * staff first, then device id, then client scan id: admission.canonicalOf of
+ * @ticketgate/protocol, the one ordering gates and server share), every other
+ * one is a conflict.
  * Callers hold the seats' row locks, which serialises everything that admits a
  * given seat.
  */
@@ -39,13 +41,21 @@ export interface CanonicalChange {
  */
 export async function electCanonicalAdmissions(db: Queryable, seatIds: string[]): Promise<CanonicalChange[]> {
   if (seatIds.length === 0) return [];
-  const { rows } = await db.query<{ id: string; seat_id: string; scanned_at: Date; is_conflict: boolean }>(
-    `SELECT DISTINCT ON (seat_id) id, seat_id, scanned_at, is_conflict FROM scans
-      WHERE seat_id = ANY($1::uuid[]) AND result = 'SUCCESS'
-      ORDER BY seat_id, scanned_at, device_id NULLS FIRST, client_scan_id NULLS FIRST, id`,
+  const { rows } = await db.query<{ id: string; seat_id: string; scanned_at: Date; device_id: string | null; client_scan_id: string | null; is_conflict: boolean }>(
+    `SELECT id, seat_id, scanned_at, device_id, client_scan_id, is_conflict FROM scans
+      WHERE seat_id = ANY($1::uuid[]) AND result = 'SUCCESS'`,
     [seatIds],
   );
-  const winners = rows.filter((r) => r.is_conflict);
+  const bySeat = new Map<string, typeof rows>();
+  for (const r of rows) bySeat.set(r.seat_id, [...(bySeat.get(r.seat_id) ?? []), r]);
+  // The shared rule picks the winner (earliest scan, then online staff, then device id, then scan id).
+  const winners = [...bySeat.values()]
+    .map((candidates) =>
+      admission.canonicalOf(
+        candidates.map((r) => ({ ...r, at: r.scanned_at.getTime(), deviceId: r.device_id, scanId: `${r.client_scan_id ?? ''}/${r.id}` })),
+      )!,
+    )
+    .filter((w) => w.is_conflict);
   if (winners.length === 0) return [];
   await db.query(
     `UPDATE scans SET is_conflict = true WHERE seat_id = ANY($1::uuid[]) AND result = 'SUCCESS' AND NOT is_conflict`,

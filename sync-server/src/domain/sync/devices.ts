@@ -1,7 +1,7 @@
 import type { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { notifyRevoked } from '../live/notices.js';
 
 interface DeviceRow {
@@ -72,7 +72,7 @@ export async function revokeDevice(ctx: Pick<AppContext, 'pool' | 'now'>, device
       return toView(rows[0]);
     }
     const existing = await db.query<DeviceRow>(`SELECT ${COLUMNS} FROM devices WHERE id = $1`, [deviceId]);
-    if (!existing.rows[0]) throw new AppError('NOT_FOUND', 'Device does not exist.');
+    if (!existing.rows[0]) throw new DomainError('NOT_FOUND', 'Device does not exist.');
     return toView(existing.rows[0]);
   });
 }

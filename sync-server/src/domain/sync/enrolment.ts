@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fromBase64Url } from '@ticketgate/crypto';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { hashDeviceToken, hashEnrolmentCode, newDeviceToken, newEnrolmentCode } from './device-secrets.js';
 
 type Deps = Pick<AppContext, 'pool' | 'config' | 'now'>;
@@ -12,7 +12,7 @@ export async function createEnrolmentCode(
   input: { hallId: string; ttlMinutes: number; createdBy: string },
 ): Promise<{ code: string; hallId: string; expiresAt: Date }> {
   const hall = await ctx.pool.query('SELECT 1 FROM halls WHERE id = $1', [input.hallId]);
-  if (!hall.rowCount) throw new AppError('HALL_NOT_FOUND');
+  if (!hall.rowCount) throw new DomainError('HALL_NOT_FOUND');
   const code = newEnrolmentCode();
   const expiresAt = new Date(ctx.now() + input.ttlMinutes * 60_000);
   await ctx.pool.query(
@@ -37,7 +37,7 @@ export async function enrolDevice(
     key = new Uint8Array();
   }
   if (key.length !== 32) {
-    throw new AppError('VALIDATION_ERROR', 'box_public_key must be a base64url X25519 public key (32 bytes).', [
+    throw new DomainError('VALIDATION_ERROR', 'box_public_key must be a base64url X25519 public key (32 bytes).', [
       { field: 'body.box_public_key', message: 'not a 32-byte base64url key' },
     ]);
   }
@@ -52,7 +52,7 @@ export async function enrolDevice(
       [hashEnrolmentCode(ctx.config.MASTER_KEY, input.code), now, deviceId],
     );
     const hall = rows[0]?.hall_id;
-    if (!hall) throw new AppError('ENROLMENT_INVALID');
+    if (!hall) throw new DomainError('ENROLMENT_INVALID');
     await db.query(
       `INSERT INTO devices (id, hall_id, name, token_hash, box_public_key, app_version, enrolled_at, last_seen_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,

@@ -30,7 +30,7 @@ export interface FeedSink {
  * connection the same catch-up runs again, since notices in the gap are gone.
  * Returns the unsubscribe function.
  */
-export async function openGateFeed(ctx: Pick<AppContext, 'pool' | 'live' | 'now'>, device: DeviceIdentity, sink: FeedSink): Promise<() => void> {
+export async function openGateFeed(ctx: Pick<AppContext, 'pool' | 'live' | 'log' | 'now'>, device: DeviceIdentity, sink: FeedSink): Promise<() => void> {
   const announceSeqs = async () => {
     for (const e of await currentHallEvents(ctx.pool, device.hallId, ctx.now())) sink.send('seats', { event_id: e.id, seq: e.seq });
   };
@@ -58,7 +58,11 @@ export async function openGateFeed(ctx: Pick<AppContext, 'pool' | 'live' | 'now'
       void (async () => {
         if (!(await isDeviceActive(ctx.pool, device.id))) return revoked();
         await announceSeqs();
-      })().catch(() => sink.end());
+      })().catch((err) => {
+        // The gate reconnects and resyncs on its own; the operator should still learn why its stream ended.
+        ctx.log.warn({ err, deviceId: device.id }, 'gate feed: resync failed, closing the stream');
+        sink.end();
+      });
     },
     close: () => sink.end(),
   };

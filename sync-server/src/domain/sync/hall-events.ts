@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 /** Events stay on the gates until a day after their date: late admissions and uploads still happen. */
 export const EVENT_RETENTION_MS = 24 * 3600 * 1000;
@@ -23,6 +23,6 @@ export async function currentHallEvents(db: Queryable, hallId: string, nowMs: nu
 /** The hall of an event; EVENT_NOT_FOUND when there is no such event. */
 export async function eventHall(db: Queryable, eventId: string): Promise<string> {
   const { rows } = await db.query<{ hall_id: string }>('SELECT hall_id FROM events WHERE id = $1', [eventId]);
-  if (!rows[0]) throw new AppError('EVENT_NOT_FOUND');
+  if (!rows[0]) throw new DomainError('EVENT_NOT_FOUND');
   return rows[0].hall_id;
 }

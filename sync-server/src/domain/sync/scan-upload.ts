@@ -1,7 +1,8 @@
 import type { sync } from '@ticketgate/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { withTransaction, type Client } from '../../db/pool.js';
+import type { Client } from '../../db/pool.js';
+import { ONE_ADMISSION_PER_SEAT, retryOnUniqueViolation } from '../../db/unique-retry.js';
 import { applyAdmissionsToSeats, canonicalAdmissions, electCanonicalAdmissions, lockSeats } from './admissions.js';
 import type { DeviceIdentity } from './device-identity.js';
 
@@ -36,17 +37,8 @@ export async function uploadScans(ctx: Pick<AppContext, 'pool' | 'now'>, device:
     else wanted.set(s.client_scan_id, s);
   }
 
-  const settle = (db: Client) => storeBatch(db, device, [...wanted.values()], req, now, rejected);
-  // Another writer (the online /api/verify) may admit the same seat without our seat lock order; retry like a serialization failure.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await withTransaction(ctx.pool, settle);
-    } catch (err) {
-      const e = err as { code?: string; constraint?: string };
-      if (attempt < 3 && e.code === '23505' && e.constraint === 'scans_one_admission_per_seat') continue;
-      throw err;
-    }
-  }
+  // Another writer (the online /api/verify) may admit the same seat without our seat lock order.
+  return retryOnUniqueViolation(ctx.pool, ONE_ADMISSION_PER_SEAT, (db) => storeBatch(db, device, [...wanted.values()], req, now, rejected));
 }
 
 async function storeBatch(

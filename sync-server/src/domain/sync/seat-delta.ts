@@ -1,7 +1,8 @@
+import { requireDeviceHall } from '../../policy/access.js';
 import { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import type { DeviceIdentity } from './device-identity.js';
 
 /** A seat delta whose `seats` array is already JSON text (see readSeatDelta). */
@@ -27,7 +28,8 @@ const SEAT_TUPLES_SQL = `
          coalesce(json_agg(json_build_array(
            s.id, s.row_label, s.seat_number, s.category, s.status, s.generation, u.display_name,
            to_char(coalesce(a.scanned_at, s.checked_in_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           CASE WHEN a.id IS NOT NULL THEN coalesce(d.name, $3) END
+           CASE WHEN a.id IS NOT NULL THEN coalesce(d.name, $3) END,
+           a.device_id
          )), '[]')::text AS seats
     FROM seats s
     LEFT JOIN users u ON u.id = s.owner_user_id
@@ -57,8 +59,8 @@ export async function readSeatDelta(
     ctx.pool,
     async (db) => {
       const ev = (await db.query<{ hall_id: string; seq: number }>('SELECT hall_id, seq FROM events WHERE id = $1', [eventId])).rows[0];
-      if (!ev) throw new AppError('EVENT_NOT_FOUND');
-      if (ev.hall_id !== device.hallId) throw new AppError('FORBIDDEN', `This event is not in hall ${device.hallId}.`);
+      if (!ev) throw new DomainError('EVENT_NOT_FOUND');
+      requireDeviceHall(device, ev);
       const full = since === 0 || since > ev.seq;
       const { rows } = await db.query<{ count: number; seats: string }>(SEAT_TUPLES_SQL, [
         eventId,

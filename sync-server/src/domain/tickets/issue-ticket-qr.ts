@@ -1,6 +1,6 @@
 import { CREDENTIAL_TTL_SECONDS, issueCredential } from '@ticketgate/crypto';
 import type { AppContext } from '../../context.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 export interface TicketQr {
   payload: string;
@@ -28,10 +28,10 @@ export async function issueTicketQr(ctx: AppContext, input: { userId: string; se
     [input.seatId],
   );
   const seat = rows[0];
-  if (!seat) throw new AppError('SEAT_NOT_FOUND');
-  if (seat.owner_user_id !== input.userId && seat.held_by !== input.userId) throw new AppError('NOT_SEAT_OWNER');
+  if (!seat) throw new DomainError('SEAT_NOT_FOUND');
+  if (seat.owner_user_id !== input.userId && seat.held_by !== input.userId) throw new DomainError('NOT_SEAT_OWNER');
   if (seat.status !== 'SOLD') {
-    throw new AppError(
+    throw new DomainError(
       'SEAT_UNAVAILABLE',
       seat.status === 'CHECKED_IN' ? 'This ticket has already been used to enter.' : 'This seat is not paid for yet: complete the payment first.',
     );

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { moveCredits } from '../credits/ledger.js';
 import { closePendingTransfers } from './close-transfer.js';
 import { handOverSeat, isHeldBy, lockSeat } from './seat-ownership.js';
@@ -31,7 +31,7 @@ export async function confirmTransfer(ctx: AppContext, callerId: string, input: 
   if (!t.buyer_verified_at) needed.push({ party: 'buyer', code: input.buyerOtp });
   const missing = needed.filter((n) => !n.code).map((n) => `${n.party}_otp`);
   if (missing.length > 0) {
-    throw new AppError('OTP_REQUIRED', `Missing ${missing.join(' and ')}: each party confirms with the code sent to them.`);
+    throw new DomainError('OTP_REQUIRED', `Missing ${missing.join(' and ')}: each party confirms with the code sent to them.`);
   }
   for (const n of needed) await verifyPartyOtp(ctx, t, n.party, n.code!);
 
@@ -39,7 +39,7 @@ export async function confirmTransfer(ctx: AppContext, callerId: string, input: 
     const current = await lockTransfer(db, t.id);
     requireStatus(current, 'PENDING_OTP', 'confirm');
     if (!current.seller_verified_at || !current.buyer_verified_at) {
-      throw new AppError('TRANSFER_INVALID_STATE', 'Both parties must verify their code before the transfer completes.');
+      throw new DomainError('TRANSFER_INVALID_STATE', 'Both parties must verify their code before the transfer completes.');
     }
     const now = new Date(ctx.now());
     if (isExpired(current, now.getTime())) {
@@ -61,9 +61,9 @@ export async function confirmTransfer(ctx: AppContext, callerId: string, input: 
     await db.query(`UPDATE transfers SET status = 'COMPLETED', completed_at = $2, updated_at = $2 WHERE id = $1`, [current.id, now]);
     return 'COMPLETED' as const;
   });
-  if (outcome === 'EXPIRED') throw new AppError('TRANSFER_INVALID_STATE', EXPIRED_MESSAGE);
+  if (outcome === 'EXPIRED') throw new DomainError('TRANSFER_INVALID_STATE', EXPIRED_MESSAGE);
   if (outcome === 'SEAT_CHANGED') {
-    throw new AppError('SEAT_UNAVAILABLE', 'The seller no longer holds this ticket (used or changed hands); the transfer was cancelled.');
+    throw new DomainError('SEAT_UNAVAILABLE', 'The seller no longer holds this ticket (used or changed hands); the transfer was cancelled.');
   }
   return findTransfer(ctx.pool, t.id);
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { findTransfer, lockTransfer, lockUsers, requireParty, requireStatus, type TransferRecord } from './transfer-record.js';
 
 /**
@@ -15,7 +15,7 @@ export async function disputeTransfer(ctx: AppContext, callerId: string, input: 
     const t = await lockTransfer(db, input.transferId);
     requireParty(t, callerId, 'dispute');
     requireStatus(t, 'COMPLETED', 'dispute');
-    if (t.resolution) throw new AppError('TRANSFER_INVALID_STATE', `This transfer's dispute was already resolved (${t.resolution}).`);
+    if (t.resolution) throw new DomainError('TRANSFER_INVALID_STATE', `This transfer's dispute was already resolved (${t.resolution}).`);
 
     const seller = (await lockUsers(db, [t.seller_id])).get(t.seller_id)!;
     const frozen = Math.max(0, Math.min(t.amount_cents, seller.balance_cents - seller.frozen_cents));

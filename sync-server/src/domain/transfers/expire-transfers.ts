@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { registerJob } from '../../jobs.js';
+import type { BackgroundJob } from '../../jobs.js';
 import { closePendingTransfers } from './close-transfer.js';
 
 const BATCH = 500;
@@ -27,8 +27,8 @@ export async function cancelExpiredTransfers(ctx: AppContext): Promise<number> {
   }
 }
 
-registerJob({
+export const transferExpiryJob: BackgroundJob = {
   name: 'transfer-expiry',
   intervalMs: (ctx) => ctx.config.SWEEP_INTERVAL_MS,
   run: cancelExpiredTransfers,
-});
+};

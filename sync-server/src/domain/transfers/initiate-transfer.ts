@@ -1,7 +1,7 @@
-import { fromCents } from '@ticketgate/protocol';
+import { requireInitiatingParty } from '../../policy/access.js';
 import type { AppContext } from '../../context.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { closePendingTransfers } from './close-transfer.js';
 import { isHeldBy, lockSeat } from './seat-ownership.js';
 import { findTransfer, type TransferRecord } from './transfer-record.js';
@@ -22,39 +22,37 @@ export interface InitiateTransferInput {
  */
 export async function initiateTransfer(ctx: AppContext, callerId: string, input: InitiateTransferInput): Promise<TransferRecord> {
   const { seatId, sellerId, buyerId, amountCents } = input;
-  if (sellerId === buyerId) throw new AppError('SELF_TRANSFER');
-  if (callerId !== sellerId && callerId !== buyerId) {
-    throw new AppError('FORBIDDEN', 'You may only initiate a transfer as its seller or its buyer.');
-  }
+  if (sellerId === buyerId) throw new DomainError('SELF_TRANSFER');
+  requireInitiatingParty(callerId, { seller_id: sellerId, buyer_id: buyerId });
   const now = new Date(ctx.now());
   try {
     const id = await withTransaction(ctx.pool, async (db) => {
       const seat = await lockSeat(db, seatId, 'SHARE');
-      if (!seat) throw new AppError('SEAT_NOT_FOUND');
+      if (!seat) throw new DomainError('SEAT_NOT_FOUND');
 
       const { rows: users } = await db.query<{ id: string; spendable_cents: number }>(
         'SELECT id, balance_cents - frozen_cents AS spendable_cents FROM users WHERE id = ANY($1::uuid[])',
         [[sellerId, buyerId]],
       );
       const buyer = users.find((u) => u.id === buyerId);
-      if (!users.some((u) => u.id === sellerId)) throw new AppError('USER_NOT_FOUND', 'Seller does not exist.');
-      if (!buyer) throw new AppError('USER_NOT_FOUND', 'Buyer does not exist.');
+      if (!users.some((u) => u.id === sellerId)) throw new DomainError('USER_NOT_FOUND', 'Seller does not exist.');
+      if (!buyer) throw new DomainError('USER_NOT_FOUND', 'Buyer does not exist.');
 
-      if (seat.status !== 'SOLD') throw new AppError('SEAT_UNAVAILABLE', `Only sold, unused tickets can be transferred (seat is ${seat.status}).`);
-      if (!isHeldBy(seat, sellerId)) throw new AppError('NOT_SEAT_OWNER', 'The seller does not own this seat.');
-      if (seat.event_date.getTime() <= now.getTime()) throw new AppError('EVENT_ENDED', 'The event has already taken place.');
+      if (seat.status !== 'SOLD') throw new DomainError('SEAT_UNAVAILABLE', `Only sold, unused tickets can be transferred (seat is ${seat.status}).`);
+      if (!isHeldBy(seat, sellerId)) throw new DomainError('NOT_SEAT_OWNER', 'The seller does not own this seat.');
+      if (seat.event_date.getTime() <= now.getTime()) throw new DomainError('EVENT_ENDED', 'The event has already taken place.');
 
       const { rows: pending } = await db.query<{ id: string; expires_at: Date }>(
         `SELECT id, expires_at FROM transfers WHERE seat_id = $1 AND status = 'PENDING_OTP'`,
         [seatId],
       );
       const stale = pending.filter((p) => isExpired(p, now.getTime())).map((p) => p.id);
-      if (pending.length > stale.length) throw new AppError('TRANSFER_IN_PROGRESS');
+      if (pending.length > stale.length) throw new DomainError('TRANSFER_IN_PROGRESS');
       // An expired transfer the sweeper has not reached yet must not block the seat.
       await closePendingTransfers(db, stale, { status: 'CANCELLED', reason: 'EXPIRED', at: now });
 
       if (buyer.spendable_cents < amountCents) {
-        throw new AppError('INSUFFICIENT_CREDITS', 'The buyer does not have enough credits for this transfer.');
+        throw new DomainError('INSUFFICIENT_CREDITS', 'The buyer does not have enough credits for this transfer.');
       }
 
       const { rows } = await db.query<{ id: string }>(
@@ -67,15 +65,15 @@ export async function initiateTransfer(ctx: AppContext, callerId: string, input:
         id: transferId,
         sellerId,
         buyerId,
-        amountLabel: fromCents(amountCents).toFixed(2),
-        seatLabel: `${seat.row_label}-${seat.seat_number} (${seat.event_name})`,
+        seat,
+        amountCents,
       });
       return transferId;
     });
     return await findTransfer(ctx.pool, id);
   } catch (err) {
     if ((err as { code?: string; constraint?: string }).constraint === 'transfers_one_pending_per_seat') {
-      throw new AppError('TRANSFER_IN_PROGRESS');
+      throw new DomainError('TRANSFER_IN_PROGRESS');
     }
     throw err;
   }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import type { TransferRecord, TransferStatus } from './transfer-record.js';
 
 /** A transfer with the ticket it concerns, as the listings show it. */
@@ -15,7 +15,7 @@ const SELECT = `SELECT t.*, s.event_id, e.name AS event_name, s.row_label, s.sea
 
 export async function transferDetails(db: Queryable, id: string): Promise<TransferDetails> {
   const { rows } = await db.query<TransferDetails>(`${SELECT} WHERE t.id = $1`, [id]);
-  if (!rows[0]) throw new AppError('TRANSFER_NOT_FOUND');
+  if (!rows[0]) throw new DomainError('TRANSFER_NOT_FOUND');
   return rows[0];
 }
 

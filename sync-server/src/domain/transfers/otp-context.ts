@@ -1,5 +1,4 @@
 import type { AppContext } from '../../context.js';
-import { registerOtpContext } from '../otp/contexts.js';
 import { findTransfer, requireParty, requireStatus } from './transfer-record.js';
 import { refuseIfExpired, verifyPartyOtp } from './transfer-otp.js';
 
@@ -15,5 +14,3 @@ export async function verifyTransferOtp(ctx: AppContext, input: { userId: string
   await refuseIfExpired(ctx, t);
   await verifyPartyOtp(ctx, t, party, input.code);
 }
-
-registerOtpContext('transfer', { verify: verifyTransferOtp });

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { moveCredits } from '../credits/ledger.js';
 import { closePendingTransfers } from './close-transfer.js';
 import { handOverSeat, isHeldBy, lockSeat } from './seat-ownership.js';
@@ -30,7 +30,7 @@ export async function reverseTransfer(ctx: AppContext, adminId: string, transfer
     await db.query(`SELECT id FROM transfers WHERE seat_id = $1 AND status = 'PENDING_OTP' FOR UPDATE`, [t.seat_id]);
     const seat = await lockSeat(db, t.seat_id);
     if (!seat || !isHeldBy(seat, t.buyer_id)) {
-      throw new AppError('SEAT_UNAVAILABLE', 'The buyer no longer holds this ticket (it was used or changed hands since the dispute).');
+      throw new DomainError('SEAT_UNAVAILABLE', 'The buyer no longer holds this ticket (it was used or changed hands since the dispute).');
     }
     const seller = (await lockUsers(db, [t.seller_id, t.buyer_id])).get(t.seller_id)!;
     await releaseFrozen(db, t);

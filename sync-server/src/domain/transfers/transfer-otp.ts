@@ -1,7 +1,8 @@
+import { smsSeatDeal } from '../otp/sms-text.js';
 import type { AppContext } from '../../context.js';
 import type { Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 import { attemptsLeftSuffix, otpDeps } from '../otp/otp-deps.js';
 import { checkOtp, issueOtp } from '../otp/otp-service.js';
 import { closePendingTransfers } from './close-transfer.js';
@@ -11,7 +12,7 @@ import { findTransfer, lockTransfer, requireStatus, type Party, type TransferRec
 export async function sendTransferOtps(
   db: Queryable,
   ctx: AppContext,
-  t: { id: string; sellerId: string; buyerId: string; amountLabel: string; seatLabel: string },
+  t: { id: string; sellerId: string; buyerId: string; seat: { row_label: string; seat_number: number; event_name: string }; amountCents: number },
 ): Promise<void> {
   const { rows } = await db.query<{ id: string; phone: string }>('SELECT id, phone FROM users WHERE id = ANY($1::uuid[])', [
     [t.sellerId, t.buyerId],
@@ -24,7 +25,7 @@ export async function sendTransferOtps(
       phone: phone.get(userId)!,
       context: 'transfer',
       referenceId: t.id,
-      purpose: `${verb} ticket ${t.seatLabel} for ${t.amountLabel} credits`,
+      purpose: smsSeatDeal(verb, t.seat, t.amountCents),
     });
   }
 }
@@ -42,7 +43,7 @@ export const EXPIRED_MESSAGE = 'The transfer expired before both parties confirm
 export async function refuseIfExpired(ctx: AppContext, t: TransferRecord): Promise<void> {
   if (!isExpired(t, ctx.now())) return;
   await closePendingTransfers(ctx.pool, [t.id], { status: 'CANCELLED', reason: 'EXPIRED', at: new Date(ctx.now()) });
-  throw new AppError('TRANSFER_INVALID_STATE', EXPIRED_MESSAGE);
+  throw new DomainError('TRANSFER_INVALID_STATE', EXPIRED_MESSAGE);
 }
 
 const LABEL: Record<Party, string> = { seller: 'Seller', buyer: 'Buyer' };
@@ -76,11 +77,11 @@ export async function verifyPartyOtp(ctx: AppContext, t: TransferRecord, party: 
   switch (check.code) {
     case 'OTP_MAX_RETRIES':
       await closePendingTransfers(ctx.pool, [t.id], { status: 'FAILED', reason: 'OTP_MAX_RETRIES', at });
-      throw new AppError('OTP_MAX_RETRIES', `${LABEL[party]} OTP failed too many times. The transfer was cancelled (FAILED); initiate it again.`);
+      throw new DomainError('OTP_MAX_RETRIES', `${LABEL[party]} OTP failed too many times. The transfer was cancelled (FAILED); initiate it again.`);
     case 'OTP_EXPIRED':
       await closePendingTransfers(ctx.pool, [t.id], { status: 'CANCELLED', reason: 'OTP_EXPIRED', at });
-      throw new AppError('OTP_EXPIRED', `${LABEL[party]} OTP has expired. The transfer was cancelled; initiate it again.`);
+      throw new DomainError('OTP_EXPIRED', `${LABEL[party]} OTP has expired. The transfer was cancelled; initiate it again.`);
     default:
-      throw new AppError('OTP_INVALID', `${LABEL[party]} OTP is incorrect${attemptsLeftSuffix(check.attemptsLeft)}.`);
+      throw new DomainError('OTP_INVALID', `${LABEL[party]} OTP is incorrect${attemptsLeftSuffix(check.attemptsLeft)}.`);
   }
 }

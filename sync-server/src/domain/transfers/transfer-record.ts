@@ -1,9 +1,10 @@
 import type { Queryable } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
+import { DomainError } from '../errors.js';
 
 export const TRANSFER_STATUSES = ['PENDING_OTP', 'COMPLETED', 'FAILED', 'CANCELLED', 'DISPUTED', 'REVERSED'] as const;
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
-export type Party = 'seller' | 'buyer';
+export type { Party } from '../../policy/access.js';
+export { partyOf, requireParty } from '../../policy/access.js';
 
 /** One row of `transfers` as the domain sees it. */
 export interface TransferRecord {
@@ -38,7 +39,7 @@ const COLUMNS = `id, seat_id, seller_id, buyer_id, initiated_by, amount_cents, s
 /** Reads a transfer (no lock); TRANSFER_NOT_FOUND if it does not exist. */
 export async function findTransfer(db: Queryable, id: string): Promise<TransferRecord> {
   const { rows } = await db.query<TransferRecord>(`SELECT ${COLUMNS} FROM transfers WHERE id = $1`, [id]);
-  if (!rows[0]) throw new AppError('TRANSFER_NOT_FOUND');
+  if (!rows[0]) throw new DomainError('TRANSFER_NOT_FOUND');
   return rows[0];
 }
 
@@ -49,26 +50,13 @@ export async function findTransfer(db: Queryable, id: string): Promise<TransferR
  */
 export async function lockTransfer(db: Queryable, id: string): Promise<TransferRecord> {
   const { rows } = await db.query<TransferRecord>(`SELECT ${COLUMNS} FROM transfers WHERE id = $1 FOR UPDATE`, [id]);
-  if (!rows[0]) throw new AppError('TRANSFER_NOT_FOUND');
+  if (!rows[0]) throw new DomainError('TRANSFER_NOT_FOUND');
   return rows[0];
-}
-
-/** Which side of the transfer the user is on, or null for a third party. */
-export function partyOf(t: Pick<TransferRecord, 'seller_id' | 'buyer_id'>, userId: string): Party | null {
-  if (userId === t.seller_id) return 'seller';
-  if (userId === t.buyer_id) return 'buyer';
-  return null;
-}
-
-export function requireParty(t: Pick<TransferRecord, 'seller_id' | 'buyer_id'>, userId: string, action: string): Party {
-  const party = partyOf(t, userId);
-  if (!party) throw new AppError('FORBIDDEN', `Only the seller or the buyer may ${action} this transfer.`);
-  return party;
 }
 
 export function requireStatus(t: TransferRecord, expected: TransferStatus, action: string): void {
   if (t.status !== expected) {
-    throw new AppError('TRANSFER_INVALID_STATE', `Cannot ${action} a transfer in state ${t.status} (expected ${expected}).`);
+    throw new DomainError('TRANSFER_INVALID_STATE', `Cannot ${action} a transfer in state ${t.status} (expected ${expected}).`);
   }
 }
 

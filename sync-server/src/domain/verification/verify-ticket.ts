@@ -1,11 +1,15 @@
 import type { TicketClaims } from '@ticketgate/crypto';
-import { verdictMessage, type ScanResult } from '@ticketgate/protocol';
+import { admission, verdictMessage, type ScanResult } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
-import { withTransaction, type Queryable } from '../../db/pool.js';
+import type { Queryable } from '../../db/pool.js';
+import { ONE_ADMISSION_PER_SEAT, retryOnUniqueViolation } from '../../db/unique-retry.js';
+import { canonicalAdmissions } from '../sync/admissions.js';
 
 export interface ScanVerdict {
   result: ScanResult;
   message: string;
+  /** The rule's reason (admission.AdmissionReason), as logged with the scan. */
+  reason: admission.AdmissionReason;
   seat?: { id: string; eventId: string; rowLabel: string; seatNumber: number; ownerName: string | null };
   /** DUPLICATE: when (and at which gate, if a gate) the ticket was first admitted. */
   firstAdmission?: { at: Date; by: string | null };
@@ -16,9 +20,9 @@ export interface ScanVerdict {
 interface ScanRow {
   staffUserId: string;
   hallId: string;
-  claims?: TicketClaims;
+  claims: TicketClaims | null;
   result: ScanResult;
-  reason?: string;
+  reason: string | null;
   at: Date;
 }
 
@@ -33,14 +37,11 @@ interface SeatForScan {
   owner_name: string | null;
 }
 
-const ADMISSION_TAKEN = 'scans_one_admission_per_seat';
-
 /**
- * The online check (POST /api/verify) for a staff member, in the verdict order of
- * docs/gate.md (the gates decide the same way offline): invalid → QR_INVALID,
- * other hall → WRONG_HALL, stale → EXPIRED, unknown seat or superseded
- * generation → NOT_FOUND, HELD → UNPAID, already admitted → DUPLICATE, else
- * SUCCESS. Every scan is written to `scans` with the staff id, whatever the verdict.
+ * The online check for a staff member: the shared admission rule
+ * (admission.decideAdmission) with an authoritative view, since the server holds
+ * every key and each seat's current state. Every scan is written to `scans` with
+ * the staff id, whatever the verdict.
  *
  * Admission is atomic: the seat row is locked while the verdict is decided, so
  * of two staff scanning one ticket at once exactly one gets SUCCESS and the other
@@ -49,77 +50,73 @@ const ADMISSION_TAKEN = 'scans_one_admission_per_seat';
  */
 export async function verifyTicket(ctx: AppContext, input: { staffUserId: string; hallId: string; text: string }): Promise<ScanVerdict> {
   const at = new Date(ctx.now());
-  const scan = { staffUserId: input.staffUserId, hallId: input.hallId, at };
-  const outcome = await ctx.keys.verify(input.text, at.getTime());
-  if (outcome.status === 'invalid') {
-    await recordScan(ctx.pool, { ...scan, result: 'QR_INVALID', reason: outcome.reason });
-    return { result: 'QR_INVALID', message: verdictMessage('QR_INVALID') };
-  }
-  const claims = outcome.claims;
-  if (claims.hallCode !== input.hallId) {
-    await recordScan(ctx.pool, { ...scan, claims, result: 'WRONG_HALL', reason: `ticket for ${claims.hallCode}` });
-    return { result: 'WRONG_HALL', message: verdictMessage('WRONG_HALL', { correctHall: claims.hallCode }), correctHall: claims.hallCode };
-  }
-  if (outcome.status !== 'valid') {
-    await recordScan(ctx.pool, { ...scan, claims, result: 'EXPIRED', reason: `${outcome.status}, age ${outcome.ageSeconds}s` });
-    return { result: 'EXPIRED', message: verdictMessage('EXPIRED') };
-  }
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await withTransaction(ctx.pool, (db) => decideAdmission(db, { ...scan, claims }));
-    } catch (err) {
-      const e = err as { code?: string; constraint?: string };
-      if (e.code === '23505' && e.constraint === ADMISSION_TAKEN && attempt === 0) continue;
-      throw err;
-    }
-  }
+  const credential = await ctx.keys.verify(input.text, at.getTime());
+  const scan = { staffUserId: input.staffUserId, hallId: input.hallId, at, claims: credential.status === 'invalid' ? null : credential.claims };
+  return retryOnUniqueViolation(ctx.pool, ONE_ADMISSION_PER_SEAT, (db) => decideAndRecord(db, scan, credential));
 }
 
-async function decideAdmission(db: Queryable, scan: Omit<ScanRow, 'result'> & { claims: TicketClaims }): Promise<ScanVerdict> {
+async function decideAndRecord(db: Queryable, scan: Omit<ScanRow, 'result' | 'reason'>, credential: admission.CredentialCheck): Promise<ScanVerdict> {
   const { claims } = scan;
+  const found = claims ? await lockSeat(db, claims.seatId) : undefined;
+  const seat = found && claims && found.event_id === claims.eventId ? found : undefined;
+  const prior = seat ? await priorAdmission(db, seat) : null;
+  const eventKnown = claims ? seat !== undefined || (await eventExists(db, claims.eventId)) : false;
+
+  const v = admission.decideAdmission({
+    credential,
+    eventKnown,
+    seat: seat ? { eventId: seat.event_id, status: seat.status, generation: seat.generation, checkedInAt: seat.checked_in_at?.getTime() ?? null } : null,
+    prior,
+    view: { hallId: scan.hallId, authoritative: true, deviceId: null },
+  });
+
+  if (v.result === 'SUCCESS') await db.query(`UPDATE seats SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [seat!.id, scan.at]);
+  await recordScan(db, { ...scan, result: v.result, reason: v.result === 'SUCCESS' ? null : logReason(v, credential) });
+
+  const firstAdmission = v.firstAdmission ? { at: new Date(v.firstAdmission.at), by: v.firstAdmission.by } : undefined;
+  const message = verdictMessage(v.result, {
+    ...(firstAdmission ? { firstAdmittedAt: firstAdmission.at, ...(firstAdmission.by ? { firstAdmittedBy: firstAdmission.by } : {}) } : {}),
+    ...(v.correctHall ? { correctHall: v.correctHall } : {}),
+  });
+  return {
+    result: v.result,
+    message,
+    reason: v.reason,
+    ...(seat && admission.judgedSeat(v) ? { seat: describe(seat) } : {}),
+    ...(firstAdmission ? { firstAdmission } : {}),
+    ...(v.correctHall ? { correctHall: v.correctHall } : {}),
+  };
+}
+
+/** What the entry log says besides the verdict: the rule's reason, with the verifier's word or the code's age where it helps. */
+function logReason(v: admission.AdmissionVerdict, credential: admission.CredentialCheck): string {
+  if (v.detail) return `${v.reason}: ${v.detail}`;
+  if (v.correctHall) return `${v.reason}: ticket for ${v.correctHall}`;
+  if (credential.status !== 'invalid' && credential.status !== 'valid') return `${v.reason}: age ${credential.ageSeconds}s`;
+  return v.reason;
+}
+
+async function lockSeat(db: Queryable, seatId: string): Promise<SeatForScan | undefined> {
   const { rows } = await db.query<SeatForScan>(
     `SELECT s.id, s.event_id, s.status, s.generation, s.row_label, s.seat_number, s.checked_in_at, u.display_name AS owner_name
        FROM seats s LEFT JOIN users u ON u.id = s.owner_user_id
       WHERE s.id = $1
       FOR UPDATE OF s`,
-    [claims.seatId],
-  );
-  const found = rows[0];
-  const seat = found && found.event_id === claims.eventId ? found : undefined;
-  const reject = async (result: ScanResult, reason: string, extra: Partial<ScanVerdict> = {}): Promise<ScanVerdict> => {
-    await recordScan(db, { ...scan, result, reason });
-    return { result, message: verdictMessage(result), ...(seat ? { seat: describe(seat) } : {}), ...extra };
-  };
-
-  if (!seat) return reject('NOT_FOUND', 'unknown seat');
-  if (claims.generation !== seat.generation) return reject('NOT_FOUND', `generation ${claims.generation}, seat is at ${seat.generation}`);
-  if (seat.status === 'HELD') return reject('UNPAID', 'seat held, not paid');
-  if (seat.status === 'AVAILABLE') return reject('NOT_FOUND', 'seat not sold');
-
-  const first = await firstAdmission(db, seat.id);
-  if (first || seat.status === 'CHECKED_IN') {
-    const admission = first ?? { at: seat.checked_in_at!, by: null };
-    const message = verdictMessage('DUPLICATE', { firstAdmittedAt: admission.at, ...(admission.by ? { firstAdmittedBy: admission.by } : {}) });
-    await recordScan(db, { ...scan, result: 'DUPLICATE', reason: `first admitted ${admission.at.toISOString()}` });
-    return { result: 'DUPLICATE', message, seat: describe(seat), firstAdmission: admission };
-  }
-
-  await db.query(`UPDATE seats SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [seat.id, scan.at]);
-  await recordScan(db, { ...scan, result: 'SUCCESS' });
-  return { result: 'SUCCESS', message: verdictMessage('SUCCESS'), seat: describe(seat) };
-}
-
-/** The canonical admission of a seat, from staff or from any gate's upload. */
-async function firstAdmission(db: Queryable, seatId: string): Promise<{ at: Date; by: string | null } | null> {
-  const { rows } = await db.query<{ scanned_at: Date; device_name: string | null }>(
-    `SELECT sc.scanned_at, d.name AS device_name
-       FROM scans sc LEFT JOIN devices d ON d.id = sc.device_id
-      WHERE sc.seat_id = $1 AND sc.result = 'SUCCESS' AND NOT sc.is_conflict
-      ORDER BY sc.scanned_at LIMIT 1`,
     [seatId],
   );
-  const r = rows[0];
-  return r ? { at: r.scanned_at, by: r.device_name } : null;
+  return rows[0];
+}
+
+async function eventExists(db: Queryable, eventId: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM events WHERE id = $1', [eventId]);
+  return rows.length > 0;
+}
+
+/** The seat's canonical admission (staff or any gate's upload, as elected in admissions.ts). */
+async function priorAdmission(db: Queryable, seat: SeatForScan): Promise<admission.PriorAdmission | null> {
+  const a = (await canonicalAdmissions(db, [seat.id])).get(seat.id);
+  if (a) return { at: Date.parse(a.scanned_at), by: a.device_id === null ? null : a.admitted_by, deviceId: a.device_id };
+  return null;
 }
 
 /** One entry-log row. Seat and event ids are kept only when they exist (a forged id must not break the insert). */
@@ -127,7 +124,7 @@ async function recordScan(db: Queryable, s: ScanRow): Promise<void> {
   await db.query(
     `INSERT INTO scans (staff_user_id, hall_id, event_id, seat_id, generation, result, reason, scanned_at, received_at)
      VALUES ($1, $2, (SELECT id FROM events WHERE id = $3), (SELECT id FROM seats WHERE id = $4), $5, $6, $7, $8, $8)`,
-    [s.staffUserId, s.hallId, s.claims?.eventId ?? null, s.claims?.seatId ?? null, s.claims?.generation ?? null, s.result, s.reason ?? null, s.at],
+    [s.staffUserId, s.hallId, s.claims?.eventId ?? null, s.claims?.seatId ?? null, s.claims?.generation ?? null, s.result, s.reason, s.at],
   );
 }
 

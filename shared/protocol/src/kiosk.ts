@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { SeatStatus } from './sync.js';
+import { ScanResult } from './verdicts.js';
+
+/**
+ * The gate's local HTTP API (the kiosk UI, the CLI's --http, tests): bound to
+ * 127.0.0.1 on the gate, never the hall network. The engine validates requests
+ * and types its replies with these schemas; the renderer parses every reply with
+ * them. Times are ISO 8601 UTC strings (null when unknown).
+ */
+
+const IsoTime = z.string();
+const MaybeTime = IsoTime.nullable();
+
+/** POST /scan */
+export const ScanRequest = z.object({
+  payload: z.string().min(1).max(4096),
+  /** Where the scan came from (wedge, manual, camera, …), kept in the scan log. */
+  source: z.string().min(1).max(40).optional(),
+});
+export type ScanRequest = z.infer<typeof ScanRequest>;
+
+/** POST /scan → 200: the verdict, recorded before it is answered. */
+export const VerdictReply = z.object({
+  result: ScanResult,
+  message: z.string(),
+  reason: z.string().nullable(),
+  scan_id: z.uuid(),
+  scanned_at: IsoTime,
+  seat_id: z.string().nullable(),
+  row: z.string().nullable(),
+  number: z.number().int().nullable(),
+  category: z.string().nullable(),
+  holder: z.string().nullable(),
+  event_id: z.string().nullable(),
+  event_name: z.string().nullable(),
+  generation: z.number().int().nullable(),
+  correct_hall: z.string().nullable(),
+  first_admitted_at: MaybeTime,
+  first_admitted_by: z.string().nullable(),
+});
+export type VerdictReply = z.infer<typeof VerdictReply>;
+
+export const Connectivity = z.enum(['online', 'degraded', 'offline']);
+
+/** GET /status */
+export const GateStatus = z.object({
+  device_id: z.string().nullable(),
+  device_name: z.string().nullable(),
+  hall_id: z.string().nullable(),
+  hall_name: z.string().nullable(),
+  venue_name: z.string().nullable(),
+  server_url: z.string().nullable(),
+  enrolled: z.boolean(),
+  enrolled_at: MaybeTime,
+  revoked: z.boolean(),
+  revoked_at: MaybeTime,
+  revocation: z.string().nullable(),
+  connectivity: Connectivity,
+  link: z.object({
+    last_success_at: MaybeTime,
+    last_failure_at: MaybeTime,
+    last_error: z.string().nullable(),
+    consecutive_failures: z.number().int(),
+    latency_ms: z.number().nullable(),
+    stream_connected: z.boolean(),
+  }),
+  last_sync_at: MaybeTime,
+  last_push_at: MaybeTime,
+  /** Scans waiting for upload. */
+  backlog: z.number().int(),
+  rejected_uploads: z.number().int(),
+  counts: z.record(ScanResult, z.number().int()),
+  total_scans: z.number().int(),
+  clock_offset_ms: z.number().nullable(),
+  clock_warning: z.boolean(),
+  clock_message: z.string().nullable(),
+  clock_skew_ms: z.number(),
+  conflicts: z.number().int(),
+  recent_conflicts: z.array(
+    z.object({
+      client_scan_id: z.string(),
+      seat_id: z.string(),
+      event_id: z.string(),
+      admitted_here_at: MaybeTime,
+      canonical_at: MaybeTime,
+      canonical_by: z.string(),
+      recorded_at: MaybeTime,
+    }),
+  ),
+  events: z.array(
+    z.object({
+      event_id: z.string(),
+      name: z.string(),
+      event_date: z.string(),
+      listed: z.boolean(),
+      cursor: z.number().int(),
+      server_seq: z.number().int(),
+      seats: z.number().int(),
+      sold: z.number().int(),
+      admitted: z.number().int(),
+    }),
+  ),
+  keys: z.object({ gate: z.number().int(), issuing: z.number().int() }),
+  warnings: z.array(z.string()),
+  problems: z.array(z.object({ at: MaybeTime, message: z.string() })),
+});
+export type GateStatus = z.infer<typeof GateStatus>;
+
+/** GET /seats/:seat_id */
+export const SeatReply = z.object({
+  seat_id: z.string(),
+  event_id: z.string(),
+  row: z.string(),
+  number: z.number().int(),
+  category: z.string(),
+  status: SeatStatus,
+  generation: z.number().int(),
+  holder: z.string().nullable(),
+  admitted: z.boolean(),
+  admitted_at: MaybeTime,
+  admitted_by: z.string().nullable(),
+  admitted_source: z.enum(['local', 'server']).nullable(),
+});
+export type SeatReply = z.infer<typeof SeatReply>;
+
+/** GET /scans?limit=N (1–500, default 50): the latest scans, newest first, as the gate's journal holds them (times in epoch ms). */
+export const ScansQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).catch(50) });
+export const ScanLogEntry = z.object({
+  seq: z.number().int(),
+  client_scan_id: z.string(),
+  device_time: z.number(),
+  clock_offset_ms: z.number(),
+  source: z.string(),
+  result: ScanResult,
+  reason: z.string().nullable(),
+  event_id: z.string().nullable(),
+  seat_id: z.string().nullable(),
+  generation: z.number().int().nullable(),
+  hall_id: z.string().nullable(),
+  upload_state: z.enum(['pending', 'uploaded', 'conflict', 'rejected']),
+  uploaded_at: z.number().nullable(),
+  upload_note: z.string().nullable(),
+});
+export const ScansReply = z.array(ScanLogEntry);
+export type ScanLogEntry = z.infer<typeof ScanLogEntry>;
+
+/** Error codes of the local API. */
+export const KIOSK_ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'INVALID_UUID',
+  'SEAT_NOT_FOUND',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_ENROLLED',
+  'INTERNAL_ERROR',
+] as const;
+export const KioskErrorCode = z.enum(KIOSK_ERROR_CODES);
+export type KioskErrorCode = z.infer<typeof KioskErrorCode>;
+
+/** Any non-200 reply of the local API. */
+export const KioskError = z.object({ error: KioskErrorCode, message: z.string() });
+export type KioskError = z.infer<typeof KioskError>;

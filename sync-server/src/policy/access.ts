@@ -1,0 +1,107 @@
+import { hasRole, type Role } from '../domain/auth/roles.js';
+import { DomainError } from '../domain/errors.js';
+
+/**
+ * Who may act on which user, order, transfer, conversation and event: every
+ * access rule of the server, as pure functions over the caller (from the
+ * token) and the facts of the resource. Each refuses with FORBIDDEN and a
+ * message saying what would be allowed; routes call them before the domain
+ * call, and domain code calls them where the facts are only known inside its
+ * transaction (the locked order, the locked transfer).
+ */
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+const forbidden = (message: string): never => {
+  throw new DomainError('FORBIDDEN', message);
+};
+
+/** Support staff (staff and above) answer every conversation and may write as an agent. */
+export function isSupport(actor: Actor): boolean {
+  return hasRole(actor.role, 'staff');
+}
+
+/**
+ * Identity comes from the token. Where a body or query also names a user
+ * (`user_id`), it must be the caller, unless the caller is an admin acting for
+ * someone else. Returns the user the request acts for.
+ */
+export function actingUserId(actor: Actor, claimed: string | undefined, field = 'user_id'): string {
+  if (claimed === undefined || claimed === actor.id) return actor.id;
+  if (hasRole(actor.role, 'admin')) return claimed;
+  return forbidden(`${field} must be your own user id (it comes from your token).`);
+}
+
+/** A scan is logged under the token's user: a different staff_id would misattribute it, even for an admin. */
+export function requireOwnStaffId(actor: Actor, staffId: string | undefined): void {
+  if (staffId !== undefined && staffId !== actor.id) forbidden('staff_id must be your own user id.');
+}
+
+/** An order is paid by the user who reserved it, or by an admin. */
+export function requireOrderAccess(actor: Actor, order: { user_id: string }): void {
+  if (order.user_id !== actor.id && !hasRole(actor.role, 'admin')) forbidden('This order belongs to another user.');
+}
+
+/** A refresh token rotates only for the user it was issued to. */
+export function requireOwnRefreshToken(accessUserId: string, tokenUserId: string): void {
+  if (tokenUserId !== accessUserId) forbidden('That refresh token belongs to another user.');
+}
+
+export type Party = 'seller' | 'buyer';
+type Parties = { seller_id: string; buyer_id: string };
+
+/** Which side of the transfer the user is on, or null for a third party. */
+export function partyOf(t: Parties, userId: string): Party | null {
+  if (userId === t.seller_id) return 'seller';
+  if (userId === t.buyer_id) return 'buyer';
+  return null;
+}
+
+/** Confirming, disputing or verifying a code: only the seller or the buyer. */
+export function requireParty(t: Parties, userId: string, action: string): Party {
+  return partyOf(t, userId) ?? forbidden(`Only the seller or the buyer may ${action} this transfer.`);
+}
+
+/** A transfer is initiated by one of its own parties (either may start it). */
+export function requireInitiatingParty(callerId: string, t: Parties): void {
+  if (!partyOf(t, callerId)) forbidden('You may only initiate a transfer as its seller or its buyer.');
+}
+
+/** A transfer is shown to its parties and to admins. */
+export function requireTransferView(actor: Actor, t: Parties): void {
+  if (!partyOf(t, actor.id) && !hasRole(actor.role, 'admin')) forbidden('Only the parties of a transfer or an admin may see it.');
+}
+
+/** Support reads and answers every conversation; anyone else only those they have written in. */
+export function requireConversationAccess(actor: Actor, participant: boolean): void {
+  if (!isSupport(actor) && !participant) forbidden('You are not part of this conversation.');
+}
+
+/** Writing: anyone may start a conversation; once started, only those who have written in it (and support) write on. */
+export function requireConversationWrite(support: boolean, conversation: { started: boolean; joined: boolean }): void {
+  if (!support && conversation.started && !conversation.joined) forbidden('You are not part of this conversation.');
+}
+
+/** A user lists their own conversations; support lists anyone's. */
+export function requireConversationList(actor: Actor, userId: string): void {
+  if (userId !== actor.id && !isSupport(actor)) forbidden('You may list only your own conversations.');
+}
+
+/**
+ * Who a chat message is sent as: a user writes as themselves and as a user;
+ * support may write for another sender and as an agent. Returns the sender id.
+ */
+export function chatSender(actor: Actor, claimed: { senderId: string | undefined; senderType: string }): string {
+  const senderId = claimed.senderId ?? actor.id;
+  if (isSupport(actor)) return senderId;
+  if (senderId !== actor.id) forbidden('sender_id must be your own user id (it comes from your token).');
+  if (claimed.senderType === 'agent') forbidden('Only support staff send as agent.');
+  return senderId;
+}
+
+/** A gate reads only the events of the hall it was enrolled in. */
+export function requireDeviceHall(device: { hallId: string }, event: { hall_id: string }): void {
+  if (event.hall_id !== device.hallId) forbidden(`This event is not in hall ${device.hallId}.`);
+}

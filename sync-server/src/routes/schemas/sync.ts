@@ -1,0 +1,53 @@
+import { documentErrors, type ErrorRows } from '../../http/error-docs.js';
+
+// Request and response schemas of routes/sync.ts, with their OpenAPI descriptions and error tables.
+
+export const DEVICE_ERRORS: ErrorRows = [
+  ['UNAUTHORIZED', 'Missing or unknown device token (a user token is not a device token)'],
+  ['DEVICE_REVOKED', 'This device was revoked by an operator: stop syncing and re-enrol'],
+];
+
+export const docs = {
+  enrol: documentErrors(
+    'A gate exchanges a one-time enrolment code (from an operator, POST /api/sync/enrolments) for its own credential: a device id ' +
+      'and a random device token, shown only in this response (the server keeps its hash). The box public key (X25519, base64url) ' +
+      'is what the gate keys in manifests are sealed to. A code works once and only until it expires.',
+    [
+      ['VALIDATION_ERROR', 'Body failed validation, or box_public_key is not a 32-byte base64url key'],
+      ['ENROLMENT_INVALID', 'The code is unknown, already used or expired'],
+    ],
+  ),
+  hall: documentErrors(
+    "The device's hall with its current and upcoming events (date at most a day ago): each with its change sequence and its gate " +
+      "keys sealed to this device's box key (openGateKey with the device key pair), plus the public issuing keys still valid.",
+    DEVICE_ERRORS,
+  ),
+  seats: documentErrors(
+    "Seats of one event of the device's hall as SeatTuples: since=0 is the full snapshot, since=N the seats changed after N. " +
+      '`cursor` is the sequence to ask from next time; it is consistent (one repeatable-read snapshot), so a change committed ' +
+      'during the pull comes with the next delta. A cursor ahead of the server gets a full snapshot (full=true). Gzip-encoded ' +
+      'when the request accepts it.',
+    [
+      ...DEVICE_ERRORS,
+      ['INVALID_UUID', 'event_id is not a UUID'],
+      ['VALIDATION_ERROR', 'since is not a non-negative integer'],
+      ['EVENT_NOT_FOUND', 'No such event'],
+      ['FORBIDDEN', "The event is in another hall than the device's"],
+    ],
+  ),
+  scans: documentErrors(
+    'A batch of scans (at most 1000), stored in one transaction, idempotent on (device, client_scan_id): re-sending is safe and ' +
+      'answers the same. The first admission of a seat (by scan time, ties by device id) is canonical; later ones are conflicts, ' +
+      "and this gate's conflicts in the batch (re-sent ones included) are returned with the canonical admission. An admission " +
+      'of a SOLD seat checks it in. `rejected` scans will never be stored: do not resend them. backlog and clock_offset_ms are ' +
+      'recorded on the device for operators.',
+    [...DEVICE_ERRORS, ['VALIDATION_ERROR', 'Body failed validation (more than 1000 scans, bad ids or results)']],
+  ),
+  stream: documentErrors(
+    'Server-sent events (text/event-stream) for this gate: `hello` first, then one `seats` message per current event with its ' +
+      'seq, then live `admission` (a canonical admission anywhere in the hall) and `seats` (seats of an event changed: pull a ' +
+      'delta past your cursor) messages, and `revoked` (then the stream closes). A comment line every 15 s keeps it alive. ' +
+      'Every server instance delivers changes made through any instance (PostgreSQL LISTEN/NOTIFY).',
+    [...DEVICE_ERRORS, ['SERVICE_UNAVAILABLE', 'This instance has lost its notification connection: reconnect (maybe elsewhere) shortly']],
+  ),
+};

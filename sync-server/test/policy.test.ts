@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../src/domain/errors.js';
+import {
+  actingUserId,
+  chatSender,
+  isSupport,
+  partyOf,
+  requireConversationAccess,
+  requireConversationList,
+  requireConversationWrite,
+  requireDeviceHall,
+  requireInitiatingParty,
+  requireOrderAccess,
+  requireOwnRefreshToken,
+  requireOwnStaffId,
+  requireParty,
+  requireTransferView,
+  type Actor,
+} from '../src/policy/access.js';
+
+const fan: Actor = { id: 'fan-1', role: 'fan' };
+const other: Actor = { id: 'fan-2', role: 'fan' };
+const staff: Actor = { id: 'staff-1', role: 'staff' };
+const operator: Actor = { id: 'op-1', role: 'operator' };
+const admin: Actor = { id: 'admin-1', role: 'admin' };
+const transfer = { seller_id: fan.id, buyer_id: other.id };
+
+/** The rule refused with FORBIDDEN (and nothing else). */
+function refused(rule: () => unknown): string {
+  try {
+    rule();
+  } catch (err) {
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe('FORBIDDEN');
+    return (err as DomainError).message;
+  }
+  throw new Error('the rule allowed it');
+}
+
+describe('access policy', () => {
+  it('acting user: the token user, or anyone for an admin', () => {
+    expect(actingUserId(fan, undefined)).toBe(fan.id);
+    expect(actingUserId(fan, fan.id)).toBe(fan.id);
+    expect(actingUserId(admin, other.id)).toBe(other.id);
+    expect(refused(() => actingUserId(fan, other.id))).toMatch(/user_id must be your own/);
+    expect(refused(() => actingUserId(operator, other.id, 'buyer_id'))).toMatch(/^buyer_id/);
+  });
+
+  it('staff_id is the token user even for an admin', () => {
+    requireOwnStaffId(staff, undefined);
+    requireOwnStaffId(staff, staff.id);
+    refused(() => requireOwnStaffId(admin, staff.id));
+  });
+
+  it('orders: the owner or an admin', () => {
+    requireOrderAccess(fan, { user_id: fan.id });
+    requireOrderAccess(admin, { user_id: fan.id });
+    refused(() => requireOrderAccess(other, { user_id: fan.id }));
+    refused(() => requireOrderAccess(operator, { user_id: fan.id }));
+  });
+
+  it('refresh tokens rotate only for their user', () => {
+    requireOwnRefreshToken(fan.id, fan.id);
+    refused(() => requireOwnRefreshToken(fan.id, other.id));
+  });
+
+  it('transfers: parties confirm and initiate; parties and admins see', () => {
+    expect(partyOf(transfer, fan.id)).toBe('seller');
+    expect(partyOf(transfer, other.id)).toBe('buyer');
+    expect(partyOf(transfer, admin.id)).toBeNull();
+    expect(requireParty(transfer, other.id, 'confirm')).toBe('buyer');
+    expect(refused(() => requireParty(transfer, admin.id, 'confirm'))).toMatch(/may confirm this transfer/);
+    requireInitiatingParty(other.id, transfer);
+    refused(() => requireInitiatingParty(staff.id, transfer));
+    requireTransferView(fan, transfer);
+    requireTransferView(admin, transfer);
+    refused(() => requireTransferView(operator, transfer));
+  });
+
+  it('conversations: participants, and support for every one', () => {
+    expect(isSupport(fan)).toBe(false);
+    expect(isSupport(staff)).toBe(true);
+    requireConversationAccess(fan, true);
+    requireConversationAccess(staff, false);
+    refused(() => requireConversationAccess(fan, false));
+    requireConversationWrite(false, { started: false, joined: false });
+    requireConversationWrite(false, { started: true, joined: true });
+    requireConversationWrite(true, { started: true, joined: false });
+    refused(() => requireConversationWrite(false, { started: true, joined: false }));
+    requireConversationList(fan, fan.id);
+    requireConversationList(staff, fan.id);
+    refused(() => requireConversationList(other, fan.id));
+  });
+
+  it('chat senders: users as themselves and as users; support for anyone and as agent', () => {
+    expect(chatSender(fan, { senderId: undefined, senderType: 'user' })).toBe(fan.id);
+    expect(chatSender(staff, { senderId: fan.id, senderType: 'agent' })).toBe(fan.id);
+    expect(refused(() => chatSender(fan, { senderId: other.id, senderType: 'user' }))).toMatch(/sender_id/);
+    expect(refused(() => chatSender(fan, { senderId: fan.id, senderType: 'agent' }))).toMatch(/agent/);
+  });
+
+  it('gates read only the events of their hall', () => {
+    requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h1' });
+    expect(refused(() => requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h2' }))).toMatch(/not in hall h1/);
+  });
+});
