@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentClientConfig } from '../src/providers/payment-client.js';
 import { USER_LOOKUPS_PER_MINUTE } from '../src/routes/schemas/user-lookup.js';
@@ -104,6 +104,16 @@ describe('fan app API', () => {
       expect(after.headers.etag).not.toBe(etag);
       const i = map.findIndex((s) => s.seat_id === seat);
       expect(after.json().data.statuses[i]).toBe('S');
+    });
+
+    it('sends the full seat map gzipped to clients that accept it', async () => {
+      const eventId = await eventIdOf(t, ARENA);
+      const plain = await t.app.inject({ method: 'GET', url: `/api/events/${eventId}` });
+      const zipped = await t.app.inject({ method: 'GET', url: `/api/events/${eventId}`, headers: { 'accept-encoding': 'gzip, br' } });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 5);
+      expect(JSON.parse(gunzipSync(zipped.rawPayload).toString())).toEqual(plain.json());
     });
 
     it('shows an expired hold as available, as the seat map does', async () => {

@@ -5,6 +5,7 @@ import { eventWithSeats, listUpcomingEvents, type EventInfo, type SeatMapEntry }
 import { DomainError } from '../domain/errors.js';
 import type { EventInfoSchema, Seat} from './schemas/events.js';
 import { EventDetail, EventSummary, docs } from './schemas/events.js';
+import { gzipLargeJson } from '../http/gzip-json.js';
 
 export function presentEvent(e: EventInfo): z.infer<typeof EventInfoSchema> {
   return {
@@ -67,6 +68,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
       // The seat map is typed by its presenter; re-validating thousands of seats
       // against the schema on every request would cost more than the query.
       serializerCompiler: () => (data) => JSON.stringify(data),
+      onSend: gzipLargeJson,
     },
     async (req) => {
       const found = await eventWithSeats(ctx.pool, req.params.event_id, ctx.now());
