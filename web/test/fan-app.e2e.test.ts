@@ -93,6 +93,7 @@ describe('fan web app', () => {
   let fan2: Page;
   let transferSeat: string;
   let sellerCode: string;
+  let transferPage: string;
 
   it('registers a fan, tops up through the stand-in payment page and shows the credits once the webhook lands', async () => {
     fan1 = await newPage();
@@ -195,6 +196,7 @@ describe('fan web app', () => {
     await fan2.getByRole('button', { name: 'Accept the ticket' }).click();
     await shown(fan2.getByText('Completed: the ticket is yours.'));
     await shot(fan2, 'transfer-done');
+    transferPage = new URL(fan2.url()).pathname;
     await shown(fan1.getByText(/Completed: the ticket now belongs to the buyer/), 10_000);
 
     expect(await api.verify(sellerCode)).toBe('NOT_FOUND');
@@ -268,6 +270,16 @@ describe('fan web app', () => {
     await shown(fan2.locator('.ticket-card').getByText('TicketGate Live: Arena Night'));
     await shot(fan2, 'tickets-offline');
     await fan2.context().setOffline(false);
+
+    // The buyer disputes the transfer; support upholds it; the page shows each step.
+    await fan2.goto(url(transferPage));
+    await fan2.getByText('Something wrong? Dispute this transfer').click();
+    await fan2.getByLabel('What happened').fill('The seller asked for more money afterwards.');
+    await fan2.getByRole('button', { name: 'Send dispute to support' }).click();
+    await shown(fan2.getByText(/^Disputed: support is looking at it/));
+    await shot(fan2, 'transfer-disputed');
+    await api.call('POST', '/api/transfer/resolve', { as: 'admin', body: { transfer_id: transferPage.split('/').pop(), resolution: 'UPHELD' } });
+    await shown(fan2.getByText(/^Dispute closed: support upheld the transfer/), 10_000);
 
     // Logging out ends the session: a reload stays logged out.
     await fan2.getByRole('button', { name: 'Log out' }).click();
