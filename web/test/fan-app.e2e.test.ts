@@ -256,6 +256,22 @@ describe('fan web app', () => {
     await flagged.locator('.ticket-card').first().waitFor();
     await shot(flagged, 'tickets');
 
+    // The buyer disputes the transfer; support upholds it; the page shows each step.
+    // (in a second tab of the buyer's browser: both tabs share the session and its rotating refresh token)
+    const tab = await fan2.context().newPage();
+    await tab.goto(url(transferPage));
+    await tab.getByText('Something wrong? Dispute this transfer').click();
+    await tab.getByLabel('What happened').fill('The seller asked for more money afterwards.');
+    await tab.getByRole('button', { name: 'Send dispute to support' }).click();
+    await shown(tab.getByText(/^Disputed: support is looking at it/));
+    await shot(tab, 'transfer-disputed');
+    await api.call('POST', '/api/transfer/resolve', {
+      as: 'admin',
+      body: { transfer_id: transferPage.split('/').pop(), resolution: 'UPHELD' },
+    });
+    await shown(tab.getByText(/^Dispute closed: support upheld the transfer/), 10_000);
+    await tab.close();
+
     // 70 s after the first code was shown, the screen shows another one, and it verifies.
     await new Promise((r) => setTimeout(r, Math.max(0, shownAt + 70_000 - Date.now())));
     const later = await readQr(fan2);
@@ -270,16 +286,6 @@ describe('fan web app', () => {
     await shown(fan2.locator('.ticket-card').getByText('TicketGate Live: Arena Night'));
     await shot(fan2, 'tickets-offline');
     await fan2.context().setOffline(false);
-
-    // The buyer disputes the transfer; support upholds it; the page shows each step.
-    await fan2.goto(url(transferPage));
-    await fan2.getByText('Something wrong? Dispute this transfer').click();
-    await fan2.getByLabel('What happened').fill('The seller asked for more money afterwards.');
-    await fan2.getByRole('button', { name: 'Send dispute to support' }).click();
-    await shown(fan2.getByText(/^Disputed: support is looking at it/));
-    await shot(fan2, 'transfer-disputed');
-    await api.call('POST', '/api/transfer/resolve', { as: 'admin', body: { transfer_id: transferPage.split('/').pop(), resolution: 'UPHELD' } });
-    await shown(fan2.getByText(/^Dispute closed: support upheld the transfer/), 10_000);
 
     // Logging out ends the session: a reload stays logged out.
     await fan2.getByRole('button', { name: 'Log out' }).click();
