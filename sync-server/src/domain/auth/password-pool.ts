@@ -16,13 +16,13 @@ export const inlineHasher: PasswordHasher = {
   close: async () => {},
 };
 
-// Messages of password-worker.mjs (plain JS, so the shapes are restated there).
-type Job = { op: 'hash'; password: string; params: PwhashParams } | { op: 'verify'; encoded: string; password: string };
-type Reply = { id: number; value: unknown } | { id: number; error: { name: string; message: string } };
+// Messages to and from password-worker.ts.
+export type PasswordJob = { op: 'hash'; password: string; params: PwhashParams } | { op: 'verify'; encoded: string; password: string };
+export type PasswordReply = { id: number; value: unknown } | { id: number; error: { name: string; message: string } };
 
 interface Task {
   id: number;
-  job: Job;
+  job: PasswordJob;
   attempts: number;
   resolve(value: unknown): void;
   reject(err: Error): void;
@@ -35,7 +35,10 @@ interface Thread {
   error?: Error;
 }
 
-const WORKER_URL = new URL('./password-worker.mjs', import.meta.url);
+// Compiled (dist/*.js): the bundled worker next to this code. From source: the .mjs that loads the .ts through tsx.
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('./password-worker.mjs', import.meta.url)
+  : new URL('./password-worker.js', import.meta.url);
 // A hash lost with its thread is tried once more on the replacement: a thread
 // killed from outside should not fail a login, and an input that kills threads
 // cannot keep the pool restarting.
@@ -99,7 +102,7 @@ export class PasswordWorkerPool implements PasswordHasher {
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
-  private submit(job: Job): Promise<unknown> {
+  private submit(job: PasswordJob): Promise<unknown> {
     if (this.closed) return Promise.reject(shuttingDown());
     if (this.waiting.length >= this.maxWaiting) {
       return Promise.reject(new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once. Retry in a few seconds.'));
@@ -127,14 +130,14 @@ export class PasswordWorkerPool implements PasswordHasher {
   private spawn(): Thread {
     const thread: Thread = { worker: new Worker(WORKER_URL) };
     thread.worker.unref();
-    thread.worker.on('message', (reply: Reply) => this.settle(thread, reply));
+    thread.worker.on('message', (reply: PasswordReply) => this.settle(thread, reply));
     thread.worker.on('error', (err) => void (thread.error = err));
     thread.worker.on('exit', (code) => this.lose(thread, code));
     this.threads.add(thread);
     return thread;
   }
 
-  private settle(thread: Thread, reply: Reply): void {
+  private settle(thread: Thread, reply: PasswordReply): void {
     const task = thread.task;
     if (!task || task.id !== reply.id) return;
     thread.task = undefined;

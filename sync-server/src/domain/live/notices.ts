@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../../db/pool.js';
 
-/** The one NOTIFY channel every server instance LISTENs on (see migration 0005). */
+/** The one NOTIFY channel every server instance LISTENs on (see migration 0002_sync_live). */
 export const LIVE_CHANNEL = 'tg_live';
 
 const SeatsNotice = z.object({ k: z.literal('seats'), hall: z.string(), event_id: z.string(), seq: z.number() });
