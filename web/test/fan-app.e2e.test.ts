@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncServer, tempDir, until, type ServerProcess } from '../../gate-app/test/e2e/harness.js';
 import { buildWebApp } from '../scripts/build.js';
-import { Api, captureScreen, launchFanBrowser, phoneContext, readQr } from './helpers/fan-browser.js';
+import { FanTestApi, captureScreen, launchFanBrowser, phoneContext, readQr } from './helpers/fan-browser.js';
 
 /** Short enough to watch a hold run out in the test, long enough to pay within it on a loaded machine. */
 const HOLD_S = 20;
@@ -16,7 +16,7 @@ const FLAGGED = { email: 'flagged@demo.ticketgate.test', phone: '+6591000003', p
 let server: ServerProcess;
 let dist: { path: string; remove(): void };
 let browser: Browser;
-let api: Api;
+let api: FanTestApi;
 const hosts = new Set<string>();
 const a11y: string[] = [];
 const contexts: BrowserContext[] = [];
@@ -77,7 +77,7 @@ beforeAll(async () => {
   dist = tempDir('tg-web-dist-');
   await buildWebApp(dist.path);
   server = await startSyncServer({ HOLD_TTL_SECONDS: String(HOLD_S), SWEEP_INTERVAL_MS: '1000', WEB_APP_DIR: dist.path });
-  api = new Api(server.url);
+  api = new FanTestApi(server);
   browser = await launchFanBrowser();
 });
 
@@ -152,7 +152,7 @@ describe('fan web app', () => {
     await until('a 304 from the seat-status poll', () => polls.includes(304), 15_000);
     const ev = await api.call<{ seats: { seat_id: string; row_number: string; status: string }[] }>(
       'GET',
-      `/api/events/${await arenaId()}`,
+      `/api/events/${await api.arenaEventId()}`,
     );
     const other = ev.seats.filter((x) => x.row_number === 'AW' && x.status === 'AVAILABLE').at(-1)!;
     const order = await api.call<{ order_id: string }>('POST', '/api/reserve', { as: 'fan', body: { seat_id: other.seat_id } });
@@ -238,7 +238,7 @@ describe('fan web app', () => {
     await until('the released seat to be free on the server', async () => {
       const ev = await api.call<{ seats: { row_number: string; seat_number: number; status: string }[] }>(
         'GET',
-        `/api/events/${await arenaId()}`,
+        `/api/events/${await api.arenaEventId()}`,
       );
       const [, row, num] = /Row (\w+), seat (\d+)/.exec(seat)!;
       return ev.seats.find((s) => s.row_number === row && s.seat_number === Number(num))?.status === 'AVAILABLE';
@@ -301,11 +301,3 @@ describe('fan web app', () => {
     expect(a11y).toEqual([]);
   });
 });
-
-let arena: string | undefined;
-async function arenaId(): Promise<string> {
-  arena ??= (await api.call<{ event_id: string; total_seats: number }[]>('GET', '/api/events?per_page=100')).find(
-    (e) => e.total_seats === 5000,
-  )!.event_id;
-  return arena;
-}

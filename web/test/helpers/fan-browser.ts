@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../../gate-app/test/helpers/kiosk-browser.js';
-import { ROOT, until } from '../../../gate-app/test/e2e/harness.js';
+import { ROOT, ServerApi, until } from '../../../gate-app/test/e2e/harness.js';
 
 export const ARTIFACTS = join(ROOT, '.artifacts/web');
 export const PHONE = { width: 390, height: 844 };
@@ -71,38 +71,8 @@ export async function readQr(page: Page): Promise<string> {
   return until('a readable QR on the ticket screen', async () => decodeQrPng(await canvas.screenshot()) ?? undefined, 10_000, 200);
 }
 
-interface Envelope<T> {
-  success: boolean;
-  data: T;
-  error_code?: string;
-  message?: string;
-}
-
-/** Direct API calls, as staff at a door or the demo admin reading the outbox. */
-export class Api {
-  private tokens = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  async call<T>(method: string, path: string, opts: { as?: string; body?: unknown } = {}): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    if (opts.as) headers.authorization = `Bearer ${await this.token(opts.as)}`;
-    const res = await fetch(this.base + path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-    const env = (await res.json()) as Envelope<T>;
-    if (!env.success) throw new Error(`${method} ${path}: ${res.status} ${env.error_code}: ${env.message}`);
-    return env.data;
-  }
-
-  private async token(who: string): Promise<string> {
-    const cached = this.tokens.get(who);
-    if (cached) return cached;
-    const d = await this.call<{ access_token: string }>('POST', '/api/auth/login', {
-      body: { email: `${who}@demo.ticketgate.test`, password: 'demo-pass-123' },
-    });
-    this.tokens.set(who, d.access_token);
-    return d.access_token;
-  }
-
+/** The server's API as staff at a door and the demo admin reading the outbox use it. */
+export class FanTestApi extends ServerApi {
   /** The staff verdict for a scanned code at HALL-A. */
   async verify(code: string): Promise<string> {
     return (await this.call<{ result: string }>('POST', '/api/verify', { as: 'staff', body: { qr_payload: code, hall_id: 'HALL-A' } }))
