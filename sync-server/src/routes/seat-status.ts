@@ -1,7 +1,7 @@
 import { ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { seatStatuses } from '../domain/catalog/seat-statuses.js';
+import { seatStatusVersion, seatStatuses } from '../domain/catalog/seat-statuses.js';
 import { DomainError } from '../domain/errors.js';
 import { SeatStatusBody, SeatStatusParams, docs } from './schemas/seat-status.js';
 
@@ -19,12 +19,18 @@ export const seatStatusRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const found = await seatStatuses(app.ctx.pool, req.params.event_id, app.ctx.now());
-      if (!found) throw new DomainError('EVENT_NOT_FOUND');
-      const etag = `"${found.version}"`;
-      void reply.header('etag', etag).header('cache-control', 'no-cache');
+      const { ctx } = app;
       const given = req.headers['if-none-match'];
-      if (given && given.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.status(304).send(null);
+      // A poll names the version it has: answer 304 from the version alone, without reading the seats.
+      if (given) {
+        const version = await seatStatusVersion(ctx.pool, req.params.event_id, ctx.now());
+        if (version === null) throw new DomainError('EVENT_NOT_FOUND');
+        if (etagMatches(given, version))
+          return reply.status(304).header('etag', `"${version}"`).header('cache-control', 'no-cache').send(null);
+      }
+      const found = await seatStatuses(ctx.pool, req.params.event_id, ctx.now());
+      if (!found) throw new DomainError('EVENT_NOT_FOUND');
+      void reply.header('etag', `"${found.version}"`).header('cache-control', 'no-cache');
       return {
         success: true as const,
         data: { event_id: req.params.event_id, seat_count: found.statuses.length, statuses: found.statuses, version: found.version },
@@ -32,3 +38,8 @@ export const seatStatusRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 };
+
+/** If-None-Match against one version: a list of (possibly weak) tags. */
+function etagMatches(header: string, version: string): boolean {
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === `"${version}"`);
+}
