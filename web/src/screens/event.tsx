@@ -27,6 +27,7 @@ export function EventPage({ id }: { id: string }) {
   const [version, setVersion] = useState(0);
   const etag = useRef<string | null>(null);
   const [selected, setSelected] = useState(-1);
+  const [held, setHeld] = useState(-1);
   const [stale, setStale] = useState(false);
 
   useVisiblePoll(
@@ -61,8 +62,8 @@ export function EventPage({ id }: { id: string }) {
       </p>
       {stale ? <Note text="The hall's seating changed. Reload the page to see the new map." /> : null}
       <Legend event={event} colours={colours} />
-      <SeatMap layout={layout} colours={colours} version={version} selected={selected} mine={-1} onPick={setSelected} />
-      <Purchase layout={layout} selected={selected} onSelect={setSelected} onChanged={() => setVersion((v) => v + 1)} />
+      <SeatMap layout={layout} colours={colours} version={version} selected={selected} mine={held} onPick={setSelected} />
+      <Purchase layout={layout} selected={selected} onSelect={setSelected} onHold={setHeld} onChanged={() => setVersion((v) => v + 1)} />
       <RowList layout={layout} version={version} onPick={setSelected} />
     </Screen>
   );
@@ -81,6 +82,9 @@ function Legend({ event, colours }: { event: EventDetail; colours: Record<string
       </li>
       <li>
         <span class="swatch picked" /> Your choice
+      </li>
+      <li>
+        <span class="swatch held" /> Held for you
       </li>
     </ul>
   );
@@ -131,11 +135,14 @@ function Purchase({
   layout,
   selected,
   onSelect,
+  onHold,
   onChanged,
 }: {
   layout: SeatLayout;
   selected: number;
   onSelect: (i: number) => void;
+  /** The seat held for this fan (its index), or -1: the map draws it as theirs. */
+  onHold: (index: number) => void;
   onChanged: () => void;
 }) {
   const user = useUser();
@@ -148,6 +155,7 @@ function Purchase({
   const [paid, setPaid] = useState<Payment | null>(null);
   const seat = layout.seats[selected];
   const left = hold ? (hold.endsAt - now) / 1000 : 0;
+  useEffect(() => onHold(hold ? hold.index : -1), [hold]);
 
   const expire = () => {
     if (!hold) return;
