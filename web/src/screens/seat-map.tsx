@@ -233,7 +233,7 @@ export function SeatMap({
       </div>
       <p id="map-cursor" class="muted" aria-live="polite">
         {cursorSeat
-          ? `Row ${cursorSeat.row_number}, seat ${cursorSeat.seat_number}: ${cursorSeat.category}, ${cursorSeat.status === 'AVAILABLE' ? 'available' : 'not available'}`
+          ? `Row ${cursorSeat.row_number}, seat ${cursorSeat.seat_number}: ${cursorSeat.category}, ${cursor === mine ? 'held for you' : cursorSeat.status === 'AVAILABLE' ? 'available' : 'not available'}`
           : ''}
       </p>
     </div>
