@@ -19,6 +19,8 @@ export const zones = {
   crypto: { pattern: 'shared/crypto/src/**', runtime: 'node', may: ['protocol'] },
   wedge: { pattern: 'hardware/src/wedge/**', runtime: 'browser', may: ['protocol'] },
   hardware: { pattern: 'hardware/src/**', runtime: 'node', may: ['protocol', 'wedge'] },
+  // The server's public entry: the only file of sync-server that tooling outside the package may import.
+  serverEntry: { pattern: 'sync-server/src/index.ts', runtime: 'node', may: ['server', 'protocol', 'crypto'] },
   server: { pattern: 'sync-server/src/**', runtime: 'node', may: ['protocol', 'crypto'] },
   engine: { pattern: 'gate-app/src/engine/**', runtime: 'node', may: ['protocol', 'crypto', 'hardware', 'wedge'] },
   preload: { pattern: 'gate-app/src/main/preload.ts', runtime: 'preload', may: [] },
@@ -26,6 +28,21 @@ export const zones = {
   renderer: { pattern: 'gate-app/src/renderer/**', runtime: 'browser', may: ['protocol', 'wedge', 'ui'] },
   cli: { pattern: 'gate-app/src/cli.ts', runtime: 'node', may: ['engine', 'protocol', 'crypto', 'hardware', 'wedge'] },
   web: { pattern: 'web/src/**', runtime: 'browser', may: ['protocol', 'ui'] },
+  // gate-app's bundling scripts (the kiosk UI and the packaged gate), used by the tooling below.
+  build: { pattern: 'gate-app/scripts/**', runtime: 'node', may: ['protocol', 'crypto'] },
+  // The fan web app's bundling script (npm run build, the demo and the web tests run it).
+  webBuild: { pattern: 'web/scripts/**', runtime: 'node', may: [] },
+  // Repository tooling and benchmarks: anything, but the server only through its public entry.
+  scripts: {
+    pattern: 'scripts/**',
+    runtime: 'node',
+    may: ['serverEntry', 'protocol', 'crypto', 'hardware', 'wedge', 'engine', 'build', 'webBuild'],
+  },
+  bench: {
+    pattern: 'bench/**',
+    runtime: 'node',
+    may: ['serverEntry', 'protocol', 'crypto', 'hardware', 'wedge', 'engine', 'build', 'webBuild'],
+  },
 };
 
 const forbiddenModules = {

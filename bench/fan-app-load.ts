@@ -7,9 +7,11 @@
 //    search box filtering), next to the raw baseline of a bare GET /health navigation;
 //  - seat map: navigation to a drawn 5,000-seat map, next to a raw fetch of the
 //    same event JSON from a blank page.
-import type { CDPSession, Page } from 'playwright-core';
-import { startSyncServer, tempDir } from '../gate-app/test/e2e/harness.js';
-import { launchChromium } from '../gate-app/test/helpers/kiosk-browser.js';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { loadConfig, startServer } from '@ticketgate/sync-server';
 import { buildWebApp } from '../web/scripts/build.js';
 
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 3);
@@ -32,10 +34,37 @@ async function throttle(page: Page): Promise<CDPSession> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
-const dist = tempDir('tg-bench-web-');
-const built = await buildWebApp(dist.path);
-const server = await startSyncServer({ WEB_APP_DIR: dist.path });
-const browser = await launchChromium(['--disable-quic', '--disable-sync']);
+// The server in this process (the page load it serves is what is measured; Chromium is its own process).
+const dir = mkdtempSync(join(tmpdir(), 'tg-bench-web-'));
+chmodSync(dir, 0o755); // as root, embedded PostgreSQL runs as user "postgres"
+const built = await buildWebApp(join(dir, 'web'));
+const server = await startServer(
+  loadConfig({
+    NODE_ENV: 'development',
+    DEMO: 'true',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PG_DATA_DIR: join(dir, 'pg'),
+    PG_PORT: String(56000 + Math.floor(Math.random() * 4000)),
+    WEB_APP_DIR: built.dir,
+    PASSWORD_HASH_OPS: '1',
+    PASSWORD_HASH_MEM_MIB: '8',
+  }),
+);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
 try {
   const arena = (
     (await (await fetch(`${server.url}/api/events?per_page=100`)).json()) as { data: { event_id: string; total_seats: number }[] }
@@ -84,6 +113,6 @@ try {
   console.log(`  seat map page to a drawn 5,000-seat map:      ${ms(median(rows.map!))}`);
 } finally {
   await browser.close();
-  await server.dispose();
-  dist.remove();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
 }
