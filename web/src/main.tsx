@@ -13,6 +13,7 @@ import { StartTransfer, TransferPage, Transfers } from './screens/transfers.js';
 import { api, useUser } from './session.js';
 import type { JSX } from 'preact';
 
+// The server answers these paths with index.html (APP_PAGES in sync-server/src/plugins/web-app.ts): keep the two lists together.
 type Route = [pattern: string, view: (p: Record<string, string>) => JSX.Element, needsLogin: boolean];
 
 const ROUTES: Route[] = [

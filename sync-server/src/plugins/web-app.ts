@@ -2,18 +2,32 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainError } from '../domain/errors.js';
 
-/** Paths the server answers itself: never the web app's index.html. */
-const SERVER_PATHS = /^\/(api|docs|health|metrics)(\/|$)/;
+/**
+ * The fan app's own pages (the client-side routes of web/src/main.tsx): a
+ * reload or a shared link of one of them gets index.html. Listed rather than a
+ * catch-all, so unknown /api paths stay the JSON NOT_FOUND and "unmatched" in /metrics.
+ */
+const APP_PAGES = [
+  '/login',
+  '/register',
+  '/events/*',
+  '/tickets',
+  '/tickets/*',
+  '/credits',
+  '/credits/*',
+  '/transfers',
+  '/transfers/*',
+  '/help',
+];
 /** esbuild names bundles `name-HASH.js`: those never change and may be cached for a year. */
 const HASHED = /-[A-Z0-9]{8}\.(js|css)(\.map)?$/;
 
 /**
  * Serves the built fan web app (web/dist) at `/`: hashed bundles cached for a
  * year, everything else revalidated (ETag), gzip variants the build wrote
- * served to clients that accept them, and `index.html` for any other GET that
- * asks for a page, so client-side routes survive a reload.
+ * served to clients that accept them, and `index.html` for the app's own page
+ * paths, so client-side routes survive a reload.
  */
 export async function webApp(app: FastifyInstance, opts: { root: string }): Promise<void> {
   if (!existsSync(join(opts.root, 'index.html'))) {
@@ -37,9 +51,5 @@ export async function webApp(app: FastifyInstance, opts: { root: string }): Prom
     },
   });
   const page = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
-  app.get('/*', async (req, reply) => {
-    if (SERVER_PATHS.test(req.url)) throw new DomainError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
-    if (!/\btext\/html\b/.test(req.headers.accept ?? '')) throw new DomainError('NOT_FOUND', `No file ${req.url.split('?')[0]}`);
-    return page(reply);
-  });
+  for (const path of APP_PAGES) app.get(path, async (_req, reply) => page(reply));
 }
