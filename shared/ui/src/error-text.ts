@@ -21,6 +21,7 @@ const TEXT: Record<ErrorCode | 'NETWORK', string> = {
   SEAT_NOT_FOUND: 'This seat no longer exists. Choose another one.',
   SEAT_UNAVAILABLE: 'Someone else is holding this seat right now. Choose another one.',
   SEAT_ALREADY_SOLD: 'This seat has just been sold. Choose another one.',
+  HOLD_LIMIT_REACHED: 'You already hold as many seats for this event as one account may. Pay for one or let a hold run out first.',
   SEAT_NOT_HELD: 'This seat is no longer held for you. Choose it again to reserve it.',
   HOLD_EXPIRED: 'Your hold ran out and the seat was released. Choose it again if it is still free.',
   INSUFFICIENT_CREDITS: 'You do not have enough credits. Top up your credits, then pay again.',

@@ -16,7 +16,7 @@ export const FoundUser = z.object({
 export const docs = documentErrors(
   'Finds the account with exactly this email (case-insensitive), so a seller can start a transfer to a buyer they know by email. ' +
     'A near miss answers exactly as an unknown address does. The email travels in the body, not the URL, to stay out of access logs. ' +
-    `Limited to ${USER_LOOKUPS_PER_MINUTE} lookups a minute per user and ${USER_LOOKUPS_PER_MINUTE * 3} per client address.`,
+    `Limited to ${USER_LOOKUPS_PER_MINUTE} lookups a minute per user (and the server's per-address limit).`,
   [
     ...AUTH_ERRORS,
     ['VALIDATION_ERROR', 'email missing or not an email address'],
