@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   /** Seats one account may hold at once in one event. */
   MAX_HOLDS_PER_USER: z.coerce.number().int().min(1).default(8),
   QR_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  /** An event admits until this long after its start unless it sets its own end (docs/sync-protocol.md, "Admissions with proof"). */
+  ADMISSION_CLOSE_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(12),
+  /** How far an uploaded admission's time may lie outside its sale or the event's window (gate clocks drift). */
+  ADMISSION_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   PASSWORD_HASH_OPS: z.coerce.number().int().min(1).default(2),
   PASSWORD_HASH_MEM_MIB: z.coerce.number().int().min(8).default(64),
   PASSWORD_HASH_WORKERS: z.coerce.number().int().min(0).max(64).default(2),

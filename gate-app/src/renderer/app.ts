@@ -5,12 +5,12 @@
 // shown via polling).
 import { WedgeDecoder } from '@ticketgate/hardware/wedge';
 import { mountCamera } from './camera.js';
-import { GateClient } from './gate-client.js';
+import { GateClient, launchToken, TokenRefusedError } from './gate-client.js';
 import { showOffline, showStatus, showVerdict } from './view.js';
 
 const params = new URLSearchParams(location.search);
 const apiBase = params.get('api') ?? location.origin;
-const gate = new GateClient(apiBase);
+const gate = new GateClient(apiBase, launchToken(window as Parameters<typeof launchToken>[0], document));
 const wedge = new WedgeDecoder({ terminator: 'Enter', maxGapMs: 50, minLength: 16 });
 const RESET_AFTER_MS = 4000;
 let resetTimer: ReturnType<typeof setTimeout> | undefined;
@@ -64,8 +64,13 @@ mountCamera({ onScan: (text) => void submit(text, 'camera'), autoStart: params.g
 async function pollStatus(): Promise<void> {
   try {
     showStatus(await gate.status());
-  } catch {
+  } catch (err) {
     showOffline();
+    // The engine restarted with a new launch token: a fresh page carries it.
+    if (err instanceof TokenRefusedError) {
+      setTimeout(() => location.reload(), 2000);
+      return;
+    }
   }
   setTimeout(() => void pollStatus(), 2000);
 }

@@ -1,12 +1,15 @@
 // Plays the gate engine's local HTTP API for kiosk renderer tests: serves a built
 // renderer, records every POST /scan and answers /status with whatever the test
 // set (completed with neutral defaults and checked against the local API's
-// schemas, so the stub cannot drift from the contract). The engine itself has its own tests.
+// schemas, so the stub cannot drift from the contract). Like the engine, it puts
+// a launch token into the page and refuses API calls without it, so the renderer
+// is tested sending it. The engine itself has its own tests.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { kiosk } from '@ticketgate/protocol';
 import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { injectToken, newLocalApiToken } from '../../src/engine/index.js';
 
 export interface StubScan {
   payload: string;
@@ -39,7 +42,14 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) => Record<string, unknown>): Promise<KioskStub> {
   const stub = { base: '', scans: [] as StubScan[], status: {} as Record<string, unknown>, close: async () => {} };
+  const token = newLocalApiToken();
   const server = createServer((req, res) => {
+    if ((req.url === '/scan' || req.url === '/status') && req.headers.authorization !== `Bearer ${token}`) {
+      res.statusCode = 401;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ error: 'UNAUTHORISED', message: 'missing or wrong launch token' } satisfies kiosk.KioskError));
+      return;
+    }
     if (req.method === 'POST' && req.url === '/scan') {
       let body = '';
       req.on('data', (c) => (body += c));
@@ -60,7 +70,8 @@ export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) 
     }
     const file = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').slice(1).split('?')[0]!;
     try {
-      const data = readFileSync(join(dist, file));
+      const raw = readFileSync(join(dist, file));
+      const data = file === 'index.html' ? injectToken(raw.toString('utf8'), token) : raw;
       res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
       res.end(data);
     } catch {

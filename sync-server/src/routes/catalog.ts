@@ -95,6 +95,11 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
           name: b.name,
           eventDate: new Date(b.event_date),
           tiersCents: Object.fromEntries(Object.entries(b.pricing_tiers).map(([c, price]) => [c, toCents(price)])),
+          admission: {
+            opensAt: b.admission?.opens_at ? new Date(b.admission.opens_at) : null,
+            closesAt: b.admission?.closes_at ? new Date(b.admission.closes_at) : null,
+            skewSeconds: b.admission?.skew_seconds ?? null,
+          },
         },
         ctx.now(),
       );

@@ -10,6 +10,8 @@ export interface NewEvent {
   eventDate: Date;
   /** Category → price in cents. */
   tiersCents: Record<string, number>;
+  /** The admission window of gate uploads (null: the server's defaults, docs/sync-protocol.md). */
+  admission?: { opensAt: Date | null; closesAt: Date | null; skewSeconds: number | null };
 }
 
 /** An event with its pricing tiers and no seats yet (seats are added by block or CSV import). */
@@ -20,8 +22,9 @@ export async function createEvent(pool: Pool, input: NewEvent, now: number): Pro
   return withTransaction(pool, async (db) => {
     await checkHallOfVenue(db, input.venueId, input.hallId);
     const { rows } = await db.query<{ id: string }>(
-      'INSERT INTO events (venue_id, hall_id, name, event_date) VALUES ($1, $2, $3, $4) RETURNING id',
-      [input.venueId, input.hallId, input.name, input.eventDate],
+      `INSERT INTO events (venue_id, hall_id, name, event_date, admission_opens_at, admission_closes_at, admission_skew_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [input.venueId, input.hallId, input.name, input.eventDate, input.admission?.opensAt ?? null, input.admission?.closesAt ?? null, input.admission?.skewSeconds ?? null],
     );
     const id = rows[0]!.id;
     const tiers = Object.entries(input.tiersCents);

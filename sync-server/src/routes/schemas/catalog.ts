@@ -33,6 +33,15 @@ export const CreateEventBody = z.object({
     .record(z.string().regex(CATEGORY, 'category: 1-16 of A-Z, 0-9, _ and -'), MoneyAmount.min(0).max(1_000_000))
     .refine((t) => Object.keys(t).length >= 1 && Object.keys(t).length <= 50, 'between 1 and 50 pricing tiers')
     .describe('Category → price in major units, e.g. {"CAT1": 350.00}'),
+  admission: z
+    .object({
+      opens_at: z.iso.datetime({ offset: true }).optional().describe('Default: from the sale of each ticket'),
+      closes_at: z.iso.datetime({ offset: true }).optional().describe('Default: event_date + ADMISSION_CLOSE_AFTER_HOURS (12 h)'),
+      skew_seconds: z.number().int().min(0).max(86_400).optional().describe('Default ADMISSION_SKEW_SECONDS (60)'),
+    })
+    .refine((a) => !a.opens_at || !a.closes_at || Date.parse(a.opens_at) < Date.parse(a.closes_at), 'opens_at must be before closes_at')
+    .optional()
+    .describe('When gate admissions of this event count (an uploaded SUCCESS outside it is refused): docs/sync-protocol.md'),
 });
 
 export const SeatBlockInput = z
