@@ -30,13 +30,19 @@ export const zones = {
   web: { pattern: 'web/src/**', runtime: 'browser', may: ['protocol', 'ui'] },
   // gate-app's bundling scripts (the kiosk UI and the packaged gate), used by the tooling below.
   build: { pattern: 'gate-app/scripts/**', runtime: 'node', may: ['protocol', 'crypto'] },
+  // The fan web app's bundling script (npm run build, the demo and the web tests run it).
+  webBuild: { pattern: 'web/scripts/**', runtime: 'node', may: [] },
   // Repository tooling and benchmarks: anything, but the server only through its public entry.
   scripts: {
     pattern: 'scripts/**',
     runtime: 'node',
-    may: ['serverEntry', 'protocol', 'crypto', 'hardware', 'wedge', 'engine', 'build'],
+    may: ['serverEntry', 'protocol', 'crypto', 'hardware', 'wedge', 'engine', 'build', 'webBuild'],
   },
-  bench: { pattern: 'bench/**', runtime: 'node', may: ['serverEntry', 'protocol', 'crypto', 'hardware', 'wedge', 'engine', 'build'] },
+  bench: {
+    pattern: 'bench/**',
+    runtime: 'node',
+    may: ['serverEntry', 'protocol', 'crypto', 'hardware', 'wedge', 'engine', 'build', 'webBuild'],
+  },
 };
 
 const forbiddenModules = {
@@ -46,7 +52,7 @@ const forbiddenModules = {
   electron: [],
 };
 
-const sourceFiles = ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'];
+const sourceFiles = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.js', '**/*.mjs'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '**/*.d.ts', '.artifacts/**', 'shared/protocol/test/boundary-probes/**'] },
@@ -60,8 +66,9 @@ export default tseslint.config(
     },
   },
   // Type-aware rules: a promise is awaited, returned, or explicitly voided with its failure handled.
+  { files: ['web/public/sw.js'], languageOptions: { globals: globals.serviceworker } },
   {
-    files: ['**/*.ts', '**/*.mts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     ignores: ['**/vitest.config.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { kiosk } from '@ticketgate/protocol';
 import { buildRenderer } from '../gate-app/scripts/build-renderer.js';
+import { buildWebApp } from '../web/scripts/build.js';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -75,6 +76,7 @@ function start(name: string, command: string, argv: string[], env: NodeJS.Proces
 }
 
 async function startServer(): Promise<void> {
+  await buildWebApp(); // the fan web app the sync server serves at /
   // Request logs would drown the demo's own output; LOG_LEVEL=info brings them back.
   const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   const server = start('sync server', process.execPath, ['--enable-source-maps', 'sync-server/dist/main.js'], env);
@@ -125,7 +127,7 @@ if (!failed) {
       'TicketGate demo',
       gateOnly
         ? `  sync server   not started here (${base}; npm start runs it)`
-        : `  sync server   http://localhost:${PORT}   (API docs: http://localhost:${PORT}/docs)`,
+        : `  fan app       http://localhost:${PORT}/   (log in as fan@demo.ticketgate.test; docs/fan-app.md)\n  sync server   http://localhost:${PORT}/api   (API docs: http://localhost:${PORT}/docs)`,
       serverOnly
         ? '  demo gate     not started here (npm run demo -- --gate-only)'
         : `  demo gate     http://127.0.0.1:${GATE_PORT}   (kiosk UI; POST /scan, GET /status)`,

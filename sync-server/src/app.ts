@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type https from 'node:https';
+import { resolve } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
@@ -7,6 +8,7 @@ import { auth } from './plugins/auth.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { metrics } from './plugins/metrics.js';
 import { openapi } from './plugins/openapi.js';
+import { webApp } from './plugins/web-app.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -57,5 +59,6 @@ export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<F
   await app.register(metrics);
   await app.register(healthRoutes);
   await app.register(apiRoutes, { prefix: '/api' });
+  await app.register(webApp, { root: resolve(ctx.config.WEB_APP_DIR) });
   return app;
 }

@@ -86,6 +86,10 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_URL: z.string().url().optional(),
+  /** pk_… for Stripe.js in the fan app (real Stripe only; the stand-in needs none). */
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_/, 'must be a Stripe publishable key (pk_…)').optional(),
+  /** Where the built fan web app is, relative to the working directory like PG_DATA_DIR (npm run build writes web/dist). */
+  WEB_APP_DIR: z.string().min(1).default('web/dist'),
   SERVICE_API_KEY: z.string().min(16).optional(),
   /** Live fraud rules (docs/analytics.md, "Fraud rules"): how often they run and their thresholds. */
   FRAUD_JOB_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),

@@ -99,8 +99,10 @@ export interface ServerProcess {
   dispose(): Promise<void>;
 }
 
-/** With `tls`, the server speaks HTTPS itself (TLS_CERT_FILE/TLS_KEY_FILE) with a certificate of the given CA. */
-export async function startSyncServer(opts: { tls?: { certFile: string; keyFile: string; caPem: string } } = {}): Promise<ServerProcess> {
+/** With `tls`, the server speaks HTTPS itself (TLS_CERT_FILE/TLS_KEY_FILE) with a certificate of the given CA; `env` adds to or overrides its settings (e.g. a short HOLD_TTL_SECONDS). */
+export async function startSyncServer(
+  opts: { tls?: { certFile: string; keyFile: string; caPem: string }; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const data = tempDir('tg-e2e-server-');
   const build = buildServer();
   const port = await freePort();
@@ -123,6 +125,7 @@ export async function startSyncServer(opts: { tls?: { certFile: string; keyFile:
     PASSWORD_HASH_MEM_MIB: '8',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000',
     ...(opts.tls ? { TLS_CERT_FILE: opts.tls.certFile, TLS_KEY_FILE: opts.tls.keyFile } : {}),
+    ...opts.env,
   };
   const server: ServerProcess = {
     url,

@@ -215,6 +215,13 @@ export async function startStripeStandin(opts: StripeStandinOptions = {}): Promi
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // A browser page confirms intents here with their client secret, as Stripe.js does with api.stripe.com.
+    res.setHeader('access-control-allow-origin', '*');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization' });
+      res.end();
+      return;
+    }
     const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
     const replay = typeof key === 'string' ? idempotent.get(key) : undefined;
     let out: { status: number; body: string };

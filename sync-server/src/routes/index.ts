@@ -8,20 +8,24 @@ import { catalogImportRoutes } from './catalog-import.js';
 import { catalogRoutes } from './catalog.js';
 import { chatSocketRoutes } from './chat-ws.js';
 import { chatRoutes } from './chat.js';
+import { creditHistoryRoutes } from './credit-history.js';
 import { creditRoutes } from './credits.js';
 import { eventRoutes } from './events.js';
 import { opsOutboxRoutes } from './ops-outbox.js';
 import { fraudRoutes } from './fraud.js';
 import { otpRoutes } from './otp.js';
+import { paymentClientRoutes } from './payment-client.js';
 import { purchaseRoutes } from './purchase.js';
 import { qrRoutes } from './qr.js';
 import { reportRoutes } from './reports.js';
 import { scalperRoutes } from './scalper.js';
 import { searchRoutes } from './search.js';
+import { seatStatusRoutes } from './seat-status.js';
 import { syncOpsRoutes } from './sync-ops.js';
 import { syncRoutes } from './sync.js';
 import { ticketRoutes } from './tickets.js';
 import { transferRoutes } from './transfers.js';
+import { userLookupRoutes } from './user-lookup.js';
 import { verifyRoutes } from './verify.js';
 import { veritixServiceRoutes } from './veritix-service.js';
 import { webhookRoutes } from './webhooks.js';
@@ -65,6 +69,10 @@ export const API_ROUTES: readonly RoutesModule[] = [
   { plugin: reportRoutes, needs: ['requireRole'] },
   { plugin: catalogImportRoutes, needs: ['requireRole'] },
   { plugin: adminRoutes, needs: ['requireRole'] },
+  { plugin: seatStatusRoutes, needs: [] },
+  { plugin: creditHistoryRoutes, needs: ['authenticate'] },
+  { plugin: paymentClientRoutes, needs: [] },
+  { plugin: userLookupRoutes, needs: ['authenticate'] },
   { plugin: syncRoutes, prefix: '/sync', needs: ['authenticateDevice'] },
   { plugin: syncOpsRoutes, prefix: '/sync', needs: ['requireRole'] },
 ];
