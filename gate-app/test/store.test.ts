@@ -26,8 +26,10 @@ describe('gate store', () => {
       ).run();
       v1.close();
       const store = GateStore.open(dir.path);
-      expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(3);
       expect(store.catalog.seat('s1')).toMatchObject({ admitted_at: 1000, admitted_by: 'Gate North', admitted_source: 'server', admitted_device: null });
+      // v3: hall names arrive with the next manifest.
+      expect(store.halls.get('HALL-B')).toBeUndefined();
       store.close();
     } finally {
       dir.remove();

@@ -22,3 +22,4 @@ export { SyncClient, DEFAULT_TIMING, type SyncTiming } from './sync/sync-client.
 export { Puller } from './sync/puller.js';
 export { Pusher, toUploadedScan } from './sync/pusher.js';
 export { seatFromTuple } from './sync/seat-tuples.js';
+export { SupervisorDesk, PIN_ATTEMPTS, PIN_LOCK_MS, type PinCheck, type ScannerState, type SupervisorOptions } from './supervisor.js';

@@ -54,11 +54,17 @@ export const ManifestEvent = z.object({
   gate_keys: z.array(z.object({ kid: z.string(), sealed: z.string() })),
 });
 
+/** A hall by code and name, so a gate can send a fan to the right door by name. */
+export const HallName = z.object({ hall_id: HallCode, hall_name: z.string(), venue_name: z.string() });
+export type HallName = z.infer<typeof HallName>;
+
 /** Gate: GET /api/sync/hall — the hall, its current and upcoming events, keys. */
 export const HallManifest = z.object({
   hall_id: HallCode,
   hall_name: z.string(),
   venue_name: z.string(),
+  /** Every hall's names (a WRONG_HALL verdict says "Send to Esplanade Theatre, Hall B"); empty from older servers. */
+  halls: z.array(HallName).default([]),
   device_id: z.uuid(),
   device_name: z.string(),
   /** Encoded public issuing keys (encodeIssuingPublicKey) still valid. */

@@ -6,7 +6,7 @@
  * Times are integer milliseconds since the epoch (UTC); they only become ISO
  * strings on the wire and in the local API.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_V1 = `
 -- Who this gate is. One row. The device token and the box private key live here,
@@ -111,4 +111,13 @@ CREATE TABLE sync_state (
 /** v2: the admitting device of a seat's first admission, so gates compare admissions by device id, not by (non-unique) name. */
 export const SCHEMA_V2 = `
 ALTER TABLE seats ADD COLUMN admitted_device TEXT;
+`;
+
+/** v3: every hall's names from the manifest, so a WRONG_HALL verdict names the right door. */
+export const SCHEMA_V3 = `
+CREATE TABLE halls (
+  hall_id     TEXT PRIMARY KEY,
+  hall_name   TEXT NOT NULL,
+  venue_name  TEXT NOT NULL
+) WITHOUT ROWID;
 `;

@@ -37,6 +37,7 @@ export class Puller {
     const before = JSON.stringify(store.keys.all());
     store.db.transaction(() => {
       store.device.saveHall(m.hall_name, m.venue_name, m.device_name);
+      store.halls.replace(m.halls);
       store.catalog.saveEvents(m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq })));
       store.keys.replace(
         {
