@@ -41,7 +41,8 @@ describe('kiosk UI on a real gate', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(`${gate.url}/`);
-    await expect.poll(() => page.textContent('#hall'), { timeout: 10_000 }).toBe('HALL-A');
+    await expect.poll(() => page.textContent('#hall'), { timeout: 10_000 }).toBe('Main Arena');
+    expect(await page.textContent('#venue')).toBe('Singapore Indoor Stadium');
     expect(await page.textContent('#gate')).toBe('Kiosk Gate');
     await expect.poll(() => page.getAttribute('#conn', 'data-state'), { timeout: 10_000 }).toBe('online');
 
@@ -55,7 +56,8 @@ describe('kiosk UI on a real gate', () => {
 
     await typeStamped(page, qr, 6);
     await expect.poll(() => page.getAttribute('#verdict', 'data-result'), { timeout: 10_000 }).toBe('DUPLICATE');
-    expect(await page.textContent('#verdict-message')).toMatch(/Already Checked In.*Kiosk Gate/);
+    expect(await page.textContent('#verdict-headline')).toBe('ALREADY USED');
+    expect(await page.textContent('#verdict-instruction')).toMatch(/^Do not admit — entered \d\d:\d\d:\d\d UTC at Kiosk Gate$/);
     await page.waitForTimeout(250);
     await page.screenshot({ path: join(artifacts, 'kiosk-e2e-duplicate.png') });
 

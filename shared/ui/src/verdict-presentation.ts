@@ -7,7 +7,7 @@ import { clockWithZone } from './time.js';
  * the shape of its badge, so that no steward depends on telling two colours apart.
  */
 export type VerdictTone = 'admit' | 'used' | 'redirect' | 'refresh' | 'refuse' | 'unpaid';
-export type VerdictIcon = 'check' | 'hand' | 'arrow' | 'clock' | 'cross' | 'coin';
+export type VerdictIcon = 'check' | 'stop' | 'arrow' | 'clock' | 'cross' | 'card';
 export type VerdictShape = 'circle' | 'octagon' | 'arrow' | 'square' | 'diamond' | 'triangle';
 /** What the speaker plays: one tone pattern per class of action, not per verdict. */
 export type SoundClass = 'admit' | 'refuse' | 'redirect' | 'refresh';
@@ -36,11 +36,11 @@ export interface VerdictDetail {
 
 const LOOK: Record<VerdictTone, Pick<VerdictPresentation, 'icon' | 'shape' | 'background' | 'foreground'>> = {
   admit: { icon: 'check', shape: 'circle', background: '#0b6b35', foreground: '#ffffff' },
-  used: { icon: 'hand', shape: 'octagon', background: '#b8410b', foreground: '#ffffff' },
+  used: { icon: 'stop', shape: 'octagon', background: '#b8410b', foreground: '#ffffff' },
   redirect: { icon: 'arrow', shape: 'arrow', background: '#1a4fa0', foreground: '#ffffff' },
   refresh: { icon: 'clock', shape: 'square', background: '#5b2a86', foreground: '#ffffff' },
   refuse: { icon: 'cross', shape: 'diamond', background: '#a3121f', foreground: '#ffffff' },
-  unpaid: { icon: 'coin', shape: 'triangle', background: '#7a0e4f', foreground: '#ffffff' },
+  unpaid: { icon: 'card', shape: 'triangle', background: '#7a0e4f', foreground: '#ffffff' },
 };
 
 function present(result: ScanResult, tone: VerdictTone, sound: SoundClass, headline: string, instruction: string): VerdictPresentation {
