@@ -117,7 +117,7 @@ export function Kiosk(props: KioskProps) {
 
   const problem = deviceProblem(status);
   return (
-    <div class="kiosk">
+    <div class="kiosk" data-status={!reachable ? 'unreachable' : status ? 'loaded' : 'waiting'}>
       <StatusBar status={status} reachable={reachable} />
       <Banners status={status} reachable={reachable} now={now} />
       <div class="middle">
