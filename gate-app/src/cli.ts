@@ -55,6 +55,8 @@ function options() {
       console.log(USAGE);
       process.exit(0);
     }
+    // An empty value (an unset variable in a systemd unit's ExecStart) means the option is absent.
+    for (const [k, v] of Object.entries(values)) if (v === '') delete values[k as keyof typeof values];
     if (!values.data) throw new Error('--data is required');
     const num = (v: string | undefined, what: string) => {
       if (v === undefined) return undefined;
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     ...(o.server ? { serverUrl: o.server } : {}),
     ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
+    ...(o.name ? { name: o.name } : {}),
     timing,
   });
 

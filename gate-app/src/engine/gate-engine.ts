@@ -20,6 +20,8 @@ export interface GateEngineOptions {
   serverUrl?: string;
   skewSeconds?: number;
   timeZone?: string;
+  /** This gate's name at enrolment (also from the kiosk screen); the host name when not given. */
+  name?: string;
   timing?: Partial<SyncTiming>;
   /** Device clock (tests move it). */
   deviceClock?: () => number;
@@ -100,7 +102,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
    * Enrols with a one-time code (also how a revoked gate gets a new identity, keeping its snapshot and scans).
    * `serverUrl` serves a gate that does not know its server yet (an enrolment QR names it).
    */
-  async enrol(code: string, name = `gate-${hostname()}`.slice(0, 64), serverUrl = this.serverUrl()): Promise<void> {
+  async enrol(code: string, name = this.opts.name ?? `gate-${hostname()}`.slice(0, 64), serverUrl = this.serverUrl()): Promise<void> {
     if (!serverUrl) throw new Error('enrolment needs the server URL');
     await this.syncClient?.stop();
     const { deviceId } = await enrolDevice(this.client(serverUrl), this.store, { code, name, now: this.clock.device() });
