@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build-renderer.js';
+import { enrolmentLinkText } from '@ticketgate/ui';
 import { launchChromium, typeStamped } from '../helpers/kiosk-browser.js';
 import { GateProcess, ROOT, ServerApi, startSyncServer, type ServerProcess } from './harness.js';
 
@@ -71,4 +72,27 @@ describe('kiosk UI on a real gate', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('enrols a new gate from its screen with the enrolment QR, then shows the revoked screen when an operator revokes it', async () => {
+    // Started without a code: the gate serves its screen and waits for one.
+    const fresh = await GateProcess.start('Screen Gate', server.url, '');
+    try {
+      const page = await browser.newPage({ viewport: { width: 800, height: 480 } });
+      await page.goto(`${fresh.url}/`);
+      await page.waitForSelector('#device-screen[data-problem="not_enrolled"]', { timeout: 10_000 });
+      // The operator's enrolment QR, read by the wedge scanner.
+      await typeStamped(page, enrolmentLinkText({ code: await api.enrolmentCode() }), 6);
+      const online = await fresh.waitStatus('enrolled from the screen and online', (s) => s.enrolled && s.connectivity === 'online', 60_000);
+      await page.waitForSelector('#device-screen', { state: 'detached', timeout: 10_000 });
+      await expect.poll(() => page.textContent('#hall'), { timeout: 10_000 }).toBe('Main Arena');
+      expect(await page.textContent('#gate')).toBe('Screen Gate');
+
+      await api.call('POST', `/api/sync/devices/${online.device_id}/revoke`, { as: 'operator', body: {} });
+      await page.waitForSelector('#device-screen[data-problem="revoked"]', { timeout: 15_000 });
+      await page.screenshot({ path: join(ROOT, '.artifacts', 'kiosk-e2e-revoked.png') });
+      await page.close();
+    } finally {
+      await fresh.dispose();
+    }
+  }, 120_000);
 });
