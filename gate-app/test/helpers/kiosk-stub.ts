@@ -99,7 +99,10 @@ export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) 
       void post(req, res);
       return;
     }
-    if (req.url?.startsWith('/scans')) return json(res, 200, kiosk.ScansReply.parse(journal.slice(0, 50)));
+    if (req.url?.startsWith('/scans')) {
+      const { limit } = kiosk.ScansQuery.parse({ limit: new URL(req.url, 'http://stub').searchParams.get('limit') ?? 50 });
+      return json(res, 200, kiosk.ScansReply.parse(journal.slice(0, limit)));
+    }
     if (req.url === '/status') {
       const status = { ...STATUS, ...stub.status, counts: { ...STATUS.counts, ...(stub.status.counts as object | undefined) } };
       return json(res, 200, kiosk.GateStatus.parse(status));

@@ -107,7 +107,8 @@ export function Supervisor(props: {
                   onInput={(e) => props.onPrefs({ ...props.prefs, sound: { ...props.prefs.sound, volume: Number(e.currentTarget.value) } })}
                 />
               </label>
-              <div class="sound-tests">
+              <div class="sound-tests" role="group" aria-label="Test sounds">
+                <span>Test:</span>
                 {(['admit', 'refuse', 'redirect', 'refresh'] as const).map((k) => (
                   <button type="button" key={k} onClick={() => props.onTestSound(k)}>
                     {k}
@@ -162,6 +163,7 @@ function SupervisorCounts(props: { status: GateStatus | null; now: number }) {
       <p>Last sync {sinceInWords(s.last_sync_at, props.now)}</p>
       <h3>Events</h3>
       <ul>
+        {s.events.every((e) => !e.listed) ? <li>no current events</li> : null}
         {s.events
           .filter((e) => e.listed)
           .map((e) => (
