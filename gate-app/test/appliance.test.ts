@@ -57,9 +57,11 @@ describe.skipIf(!ANALYZE)('appliance units (systemd-analyze verify)', () => {
 });
 
 describe('appliance command lines', () => {
-  const usage = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/cli.ts'), '--help'], { encoding: 'utf8' });
+  const usage = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/cli.ts'), '--help'], {
+    encoding: 'utf8',
+  });
 
-  it("start the engine with options the gate CLI has, bound to 127.0.0.1, and point chromium at that address", () => {
+  it('start the engine with options the gate CLI has, bound to 127.0.0.1, and point chromium at that address', () => {
     const gate = readFileSync(join(UNITS, 'ticketgate-gate.service'), 'utf8');
     const exec = /^ExecStart=(.*)$/m.exec(gate)![1]!;
     const flags = [...exec.matchAll(/ (--[a-z-]+)/g)].map((m) => m[1]!);
@@ -70,7 +72,9 @@ describe('appliance command lines', () => {
     const kiosk = readFileSync(join(UNITS, 'ticketgate-kiosk.service'), 'utf8');
     expect(kiosk).toContain(`--app=http://${http}/`);
     expect(kiosk).toContain(`http://${http}/status`);
-    expect(JSON.parse(readFileSync(join(UNITS, 'chromium-policy.json'), 'utf8'))).toMatchObject({ VideoCaptureAllowedUrls: [`http://${http}`] });
+    expect(JSON.parse(readFileSync(join(UNITS, 'chromium-policy.json'), 'utf8'))).toMatchObject({
+      VideoCaptureAllowedUrls: [`http://${http}`],
+    });
   });
 
   it('wait-for-gate returns once the gate answers, and fails when it never does', async () => {

@@ -28,29 +28,58 @@ const SEAT = { seat_id: 's1', row: 'K', number: 14, category: 'CAT1', holder: 'D
 const VERDICTS: Record<string, { reply: Record<string, unknown>; headline: string; instruction: string }> = {
   SUCCESS: { reply: { result: 'SUCCESS', message: 'ok', ...SEAT }, headline: 'ADMIT', instruction: 'Let the fan in' },
   DUPLICATE: {
-    reply: { result: 'DUPLICATE', message: 'dup', ...SEAT, first_admitted_at: '2026-01-10T18:02:16.000Z', first_admitted_by: 'Gate A2 north' },
+    reply: {
+      result: 'DUPLICATE',
+      message: 'dup',
+      ...SEAT,
+      first_admitted_at: '2026-01-10T18:02:16.000Z',
+      first_admitted_by: 'Gate A2 north',
+    },
     headline: 'ALREADY USED',
     instruction: 'Do not admit — entered 19:02:16 CET at Gate A2 north',
   },
   WRONG_HALL: {
-    reply: { result: 'WRONG_HALL', message: 'wh', ...SEAT, correct_hall: 'HALL-B', correct_hall_name: 'Hall B', correct_venue_name: 'Esplanade Theatre' },
+    reply: {
+      result: 'WRONG_HALL',
+      message: 'wh',
+      ...SEAT,
+      correct_hall: 'HALL-B',
+      correct_hall_name: 'Hall B',
+      correct_venue_name: 'Esplanade Theatre',
+    },
     headline: 'WRONG HALL',
     instruction: 'Send to Esplanade Theatre, Hall B',
   },
   EXPIRED: { reply: { result: 'EXPIRED', message: 'exp', ...SEAT }, headline: 'EXPIRED', instruction: 'Ask the fan to refresh the ticket' },
-  UNPAID: { reply: { result: 'UNPAID', message: 'unpaid', ...SEAT }, headline: 'UNPAID', instruction: 'Do not admit — send the fan to the box office' },
+  UNPAID: {
+    reply: { result: 'UNPAID', message: 'unpaid', ...SEAT },
+    headline: 'UNPAID',
+    instruction: 'Do not admit — send the fan to the box office',
+  },
   NOT_FOUND: {
     reply: { result: 'NOT_FOUND', message: 'nf', seat_id: 's9' },
     headline: 'NOT VALID',
     instruction: 'Do not admit — ticket not on record; call a supervisor',
   },
-  QR_INVALID: { reply: { result: 'QR_INVALID', message: 'bad', seat_id: null }, headline: 'NOT VALID', instruction: 'Do not admit — not a TicketGate ticket, or altered' },
+  QR_INVALID: {
+    reply: { result: 'QR_INVALID', message: 'bad', seat_id: null },
+    headline: 'NOT VALID',
+    instruction: 'Do not admit — not a TicketGate ticket, or altered',
+  },
 };
 
 const ONLINE = {
-  hall_id: 'HALL-A', hall_name: 'Main Arena', venue_name: 'Singapore Indoor Stadium', device_name: 'Gate A1 south', time_zone: 'Europe/Berlin',
-  connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString(), server_url: 'http://127.0.0.1:1',
-  counts: { SUCCESS: 1204, DUPLICATE: 3, QR_INVALID: 2, EXPIRED: 5 }, total_scans: 1214,
+  hall_id: 'HALL-A',
+  hall_name: 'Main Arena',
+  venue_name: 'Singapore Indoor Stadium',
+  device_name: 'Gate A1 south',
+  time_zone: 'Europe/Berlin',
+  connectivity: 'online',
+  backlog: 0,
+  last_sync_at: new Date().toISOString(),
+  server_url: 'http://127.0.0.1:1',
+  counts: { SUCCESS: 1204, DUPLICATE: 3, QR_INVALID: 2, EXPIRED: 5 },
+  total_scans: 1214,
 };
 
 /** Status screens: what the gate state is, and what must be on screen for it. */
@@ -67,7 +96,11 @@ const STATUS_SCREENS: Record<string, { status: Record<string, unknown>; expect: 
     expect: '#device-screen[data-problem="revoked"]',
     text: /GATE REVOKED.*revoked this gate at 19:40:00 CET/,
   },
-  unknown: { status: { ...ONLINE, device_unknown: true, connectivity: 'degraded' }, expect: '#device-screen[data-problem="unknown"]', text: /GATE UNKNOWN/ },
+  unknown: {
+    status: { ...ONLINE, device_unknown: true, connectivity: 'degraded' },
+    expect: '#device-screen[data-problem="unknown"]',
+    text: /GATE UNKNOWN/,
+  },
   'not-enrolled': {
     status: { enrolled: false, hall_id: null, device_name: null, server_url: null },
     expect: '#device-screen[data-problem="not_enrolled"]',
@@ -130,7 +163,8 @@ async function assertNoOverflow(page: Page): Promise<void> {
     const key = '.bar, .banner, .headline, .instruction, .detail, .badge, #manual, .camera, #counts, #supervisor-open, .recent h2, .enrol';
     for (const el of document.querySelectorAll<HTMLElement | SVGElement>(key)) {
       const r = el.getBoundingClientRect();
-      if (r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5 || r.left < -0.5 || r.top < -0.5) out.push(`${el.id || el.getAttribute('class')} at ${JSON.stringify(r)}`);
+      if (r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5 || r.left < -0.5 || r.top < -0.5)
+        out.push(`${el.id || el.getAttribute('class')} at ${JSON.stringify(r)}`);
     }
     for (const el of document.querySelectorAll<HTMLElement>('.headline, .instruction')) {
       if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.className} text wider than its box`);
@@ -146,9 +180,15 @@ async function assertNoOverflow(page: Page): Promise<void> {
 async function assertAccessible(page: Page): Promise<void> {
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe;
     const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   });
   expect(violations).toEqual([]);
 }
@@ -198,7 +238,11 @@ describe('kiosk verdict screens', () => {
     const tones = () => page.evaluate(() => (window as unknown as { __tones: number[] }).__tones.splice(0));
     const freqs = (k: keyof typeof PATTERNS) => PATTERNS[k].filter((t) => t.hz > 0).map((t) => t.hz);
     const expected: Record<string, number[]> = {
-      SUCCESS: freqs('admit'), DUPLICATE: freqs('refuse'), WRONG_HALL: freqs('redirect'), EXPIRED: freqs('refresh'), QR_INVALID: freqs('refuse'),
+      SUCCESS: freqs('admit'),
+      DUPLICATE: freqs('refuse'),
+      WRONG_HALL: freqs('redirect'),
+      EXPIRED: freqs('refresh'),
+      QR_INVALID: freqs('refuse'),
     };
     for (const [payload, hz] of Object.entries(expected)) {
       await scan(page, payload);
@@ -247,7 +291,9 @@ describe('kiosk status screens', () => {
     const page = await openKiosk(SIZES[1]);
     await scan(page, 'EXPIRED');
     await scan(page, 'SUCCESS');
-    await expect.poll(() => page.$$eval('#recent-scans li[data-result] .chip', (els) => els.slice(0, 2).map((e) => e.textContent))).toEqual(['ADMIT', 'EXPIRED']);
+    await expect
+      .poll(() => page.$$eval('#recent-scans li[data-result] .chip', (els) => els.slice(0, 2).map((e) => e.textContent)))
+      .toEqual(['ADMIT', 'EXPIRED']);
     expect(await page.textContent('#recent-scans li[data-result] .time')).toMatch(/^\d\d:\d\d:\d\d CET$/);
     await page.close();
   });

@@ -53,7 +53,10 @@ export class GateClient {
   }
 
   private async post<T extends z.ZodType>(path: string, body: unknown, schema: T): Promise<z.infer<T>> {
-    return reply(await call(`${this.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), schema);
+    return reply(
+      await call(`${this.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      schema,
+    );
   }
 }
 
@@ -69,7 +72,9 @@ async function reply<T extends z.ZodType>(res: Response, schema: T): Promise<z.i
   const json: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     const err = kiosk.KioskError.safeParse(json);
-    throw err.success ? new GateApiError(err.data.error, err.data.message) : new GateApiError('INTERNAL_ERROR', `gate answered ${res.status}`);
+    throw err.success
+      ? new GateApiError(err.data.error, err.data.message)
+      : new GateApiError('INTERNAL_ERROR', `gate answered ${res.status}`);
   }
   return schema.parse(json);
 }

@@ -28,18 +28,61 @@ export interface KioskStub {
 }
 
 const VERDICT: Omit<kiosk.VerdictReply, 'result' | 'message' | 'scan_id' | 'scanned_at'> = {
-  reason: null, seat_id: null, row: null, number: null, category: null, holder: null, event_id: null, event_name: null,
-  generation: null, correct_hall: null, correct_hall_name: null, correct_venue_name: null, first_admitted_at: null, first_admitted_by: null,
+  reason: null,
+  seat_id: null,
+  row: null,
+  number: null,
+  category: null,
+  holder: null,
+  event_id: null,
+  event_name: null,
+  generation: null,
+  correct_hall: null,
+  correct_hall_name: null,
+  correct_venue_name: null,
+  first_admitted_at: null,
+  first_admitted_by: null,
 };
 
 const STATUS: kiosk.GateStatus = {
-  device_id: null, device_name: null, hall_id: null, hall_name: null, venue_name: null, server_url: null, time_zone: 'UTC',
-  enrolled: true, enrolled_at: null, revoked: false, revoked_at: null, revocation: null, device_unknown: false, connectivity: 'online',
-  link: { last_success_at: null, last_failure_at: null, last_error: null, consecutive_failures: 0, latency_ms: null, stream_connected: false },
-  last_sync_at: null, last_push_at: null, backlog: 0, rejected_uploads: 0,
+  device_id: null,
+  device_name: null,
+  hall_id: null,
+  hall_name: null,
+  venue_name: null,
+  server_url: null,
+  time_zone: 'UTC',
+  enrolled: true,
+  enrolled_at: null,
+  revoked: false,
+  revoked_at: null,
+  revocation: null,
+  device_unknown: false,
+  connectivity: 'online',
+  link: {
+    last_success_at: null,
+    last_failure_at: null,
+    last_error: null,
+    consecutive_failures: 0,
+    latency_ms: null,
+    stream_connected: false,
+  },
+  last_sync_at: null,
+  last_push_at: null,
+  backlog: 0,
+  rejected_uploads: 0,
   counts: { SUCCESS: 0, DUPLICATE: 0, UNPAID: 0, NOT_FOUND: 0, WRONG_HALL: 0, EXPIRED: 0, QR_INVALID: 0 },
-  total_scans: 0, clock_offset_ms: null, clock_warning: false, clock_message: null, clock_skew_ms: 10_000,
-  conflicts: 0, recent_conflicts: [], events: [], keys: { gate: 0, issuing: 0 }, warnings: [], problems: [],
+  total_scans: 0,
+  clock_offset_ms: null,
+  clock_warning: false,
+  clock_message: null,
+  clock_skew_ms: 10_000,
+  conflicts: 0,
+  recent_conflicts: [],
+  events: [],
+  keys: { gate: 0, issuing: 0 },
+  warnings: [],
+  problems: [],
 };
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
@@ -60,7 +103,14 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) => Record<string, unknown>): Promise<KioskStub> {
   const stub: KioskStub = {
-    base: '', scans: [], status: {}, enrols: [], enrolAnswer: 'ok', pin: '2468', relayTests: 0, close: async () => {},
+    base: '',
+    scans: [],
+    status: {},
+    enrols: [],
+    enrolAnswer: 'ok',
+    pin: '2468',
+    relayTests: 0,
+    close: async () => {},
   };
   const journal: kiosk.ScanLogEntry[] = [];
   const post = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -68,18 +118,35 @@ export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) 
     if (req.url === '/scan') {
       const scan = body as StubScan;
       stub.scans.push(scan);
-      const verdict = kiosk.VerdictReply.parse({ ...VERDICT, scan_id: randomUUID(), scanned_at: new Date().toISOString(), ...verdictFor(scan) });
+      const verdict = kiosk.VerdictReply.parse({
+        ...VERDICT,
+        scan_id: randomUUID(),
+        scanned_at: new Date().toISOString(),
+        ...verdictFor(scan),
+      });
       journal.unshift({
-        seq: journal.length + 1, client_scan_id: verdict.scan_id, device_time: Date.parse(verdict.scanned_at), clock_offset_ms: 0,
-        source: scan.source, result: verdict.result, reason: verdict.reason, event_id: verdict.event_id, seat_id: verdict.seat_id,
-        generation: verdict.generation, hall_id: null, upload_state: 'pending', uploaded_at: null, upload_note: null,
+        seq: journal.length + 1,
+        client_scan_id: verdict.scan_id,
+        device_time: Date.parse(verdict.scanned_at),
+        clock_offset_ms: 0,
+        source: scan.source,
+        result: verdict.result,
+        reason: verdict.reason,
+        event_id: verdict.event_id,
+        seat_id: verdict.seat_id,
+        generation: verdict.generation,
+        hall_id: null,
+        upload_state: 'pending',
+        uploaded_at: null,
+        upload_note: null,
       });
       return json(res, 200, verdict);
     }
     if (req.url === '/enrol') {
       const enrol = kiosk.KioskEnrolRequest.parse(body);
       stub.enrols.push(enrol);
-      if (stub.enrolAnswer !== 'ok') return json(res, 400, { error: stub.enrolAnswer, message: 'the server refused the code: ENROLMENT_INVALID: unknown or used code' });
+      if (stub.enrolAnswer !== 'ok')
+        return json(res, 400, { error: stub.enrolAnswer, message: 'the server refused the code: ENROLMENT_INVALID: unknown or used code' });
       stub.status = { ...stub.status, enrolled: true, revoked: false, device_id: randomUUID(), hall_id: 'HALL-A' };
       return json(res, 200, { device_id: stub.status.device_id, hall_id: 'HALL-A' });
     }

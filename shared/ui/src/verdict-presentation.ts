@@ -59,9 +59,16 @@ export function presentVerdict(result: ScanResult, detail: VerdictDetail = {}): 
     case 'SUCCESS':
       return present(result, 'admit', 'admit', 'ADMIT', 'Let the fan in');
     case 'DUPLICATE': {
-      if (!detail.firstAdmittedAt) return present(result, 'used', 'refuse', 'ALREADY USED', 'Do not admit — this ticket has already entered');
+      if (!detail.firstAdmittedAt)
+        return present(result, 'used', 'refuse', 'ALREADY USED', 'Do not admit — this ticket has already entered');
       const by = detail.firstAdmittedBy ? ` at ${detail.firstAdmittedBy}` : '';
-      return present(result, 'used', 'refuse', 'ALREADY USED', `Do not admit — entered ${clockWithZone(detail.firstAdmittedAt, detail.timeZone)}${by}`);
+      return present(
+        result,
+        'used',
+        'refuse',
+        'ALREADY USED',
+        `Do not admit — entered ${clockWithZone(detail.firstAdmittedAt, detail.timeZone)}${by}`,
+      );
     }
     case 'WRONG_HALL':
       return present(

@@ -12,15 +12,19 @@ describe('verdict presentation', () => {
   });
 
   it('tells the steward when and where a used ticket entered, with the zone', () => {
-    const p = presentVerdict('DUPLICATE', { firstAdmittedAt: '2026-01-10T18:02:16Z', firstAdmittedBy: 'Gate A2 north', timeZone: 'Europe/Berlin' });
+    const p = presentVerdict('DUPLICATE', {
+      firstAdmittedAt: '2026-01-10T18:02:16Z',
+      firstAdmittedBy: 'Gate A2 north',
+      timeZone: 'Europe/Berlin',
+    });
     expect(p.headline).toBe('ALREADY USED');
     expect(p.instruction).toBe('Do not admit — entered 19:02:16 CET at Gate A2 north');
   });
 
   it('names the other venue and hall for a wrong hall, the code when it has no names', () => {
-    expect(presentVerdict('WRONG_HALL', { correctHall: { code: 'HALL-B', hallName: 'Hall B', venueName: 'Esplanade Theatre' } }).instruction).toBe(
-      'Send to Esplanade Theatre, Hall B',
-    );
+    expect(
+      presentVerdict('WRONG_HALL', { correctHall: { code: 'HALL-B', hallName: 'Hall B', venueName: 'Esplanade Theatre' } }).instruction,
+    ).toBe('Send to Esplanade Theatre, Hall B');
     expect(presentVerdict('WRONG_HALL', { correctHall: { code: 'HALL-B' } }).instruction).toBe('Send to hall HALL-B');
   });
 

@@ -18,7 +18,8 @@ export function Banners(props: { status: GateStatus | null; reachable: boolean; 
   if (!s) return null;
   const alerts: string[] = [];
   if (s.clock_warning) alerts.push(`Clock is off by ${Math.round((s.clock_offset_ms ?? 0) / 1000)} s: tickets may be refused as expired.`);
-  if (s.conflicts) alerts.push(`${s.conflicts} double admission${s.conflicts === 1 ? '' : 's'} detected while offline; the control room has the details.`);
+  if (s.conflicts)
+    alerts.push(`${s.conflicts} double admission${s.conflicts === 1 ? '' : 's'} detected while offline; the control room has the details.`);
   if (s.rejected_uploads) alerts.push(`${s.rejected_uploads} scan${s.rejected_uploads === 1 ? '' : 's'} refused by the server.`);
   const offline = s.enrolled && !s.revoked && s.connectivity === 'offline';
   return (

@@ -60,11 +60,23 @@ export function DeviceScreen(props: {
         }}
       >
         <label for="enrol-code">Enrolment code</label>
-        <input id="enrol-code" value={code} onInput={(e) => setCode(e.currentTarget.value)} placeholder="XXXX-XXXX-XXXX-XXXX" spellcheck={false} />
+        <input
+          id="enrol-code"
+          value={code}
+          onInput={(e) => setCode(e.currentTarget.value)}
+          placeholder="XXXX-XXXX-XXXX-XXXX"
+          spellcheck={false}
+        />
         {needsServer ? (
           <>
             <label for="enrol-server">Server address</label>
-            <input id="enrol-server" value={server} onInput={(e) => setServer(e.currentTarget.value)} placeholder="https://…" spellcheck={false} />
+            <input
+              id="enrol-server"
+              value={server}
+              onInput={(e) => setServer(e.currentTarget.value)}
+              placeholder="https://…"
+              spellcheck={false}
+            />
           </>
         ) : null}
         <button type="submit" disabled={props.enrol.busy}>

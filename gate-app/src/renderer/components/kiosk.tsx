@@ -139,7 +139,14 @@ export function Kiosk(props: KioskProps) {
             if (text) void submit(text, 'manual');
           }}
         >
-          <input id="manual-input" ref={manual} name="payload" aria-label="Ticket code" placeholder="Type a ticket code" spellcheck={false} />
+          <input
+            id="manual-input"
+            ref={manual}
+            name="payload"
+            aria-label="Ticket code"
+            placeholder="Type a ticket code"
+            spellcheck={false}
+          />
           <button type="submit">Check</button>
         </form>
         <CameraControl onScan={(text) => void submit(text, 'camera')} autoStart={prefs.cameraAtStart} />

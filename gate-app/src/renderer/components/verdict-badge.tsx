@@ -22,12 +22,24 @@ const ICONS: Record<VerdictIcon, string> = {
 };
 
 const LABEL: Record<VerdictShape, string> = {
-  circle: 'circle', octagon: 'octagon', arrow: 'arrow', square: 'square', diamond: 'diamond', triangle: 'triangle',
+  circle: 'circle',
+  octagon: 'octagon',
+  arrow: 'arrow',
+  square: 'square',
+  diamond: 'diamond',
+  triangle: 'triangle',
 };
 
 export function VerdictBadge(props: { shape: VerdictShape; icon: VerdictIcon; color: string }) {
   return (
-    <svg class="badge" viewBox="0 0 100 100" role="img" aria-label={`${LABEL[props.shape]} with ${props.icon}`} data-shape={props.shape} data-icon={props.icon}>
+    <svg
+      class="badge"
+      viewBox="0 0 100 100"
+      role="img"
+      aria-label={`${LABEL[props.shape]} with ${props.icon}`}
+      data-shape={props.shape}
+      data-icon={props.icon}
+    >
       <path d={SHAPES[props.shape]} fill="#ffffff" />
       <path d={ICONS[props.icon]} fill="none" stroke={props.color} stroke-width="10" stroke-linecap="round" stroke-linejoin="round" />
     </svg>

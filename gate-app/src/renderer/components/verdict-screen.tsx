@@ -29,8 +29,12 @@ export function VerdictScreen(props: { shown: Shown; timeZone: string }) {
   if (shown.kind === 'ready') {
     return (
       <main id="verdict" class="verdict" data-result="READY" aria-live="assertive">
-        <h1 id="verdict-headline" class="headline">READY</h1>
-        <p id="verdict-instruction" class="instruction">Scan a ticket</p>
+        <h1 id="verdict-headline" class="headline">
+          READY
+        </h1>
+        <p id="verdict-instruction" class="instruction">
+          Scan a ticket
+        </p>
       </main>
     );
   }
@@ -38,15 +42,26 @@ export function VerdictScreen(props: { shown: Shown; timeZone: string }) {
     return (
       <main id="verdict" class="verdict" data-result="ERROR" aria-live="assertive">
         <VerdictBadge shape="diamond" icon="cross" color="#5c5c5c" />
-        <h1 id="verdict-headline" class="headline">NO ANSWER</h1>
-        <p id="verdict-instruction" class="instruction">{shown.message}</p>
+        <h1 id="verdict-headline" class="headline">
+          NO ANSWER
+        </h1>
+        <p id="verdict-instruction" class="instruction">
+          {shown.message}
+        </p>
       </main>
     );
   }
   const v = shown.verdict;
   const p = presentReply(v, props.timeZone);
   return (
-    <main id="verdict" class="verdict" data-result={v.result} data-tone={p.tone} style={{ background: p.background, color: p.foreground }} aria-live="assertive">
+    <main
+      id="verdict"
+      class="verdict"
+      data-result={v.result}
+      data-tone={p.tone}
+      style={{ background: p.background, color: p.foreground }}
+      aria-live="assertive"
+    >
       <VerdictBadge shape={p.shape} icon={p.icon} color={p.background} />
       <h1 id="verdict-headline" class="headline">
         {p.headline}
