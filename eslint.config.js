@@ -46,7 +46,7 @@ const forbiddenModules = {
   electron: [],
 };
 
-const sourceFiles = ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'];
+const sourceFiles = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.js', '**/*.mjs'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '**/*.d.ts', '.artifacts/**', 'shared/protocol/test/boundary-probes/**'] },
@@ -61,7 +61,7 @@ export default tseslint.config(
   },
   // Type-aware rules: a promise is awaited, returned, or explicitly voided with its failure handled.
   {
-    files: ['**/*.ts', '**/*.mts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     ignores: ['**/vitest.config.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
