@@ -12,6 +12,8 @@ import { kioskSettings } from './settings.js';
 const settings = kioskSettings(process.argv.slice(1), process.env, app.getPath('userData'));
 let engine: ChildProcess | undefined;
 let quitting = false;
+// Verdict sounds play without anyone touching the screen first (a kiosk has no first click).
+app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
 
 function startEngine(): void {
   // ELECTRON_RUN_AS_NODE makes this very binary a plain Node runtime for the engine.

@@ -3,9 +3,11 @@
 // once and then shown as already checked in.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build-renderer.js';
+import { DATABASE_FILE } from '../../src/engine/index.js';
 import { enrolmentLinkText } from '@ticketgate/ui';
 import { launchChromium, typeStamped } from '../helpers/kiosk-browser.js';
 import { GateProcess, ROOT, ServerApi, startSyncServer, type ServerProcess } from './harness.js';
@@ -86,6 +88,12 @@ describe('kiosk UI on a real gate', () => {
       await page.waitForSelector('#device-screen', { state: 'detached', timeout: 10_000 });
       await expect.poll(() => page.textContent('#hall'), { timeout: 10_000 }).toBe('Main Arena');
       expect(await page.textContent('#gate')).toBe('Screen Gate');
+      // The manifest brought every hall's names, for WRONG_HALL verdicts that name the right door.
+      const db = new Database(join(fresh.dataDir, DATABASE_FILE), { readonly: true });
+      const halls = db.prepare('SELECT hall_id, hall_name, venue_name FROM halls ORDER BY hall_id').all() as { hall_id: string }[];
+      db.close();
+      expect(halls).toContainEqual({ hall_id: 'HALL-A', hall_name: 'Main Arena', venue_name: 'Singapore Indoor Stadium' });
+      expect(halls.length).toBeGreaterThan(1);
 
       await api.call('POST', `/api/sync/devices/${online.device_id}/revoke`, { as: 'operator', body: {} });
       await page.waitForSelector('#device-screen[data-problem="revoked"]', { timeout: 15_000 });
