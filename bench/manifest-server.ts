@@ -18,6 +18,7 @@ import {
   readSeatDelta,
   startEmbeddedPostgres,
 } from '@ticketgate/sync-server';
+import { BENCH_ENV } from './fixtures/bench-env.js';
 import { insertBenchSeats } from './fixtures/big-event.js';
 
 function arg(name: string, fallback: number): number {
@@ -42,7 +43,7 @@ if (!url) {
 
 try {
   await migrate(url);
-  const ctx = createContext(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, DEMO: 'false' }), url);
+  const ctx = createContext(loadConfig({ ...BENCH_ENV, DATABASE_URL: url }), url);
   const q = <T extends object = Record<string, unknown>>(sql: string, p: unknown[] = []) => ctx.pool.query<T>(sql, p).then((r) => r.rows);
 
   // An event the size of a stadium: 60% sold, a third of those already admitted by a gate.

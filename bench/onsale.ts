@@ -13,10 +13,12 @@ import {
   insertSeatBlocks,
   loadConfig,
   migrate,
+  openSession,
   rowLabels,
   startEmbeddedPostgres,
   type Pool,
 } from '@ticketgate/sync-server';
+import { BENCH_ENV } from './fixtures/bench-env.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -50,7 +52,7 @@ let cleanup = async () => {
 
 try {
   await migrate(url);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: 'false', DATABASE_URL: url });
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: url });
   const ctx = createContext(config, url);
   const app = await build(ctx, { logger: false });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -62,7 +64,12 @@ try {
   };
 
   const { seatIds, users } = await setUp(ctx.pool);
-  const tokens = await Promise.all(users.map(async (id) => (await ctx.signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 3600 })).token));
+  const tokens = await Promise.all(
+    users.map(async (id) => {
+      const session = await openSession(ctx.pool, id, Date.now());
+      return (await ctx.signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 3600, session })).token;
+    }),
+  );
 
   const post = async (path: string, token: string, body: object): Promise<Response> =>
     fetch(`${base}/api${path}`, {

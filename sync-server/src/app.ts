@@ -9,6 +9,11 @@ import { openapi } from './plugins/openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { apiRoutes } from './routes/index.js';
 
+/** A hop count trusts that many proxies in front of us (proxy-addr counts hops from the socket, 0 being the socket's peer). */
+function trustProxyOption(setting: false | number | string[]): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 export interface BuildOptions {
   /** Replaces the context's logger (tests pass `false`). */
   logger?: boolean | { level: string };
@@ -27,7 +32,8 @@ export async function build(ctx: AppContext, opts: BuildOptions = {}): Promise<F
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // Which X-Forwarded-For hops to believe (TRUST_PROXY); by default none: the socket's address is the client's.
+    trustProxy: trustProxyOption(ctx.config.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

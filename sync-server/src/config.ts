@@ -1,17 +1,17 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
  * Every setting of the server, read once from the environment at start-up.
- * Secrets have development defaults only in demo mode; production refuses to
- * start without them (docs/operations.md lists every variable).
+ * Secrets have development defaults only on a loopback-only server on the
+ * embedded database; anywhere else it refuses to start without them
+ * (README's configuration table lists every variable).
  */
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().optional(),
@@ -22,28 +22,73 @@ const EnvSchema = z.object({
   MASTER_KEY: z.string().min(32).optional(),
   OTP_PEPPER: z.string().min(16).optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(7 * 24 * 3600),
   HOLD_TTL_SECONDS: z.coerce.number().int().min(5).default(300),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
-  TRANSFER_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  TRANSFER_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
+  /** Wrong confirmations (either party's code) one transfer survives; the next attempt is refused until it expires. */
+  TRANSFER_MAX_CONFIRM_FAILURES: z.coerce.number().int().min(1).default(3),
+  /** Seats one account may hold at once in one event. */
+  MAX_HOLDS_PER_USER: z.coerce.number().int().min(1).default(8),
   QR_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   PASSWORD_HASH_OPS: z.coerce.number().int().min(1).default(2),
   PASSWORD_HASH_MEM_MIB: z.coerce.number().int().min(8).default(64),
   PASSWORD_HASH_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Per account: failed logins, wrong codes, failed transfer confirmations in a minute… */
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** …and in an hour (the second tier of the backoff). */
+  RATE_LIMIT_AUTH_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  /** Codes sent to one account per minute. */
   RATE_LIMIT_OTP_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+  /** Per client address: auth, refresh and code requests per minute (generous: many fans share one NAT). */
+  RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Per account: reserve requests per minute. */
+  RATE_LIMIT_RESERVE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Per session: refreshes per minute. */
+  RATE_LIMIT_REFRESH_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Where counters live: this instance's memory, or PostgreSQL (shared by every instance). */
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  /** Which proxies to believe about the client address (X-Forwarded-For): a hop count or a list of addresses/CIDRs. */
+  TRUST_PROXY: z.string().optional(),
+  /** SMS provider: twilio in production; the outbox only in development and tests. Default: twilio when TWILIO_ACCOUNT_SID is set. */
+  SMS_PROVIDER: z.enum(['twilio', 'outbox']).optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number like +6591234567')
+    .optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/, 'MG followed by 32 hex digits')
+    .optional(),
+  /** Another Twilio API base URL (the local stand-in in development and tests). */
+  TWILIO_API_URL: z.string().url().optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_URL: z.string().url().optional(),
   SERVICE_API_KEY: z.string().min(16).optional(),
   /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
-  REVENUE_SHARE_SPLIT: z.string().regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5').default('85/10/5'),
+  REVENUE_SHARE_SPLIT: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5')
+    .default('85/10/5'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export interface Config extends Omit<Env, 'DEMO' | 'JWT_SECRET' | 'MASTER_KEY' | 'OTP_PEPPER'> {
+export interface Config extends Omit<Env, 'DEMO' | 'JWT_SECRET' | 'MASTER_KEY' | 'OTP_PEPPER' | 'TRUST_PROXY' | 'SMS_PROVIDER'> {
   DEMO: boolean;
+  /** Fastify's `trustProxy`: false (the socket's address), a hop count, or the proxies' addresses. */
+  TRUST_PROXY: false | number | string[];
+  SMS_PROVIDER: 'twilio' | 'outbox';
   JWT_SECRET: string;
   MASTER_KEY: string;
   OTP_PEPPER: string;
@@ -52,7 +97,10 @@ export interface Config extends Omit<Env, 'DEMO' | 'JWT_SECRET' | 'MASTER_KEY' |
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`Invalid configuration: ${variable}: ${detail}`);
   }
 }
@@ -62,6 +110,46 @@ const DEV_SECRETS = {
   MASTER_KEY: 'dev-only-master-key-change-me-0123456789abcdef',
   OTP_PEPPER: 'dev-only-otp-pepper',
 } as const;
+type SecretName = keyof typeof DEV_SECRETS;
+
+/** libsodium's "interactive" argon2id parameters: production refuses anything cheaper. */
+export const PASSWORD_HASH_FLOOR = { ops: 2, memMib: 64 } as const;
+
+/** Names proxy-addr understands besides addresses and CIDRs. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** True for an address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The built-in development secrets are in the repository, so anyone can sign
+ * with them: they are used only where nobody else can reach the server — it
+ * listens on loopback only and its database is the embedded one in its data folder.
+ */
+export function mayUseDevSecrets(e: Pick<Env, 'NODE_ENV' | 'HOST' | 'DATABASE_URL'>): boolean {
+  return e.NODE_ENV !== 'production' && isLoopbackHost(e.HOST) && e.DATABASE_URL === undefined;
+}
+
+function parseTrustProxy(value: string | undefined): false | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  const entries = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [addr, bits, ...rest] = entry.split('/');
+    const family = isIP(addr ?? '');
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_NAMES.has(entry) && (family === 0 || !okBits || rest.length > 0)) {
+      // `true` would believe any client's own X-Forwarded-For, which is how limits were bypassed.
+      throw new ConfigError('TRUST_PROXY', `expected a hop count or proxy addresses/CIDRs separated by commas, got "${entry}"`);
+    }
+  }
+  return entries.length ? entries : false;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings are how shells unset things; treat them as absent.
@@ -72,21 +160,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data;
-  const demo = e.DEMO ?? (e.DATABASE_URL === undefined && e.NODE_ENV !== 'production');
-  let usingDevSecrets = false;
-  const secret = (name: keyof typeof DEV_SECRETS): string => {
-    const v = e[name];
-    if (v) return v;
-    if (e.NODE_ENV === 'production') throw new ConfigError(name, 'required in production');
-    usingDevSecrets = true;
-    return DEV_SECRETS[name];
-  };
+  const production = e.NODE_ENV === 'production';
+  if (production && e.DEMO) throw new ConfigError('DEMO', 'demo data (with its published passwords) is refused in production');
+  const missing = (['JWT_SECRET', 'MASTER_KEY', 'OTP_PEPPER'] as const).filter((n) => !e[n]);
+  const devSecrets = missing.length > 0 && mayUseDevSecrets(e);
+  if (missing.length > 0 && !devSecrets) {
+    throw new ConfigError(
+      missing.join(', '),
+      'required (built-in development values are used only with NODE_ENV other than production, HOST on loopback and the embedded database)',
+    );
+  }
+  if (production && !e.SERVICE_API_KEY) throw new ConfigError('SERVICE_API_KEY', 'required in production (it guards /metrics)');
+  if (production && (e.PASSWORD_HASH_OPS < PASSWORD_HASH_FLOOR.ops || e.PASSWORD_HASH_MEM_MIB < PASSWORD_HASH_FLOOR.memMib)) {
+    throw new ConfigError(
+      e.PASSWORD_HASH_OPS < PASSWORD_HASH_FLOOR.ops ? 'PASSWORD_HASH_OPS' : 'PASSWORD_HASH_MEM_MIB',
+      `production needs at least ${PASSWORD_HASH_FLOOR.ops} passes and ${PASSWORD_HASH_FLOOR.memMib} MiB`,
+    );
+  }
+  const sms = e.SMS_PROVIDER ?? (e.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
+  if (sms === 'outbox' && production) {
+    throw new ConfigError(
+      'SMS_PROVIDER',
+      'the outbox keeps codes in the database and is for development only: configure TWILIO_ACCOUNT_SID',
+    );
+  }
+  if (sms === 'twilio') {
+    const need = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const).filter((n) => !e[n]);
+    if (need.length) throw new ConfigError(need.join(', '), 'required with SMS_PROVIDER=twilio');
+    if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID)
+      throw new ConfigError('TWILIO_FROM', 'or TWILIO_MESSAGING_SERVICE_SID is required with SMS_PROVIDER=twilio');
+  }
+  const demo = e.DEMO ?? (e.DATABASE_URL === undefined && !production);
+  const secret = (name: SecretName): string => e[name] ?? DEV_SECRETS[name];
   return {
     ...e,
     DEMO: demo,
+    TRUST_PROXY: parseTrustProxy(e.TRUST_PROXY),
+    SMS_PROVIDER: sms,
     JWT_SECRET: secret('JWT_SECRET'),
     MASTER_KEY: secret('MASTER_KEY'),
     OTP_PEPPER: secret('OTP_PEPPER'),
-    usingDevSecrets,
+    usingDevSecrets: devSecrets,
   };
 }

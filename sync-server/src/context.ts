@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createPool, type Pool } from './db/pool.js';
 import { pruneTokensJob } from './domain/auth/prune-tokens.js';
 import { createPasswordService, type PasswordService } from './domain/auth/passwords.js';
+import { createSessionCheck, type SessionCheck } from './domain/auth/session-check.js';
 import { createTokenSigner, type TokenSigner } from './domain/auth/tokens.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { LiveBus } from './domain/live/live-bus.js';
@@ -14,7 +15,8 @@ import { transferExpiryJob } from './domain/transfers/expire-transfers.js';
 import { verifyTransferOtp } from './domain/transfers/otp-context.js';
 import type { BackgroundJob } from './jobs.js';
 import { createPaymentsProvider, type PaymentsProvider } from './providers/payments.js';
-import { outboxSmsProvider, type SmsProvider } from './providers/sms.js';
+import { createRateLimiter, pruneRateLimitsJob, type RateLimiter } from './http/rate-limiter.js';
+import { createSmsProvider, type SmsProvider } from './providers/sms.js';
 
 export type { Logger } from 'pino';
 
@@ -36,8 +38,12 @@ export interface AppContext {
   sms: SmsProvider;
   /** Card payments for credit top-ups (Stripe, or its local stand-in in the demo). */
   payments: PaymentsProvider;
-  /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams. */
+  /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams and the instance's caches. */
   live: LiveBus;
+  /** Is this access token's session still open, and what is its user's role now (cached, NOTIFY-invalidated). */
+  sessions: SessionCheck;
+  /** Counters of the rate limits (this instance's memory, or PostgreSQL with RATE_LIMIT_STORE=postgres). */
+  limiter: RateLimiter;
   /** The flows /api/verify-otp dispatches to, by `context`. */
   otpFlows: OtpFlows;
   /** Background jobs `startJobs` runs. */
@@ -71,6 +77,7 @@ function defaultProcessMetrics(): Registry {
 export function createContext(config: Config, databaseUrl: string, opts: ContextOptions = {}): AppContext {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL });
   const pool = createPool(databaseUrl, { log });
+  const live = new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) });
   return {
     config,
     log,
@@ -78,11 +85,13 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     signer: createTokenSigner(config.JWT_SECRET),
     keys: new KeyStore(pool, config.MASTER_KEY, config.QR_CLOCK_SKEW_SECONDS),
     passwords: createPasswordService(config),
-    sms: outboxSmsProvider,
+    sms: createSmsProvider(config),
     payments: createPaymentsProvider(config),
-    live: new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) }),
+    live,
+    sessions: createSessionCheck(pool, live),
+    limiter: createRateLimiter(config.RATE_LIMIT_STORE, pool),
     otpFlows: { purchase: { verify: verifyPurchaseOtp }, transfer: { verify: verifyTransferOtp } },
-    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob],
+    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob, pruneRateLimitsJob],
     processMetrics: opts.processMetrics ?? defaultProcessMetrics(),
     now: () => Date.now(),
   };

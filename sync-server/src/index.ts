@@ -21,3 +21,5 @@ export { insertSeatBlocks, rowLabels, type SeatBlock } from './domain/catalog/se
 export { createEnrolmentCode } from './domain/sync/enrolment.js';
 export { hashDeviceToken, newDeviceToken } from './domain/sync/device-secrets.js';
 export { readSeatDelta } from './domain/sync/seat-delta.js';
+// A session row for a user, so a benchmark can sign access tokens without a login per user.
+export { openSession } from './domain/auth/sessions.js';

@@ -215,7 +215,12 @@ describe('auth', () => {
 
     it('answers a missing, malformed or forged token, or an access token, with UNAUTHORIZED', async () => {
       const { access_token } = (await login(DEMO.fan)).json().data;
-      const forged = await t.ctx.signer.sign({ userId: '00000000-0000-4000-8000-000000000000', role: 'fan', typ: 'refresh', ttlSeconds: 60 });
+      const forged = await t.ctx.signer.sign({
+        userId: '00000000-0000-4000-8000-000000000000',
+        role: 'fan',
+        typ: 'refresh',
+        ttlSeconds: 60,
+      });
       for (const headers of [{}, { authorization: 'Basic abc' }, bearer('garbage'), bearer(access_token), bearer(forged.token)]) {
         const res = await post('/api/auth/refresh', undefined, headers);
         expect(res.statusCode).toBe(401);
@@ -223,12 +228,15 @@ describe('auth', () => {
       }
     });
 
-    it('takes the role from the database, so a promotion shows at the next refresh', async () => {
+    it('a role change ends the sessions of the user; the next login carries the role from the database', async () => {
       const reg = await post('/api/auth/register', { email: 'promoted@example.com', phone: '+6590000001', password: 'password-123' });
-      const { refresh_token } = (await login('promoted@example.com', 'password-123')).json().data;
+      const before = (await login('promoted@example.com', 'password-123')).json().data;
       await t.ctx.pool.query(`UPDATE users SET role = 'staff' WHERE id = $1`, [reg.json().data.user_id]);
-      const access = (await refresh(refresh_token)).json().data.access_token;
-      expect((await t.ctx.signer.verify(access, 'access')).role).toBe('staff');
+      expect((await refresh(before.refresh_token)).statusCode).toBe(401);
+      expect((await me(before.access_token)).statusCode).toBe(401);
+      const after = (await login('promoted@example.com', 'password-123')).json().data;
+      expect((await t.ctx.signer.verify(after.access_token, 'access')).role).toBe('staff');
+      expect((await me(after.access_token)).json().data.role).toBe('staff');
     });
   });
 
@@ -259,7 +267,7 @@ describe('auth', () => {
       expect(res.json().error_code).toBe('TOKEN_EXPIRED');
     });
 
-    it('blocklists the access token (until its expiry) and revokes the session', async () => {
+    it('ends the session: its access token and refresh token stop working', async () => {
       const { access_token, refresh_token } = (await login(DEMO.fan)).json().data;
       expect((await me(access_token)).statusCode).toBe(200);
 
@@ -272,8 +280,8 @@ describe('auth', () => {
       expect(refused.json().error_code).toBe('UNAUTHORIZED');
 
       const claims = await t.ctx.signer.verify(access_token, 'access');
-      const { rows } = await t.ctx.pool.query('SELECT expires_at FROM token_blocklist WHERE jti = $1', [claims.jti]);
-      expect(rows[0].expires_at.getTime()).toBe(claims.exp * 1000);
+      const { rows } = await t.ctx.pool.query('SELECT ended_at, end_reason FROM sessions WHERE id = $1', [claims.sid]);
+      expect(rows[0]).toMatchObject({ end_reason: 'LOGOUT', ended_at: expect.any(Date) });
 
       const again = await post('/api/auth/refresh', undefined, bearer(refresh_token));
       expect(again.statusCode).toBe(401);
@@ -289,8 +297,8 @@ describe('auth', () => {
       expect(res.statusCode).toBe(200);
       expect((await post('/api/auth/refresh', undefined, bearer(phone.refresh_token))).statusCode).toBe(401);
       expect((await post('/api/auth/refresh', undefined, bearer(laptop.refresh_token))).statusCode).toBe(401);
-      // The phone's access token lives out its 15 minutes (only the caller's is blocklisted).
-      expect((await me(phone.access_token)).statusCode).toBe(200);
+      // The phone's session ended too, access token included.
+      expect((await me(phone.access_token)).statusCode).toBe(401);
     });
 
     it("refuses to revoke another user's session (FORBIDDEN) and changes nothing", async () => {
@@ -317,15 +325,27 @@ describe('auth', () => {
       const q = (sql: string, p: unknown[]) => t.ctx.pool.query(sql, p);
       const now = Date.now();
       const ids = ['a', 'b', 'c', 'd'].map((c) => `00000000-0000-4000-8000-00000000000${c}`);
-      await q(`INSERT INTO token_blocklist (jti, expires_at) VALUES ($1, $3), ($2, $4)`, [ids[0], ids[1], new Date(now - 1000), new Date(now + 3_600_000)]);
-      await q(
-        `INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at) VALUES ($1, $3, $1, $4), ($2, $3, $2, $5)`,
-        [ids[2], ids[3], fan.id, new Date(now - 1000), new Date(now + 3_600_000)],
-      );
+      await q(`INSERT INTO token_blocklist (jti, expires_at) VALUES ($1, $3), ($2, $4)`, [
+        ids[0],
+        ids[1],
+        new Date(now - 1000),
+        new Date(now + 3_600_000),
+      ]);
+      await q(`INSERT INTO sessions (id, user_id) VALUES ($1, $3), ($2, $3)`, [ids[2], ids[3], fan.id]);
+      await q(`INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at) VALUES ($1, $3, $1, $4), ($2, $3, $2, $5)`, [
+        ids[2],
+        ids[3],
+        fan.id,
+        new Date(now - 1000),
+        new Date(now + 3_600_000),
+      ]);
       const pruned = await pruneExpiredTokens(t.ctx);
       expect(pruned.blocklist).toBeGreaterThanOrEqual(1);
       expect(pruned.refreshTokens).toBeGreaterThanOrEqual(1);
-      const left = await q(`SELECT jti FROM token_blocklist WHERE jti = ANY($1) UNION ALL SELECT jti FROM refresh_tokens WHERE jti = ANY($1)`, [ids]);
+      const left = await q(
+        `SELECT jti FROM token_blocklist WHERE jti = ANY($1) UNION ALL SELECT jti FROM refresh_tokens WHERE jti = ANY($1)`,
+        [ids],
+      );
       expect(left.rows.map((r) => r.jti).sort()).toEqual([ids[1], ids[3]]);
 
       // With the clock past their expiry, the rest goes too.
@@ -335,7 +355,10 @@ describe('auth', () => {
       } finally {
         t.clock.real();
       }
-      const none = await q(`SELECT jti FROM token_blocklist WHERE jti = ANY($1) UNION ALL SELECT jti FROM refresh_tokens WHERE jti = ANY($1)`, [ids]);
+      const none = await q(
+        `SELECT jti FROM token_blocklist WHERE jti = ANY($1) UNION ALL SELECT jti FROM refresh_tokens WHERE jti = ANY($1)`,
+        [ids],
+      );
       expect(none.rowCount).toBe(0);
     });
   });
@@ -357,16 +380,19 @@ describe('auth rate limits', () => {
   let t: TestApp;
   const LIMIT = 3;
   beforeAll(async () => {
-    t = await createTestApp({ seed: true, env: { RATE_LIMIT_AUTH_PER_MINUTE: String(LIMIT) } });
+    t = await createTestApp({
+      seed: true,
+      env: { RATE_LIMIT_AUTH_PER_MINUTE: String(LIMIT), RATE_LIMIT_ADDRESS_PER_MINUTE: String(LIMIT) },
+    });
   });
   afterAll(async () => t?.close());
 
-  const attempt = (url: string, payload: object, ip: string) =>
-    t.app.inject({ method: 'POST', url, payload, headers: { 'x-forwarded-for': ip } });
+  const attempt = (url: string, payload: object, ip: string) => t.app.inject({ method: 'POST', url, payload, remoteAddress: ip });
 
-  it('limits login attempts per account across addresses: 429 RATE_LIMITED after N', async () => {
+  it('limits failed logins per account across addresses: 429 RATE_LIMITED after N, even with the right password', async () => {
     const codes: number[] = [];
-    for (let i = 0; i < LIMIT; i++) codes.push((await attempt('/api/auth/login', { email: DEMO.fan, password: 'wrong-pass' }, `10.2.0.${i}`)).statusCode);
+    for (let i = 0; i < LIMIT; i++)
+      codes.push((await attempt('/api/auth/login', { email: DEMO.fan, password: 'wrong-pass' }, `10.2.0.${i}`)).statusCode);
     expect(codes).toEqual([401, 401, 401]);
     const res = await attempt('/api/auth/login', { email: DEMO.fan.toUpperCase(), password: DEMO_PASSWORD }, '10.2.0.99');
     expect(res.statusCode).toBe(429);
@@ -376,7 +402,7 @@ describe('auth rate limits', () => {
     expect((await attempt('/api/auth/login', { email: DEMO.fan2, password: DEMO_PASSWORD }, '10.2.0.98')).statusCode).toBe(200);
   });
 
-  it('limits login attempts per address across accounts', async () => {
+  it('limits requests per address across accounts (RATE_LIMIT_ADDRESS_PER_MINUTE)', async () => {
     const ip = '10.3.0.1';
     for (let i = 0; i < LIMIT; i++) {
       expect((await attempt('/api/auth/login', { email: `user${i}@example.com`, password: 'whatever-1' }, ip)).statusCode).toBe(401);
@@ -387,15 +413,10 @@ describe('auth rate limits', () => {
     expect((await attempt('/api/auth/login', { email: DEMO.staff, password: DEMO_PASSWORD }, '10.3.0.2')).statusCode).toBe(200);
   });
 
-  it('limits registrations per address and per email', async () => {
+  it('limits registrations per address', async () => {
     const ip = '10.4.0.1';
     const body = (i: number) => ({ email: `reg${i}@example.com`, phone: '+6591234567', password: 'password-123' });
     for (let i = 0; i < LIMIT; i++) expect((await attempt('/api/auth/register', body(i), ip)).statusCode).toBe(201);
     expect((await attempt('/api/auth/register', body(LIMIT), ip)).json().error_code).toBe('RATE_LIMITED');
-
-    const one = { email: 'one-email@example.com', phone: '+6591234567', password: 'password-123' };
-    const codes: number[] = [];
-    for (let i = 0; i <= LIMIT; i++) codes.push((await attempt('/api/auth/register', one, `10.5.0.${i}`)).statusCode);
-    expect(codes).toEqual([201, 409, 409, 429]);
   });
 });

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaymentsProvider, stripePayments } from '../src/providers/payments.js';
 import { startStripeStandin, type StripeStandin } from '../src/providers/stripe-standin.js';
-import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
+import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
 import { call, createFans } from './helpers/commerce.js';
 
 type User = { id: string; token: string };
@@ -58,9 +58,9 @@ describe('credits: balance and top-up', () => {
       expect((await call(t, 'GET', `/api/credits/balance?user_id=${randomUUID()}`, admin.token)).json().error_code).toBe('USER_NOT_FOUND');
       expect((await call(t, 'GET', '/api/credits/balance?user_id=me', fan.token)).json().error_code).toBe('VALIDATION_ERROR');
       expect((await call(t, 'GET', '/api/credits/balance')).statusCode).toBe(401);
-      const { token, jti, expiresAt } = await t.ctx.signer.sign({ userId: fan.id, role: 'fan', typ: 'access', ttlSeconds: 900 });
+      const token = await tokenFor(t, fan.id, 'fan');
       expect((await call(t, 'GET', '/api/credits/balance', token)).statusCode).toBe(200);
-      await t.ctx.pool.query('INSERT INTO token_blocklist (jti, expires_at) VALUES ($1, $2)', [jti, expiresAt]);
+      expect((await call(t, 'POST', '/api/auth/logout', token, {})).statusCode).toBe(200);
       const out = await call(t, 'GET', '/api/credits/balance', token);
       expect(out.statusCode).toBe(401);
       expect(out.json().error_code).toBe('UNAUTHORIZED');
@@ -76,7 +76,9 @@ describe('credits: balance and top-up', () => {
       expect(data.client_secret).toMatch(new RegExp(`^${data.payment_intent_id}_secret_`));
       const pi = await stripe.paymentIntents.retrieve(data.payment_intent_id);
       expect(pi).toMatchObject({ amount: 100_50, currency: 'sgd', status: 'requires_payment_method', metadata: { user_id: fan.id } });
-      const { rows } = await t.ctx.pool.query('SELECT user_id, amount_cents, currency, status FROM topups WHERE payment_intent_id = $1', [pi.id]);
+      const { rows } = await t.ctx.pool.query('SELECT user_id, amount_cents, currency, status FROM topups WHERE payment_intent_id = $1', [
+        pi.id,
+      ]);
       expect(rows).toEqual([{ user_id: fan.id, amount_cents: 100_50, currency: 'sgd', status: 'PENDING' }]);
       // Nothing is credited before the payment succeeds.
       expect((await call(t, 'GET', '/api/credits/balance', fan.token)).json().data.total_credits).toBe(1000);

@@ -20,17 +20,24 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
 
   beforeAll(async () => {
     // Holds outlive the 5-minute codes here, so code expiry can be tested on its own.
-    t = await createTestApp({ seed: true, env: { HOLD_TTL_SECONDS: '1200', RATE_LIMIT_OTP_PER_MINUTE: '5' } });
+    t = await createTestApp({
+      seed: true,
+      env: { HOLD_TTL_SECONDS: '1200', RATE_LIMIT_OTP_PER_MINUTE: '5', RATE_LIMIT_ADDRESS_PER_MINUTE: '40' },
+    });
     [flagged, fan, operator, staff, admin] = await Promise.all([
-      demoUser(t, DEMO.flagged), demoUser(t, DEMO.fan), demoUser(t, DEMO.operator), demoUser(t, DEMO.staff), demoUser(t, DEMO.admin),
+      demoUser(t, DEMO.flagged),
+      demoUser(t, DEMO.fan),
+      demoUser(t, DEMO.operator),
+      demoUser(t, DEMO.staff),
+      demoUser(t, DEMO.admin),
     ]);
     seats = await freeSeats(t, ARENA, 20, { category: 'CAT3' });
   });
   afterAll(async () => t?.close());
 
-  /** The code of the newest SMS to a user, read the way an operator would: GET /api/ops/outbox. */
+  /** The code of the newest SMS to a user, read the way an admin of a development server would: GET /api/ops/outbox. */
   async function latestCode(userId: string): Promise<string> {
-    const res = await call(t, 'GET', '/api/ops/outbox?per_page=100', operator.token);
+    const res = await call(t, 'GET', '/api/ops/outbox?per_page=100', admin.token);
     expect(res.statusCode).toBe(200);
     const msg = res.json().data.find((m: { user_id: string }) => m.user_id === userId);
     const code = /\b(\d{6})\b/.exec(msg?.text ?? '')?.[1];
@@ -58,7 +65,9 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
     const ip = freshIp();
     const { orderId, seatId } = await otpRequiredOrder();
     const code = await latestCode(flagged.id);
-    const { rows } = await t.ctx.pool.query('SELECT code_hash, expires_at, created_at FROM otp_challenges WHERE reference_id = $1', [orderId]);
+    const { rows } = await t.ctx.pool.query('SELECT code_hash, expires_at, created_at FROM otp_challenges WHERE reference_id = $1', [
+      orderId,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0].code_hash).not.toContain(code);
     expect(rows[0].expires_at.getTime() - rows[0].created_at.getTime()).toBe(300_000);
@@ -148,7 +157,7 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
   it('rate-limits /api/verify-otp per client address (RATE_LIMITED, 429)', async () => {
     const ip = freshIp();
     const body = { otp_code: '000000', context: 'purchase', reference_id: randomUUID() };
-    const limit = 2 * t.config.RATE_LIMIT_OTP_PER_MINUTE;
+    const limit = t.config.RATE_LIMIT_ADDRESS_PER_MINUTE;
     const answers = [];
     for (let i = 0; i < limit + 1; i++) answers.push(await call(t, 'POST', '/api/verify-otp', flagged.token, body, ip));
     expect(answers.slice(0, limit).every((a) => a.statusCode === 404)).toBe(true);
@@ -172,14 +181,25 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
 
   it("dispatches by context to the context's flow handler, and refuses a flow the server lacks", async () => {
     const seen: unknown[] = [];
-    const own = await createTestApp({ seed: true, context: { otpFlows: { transfer: { verify: async (_ctx, input) => void seen.push(input) } } } });
+    const own = await createTestApp({
+      seed: true,
+      context: { otpFlows: { transfer: { verify: async (_ctx, input) => void seen.push(input) } } },
+    });
     try {
       const user = await demoUser(own, DEMO.fan);
       const reference = randomUUID();
-      const res = await call(own, 'POST', '/api/verify-otp', user.token, { otp_code: '654321', context: 'transfer', reference_id: reference });
+      const res = await call(own, 'POST', '/api/verify-otp', user.token, {
+        otp_code: '654321',
+        context: 'transfer',
+        reference_id: reference,
+      });
       expect(res.statusCode).toBe(200);
       expect(seen).toEqual([{ userId: user.id, referenceId: reference, code: '654321' }]);
-      const missing = await call(own, 'POST', '/api/verify-otp', user.token, { otp_code: '654321', context: 'purchase', reference_id: reference });
+      const missing = await call(own, 'POST', '/api/verify-otp', user.token, {
+        otp_code: '654321',
+        context: 'purchase',
+        reference_id: reference,
+      });
       expect(missing.statusCode).toBe(400);
       expect(missing.json().error_code).toBe('VALIDATION_ERROR');
     } finally {
@@ -188,8 +208,9 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
   });
 
   describe('GET /api/ops/outbox', () => {
-    it('shows operators every message newest first: recipient, phone, text, time; paginated', async () => {
-      const all = (await call(t, 'GET', '/api/ops/outbox?per_page=100', operator.token)).json();
+    it('shows admins every message newest first: recipient, phone, text, time; paginated', async () => {
+      expect((await call(t, 'GET', '/api/ops/outbox', operator.token)).json().error_code).toBe('FORBIDDEN');
+      const all = (await call(t, 'GET', '/api/ops/outbox?per_page=100', admin.token)).json();
       expect(all.pagination).toMatchObject({ page: 1, per_page: 100 });
       expect(all.data.length).toBeGreaterThan(2);
       expect(all.pagination.total).toBe(all.data.length);
@@ -202,14 +223,19 @@ describe('OTP for flagged purchases, and the SMS outbox', () => {
 
       const page2 = (await call(t, 'GET', '/api/ops/outbox?per_page=2&page=2', admin.token)).json();
       expect(page2.data.map((m: { id: number }) => m.id)).toEqual(ids.slice(2, 4));
-      expect(page2.pagination).toEqual({ page: 2, per_page: 2, total: all.pagination.total, total_pages: Math.ceil(all.pagination.total / 2) });
+      expect(page2.pagination).toEqual({
+        page: 2,
+        per_page: 2,
+        total: all.pagination.total,
+        total_pages: Math.ceil(all.pagination.total / 2),
+      });
     });
 
     it('is refused to fans and staff (FORBIDDEN) and to anonymous callers (UNAUTHORIZED); bad paging is VALIDATION_ERROR', async () => {
       expect((await call(t, 'GET', '/api/ops/outbox', fan.token)).json().error_code).toBe('FORBIDDEN');
       expect((await call(t, 'GET', '/api/ops/outbox', staff.token)).statusCode).toBe(403);
       expect((await call(t, 'GET', '/api/ops/outbox')).statusCode).toBe(401);
-      expect((await call(t, 'GET', '/api/ops/outbox?per_page=1000', operator.token)).json().error_code).toBe('VALIDATION_ERROR');
+      expect((await call(t, 'GET', '/api/ops/outbox?per_page=1000', admin.token)).json().error_code).toBe('VALIDATION_ERROR');
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   actingUserId,
   chatSender,
   isSupport,
+  ownUserId,
   partyOf,
   requireConversationAccess,
   requireConversationList,
@@ -14,6 +15,7 @@ import {
   requireOwnRefreshToken,
   requireOwnStaffId,
   requireParty,
+  requireSeller,
   requireTransferView,
   type Actor,
 } from '../src/policy/access.js';
@@ -38,6 +40,18 @@ function refused(rule: () => unknown): string {
 }
 
 describe('access policy', () => {
+  it('ownUserId: purchase and transfer flows act for the caller only, whatever the role', () => {
+    expect(ownUserId(fan, undefined)).toBe(fan.id);
+    expect(ownUserId(admin, admin.id)).toBe(admin.id);
+    for (const caller of [other, staff, operator, admin])
+      expect(refused(() => ownUserId(caller, fan.id))).toMatch(/nobody acts for another user/);
+  });
+
+  it('requireSeller: only the seller cancels a pending transfer', () => {
+    expect(() => requireSeller(fan.id, transfer)).not.toThrow();
+    for (const caller of [other, admin]) refused(() => requireSeller(caller.id, transfer));
+  });
+
   it('acting user: the token user, or anyone for an admin', () => {
     expect(actingUserId(fan, undefined)).toBe(fan.id);
     expect(actingUserId(fan, fan.id)).toBe(fan.id);

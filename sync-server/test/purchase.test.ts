@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { openSession } from '../src/domain/auth/sessions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredHolds } from '../src/domain/purchase/sweep-expired-holds.js';
-import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
+import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 import {
-  ARENA, PAST, balanceCents, buySeat, call, createFans, eventIdOf, freeSeats, ledgerMatchesBalance, orderRow, seatRow,
+  ARENA,
+  PAST,
+  balanceCents,
+  buySeat,
+  call,
+  createFans,
+  eventIdOf,
+  freeSeats,
+  ledgerMatchesBalance,
+  orderRow,
+  seatRow,
 } from './helpers/commerce.js';
 
 type User = { id: string; token: string };
@@ -21,7 +32,12 @@ describe('reserve and pay', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true });
-    [fan, fan2, admin, flagged] = await Promise.all([demoUser(t, DEMO.fan), demoUser(t, DEMO.fan2), demoUser(t, DEMO.admin), demoUser(t, DEMO.flagged)]);
+    [fan, fan2, admin, flagged] = await Promise.all([
+      demoUser(t, DEMO.fan),
+      demoUser(t, DEMO.fan2),
+      demoUser(t, DEMO.admin),
+      demoUser(t, DEMO.flagged),
+    ]);
     // CAT3 (120.00) seats for the many small purchases; CAT1 ones are fetched where the price matters.
     seats = await freeSeats(t, ARENA, 60, { category: 'CAT3' });
   });
@@ -56,7 +72,7 @@ describe('reserve and pay', () => {
       const again = await call(t, 'POST', '/api/reserve', fan.token, { seat_id: s });
       expect(again.statusCode).toBe(200);
       expect(again.json().data).toMatchObject({ order_id: first.order_id, held_until: first.held_until, status: 'HELD' });
-      const { rows } = await t.ctx.pool.query("SELECT count(*)::int AS n FROM orders WHERE seat_id = $1", [s]);
+      const { rows } = await t.ctx.pool.query('SELECT count(*)::int AS n FROM orders WHERE seat_id = $1', [s]);
       expect(rows[0].n).toBe(1);
     });
 
@@ -110,24 +126,30 @@ describe('reserve and pay', () => {
       expect((await seatRow(t, past!)).status).toBe('AVAILABLE');
     });
 
-    it('USER_NOT_FOUND (404) when the user does not exist', async () => {
-      const ghost = await tokenFor(t, randomUUID(), 'fan');
+    it('UNAUTHORIZED (401) for a token of a user without a session (no such user); FORBIDDEN for another user_id', async () => {
+      const { token: ghost } = await t.ctx.signer.sign({
+        userId: randomUUID(),
+        role: 'fan',
+        typ: 'access',
+        ttlSeconds: 900,
+        session: randomUUID(),
+      });
       const res = await call(t, 'POST', '/api/reserve', ghost, { seat_id: seat() });
-      expect(res.statusCode).toBe(404);
-      expect(res.json().error_code).toBe('USER_NOT_FOUND');
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error_code).toBe('UNAUTHORIZED');
       const forGhost = await call(t, 'POST', '/api/reserve', admin.token, { seat_id: seat(), user_id: randomUUID() });
-      expect(forGhost.json().error_code).toBe('USER_NOT_FOUND');
+      expect(forGhost.json().error_code).toBe('FORBIDDEN');
     });
 
-    it("FORBIDDEN (403) when the body's user_id is someone else; an admin may reserve for a user", async () => {
+    it("FORBIDDEN (403) when the body's user_id is someone else, even for an admin", async () => {
       const s = seat();
       const res = await call(t, 'POST', '/api/reserve', fan2.token, { seat_id: s, user_id: fan.id });
       expect(res.statusCode).toBe(403);
       expect(res.json().error_code).toBe('FORBIDDEN');
       expect((await seatRow(t, s)).status).toBe('AVAILABLE');
       const byAdmin = await call(t, 'POST', '/api/reserve', admin.token, { seat_id: s, user_id: fan2.id });
-      expect(byAdmin.statusCode).toBe(200);
-      expect((await seatRow(t, s)).held_by).toBe(fan2.id);
+      expect(byAdmin.json().error_code).toBe('FORBIDDEN');
+      expect((await seatRow(t, s)).status).toBe('AVAILABLE');
     });
 
     it('VALIDATION_ERROR (400) for a malformed body; UNAUTHORIZED without or with a logged-out token', async () => {
@@ -137,8 +159,9 @@ describe('reserve and pay', () => {
       expect((await call(t, 'POST', '/api/reserve', fan.token, {})).json().error_code).toBe('VALIDATION_ERROR');
       expect((await call(t, 'POST', '/api/reserve', undefined, { seat_id: seat() })).statusCode).toBe(401);
 
-      const { token, jti, expiresAt } = await t.ctx.signer.sign({ userId: fan.id, role: 'fan', typ: 'access', ttlSeconds: 900 });
-      await t.ctx.pool.query('INSERT INTO token_blocklist (jti, expires_at) VALUES ($1, $2)', [jti, expiresAt]);
+      const session = await openSession(t.ctx.pool, fan.id, Date.now());
+      const { token } = await t.ctx.signer.sign({ userId: fan.id, role: 'fan', typ: 'access', ttlSeconds: 900, session });
+      await t.ctx.pool.query(`UPDATE sessions SET ended_at = now(), end_reason = 'LOGOUT' WHERE id = $1`, [session]);
       const out = await call(t, 'POST', '/api/reserve', token, { seat_id: seat() });
       expect(out.statusCode).toBe(401);
       expect(out.json().error_code).toBe('UNAUTHORIZED');
@@ -295,7 +318,11 @@ describe('reserve and pay', () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
     const endpoints: [string, string, string[]][] = [
       ['/api/reserve', 'post', ['SEAT_UNAVAILABLE', 'SEAT_ALREADY_SOLD', 'SEAT_NOT_FOUND', 'EVENT_ENDED', 'USER_NOT_FOUND', 'FORBIDDEN']],
-      ['/api/pay', 'post', ['HOLD_EXPIRED', 'INSUFFICIENT_CREDITS', 'OTP_REQUIRED', 'ORDER_NOT_FOUND', 'ORDER_ALREADY_CONFIRMED', 'SEAT_NOT_HELD']],
+      [
+        '/api/pay',
+        'post',
+        ['HOLD_EXPIRED', 'INSUFFICIENT_CREDITS', 'OTP_REQUIRED', 'ORDER_NOT_FOUND', 'ORDER_ALREADY_CONFIRMED', 'SEAT_NOT_HELD'],
+      ],
       ['/api/verify-otp', 'post', ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_MAX_RETRIES', 'RATE_LIMITED']],
       ['/api/credits/balance', 'get', ['FORBIDDEN']],
       ['/api/credits/topup', 'post', ['VALIDATION_ERROR', 'INTERNAL_ERROR']],
@@ -313,7 +340,18 @@ describe('reserve and pay', () => {
       for (const code of codes) expect(op.description, `${path} ${code}`).toContain(`\`${code}\``);
       if (method === 'post') expect(op.requestBody ?? op.parameters, path).toBeDefined();
     }
-    expect(Object.keys(spec.paths['/api/pay'].post.responses).sort()).toEqual(['200', '400', '401', '402', '403', '404', '409', '410', '428', '429']);
+    expect(Object.keys(spec.paths['/api/pay'].post.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '402',
+      '403',
+      '404',
+      '409',
+      '410',
+      '428',
+      '429',
+    ]);
   });
 
   describe('hold sweeper', () => {

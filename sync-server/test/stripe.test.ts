@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { startStripeStandin, type StripeStandin } from '../src/providers/stripe-standin.js';
-import { DEMO, TEST_ENV, createTestApp, demoUser, type TestApp } from './helpers/app.js';
+import { DEMO, TEST_ENV, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
 import { createTestDatabase } from './helpers/db.js';
 import { balanceCents, call, ledgerMatchesBalance } from './helpers/commerce.js';
 
@@ -16,10 +16,9 @@ function sdkFor(standin: StripeStandin): Stripe {
 }
 
 async function topupLedger(t: TestApp, paymentIntentId: string) {
-  const { rows } = await t.ctx.pool.query(
-    `SELECT user_id, amount_cents FROM credit_ledger WHERE kind = 'TOPUP' AND reference_id = $1`,
-    [paymentIntentId],
-  );
+  const { rows } = await t.ctx.pool.query(`SELECT user_id, amount_cents FROM credit_ledger WHERE kind = 'TOPUP' AND reference_id = $1`, [
+    paymentIntentId,
+  ]);
   return rows;
 }
 
@@ -69,7 +68,9 @@ describe('Stripe webhook and top-up end to end (stand-in, real SDK, real HTTP)',
     expect(ev.deliveries).toEqual([200, 200]);
     expect(await balanceCents(t, fan.id)).toBe(before + 250_00);
     expect(await topupLedger(t, topup.payment_intent_id)).toEqual([{ user_id: fan.id, amount_cents: 250_00 }]);
-    const { rows } = await t.ctx.pool.query('SELECT status, credited_at FROM topups WHERE payment_intent_id = $1', [topup.payment_intent_id]);
+    const { rows } = await t.ctx.pool.query('SELECT status, credited_at FROM topups WHERE payment_intent_id = $1', [
+      topup.payment_intent_id,
+    ]);
     expect(rows[0].status).toBe('SUCCEEDED');
     expect(rows[0].credited_at).not.toBeNull();
     expect(await ledgerMatchesBalance(t, fan.id)).toBe(true);
@@ -100,7 +101,9 @@ describe('Stripe webhook and top-up end to end (stand-in, real SDK, real HTTP)',
   it('a declined card sends payment_intent.payment_failed: acknowledged, nothing credited', async () => {
     const before = await balanceCents(t, fan.id);
     const topup = (await call(t, 'POST', '/api/credits/topup', fan.token, { amount: 10 })).json().data;
-    await expect(stripe.paymentIntents.confirm(topup.payment_intent_id, { payment_method: 'pm_card_chargeDeclined' })).rejects.toMatchObject({
+    await expect(
+      stripe.paymentIntents.confirm(topup.payment_intent_id, { payment_method: 'pm_card_chargeDeclined' }),
+    ).rejects.toMatchObject({
       type: 'StripeCardError',
       code: 'card_declined',
     });
@@ -113,7 +116,12 @@ describe('Stripe webhook and top-up end to end (stand-in, real SDK, real HTTP)',
   it('400 on a bad signature, a missing one, a tampered body or the wrong secret; nothing is credited', async () => {
     const before = await balanceCents(t, fan.id);
     const payload = event('payment_intent.succeeded', {
-      id: `pi_${randomUUID()}`, object: 'payment_intent', amount: 500_00, amount_received: 500_00, currency: 'sgd', metadata: { user_id: fan.id },
+      id: `pi_${randomUUID()}`,
+      object: 'payment_intent',
+      amount: 500_00,
+      amount_received: 500_00,
+      currency: 'sgd',
+      metadata: { user_id: fan.id },
     });
     const cases = [
       post(payload, 't=1,v1=deadbeef'),
@@ -155,8 +163,22 @@ describe('Stripe webhook and top-up end to end (stand-in, real SDK, real HTTP)',
   it('ignores succeeded payments that are not credit top-ups (no known user, other currency)', async () => {
     const before = await balanceCents(t, fan.id);
     for (const object of [
-      { id: `pi_${randomUUID()}`, object: 'payment_intent', amount: 100, amount_received: 100, currency: 'sgd', metadata: { user_id: randomUUID() } },
-      { id: `pi_${randomUUID()}`, object: 'payment_intent', amount: 100, amount_received: 100, currency: 'usd', metadata: { user_id: fan.id } },
+      {
+        id: `pi_${randomUUID()}`,
+        object: 'payment_intent',
+        amount: 100,
+        amount_received: 100,
+        currency: 'sgd',
+        metadata: { user_id: randomUUID() },
+      },
+      {
+        id: `pi_${randomUUID()}`,
+        object: 'payment_intent',
+        amount: 100,
+        amount_received: 100,
+        currency: 'usd',
+        metadata: { user_id: fan.id },
+      },
       { id: `pi_${randomUUID()}`, object: 'payment_intent', amount: 100, amount_received: 100, currency: 'sgd', metadata: {} },
     ]) {
       const payload = event('payment_intent.succeeded', object);
@@ -179,21 +201,33 @@ describe('demo start without a Stripe key', () => {
       expect(standinUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const { rows } = await server.ctx.pool.query("SELECT id FROM users WHERE email = 'fan@demo.ticketgate.test'");
       const userId = rows[0].id as string;
-      const { token } = await server.ctx.signer.sign({ userId, role: 'fan', typ: 'access', ttlSeconds: 300 });
+      const token = await tokenFor(server, userId, 'fan', 300);
       const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
       type Envelope<T> = { success: boolean; data: T };
-      const topupRes = await fetch(`${server.url}/api/credits/topup`, { method: 'POST', headers: auth, body: JSON.stringify({ amount: 20 }) });
+      const topupRes = await fetch(`${server.url}/api/credits/topup`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ amount: 20 }),
+      });
       const topup = (await topupRes.json()) as Envelope<{ payment_intent_id: string; client_secret: string }>;
       expect(topup.success).toBe(true);
       const { payment_intent_id: id, client_secret: secret } = topup.data;
-      const paid = await fetch(`${standinUrl}/v1/payment_intents/${id}/confirm`, { method: 'POST', body: new URLSearchParams({ client_secret: secret }) });
+      const paid = await fetch(`${standinUrl}/v1/payment_intents/${id}/confirm`, {
+        method: 'POST',
+        body: new URLSearchParams({ client_secret: secret }),
+      });
       expect(paid.status).toBe(200);
       await expect
-        .poll(async () => {
-          const balance = (await (await fetch(`${server.url}/api/credits/balance`, { headers: auth })).json()) as Envelope<{ total_credits: number }>;
-          return balance.data.total_credits;
-        }, { timeout: 15_000 })
+        .poll(
+          async () => {
+            const balance = (await (await fetch(`${server.url}/api/credits/balance`, { headers: auth })).json()) as Envelope<{
+              total_credits: number;
+            }>;
+            return balance.data.total_credits;
+          },
+          { timeout: 15_000 },
+        )
         .toBe(1020);
     } finally {
       await server.close();

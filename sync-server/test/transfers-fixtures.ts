@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { issueCredential } from '@ticketgate/crypto';
 import { expect } from 'vitest';
-import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
+import { DEMO, createTestApp, demoUser, tokenFor, type TestApp } from './helpers/app.js';
 
 /** Every transfer test file: a seeded database, and OTP sends not rate limited (tests send many codes per user). */
 export function createTransferTestApp(env: Record<string, string> = {}): Promise<TestApp> {
@@ -41,10 +41,12 @@ export async function userWith(t: TestApp, cents: number, name: string): Promise
   );
   const id = rows[0]!.id;
   if (cents > 0) {
-    await t.ctx.pool.query(`INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind) VALUES ($1, $2, $2, 'OPENING')`, [id, cents]);
+    await t.ctx.pool.query(`INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind) VALUES ($1, $2, $2, 'OPENING')`, [
+      id,
+      cents,
+    ]);
   }
-  const { token } = await t.ctx.signer.sign({ userId: id, role: 'fan', typ: 'access', ttlSeconds: 900 });
-  return { id, role: 'fan', token };
+  return { id, role: 'fan', token: await tokenFor(t, id, 'fan') };
 }
 
 export async function checkIn(t: TestApp, seatId: string): Promise<void> {
@@ -53,7 +55,9 @@ export async function checkIn(t: TestApp, seatId: string): Promise<void> {
 
 /** The code in the newest SMS sent to the user (development outbox). */
 export async function lastOtp(t: TestApp, userId: string): Promise<string> {
-  const { rows } = await t.ctx.pool.query<{ body: string }>('SELECT body FROM sms_outbox WHERE user_id = $1 ORDER BY id DESC LIMIT 1', [userId]);
+  const { rows } = await t.ctx.pool.query<{ body: string }>('SELECT body FROM sms_outbox WHERE user_id = $1 ORDER BY id DESC LIMIT 1', [
+    userId,
+  ]);
   const code = /\b(\d{6})\b/.exec(rows[0]?.body ?? '')?.[1];
   if (!code) throw new Error(`no OTP in the outbox for ${userId}`);
   return code;

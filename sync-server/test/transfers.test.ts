@@ -4,8 +4,26 @@ import { readSeatDelta } from '../src/domain/sync/seat-delta.js';
 import { verifyTransferOtp } from '../src/domain/transfers/otp-context.js';
 import type { TestApp } from './helpers/app.js';
 import {
-  actors, api, balances, checkIn, confirm, createTransferTestApp, expectError, expectLedgerConsistent, initiate, issueQr, lastOtp,
-  ledgerOf, pendingTransfer, qrGenerationCurrent, seatRow, soldSeats, spend, transferRow, wrong, type Actor,
+  actors,
+  api,
+  balances,
+  checkIn,
+  confirm,
+  createTransferTestApp,
+  expectError,
+  expectLedgerConsistent,
+  initiate,
+  issueQr,
+  lastOtp,
+  ledgerOf,
+  pendingTransfer,
+  qrGenerationCurrent,
+  seatRow,
+  soldSeats,
+  spend,
+  transferRow,
+  wrong,
+  type Actor,
 } from './transfers-fixtures.js';
 
 let t: TestApp;
@@ -27,7 +45,7 @@ describe('POST /api/transfer/initiate', () => {
     const row = await transferRow(t, res.body.data.transfer_id);
     expect(row).toMatchObject({ seller_id: fan.id, buyer_id: fan2.id, initiated_by: fan.id, amount_cents: 300_00, status: 'PENDING_OTP' });
     const ttlMs = t.config.TRANSFER_TTL_SECONDS * 1000;
-    expect(t.config.TRANSFER_TTL_SECONDS).toBe(24 * 3600);
+    expect(t.config.TRANSFER_TTL_SECONDS).toBe(15 * 60);
     expect(row.expires_at.getTime()).toBeGreaterThanOrEqual(before + ttlMs - 1000);
     expect(row.expires_at.getTime()).toBeLessThanOrEqual(t.clock.now() + ttlMs + 1000);
     expect(new Date(res.body.data.expires_at).getTime()).toBe(row.expires_at.getTime());
@@ -115,7 +133,12 @@ describe('POST /api/transfer/initiate', () => {
       expectError(res, 400, 'VALIDATION_ERROR');
     }
     expectError(
-      await api(t, 'POST', '/api/transfer/initiate', fan, { seat_id: 'x', seller_user_id: fan.id, buyer_user_id: fan2.id, credits_amount: 1 }),
+      await api(t, 'POST', '/api/transfer/initiate', fan, {
+        seat_id: 'x',
+        seller_user_id: fan.id,
+        buyer_user_id: fan2.id,
+        credits_amount: 1,
+      }),
       400,
       'VALIDATION_ERROR',
     );
@@ -207,7 +230,9 @@ describe('POST /api/transfer/confirm', () => {
   it('verify-otp for transfers: only the parties, only pending transfers, wrong codes counted', async () => {
     const [seat] = await soldSeats(t, fan.id);
     const p = await pendingTransfer(t, fan, fan2, seat!, 5);
-    await expect(verifyTransferOtp(t.ctx, { userId: flagged.id, referenceId: p.id, code: p.sellerOtp })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(verifyTransferOtp(t.ctx, { userId: flagged.id, referenceId: p.id, code: p.sellerOtp })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect(verifyTransferOtp(t.ctx, { userId: fan.id, referenceId: randomUUID(), code: '123456' })).rejects.toMatchObject({
       code: 'TRANSFER_NOT_FOUND',
     });
@@ -216,7 +241,9 @@ describe('POST /api/transfer/confirm', () => {
     });
     // The buyer's code is not the seller's.
     if (p.buyerOtp !== p.sellerOtp) {
-      await expect(verifyTransferOtp(t.ctx, { userId: fan.id, referenceId: p.id, code: p.buyerOtp })).rejects.toMatchObject({ code: 'OTP_INVALID' });
+      await expect(verifyTransferOtp(t.ctx, { userId: fan.id, referenceId: p.id, code: p.buyerOtp })).rejects.toMatchObject({
+        code: 'OTP_INVALID',
+      });
     }
     await expect(verifyTransferOtp(t.ctx, { userId: fan.id, referenceId: p.id, code: wrong(p.sellerOtp) })).rejects.toMatchObject({
       code: 'OTP_MAX_RETRIES',
@@ -274,7 +301,11 @@ describe('POST /api/transfer/confirm', () => {
     const res = await confirm(t, fan, { id: p.id, sellerOtp: p.sellerOtp });
     expectError(res, 428, 'OTP_REQUIRED');
     expect(res.body.message).toMatch(/buyer_otp/);
-    expectError(await api(t, 'POST', '/api/transfer/confirm', fan, { transfer_id: p.id, seller_otp: '12345', buyer_otp: p.buyerOtp }), 400, 'VALIDATION_ERROR');
+    expectError(
+      await api(t, 'POST', '/api/transfer/confirm', fan, { transfer_id: p.id, seller_otp: '12345', buyer_otp: p.buyerOtp }),
+      400,
+      'VALIDATION_ERROR',
+    );
   });
 
   it('TRANSFER_NOT_FOUND, FORBIDDEN for third parties (admins too), TRANSFER_INVALID_STATE once completed', async () => {

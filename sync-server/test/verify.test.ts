@@ -51,7 +51,13 @@ describe('POST /api/verify (online verification by staff)', () => {
   /** A genuine credential with any claims (signed and sealed with the server's keys). */
   async function forge(claims: { seatId: string; generation?: number; hallCode?: string }): Promise<string> {
     return issueCredential(
-      { seatId: claims.seatId, eventId: arenaId, hallCode: claims.hallCode ?? 'HALL-A', generation: claims.generation ?? 1, issuedAt: Math.floor(t.clock.now() / 1000) },
+      {
+        seatId: claims.seatId,
+        eventId: arenaId,
+        hallCode: claims.hallCode ?? 'HALL-A',
+        generation: claims.generation ?? 1,
+        issuedAt: Math.floor(t.clock.now() / 1000),
+      },
       { issuing: await t.ctx.keys.activeIssuingKey(), gate: await t.ctx.keys.gateKeyFor(arenaId) },
     );
   }
@@ -81,7 +87,14 @@ describe('POST /api/verify (online verification by staff)', () => {
     expect(seat.seq).toBeGreaterThan(seqBefore);
     const rows = await scansOf('seat_id = $1', [seatId]);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ result: 'SUCCESS', staff_user_id: staff.id, hall_id: 'HALL-A', event_id: arenaId, generation: 1, is_conflict: false });
+    expect(rows[0]).toMatchObject({
+      result: 'SUCCESS',
+      staff_user_id: staff.id,
+      hall_id: 'HALL-A',
+      event_id: arenaId,
+      generation: 1,
+      is_conflict: false,
+    });
   });
 
   it('DUPLICATE: a second scan names the first admission time; the seat stays checked in', async () => {
@@ -221,7 +234,7 @@ describe('POST /api/verify (online verification by staff)', () => {
     const ctx = createContext(config, config.DATABASE_URL!);
     const app = await build(ctx, { logger: false });
     try {
-      const { token } = await ctx.signer.sign({ userId: staff.id, role: 'staff', typ: 'access', ttlSeconds: 60 });
+      const { token } = await ctx.signer.sign({ userId: staff.id, role: 'staff', typ: 'access', ttlSeconds: 60, session: randomUUID() });
       const res = await app.inject({
         method: 'POST',
         url: '/api/verify',
@@ -240,7 +253,9 @@ describe('POST /api/verify (online verification by staff)', () => {
     const res = await call(t, 'POST', '/api/verify', staff.token, { qr_payload: 'X' });
     expect(res.statusCode).toBe(400);
     expect(res.json().error_code).toBe('VALIDATION_ERROR');
-    expect((await call(t, 'POST', '/api/verify', staff.token, { qr_payload: 'X', hall_id: 'HALL-A', staff_id: 'me' })).statusCode).toBe(400);
+    expect((await call(t, 'POST', '/api/verify', staff.token, { qr_payload: 'X', hall_id: 'HALL-A', staff_id: 'me' })).statusCode).toBe(
+      400,
+    );
     expect((await call(t, 'POST', '/api/verify', undefined, { qr_payload: 'X', hall_id: 'HALL-A' })).statusCode).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,7 +46,12 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
 /** Thrown inside an until() probe: stop waiting at once. */
 export class Fatal extends Error {}
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -57,7 +62,8 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
       if (err instanceof Fatal) throw err;
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -112,17 +118,26 @@ export async function startSyncServer(): Promise<ServerProcess> {
   };
   const server: ServerProcess = {
     url,
-    databaseUrl: `postgres://ticketgate:ticketgate-embedded@127.0.0.1:${pgPort}/ticketgate`,
+    // The embedded cluster's password is random, kept in its data folder once the server has created it.
+    get databaseUrl() {
+      const password = readFileSync(join(data.path, 'pg', 'ticketgate-password'), 'utf8').trim();
+      return `postgres://ticketgate:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/ticketgate`;
+    },
     log: () => log(),
     async start() {
       child = spawn(process.execPath, [build.main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       log = capture(child, 'server');
       const c = child;
-      await until('the sync server /health', async () => {
-        if (c.exitCode !== null) throw new Fatal(`server exited with ${c.exitCode}\n${log()}`);
-        const r = await fetch(`${url}/health`);
-        return r.status === 200;
-      }, 120_000, 200);
+      await until(
+        'the sync server /health',
+        async () => {
+          if (c.exitCode !== null) throw new Fatal(`server exited with ${c.exitCode}\n${log()}`);
+          const r = await fetch(`${url}/health`);
+          return r.status === 200;
+        },
+        120_000,
+        200,
+      );
     },
     async stop() {
       if (!child) return;
@@ -163,7 +178,11 @@ export class ServerApi {
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.as) headers.authorization = `Bearer ${await this.token(opts.as)}`;
-    const res = await fetch(this.server.url + path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+    const res = await fetch(this.server.url + path, {
+      method,
+      headers,
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    });
     const env = (await res.json()) as Envelope<T>;
     if (!env.success) throw new Error(`${method} ${path}: ${res.status} ${env.error_code}: ${env.message}`);
     return env.data;
@@ -281,15 +300,35 @@ export class GateProcess {
 
   /** Starts (or restarts) the gate process; without a code it must already be enrolled. */
   async start(code?: string): Promise<void> {
-    const args = [...TSX, 'gate-app/src/cli.ts', '--server', this.serverUrl, '--data', this.dataDir, '--http', `127.0.0.1:${this.httpPort}`,
-      '--name', this.name, '--poll-ms', '2000', '--max-backoff-ms', '1500', ...(code ? ['--enrol', code] : [])];
+    const args = [
+      ...TSX,
+      'gate-app/src/cli.ts',
+      '--server',
+      this.serverUrl,
+      '--data',
+      this.dataDir,
+      '--http',
+      `127.0.0.1:${this.httpPort}`,
+      '--name',
+      this.name,
+      '--poll-ms',
+      '2000',
+      '--max-backoff-ms',
+      '1500',
+      ...(code ? ['--enrol', code] : []),
+    ];
     this.child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     this.log = capture(this.child, this.name);
     const c = this.child;
-    await until(`${this.name} local API`, async () => {
-      if (c.exitCode !== null) throw new Fatal(`${this.name} exited with ${c.exitCode}\n${this.log()}`);
-      return (await fetch(`${this.url}/status`)).ok;
-    }, 60_000, 100);
+    await until(
+      `${this.name} local API`,
+      async () => {
+        if (c.exitCode !== null) throw new Fatal(`${this.name} exited with ${c.exitCode}\n${this.log()}`);
+        return (await fetch(`${this.url}/status`)).ok;
+      },
+      60_000,
+      100,
+    );
   }
 
   output(): string {
@@ -316,7 +355,11 @@ export class GateProcess {
   }
 
   async scan(payload: string): Promise<Verdict> {
-    const res = await fetch(`${this.url}/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload }) });
+    const res = await fetch(`${this.url}/scan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payload }),
+    });
     if (!res.ok) throw new Error(`${this.name} /scan: ${res.status} ${await res.text()}`);
     return (await res.json()) as Verdict;
   }
@@ -331,21 +374,35 @@ export class GateProcess {
   }
 
   async scans(): Promise<{ client_scan_id: string; result: string; upload_state: string }[]> {
-    return (await (await fetch(`${this.url}/scans?limit=500`)).json()) as { client_scan_id: string; result: string; upload_state: string }[];
+    return (await (await fetch(`${this.url}/scans?limit=500`)).json()) as {
+      client_scan_id: string;
+      result: string;
+      upload_state: string;
+    }[];
   }
 
   async waitSeat(seatId: string, what: string, ok: (s: SeatInfo) => boolean, timeoutMs = 30_000): Promise<SeatInfo> {
-    return until(`${this.name}: seat ${what}`, async () => {
-      const s = await this.seat(seatId);
-      return s && ok(s) ? s : undefined;
-    }, timeoutMs, 25);
+    return until(
+      `${this.name}: seat ${what}`,
+      async () => {
+        const s = await this.seat(seatId);
+        return s && ok(s) ? s : undefined;
+      },
+      timeoutMs,
+      25,
+    );
   }
 
   async waitStatus(what: string, ok: (s: GateStatus) => boolean, timeoutMs = 30_000): Promise<GateStatus> {
-    return until(`${this.name}: ${what}`, async () => {
-      const s = await this.status();
-      return ok(s) ? s : undefined;
-    }, timeoutMs, 50);
+    return until(
+      `${this.name}: ${what}`,
+      async () => {
+        const s = await this.status();
+        return ok(s) ? s : undefined;
+      },
+      timeoutMs,
+      50,
+    );
   }
 
   async stop(): Promise<number | null> {

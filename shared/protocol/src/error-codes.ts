@@ -44,6 +44,10 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, message: 'The resource already exists or changed concurrently.' },
   DEVICE_REVOKED: { status: 403, message: 'This gate device has been revoked.' },
   ENROLMENT_INVALID: { status: 401, message: 'Enrolment code is invalid, used or expired.' },
+  HOLD_LIMIT_REACHED: {
+    status: 409,
+    message: 'You already hold the most seats one account may hold for this event. Pay for or release one first.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

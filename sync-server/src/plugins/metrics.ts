@@ -11,18 +11,21 @@ import { serviceKeyIfConfigured } from './service-key.js';
 /** Database figures are read at most this often, however many scrapers ask. */
 const COUNTS_TTL_MS = 10_000;
 
-
 const STATUS_GAUGES: { key: Exclude<keyof OperationalCounts, 'scans' | 'conflicts'>; name: string; help: string }[] = [
   { key: 'seats', name: 'ticketgate_seats', help: 'Seats by status (AVAILABLE, HELD, SOLD, CHECKED_IN), all events' },
-  { key: 'orders', name: 'ticketgate_orders', help: 'Orders by status; EXPIRED are holds released by the sweeper or found expired at payment' },
+  {
+    key: 'orders',
+    name: 'ticketgate_orders',
+    help: 'Orders by status; EXPIRED are holds released by the sweeper or found expired at payment',
+  },
   { key: 'transfers', name: 'ticketgate_transfers', help: 'Transfers by status' },
   { key: 'devices', name: 'ticketgate_devices', help: 'Enrolled gate devices by status' },
 ];
 
 const docs = documentErrors(
   'Prometheus text exposition (format 0.0.4). HTTP figures are per server instance; `ticketgate_*` figures come from the ' +
-    'database (the whole deployment), read at most every 10 s. Open while SERVICE_API_KEY is unset; otherwise the key is ' +
-    'required as `X-Service-Key` or `Authorization: Bearer <key>`.',
+    'database (the whole deployment), read at most every 10 s. Open while SERVICE_API_KEY is unset (development only: a ' +
+    'production server refuses to start without it); otherwise the key is required as `X-Service-Key` or `Authorization: Bearer <key>`.',
   [['UNAUTHORIZED', 'SERVICE_API_KEY is set and the request does not carry it']],
 );
 
@@ -34,7 +37,12 @@ export const metrics = fp(async (app: FastifyInstance) => {
   const { ctx } = app;
   const registry = new Registry();
   const labelNames = ['method', 'route', 'status_code'] as const;
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route template and status', labelNames, registers: [registry] });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route template and status',
+    labelNames,
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by route template and status',
@@ -43,7 +51,11 @@ export const metrics = fp(async (app: FastifyInstance) => {
     registers: [registry],
   });
 
-  const counts = ttlCache(COUNTS_TTL_MS, () => ctx.now(), () => operationalCounts(ctx.pool));
+  const counts = ttlCache(
+    COUNTS_TTL_MS,
+    () => ctx.now(),
+    () => operationalCounts(ctx.pool),
+  );
   const dbUp = new Gauge({ name: 'ticketgate_database_up', help: '1 when the last scrape could read the database', registers: [registry] });
   let current: OperationalCounts | undefined;
   // Loaded once per scrape before collection (prom-client collects all metrics concurrently); the gauges read it.

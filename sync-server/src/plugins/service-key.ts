@@ -32,14 +32,15 @@ export function serviceKeyOrRole(app: FastifyInstance, role: Role): preHandlerAs
   return async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
     const key = presentedKey(req);
     if (key === undefined) return byRole.call(this, req, reply);
-    if (!app.ctx.config.SERVICE_API_KEY) throw new DomainError('UNAUTHORIZED', 'Service keys are not enabled on this server: use an operator token.');
+    if (!app.ctx.config.SERVICE_API_KEY)
+      throw new DomainError('UNAUTHORIZED', 'Service keys are not enabled on this server: use an operator token.');
     if (!serviceKeyMatches(app.ctx.config.SERVICE_API_KEY, key)) throw new DomainError('UNAUTHORIZED', 'Invalid service key.');
   };
 }
 
 /**
  * preHandler for machine endpoints (/metrics): open while no SERVICE_API_KEY is
- * configured, otherwise the key is required, as `X-Service-Key` or as a bearer
+ * configured (development only: production refuses to start without one), otherwise the key is required, as `X-Service-Key` or as a bearer
  * token (what Prometheus' `authorization` scrape setting sends).
  */
 export function serviceKeyIfConfigured(app: FastifyInstance): preHandlerAsyncHookHandler {

@@ -24,14 +24,25 @@ export function isSupport(actor: Actor): boolean {
 }
 
 /**
- * Identity comes from the token. Where a body or query also names a user
- * (`user_id`), it must be the caller, unless the caller is an admin acting for
- * someone else. Returns the user the request acts for.
+ * Reading (balances): where a query names a user (`user_id`), it must be the
+ * caller, unless the caller is an admin looking at someone else. Returns the
+ * user whose data is read.
  */
 export function actingUserId(actor: Actor, claimed: string | undefined, field = 'user_id'): string {
   if (claimed === undefined || claimed === actor.id) return actor.id;
   if (hasRole(actor.role, 'admin')) return claimed;
   return forbidden(`${field} must be your own user id (it comes from your token).`);
+}
+
+/**
+ * Purchase and transfer flows act only for the token's user, whatever the
+ * caller's role: nobody — operator or admin — reserves, pays, verifies a code
+ * or transfers for someone else. What admins do for others has its own
+ * endpoints (reverse, uphold). A `user_id` in the body may only repeat the caller's.
+ */
+export function ownUserId(actor: Actor, claimed: string | undefined, field = 'user_id'): string {
+  if (claimed === undefined || claimed === actor.id) return actor.id;
+  return forbidden(`${field} must be your own user id (it comes from your token); nobody acts for another user here.`);
 }
 
 /** A scan is logged under the token's user: a different staff_id would misattribute it, even for an admin. */
@@ -62,6 +73,11 @@ export function partyOf(t: Parties, userId: string): Party | null {
 /** Confirming, disputing or verifying a code: only the seller or the buyer. */
 export function requireParty(t: Parties, userId: string, action: string): Party {
   return partyOf(t, userId) ?? forbidden(`Only the seller or the buyer may ${action} this transfer.`);
+}
+
+/** A pending transfer is cancelled by its seller (the ticket's owner), and by nobody else. */
+export function requireSeller(callerId: string, t: Parties): void {
+  if (callerId !== t.seller_id) forbidden('Only the seller may cancel this transfer.');
 }
 
 /** A transfer is initiated by one of its own parties (either may start it). */

@@ -1,5 +1,4 @@
 import { fromCents, ok } from '@ticketgate/protocol';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { login } from '../domain/auth/login.js';
@@ -7,7 +6,7 @@ import { registerUser } from '../domain/auth/register.js';
 import { endSession, rotateRefreshToken, type TokenPair } from '../domain/auth/sessions.js';
 import { spendableCents, userProfile, type UserProfile } from '../domain/auth/users.js';
 import { DomainError } from '../domain/errors.js';
-import { rateLimitHook, useRateLimits } from '../http/rate-limits.js';
+import { enforceLimit, failsWith, limitFailures, limitHook, limitsOf } from '../http/rate-limits.js';
 import { bearerToken } from '../plugins/auth.js';
 import type { PublicUser } from './schemas/auth.js';
 import { LoginBody, LoginResult, LogoutBody, Message, Profile, RegisterBody, Registered, Tokens, authDocs } from './schemas/auth.js';
@@ -25,20 +24,20 @@ const tokens = (t: TokenPair): z.infer<typeof Tokens> => ({
   token_type: 'Bearer',
   expires_in: t.expiresIn,
 });
-const emailOf = (req: FastifyRequest): string => (req.body as { email: string }).email.toLowerCase();
-
 /** Register, login, refresh (with rotation), logout, and the caller's profile. */
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
-  await useRateLimits(app);
-  const perMinute = ctx.config.RATE_LIMIT_AUTH_PER_MINUTE;
-  const docs = authDocs(perMinute);
-  // Per address before the body is parsed; per account once the email is known,
-  // so neither many accounts from one address nor many addresses on one account get far.
-  const limited = () => ({
-    onRequest: rateLimitHook(app, [{ max: perMinute }]),
-    preHandler: rateLimitHook(app, [{ max: perMinute, key: emailOf }]),
+  const { config, limiter } = ctx;
+  const limits = limitsOf(config);
+  const docs = authDocs({
+    perAddress: limits.address.max,
+    failuresPerMinute: config.RATE_LIMIT_AUTH_PER_MINUTE,
+    failuresPerHour: config.RATE_LIMIT_AUTH_PER_HOUR,
+    refreshPerMinute: limits.refresh.max,
   });
+  // Per address before the body is parsed (generous); per account, failures only, in the handler (strict).
+  const perAddress = limitHook(limiter, limits.address);
+  const limited = () => ({ onRequest: perAddress });
   app.addHook('onReady', () => ctx.passwords.warm());
 
   app.post(
@@ -55,7 +54,9 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const user = await registerUser(ctx, req.body);
-      return reply.status(201).send({ success: true, data: { user_id: user.id, email: user.email, message: 'Account created successfully' } });
+      return reply
+        .status(201)
+        .send({ success: true, data: { user_id: user.id, email: user.email, message: 'Account created successfully' } });
     },
   );
 
@@ -71,8 +72,11 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(LoginResult), ...docs.login.errors },
       },
     },
-    async (req) => {
-      const { user, tokens: pair } = await login(ctx, req.body.email, req.body.password);
+    async (req, reply) => {
+      const email = req.body.email.toLowerCase();
+      const { user, tokens: pair } = await limitFailures(limiter, reply, limits.loginFailures, email, failsWith('UNAUTHORIZED'), () =>
+        login(ctx, email, req.body.password),
+      );
       return { success: true as const, data: { ...tokens(pair), user: publicUser(user) } };
     },
   );
@@ -80,6 +84,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/auth/refresh',
     {
+      onRequest: perAddress,
       schema: {
         tags: ['Auth'],
         summary: 'Trade a refresh token for a new access token and a new refresh token',
@@ -88,7 +93,19 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(Tokens), ...docs.refresh.errors },
       },
     },
-    async (req) => ({ success: true as const, data: tokens(await rotateRefreshToken(ctx, bearerToken(req))) }),
+    async (req, reply) => {
+      const token = bearerToken(req);
+      const claims = await ctx.signer.verify(token, 'refresh', { now: ctx.now() });
+      // Keyed by the verified session, so nobody can use up another session's refreshes.
+      await enforceLimit(limiter, reply, limits.refresh, claims.fam ?? claims.jti);
+      try {
+        return { success: true as const, data: tokens(await rotateRefreshToken(ctx, token)) };
+      } catch (err) {
+        // A replayed token ended the session: this instance stops honouring it now, the others at its NOTIFY.
+        if (claims.fam) ctx.sessions.forget(claims.fam);
+        throw err;
+      }
+    },
   );
 
   app.post(
@@ -106,7 +123,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const user = req.user!;
-      await endSession(ctx, { userId: user.id, jti: user.jti, exp: user.exp, token: bearerToken(req) }, req.body?.refresh_token);
+      const ended = await endSession(ctx, { userId: user.id, sessionId: user.sessionId }, req.body?.refresh_token);
+      for (const id of ended) ctx.sessions.forget(id);
       return { success: true as const, data: { message: 'Successfully logged out' } };
     },
   );

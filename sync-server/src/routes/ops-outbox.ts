@@ -3,12 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listSmsOutbox } from '../domain/otp/sms-outbox.js';
 import { OutboxMessage, docs } from './schemas/ops-outbox.js';
 
-/** The development SMS outbox, for operators running the demo. */
+/** The development SMS outbox: admins only (its rows hold live codes; operators could otherwise confirm others' transfers). */
 export const opsOutboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/ops/outbox',
     {
-      preHandler: app.requireRole('operator'),
+      preHandler: app.requireRole('admin'),
       schema: {
         tags: ['Operations'],
         security: [{ bearer: [] }],

@@ -2,7 +2,8 @@ import { fromCents, ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { payOrder } from '../domain/purchase/pay-order.js';
 import { reserveSeat } from '../domain/purchase/reserve-seat.js';
-import { actingUserId } from '../policy/access.js';
+import { limitHook, limitsOf } from '../http/rate-limits.js';
+import { ownUserId } from '../policy/access.js';
 import { Paid, PayBody, ReserveBody, Reserved, docs } from './schemas/purchase.js';
 
 /** Reserve and pay. */
@@ -10,11 +11,12 @@ export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Purchase'];
   const security = [{ bearer: [] }];
+  const reserveLimit = limitHook(ctx.limiter, limitsOf(ctx.config).reserve, (req) => req.user!.id);
 
   app.post(
     '/reserve',
     {
-      preHandler: app.authenticate,
+      preHandler: [app.authenticate, reserveLimit],
       schema: {
         tags,
         security,
@@ -25,7 +27,7 @@ export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const userId = actingUserId(req.user!, req.body.user_id);
+      const userId = ownUserId(req.user!, req.body.user_id);
       const r = await reserveSeat(ctx, { userId, seatId: req.body.seat_id });
       const minutes = Math.ceil(r.ttlSeconds / 60);
       return {

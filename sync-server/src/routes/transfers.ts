@@ -3,13 +3,30 @@ import { PageQuery, fromCents, ok, paginated, toCents } from '@ticketgate/protoc
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { cancelTransfer } from '../domain/transfers/cancel-transfer.js';
 import { confirmTransfer } from '../domain/transfers/confirm-transfer.js';
+import { failsWith, limitFailures, limitHook, limitsOf } from '../http/rate-limits.js';
 import { disputeTransfer } from '../domain/transfers/dispute-transfer.js';
 import { initiateTransfer } from '../domain/transfers/initiate-transfer.js';
 import { listTransfers, transferDetails, type TransferDetails } from '../domain/transfers/list-transfers.js';
 import { reverseTransfer, upholdTransfer } from '../domain/transfers/resolve-dispute.js';
 import type { AuthUser } from '../plugins/auth.js';
-import { ConfirmBody, Confirmed, DisputeBody, Disputed, InitiateBody, Initiated, ResolveBody, Resolved, Reversed, Status, Transfer, TransferIdBody, docs } from './schemas/transfers.js';
+import {
+  Cancelled,
+  ConfirmBody,
+  Confirmed,
+  DisputeBody,
+  Disputed,
+  InitiateBody,
+  Initiated,
+  ResolveBody,
+  Resolved,
+  Reversed,
+  Status,
+  Transfer,
+  TransferIdBody,
+  docs,
+} from './schemas/transfers.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -34,7 +51,12 @@ function transferView(t: TransferDetails): z.infer<typeof Transfer> {
     closed_reason: t.closed_reason,
     dispute:
       t.disputed_at && t.disputed_by
-        ? { reason: t.dispute_reason ?? '', disputed_by: t.disputed_by, disputed_at: t.disputed_at.toISOString(), frozen_credits: fromCents(t.frozen_cents) }
+        ? {
+            reason: t.dispute_reason ?? '',
+            disputed_by: t.disputed_by,
+            disputed_at: t.disputed_at.toISOString(),
+            frozen_credits: fromCents(t.frozen_cents),
+          }
         : null,
     resolution: t.resolution,
     resolved_by: t.resolved_by,
@@ -57,6 +79,8 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Transfers'];
   const security = [{ bearer: [] }];
+  const limits = limitsOf(ctx.config);
+  const perAddress = limitHook(ctx.limiter, limits.address);
 
   app.post(
     '/transfer/initiate',
@@ -68,7 +92,10 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Start a ticket transfer (OTP to both parties)',
         description: docs.initiate.description,
         body: InitiateBody,
-        response: { 201: ok(Initiated).describe('Transfer created in PENDING_OTP; both parties were sent a code'), ...docs.initiate.errors },
+        response: {
+          201: ok(Initiated).describe('Transfer created in PENDING_OTP; both parties were sent a code'),
+          ...docs.initiate.errors,
+        },
       },
     },
     async (req, reply) => {
@@ -94,6 +121,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/transfer/confirm',
     {
+      onRequest: perAddress,
       preHandler: app.authenticate,
       schema: {
         tags,
@@ -104,12 +132,11 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ok(Confirmed).describe('Transfer COMPLETED: credits and ownership swapped'), ...docs.confirm.errors },
       },
     },
-    async (req) => {
-      const t = await confirmTransfer(ctx, user(req).id, {
-        transferId: req.body.transfer_id,
-        sellerOtp: req.body.seller_otp,
-        buyerOtp: req.body.buyer_otp,
-      });
+    async (req, reply) => {
+      const callerId = user(req).id;
+      const t = await limitFailures(ctx.limiter, reply, limits.confirmFailures, callerId, failsWith('OTP_INVALID', 'OTP_MAX_RETRIES'), () =>
+        confirmTransfer(ctx, callerId, { transferId: req.body.transfer_id, sellerOtp: req.body.seller_otp, buyerOtp: req.body.buyer_otp }),
+      );
       return {
         success: true as const,
         data: {
@@ -119,6 +146,33 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
           new_owner_user_id: t.buyer_id,
           credits_transferred: fromCents(t.amount_cents),
           message: 'Transfer complete. Ticket ownership updated.',
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/transfer/cancel',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        security,
+        summary: 'Cancel a pending transfer (seller)',
+        description: docs.cancel.description,
+        body: TransferIdBody,
+        response: { 200: ok(Cancelled).describe('Transfer CANCELLED by its seller'), ...docs.cancel.errors },
+      },
+    },
+    async (req) => {
+      const t = await cancelTransfer(ctx, user(req).id, req.body.transfer_id);
+      return {
+        success: true as const,
+        data: {
+          transfer_id: t.id,
+          status: t.status,
+          closed_reason: t.closed_reason ?? 'SELLER_CANCELLED',
+          message: 'Transfer cancelled. The ticket stays yours.',
         },
       };
     },

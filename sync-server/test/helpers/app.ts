@@ -5,6 +5,7 @@ import type { AppContext } from '../../src/context.js';
 import { seedDemo, DEMO_ACCOUNTS } from '../../src/db/seed.js';
 import { createContext } from '../../src/server.js';
 import type { Role } from '../../src/domain/auth/roles.js';
+import { openSession } from '../../src/domain/auth/sessions.js';
 import { createTestDatabase } from './db.js';
 
 export interface TestApp {
@@ -24,6 +25,10 @@ export const TEST_ENV = {
   PASSWORD_HASH_OPS: '1',
   PASSWORD_HASH_MEM_MIB: '8',
   DEMO: 'false',
+  // Tests run on a DATABASE_URL, where the built-in development secrets are refused.
+  JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123',
+  MASTER_KEY: 'test-only-master-key-0123456789abcdef0123',
+  OTP_PEPPER: 'test-only-otp-pepper',
 } as const;
 
 export async function createTestApp(
@@ -70,9 +75,14 @@ export async function createTestApp(
   };
 }
 
-/** An access token for a user straight from the signer (tests of other routes need not log in). */
-export async function tokenFor(t: TestApp, userId: string, role: Role): Promise<string> {
-  const { token } = await t.ctx.signer.sign({ userId, role, typ: 'access', ttlSeconds: 900 });
+/**
+ * An access token for a user straight from the signer, in a session of its
+ * own (tests of other routes need not log in). `role` only goes into the claim:
+ * the server reads the role from the database.
+ */
+export async function tokenFor(t: Pick<TestApp, 'ctx'>, userId: string, role: Role, ttlSeconds = 900): Promise<string> {
+  const session = await openSession(t.ctx.pool, userId, Date.now());
+  const { token } = await t.ctx.signer.sign({ userId, role, typ: 'access', ttlSeconds, session });
   return token;
 }
 

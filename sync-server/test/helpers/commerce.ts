@@ -5,7 +5,7 @@ export const ARENA = 'TicketGate Live: Arena Night';
 export const CHAMBER = 'Chamber Evening';
 export const PAST = 'Opening Night (past)';
 
-/** One authenticated request through inject; `ip` sets the client address (trustProxy is on). */
+/** One authenticated request through inject; `ip` sets the client address (the socket's: TRUST_PROXY is off in tests). */
 export function call(
   t: TestApp,
   method: 'GET' | 'POST',
@@ -17,7 +17,8 @@ export function call(
   return t.app.inject({
     method,
     url,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(ip ? { 'x-forwarded-for': ip } : {}) },
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    ...(ip ? { remoteAddress: ip } : {}),
     ...(payload === undefined ? {} : { payload: payload as object }),
   });
 }
@@ -29,7 +30,12 @@ export async function eventIdOf(t: TestApp, name: string): Promise<string> {
 }
 
 /** Available seats of an event in seat-map order, optionally of one category; `skip` leaves the first ones to other tests. */
-export async function freeSeats(t: TestApp, eventName: string, n: number, opts: { category?: string; skip?: number } = {}): Promise<string[]> {
+export async function freeSeats(
+  t: TestApp,
+  eventName: string,
+  n: number,
+  opts: { category?: string; skip?: number } = {},
+): Promise<string[]> {
   const { rows } = await t.ctx.pool.query<{ id: string }>(
     `SELECT s.id FROM seats s JOIN events e ON e.id = s.event_id
       WHERE e.name = $1 AND s.status = 'AVAILABLE' AND ($2::text IS NULL OR s.category = $2)

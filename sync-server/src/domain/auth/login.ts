@@ -16,6 +16,7 @@ export async function login(
 ): Promise<{ user: UserProfile; tokens: TokenPair }> {
   const found = await userWithPasswordByEmail(ctx.pool, email);
   if (!(await ctx.passwords.check(found?.passwordHash, password)) || !found) throw new DomainError('UNAUTHORIZED', INVALID);
+  if (found.user.disabled) throw new DomainError('FORBIDDEN', 'This account is disabled.');
   const rehash = await ctx.passwords.upgraded(found.passwordHash, password);
   if (rehash) await ctx.pool.query('UPDATE users SET password_hash = $2 WHERE id = $1', [found.user.id, rehash]);
   return { user: found.user, tokens: await startSession(ctx, found.user) };

@@ -10,14 +10,25 @@ export interface TokenClaims {
   role: Role;
   jti: string;
   typ: TokenKind;
-  /** Refresh tokens only: the rotation family, revoked whole when a used token is replayed. */
+  /** Refresh tokens: the rotation family, revoked whole when a used token is replayed (the session id). */
   fam?: string;
+  /** Access tokens: the session they belong to, checked on every request (plugins/auth.ts). */
+  sid?: string;
   exp: number;
 }
 
 export interface TokenSigner {
   /** `now` (ms) defaults to the wall clock; pass the app clock where expiry must follow it. */
-  sign(input: { userId: string; role: Role; typ: TokenKind; ttlSeconds: number; jti?: string; family?: string; now?: number }): Promise<{
+  sign(input: {
+    userId: string;
+    role: Role;
+    typ: TokenKind;
+    ttlSeconds: number;
+    jti?: string;
+    family?: string;
+    session?: string;
+    now?: number;
+  }): Promise<{
     token: string;
     jti: string;
     expiresAt: Date;
@@ -30,10 +41,10 @@ const ISSUER = 'ticketgate';
 export function createTokenSigner(secret: string): TokenSigner {
   const key = new TextEncoder().encode(secret);
   return {
-    async sign({ userId, role, typ, ttlSeconds, jti = randomUUID(), family, now = Date.now() }) {
+    async sign({ userId, role, typ, ttlSeconds, jti = randomUUID(), family, session, now = Date.now() }) {
       const iat = Math.floor(now / 1000);
       const exp = iat + ttlSeconds;
-      const token = await new SignJWT({ role, typ, ...(family ? { fam: family } : {}) })
+      const token = await new SignJWT({ role, typ, ...(family ? { fam: family } : {}), ...(session ? { sid: session } : {}) })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(userId)
         .setJti(jti)
@@ -57,7 +68,10 @@ export function createTokenSigner(secret: string): TokenSigner {
       } catch (err) {
         if (err instanceof DomainError) throw err;
         if (err instanceof joseErrors.JWTExpired) {
-          throw new DomainError('TOKEN_EXPIRED', expected === 'access' ? 'Access token has expired. Refresh required.' : 'Refresh token has expired. Log in again.');
+          throw new DomainError(
+            'TOKEN_EXPIRED',
+            expected === 'access' ? 'Access token has expired. Refresh required.' : 'Refresh token has expired. Log in again.',
+          );
         }
         throw new DomainError('UNAUTHORIZED', 'Invalid token.');
       }

@@ -11,6 +11,8 @@ export interface UserProfile {
   balanceCents: number;
   frozenCents: number;
   createdAt: Date;
+  /** Disabled accounts cannot log in or refresh, and their sessions have ended. */
+  disabled: boolean;
 }
 
 interface UserRow {
@@ -23,10 +25,11 @@ interface UserRow {
   balance_cents: number;
   frozen_cents: number;
   created_at: Date;
+  disabled_at: Date | null;
   password_hash: string;
 }
 
-const COLUMNS = 'id, email, phone, display_name, role, is_flagged, balance_cents, frozen_cents, created_at, password_hash';
+const COLUMNS = 'id, email, phone, display_name, role, is_flagged, balance_cents, frozen_cents, created_at, disabled_at, password_hash';
 
 function toProfile(r: UserRow): UserProfile {
   return {
@@ -39,6 +42,7 @@ function toProfile(r: UserRow): UserProfile {
     balanceCents: r.balance_cents,
     frozenCents: r.frozen_cents,
     createdAt: r.created_at,
+    disabled: r.disabled_at !== null,
   };
 }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { LIVE_CHANNEL, parseNotice, type LiveNotice, type SeatsNotice } from './notices.js';
+import { LIVE_CHANNEL, parseNotice, type GateNotice, type LiveNotice, type SeatsNotice } from './notices.js';
 
 export const LIVE_APPLICATION_NAME = 'ticketgate-live';
 
@@ -8,11 +8,18 @@ export interface LiveSubscriber {
   hallId: string;
   deviceId: string;
   /** Seat and admission notices of the hall's events, and this device's revocation. */
-  deliver(notice: LiveNotice): void;
+  deliver(notice: GateNotice): void;
   /** The LISTEN connection was lost and is back: notices in between are gone, catch up. */
   resync(): void;
   /** The bus is stopping (server shutdown). */
   close(): void;
+}
+
+/** An instance-wide cache kept true by notices (the session check): sees every notice of its kinds. */
+export interface LiveObserver {
+  notice(n: LiveNotice): void;
+  /** The LISTEN connection was lost: notices may have been missed, drop everything cached. */
+  resync(): void;
 }
 
 export interface LiveBusOptions {
@@ -34,6 +41,7 @@ export class LiveBus {
   private client: pg.Client | undefined;
   private state: 'idle' | 'listening' | 'reconnecting' | 'stopped' = 'idle';
   private readonly subscribers = new Set<LiveSubscriber>();
+  private readonly observers = new Set<LiveObserver>();
   private readonly pendingSeats = new Map<string, SeatsNotice>();
   private flushTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -43,7 +51,10 @@ export class LiveBus {
   private readonly pingMs: number;
   private log: (msg: string, err?: unknown) => void;
 
-  constructor(private readonly databaseUrl: string, opts: LiveBusOptions = {}) {
+  constructor(
+    private readonly databaseUrl: string,
+    opts: LiveBusOptions = {},
+  ) {
     this.coalesceMs = opts.coalesceMs ?? 100;
     this.pingMs = opts.pingMs ?? 30_000;
     this.log = opts.log ?? (() => {});
@@ -85,6 +96,12 @@ export class LiveBus {
     return () => void this.subscribers.delete(s);
   }
 
+  /** Caches of this instance that must hear of changes made by any instance. */
+  observe(o: LiveObserver): () => void {
+    this.observers.add(o);
+    return () => void this.observers.delete(o);
+  }
+
   private async connect(): Promise<void> {
     // Named, so operators (and tests) can tell the listener apart in pg_stat_activity.
     const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, application_name: LIVE_APPLICATION_NAME });
@@ -108,7 +125,10 @@ export class LiveBus {
     this.client = client;
     this.state = 'listening';
     this.retryDelayMs = 250;
-    if (wasDown) for (const s of [...this.subscribers]) s.resync();
+    if (wasDown) {
+      for (const o of [...this.observers]) o.resync();
+      for (const s of [...this.subscribers]) s.resync();
+    }
   }
 
   private lost(client: pg.Client, err?: unknown): void {
@@ -116,6 +136,7 @@ export class LiveBus {
     this.log('live bus: LISTEN connection lost, reconnecting', err);
     this.client = undefined;
     this.state = 'reconnecting';
+    for (const o of [...this.observers]) o.resync();
     client.end().catch((e) => this.log('live bus: closing the lost connection failed', e));
     this.scheduleReconnect();
   }
@@ -144,6 +165,10 @@ export class LiveBus {
 
   private route(notice: LiveNotice | undefined): void {
     if (!notice) return;
+    if (notice.k === 'session') {
+      for (const o of [...this.observers]) o.notice(notice);
+      return;
+    }
     if (notice.k === 'seats') {
       const pending = this.pendingSeats.get(notice.event_id);
       if (!pending || pending.seq < notice.seq) this.pendingSeats.set(notice.event_id, notice);

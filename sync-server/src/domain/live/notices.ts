@@ -15,12 +15,17 @@ const AdmissionNotice = z.object({
   device_name: z.string().nullable(),
 });
 const RevokedNotice = z.object({ k: z.literal('revoked'), device_id: z.string() });
-const LiveNotice = z.discriminatedUnion('k', [SeatsNotice, AdmissionNotice, RevokedNotice]);
+/** A session ended (logout, refresh reuse, role change, disabled account): instances drop their cached copy. */
+const SessionNotice = z.object({ k: z.literal('session'), session_id: z.string() });
+const LiveNotice = z.discriminatedUnion('k', [SeatsNotice, AdmissionNotice, RevokedNotice, SessionNotice]);
 
 export type SeatsNotice = z.infer<typeof SeatsNotice>;
 export type AdmissionNotice = z.infer<typeof AdmissionNotice>;
 export type RevokedNotice = z.infer<typeof RevokedNotice>;
+export type SessionNotice = z.infer<typeof SessionNotice>;
 export type LiveNotice = z.infer<typeof LiveNotice>;
+/** What a gate's live stream carries. */
+export type GateNotice = Exclude<LiveNotice, SessionNotice>;
 
 /** Payloads come from our own triggers, but a malformed one must not break the fan-out. */
 export function parseNotice(payload: string | undefined): LiveNotice | undefined {

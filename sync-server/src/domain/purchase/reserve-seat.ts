@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Client } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
+import { enforceHoldCap } from './hold-cap.js';
 import { holdHasExpired, lockOrderWithSeat } from './order-lock.js';
 import { releaseHold } from './release-hold.js';
 
@@ -83,6 +84,7 @@ async function reserveIn(db: Client, ctx: AppContext, input: { userId: string; s
     }
   }
 
+  await enforceHoldCap(db, { userId: input.userId, eventId: seat.event_id, now, max: ctx.config.MAX_HOLDS_PER_USER });
   const heldUntil = new Date(nowMs + ctx.config.HOLD_TTL_SECONDS * 1000);
   const created = await db.query<{ id: string }>(
     `INSERT INTO orders (user_id, seat_id, event_id, amount_cents, held_until, created_at, updated_at)

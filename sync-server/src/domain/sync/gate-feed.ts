@@ -2,7 +2,7 @@ import type { sync } from '@ticketgate/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { LiveSubscriber } from '../live/live-bus.js';
-import type { LiveNotice } from '../live/notices.js';
+import type { GateNotice } from '../live/notices.js';
 import { admittedBy } from './admissions.js';
 import type { DeviceIdentity } from './device-identity.js';
 import { isDeviceActive } from './devices.js';
@@ -30,7 +30,11 @@ export interface FeedSink {
  * connection the same catch-up runs again, since notices in the gap are gone.
  * Returns the unsubscribe function.
  */
-export async function openGateFeed(ctx: Pick<AppContext, 'pool' | 'live' | 'log' | 'now'>, device: DeviceIdentity, sink: FeedSink): Promise<() => void> {
+export async function openGateFeed(
+  ctx: Pick<AppContext, 'pool' | 'live' | 'log' | 'now'>,
+  device: DeviceIdentity,
+  sink: FeedSink,
+): Promise<() => void> {
   const announceSeqs = async () => {
     for (const e of await currentHallEvents(ctx.pool, device.hallId, ctx.now())) sink.send('seats', { event_id: e.id, seq: e.seq });
   };
@@ -41,7 +45,7 @@ export async function openGateFeed(ctx: Pick<AppContext, 'pool' | 'live' | 'log'
   const subscriber: LiveSubscriber = {
     hallId: device.hallId,
     deviceId: device.id,
-    deliver: (n: LiveNotice) => {
+    deliver: (n: GateNotice) => {
       if (n.k === 'revoked') revoked();
       else if (n.k === 'seats') sink.send('seats', { event_id: n.event_id, seq: n.seq });
       else {

@@ -12,14 +12,23 @@ import { findTransfer, lockTransfer, requireStatus, type Party, type TransferRec
 export async function sendTransferOtps(
   db: Queryable,
   ctx: AppContext,
-  t: { id: string; sellerId: string; buyerId: string; seat: { row_label: string; seat_number: number; event_name: string }; amountCents: number },
+  t: {
+    id: string;
+    sellerId: string;
+    buyerId: string;
+    seat: { row_label: string; seat_number: number; event_name: string };
+    amountCents: number;
+  },
 ): Promise<void> {
   const { rows } = await db.query<{ id: string; phone: string }>('SELECT id, phone FROM users WHERE id = ANY($1::uuid[])', [
     [t.sellerId, t.buyerId],
   ]);
   const phone = new Map(rows.map((r) => [r.id, r.phone]));
   const deps = otpDeps(ctx);
-  for (const [userId, verb] of [[t.sellerId, 'sell'], [t.buyerId, 'buy']] as const) {
+  for (const [userId, verb] of [
+    [t.sellerId, 'sell'],
+    [t.buyerId, 'buy'],
+  ] as const) {
     await issueOtp(db, deps, {
       userId,
       phone: phone.get(userId)!,
@@ -77,11 +86,35 @@ export async function verifyPartyOtp(ctx: AppContext, t: TransferRecord, party: 
   switch (check.code) {
     case 'OTP_MAX_RETRIES':
       await closePendingTransfers(ctx.pool, [t.id], { status: 'FAILED', reason: 'OTP_MAX_RETRIES', at });
-      throw new DomainError('OTP_MAX_RETRIES', `${LABEL[party]} OTP failed too many times. The transfer was cancelled (FAILED); initiate it again.`);
+      throw new DomainError(
+        'OTP_MAX_RETRIES',
+        `${LABEL[party]} OTP failed too many times. The transfer was cancelled (FAILED); initiate it again.`,
+      );
     case 'OTP_EXPIRED':
       await closePendingTransfers(ctx.pool, [t.id], { status: 'CANCELLED', reason: 'OTP_EXPIRED', at });
       throw new DomainError('OTP_EXPIRED', `${LABEL[party]} OTP has expired. The transfer was cancelled; initiate it again.`);
     default:
+      if (await countConfirmFailure(ctx, t.id, at)) {
+        throw new DomainError('OTP_MAX_RETRIES', 'Too many wrong codes for this transfer. It was cancelled (FAILED); initiate it again.');
+      }
       throw new DomainError('OTP_INVALID', `${LABEL[party]} OTP is incorrect${attemptsLeftSuffix(check.attemptsLeft)}.`);
   }
+}
+
+/**
+ * Counts a wrong code against the transfer, whichever party's code it was:
+ * TRANSFER_MAX_CONFIRM_FAILURES of them fail the transfer (TOO_MANY_ATTEMPTS),
+ * so a seat cannot be kept pending while its codes are guessed. True when this
+ * failure ended the transfer.
+ */
+async function countConfirmFailure(ctx: AppContext, transferId: string, at: Date): Promise<boolean> {
+  const { rows } = await ctx.pool.query<{ confirm_failures: number }>(
+    `UPDATE transfers SET confirm_failures = confirm_failures + 1, updated_at = $2
+      WHERE id = $1 AND status = 'PENDING_OTP' RETURNING confirm_failures`,
+    [transferId, at],
+  );
+  const failures = rows[0]?.confirm_failures;
+  if (failures === undefined || failures < ctx.config.TRANSFER_MAX_CONFIRM_FAILURES) return false;
+  await closePendingTransfers(ctx.pool, [transferId], { status: 'FAILED', reason: 'TOO_MANY_ATTEMPTS', at });
+  return true;
 }

@@ -51,13 +51,15 @@ export const Profile = PublicUser.extend({
 
 export const Message = z.object({ message: z.string() });
 
-export const authDocs = (perMinute: number) => {
-  const limited = `Rate limited to ${perMinute} attempts a minute per client address and per email.`;
+export const authDocs = (l: { perAddress: number; failuresPerMinute: number; failuresPerHour: number; refreshPerMinute: number }) => {
+  const limited =
+    `Rate limited to ${l.perAddress} requests a minute per client address (TRUST_PROXY decides which address that is), and to ` +
+    `${l.failuresPerMinute} failed attempts a minute and ${l.failuresPerHour} an hour per email.`;
   return {
     register: documentErrors(`Public. New accounts have role fan and 0 credits. ${limited}`, [
       ['VALIDATION_ERROR', 'Missing field, invalid email, phone not E.164 (+6591234567), password shorter than 8 characters'],
       ['EMAIL_ALREADY_EXISTS', 'The email is registered already (case-insensitive)'],
-      ['RATE_LIMITED', 'Too many attempts from this address or for this email'],
+      ['RATE_LIMITED', 'Too many requests from this address'],
       ['SERVICE_UNAVAILABLE', 'Too many sign-ins waiting for password hashing, or the server is shutting down: retry shortly'],
     ]),
     login: documentErrors(
@@ -65,20 +67,24 @@ export const authDocs = (perMinute: number) => {
       [
         ['VALIDATION_ERROR', 'Missing email or password'],
         ['UNAUTHORIZED', 'Invalid credentials'],
-        ['RATE_LIMITED', 'Too many attempts from this address or for this email'],
+        ['FORBIDDEN', 'The account is disabled'],
+        ['RATE_LIMITED', 'Too many requests from this address, or too many failed attempts for this email (Retry-After says how long)'],
         ['SERVICE_UNAVAILABLE', 'Too many sign-ins waiting for password hashing, or the server is shutting down: retry shortly'],
       ],
     ),
     refresh: documentErrors(
       'Send `Authorization: Bearer <refresh_token>`. Rotation: each refresh token works once and the answer carries a new one; ' +
-        'replaying a used one revokes its whole session.',
+        'replaying a used one ends its whole session, access tokens included. ' +
+        `Rate limited to ${l.perAddress} requests a minute per client address and ${l.refreshPerMinute} refreshes a minute per session.`,
       [
-        ['UNAUTHORIZED', 'Invalid refresh token, already used (the session is then revoked), or revoked by logout'],
+        ['UNAUTHORIZED', 'Invalid refresh token, already used (the session then ends), session ended by logout, or account disabled'],
         ['TOKEN_EXPIRED', 'Refresh token expired: log in again'],
+        ['RATE_LIMITED', 'Too many refreshes from this address or of this session'],
       ],
     ),
     logout: documentErrors(
-      "Blocklists the access token until its expiry and revokes the session's refresh tokens (and the session of `refresh_token`, if given).",
+      'Ends the session of the access token — every access token and refresh token it issued stops working, on every server ' +
+        'instance, within a second — and the session of `refresh_token`, if given.',
       [...AUTH_ERRORS, ['VALIDATION_ERROR', 'Body failed validation'], ['FORBIDDEN', 'refresh_token belongs to another user']],
     ),
     me: documentErrors("The caller's profile.", [...AUTH_ERRORS, ['USER_NOT_FOUND', 'The account no longer exists']]),

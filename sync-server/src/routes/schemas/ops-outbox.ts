@@ -12,7 +12,7 @@ export const OutboxMessage = z.object({
 });
 
 export const docs = documentErrors(
-  'Operator or above. What the development SMS provider would have sent (OTP codes included), newest first. ' +
-    'With a real SMS gateway configured this stays empty.',
-  [...AUTH_ERRORS, ['FORBIDDEN', 'Caller is below operator'], ['VALIDATION_ERROR', 'Bad query (page ≥ 1, 1 ≤ per_page ≤ 100)']],
+  'Admins only. What the development SMS provider would have sent (OTP codes included), newest first. The outbox exists ' +
+    'only in development and tests: a production server refuses to start with it, and with Twilio configured nothing is stored.',
+  [...AUTH_ERRORS, ['FORBIDDEN', 'Caller is not an admin'], ['VALIDATION_ERROR', 'Bad query (page ≥ 1, 1 ≤ per_page ≤ 100)']],
 );

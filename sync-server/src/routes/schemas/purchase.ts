@@ -5,7 +5,7 @@ import { AUTH_ERRORS, documentErrors } from '../../http/error-docs.js';
 
 export const ReserveBody = z.object({
   seat_id: z.uuid(),
-  user_id: z.uuid().optional().describe("Optional; must be the token's user (admins may reserve for another user)"),
+  user_id: z.uuid().optional().describe("Optional; must be the token's user (nobody reserves for another user)"),
 });
 
 export const Reserved = z.object({
@@ -32,12 +32,16 @@ export const docs = {
   reserve: documentErrors(
     'Holds a seat for the configured hold time (5 minutes by default) and opens a PENDING order. The seat row is locked with ' +
       'NOWAIT: a competing reservation in progress answers SEAT_UNAVAILABLE at once. Reserving a seat you already hold returns ' +
-      'the same order. Unpaid holds are released by a background sweeper (the order becomes EXPIRED).',
+      'the same order. Unpaid holds are released by a background sweeper (the order becomes EXPIRED). One account holds at most ' +
+      'MAX_HOLDS_PER_USER seats (8 by default) of one event at once; reserve requests are limited to RATE_LIMIT_RESERVE_PER_MINUTE ' +
+      '(60) a minute per account.',
     [
       ...AUTH_ERRORS,
       ['VALIDATION_ERROR', 'Body failed validation (seat_id / user_id must be UUIDs)'],
-      ['FORBIDDEN', "user_id is not the token's user (and the caller is not an admin)"],
+      ['FORBIDDEN', "user_id is not the token's user (no role reserves for another user)"],
       ['USER_NOT_FOUND', 'The user does not exist (any more)'],
+      ['HOLD_LIMIT_REACHED', 'The account already holds MAX_HOLDS_PER_USER unpaid seats of this event: pay for one or let one go'],
+      ['RATE_LIMITED', 'More than RATE_LIMIT_RESERVE_PER_MINUTE reserve requests from this account in a minute'],
       ['SEAT_NOT_FOUND', 'seat_id does not exist'],
       ['EVENT_ENDED', 'The event has already taken place'],
       ['SEAT_ALREADY_SOLD', 'Seat status is SOLD or CHECKED_IN'],

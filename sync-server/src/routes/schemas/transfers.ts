@@ -35,6 +35,8 @@ export const ResolveBody = z.object({
   resolution: z.literal('UPHELD').describe('The transfer stands; frozen credits are released (use /api/transfer/reverse to undo it)'),
 });
 
+export const Cancelled = z.object({ transfer_id: z.uuid(), status: Status, closed_reason: z.string(), message: z.string() });
+
 export const Initiated = z.object({ transfer_id: z.uuid(), seat_id: z.uuid(), status: Status, expires_at: Timestamp, message: z.string() });
 
 export const Confirmed = z.object({
@@ -91,7 +93,9 @@ export const Transfer = z
     closed_reason: z
       .string()
       .nullable()
-      .describe('Why a FAILED/CANCELLED transfer ended: OTP_MAX_RETRIES, OTP_EXPIRED, EXPIRED, SEAT_CHANGED'),
+      .describe(
+        'Why a FAILED/CANCELLED transfer ended: OTP_MAX_RETRIES, OTP_EXPIRED, EXPIRED, SEAT_CHANGED, SELLER_CANCELLED, TOO_MANY_ATTEMPTS',
+      ),
     dispute: z.object({ reason: z.string(), disputed_by: z.uuid(), disputed_at: Timestamp, frozen_credits: Credits }).nullable(),
     resolution: z.enum(['REVERSED', 'UPHELD']).nullable(),
     resolved_by: z.uuid().nullable(),
@@ -105,14 +109,15 @@ export const NOT_FOUND: ErrorRows = [['TRANSFER_NOT_FOUND', 'transfer_id does no
 export const OTP_ROWS: ErrorRows = [
   ['OTP_INVALID', 'Seller or buyer OTP does not match (the message says whose, and the attempts left)'],
   ['OTP_EXPIRED', 'A code is older than 5 minutes: the transfer is cancelled, initiate it again'],
-  ['OTP_MAX_RETRIES', "A party's third wrong code: the transfer becomes FAILED"],
+  ['OTP_MAX_RETRIES', "A party's third wrong code, or the transfer's TRANSFER_MAX_CONFIRM_FAILURES-th: the transfer becomes FAILED"],
   ['OTP_REQUIRED', 'A party has neither given its code here nor verified it through /api/verify-otp'],
 ];
 
 export const docs = {
   initiate: documentErrors(
     "Either party starts a P2P transfer of a sold ticket (the token's user must be the seller or the buyer named in the body). " +
-      'Both parties receive an OTP by SMS; the transfer expires (CANCELLED) if not confirmed within the configured TTL (24 h by default).',
+      'Both parties receive an OTP by SMS; the transfer expires (CANCELLED) if not confirmed within TRANSFER_TTL_SECONDS (15 minutes by default), ' +
+      'and the seller may cancel it earlier (POST /api/transfer/cancel).',
     [
       ...AUTH_ERRORS,
       ['VALIDATION_ERROR', 'Body failed validation (UUIDs, amount ≥ 0 with at most 2 decimals)'],
@@ -130,7 +135,9 @@ export const docs = {
   ),
   confirm: documentErrors(
     'Seller or buyer completes the transfer with both OTPs (or after each party verified through /api/verify-otp with context transfer). ' +
-      "One transaction moves the buyer's credits to the seller, gives the ticket to the buyer and bumps its generation: the seller's QR codes stop verifying.",
+      "One transaction moves the buyer's credits to the seller, gives the ticket to the buyer and bumps its generation: the seller's QR codes stop verifying. " +
+      'Wrong codes are limited per transfer (TRANSFER_MAX_CONFIRM_FAILURES, 3 by default, across both parties: then the transfer FAILS with ' +
+      'TOO_MANY_ATTEMPTS) and per account (RATE_LIMIT_AUTH_PER_MINUTE a minute and RATE_LIMIT_AUTH_PER_HOUR an hour, then 429 with Retry-After).',
     [
       ...AUTH_ERRORS,
       ['VALIDATION_ERROR', 'Body failed validation (codes are 6 digits)'],
@@ -140,6 +147,18 @@ export const docs = {
       ['TRANSFER_INVALID_STATE', 'Transfer is not PENDING_OTP (completed, failed, cancelled) or has expired (it is cancelled)'],
       ['SEAT_UNAVAILABLE', 'The seller no longer holds the ticket (checked in): the transfer is cancelled'],
       ['INSUFFICIENT_CREDITS', 'The buyer no longer has enough spendable credits (the transfer stays pending)'],
+      ['RATE_LIMITED', 'Too many wrong codes from this account (Retry-After says how long), or too many requests from this address'],
+    ],
+  ),
+  cancel: documentErrors(
+    'The seller withdraws a pending transfer: it becomes CANCELLED (closed_reason SELLER_CANCELLED), both codes stop working and the ' +
+      'seat may be transferred again at once. Only the seller may cancel, whoever initiated it.',
+    [
+      ...AUTH_ERRORS,
+      ['VALIDATION_ERROR', 'transfer_id is not a UUID'],
+      ...NOT_FOUND,
+      ['FORBIDDEN', 'The caller is not the seller of this transfer'],
+      ['TRANSFER_INVALID_STATE', 'The transfer is not PENDING_OTP any more'],
     ],
   ),
   dispute: documentErrors(
