@@ -320,6 +320,12 @@ describe('kiosk setup', () => {
     stub.enrols.length = 0;
     stub.enrolAnswer = 'ENROL_REFUSED';
     const page = await openKiosk(SIZES[1]);
+    // A ticket scanned before enrolment is not taken for a verdict.
+    await page.fill('#manual-input', 'SUCCESS');
+    await page.click('#manual button');
+    await expect.poll(() => page.textContent('#verdict-instruction')).toBe('This gate is not enrolled and cannot check tickets');
+    await page.reload(); // the verdict would stay for verdict_ms; a fresh page shows the device screen
+    await page.waitForSelector('#device-screen');
     await page.fill('#enrol-code', 'ABCD-EFGH-IJKL-MNOP');
     await page.fill('#enrol-server', 'http://tickets.example:8080');
     await page.click('#enrol button[type=submit]');

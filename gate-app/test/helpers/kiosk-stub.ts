@@ -118,6 +118,8 @@ export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) 
     if (req.url === '/scan') {
       const scan = body as StubScan;
       stub.scans.push(scan);
+      // As the engine: no identity, no verdicts.
+      if (stub.status.enrolled === false) return json(res, 503, { error: 'NOT_ENROLLED', message: 'this gate is not enrolled' });
       const verdict = kiosk.VerdictReply.parse({
         ...VERDICT,
         scan_id: randomUUID(),

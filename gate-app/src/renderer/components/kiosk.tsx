@@ -91,8 +91,12 @@ export function Kiosk(props: KioskProps) {
         const verdict = await gate.scan(text, source);
         next = { kind: 'verdict', verdict };
         tone = presentReply(verdict, statusRef.current?.time_zone ?? 'UTC').sound;
-      } catch {
-        next = { kind: 'error', message: 'Gate engine unreachable — scan again' };
+      } catch (err) {
+        const notEnrolled = err instanceof GateApiError && err.code === 'NOT_ENROLLED';
+        next = {
+          kind: 'error',
+          message: notEnrolled ? 'This gate is not enrolled and cannot check tickets' : 'Gate engine unreachable — scan again',
+        };
       }
       setShown(next);
       props.sound.play(tone);
