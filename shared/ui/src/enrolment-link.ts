@@ -10,6 +10,8 @@ export interface EnrolmentLink {
 
 const PREFIX = 'ticketgate:enrol?';
 const CODE = /^[A-Za-z0-9-]{6,64}$/;
+/** A bare code as operators read it out: groups of four base32 characters ("ABCD-EFGH-IJKL-MNOP"), so a stray word is never taken for one. */
+const BARE_CODE = /^[A-Z2-7]{4}(?:-[A-Z2-7]{4}){1,12}$/i;
 
 export function enrolmentLinkText(link: EnrolmentLink): string {
   const q = new URLSearchParams({ code: link.code });
@@ -27,5 +29,5 @@ export function parseEnrolmentText(text: string): EnrolmentLink | null {
     const server = q.get('server');
     return server && /^https?:\/\//.test(server) ? { code, server } : { code };
   }
-  return CODE.test(t) ? { code: t } : null;
+  return BARE_CODE.test(t) ? { code: t } : null;
 }

@@ -65,6 +65,8 @@ describe('enrolment link', () => {
   });
   it('refuses tickets and odd servers', () => {
     expect(parseEnrolmentText('K'.repeat(258))).toBeNull();
+    expect(parseEnrolmentText('SUCCESS')).toBeNull();
+    expect(parseEnrolmentText('NOT-A-TICKET')).toBeNull();
     expect(parseEnrolmentText('ticketgate:enrol?code=ABCD-EFGH&server=javascript:alert(1)')).toEqual({ code: 'ABCD-EFGH' });
     expect(parseEnrolmentText('ticketgate:enrol?code=%3Cscript%3E')).toBeNull();
   });
