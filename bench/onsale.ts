@@ -19,18 +19,10 @@ import {
   type Pool,
 } from '@ticketgate/sync-server';
 import { BENCH_ENV } from './fixtures/bench-env.js';
+import { intArg } from './fixtures/int-arg.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return fallback;
-  const raw = process.argv[i]!.includes('=') ? process.argv[i]!.split('=')[1] : process.argv[i + 1];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
-  return n;
-}
-
-const USERS = arg('users', 50);
-const PER_USER = arg('per-user', 10);
+const USERS = intArg('users', 50);
+const PER_USER = intArg('per-user', 10);
 const SEATS = USERS * PER_USER;
 const PRICE_CENTS = 10_00;
 

@@ -9,7 +9,8 @@
 // The launcher never loads the server itself: it only starts and stops processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { kiosk } from '@ticketgate/protocol';
 import { buildRenderer } from '../gate-app/scripts/build-renderer.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -26,6 +27,8 @@ const PORT = Number(process.env.PORT || 8000);
 const GATE_PORT = Number(process.env.DEMO_GATE_PORT ?? 8100);
 const gateData = resolve(root, process.env.DEMO_GATE_DATA ?? 'data/gate-hall-a');
 const base = `http://127.0.0.1:${PORT}`;
+/** A path as the user types it from the checkout: relative inside it, absolute elsewhere. */
+const shown = (path: string) => (path.startsWith(`${root}/`) ? relative(root, path) : path);
 const children = new Map<string, ChildProcess>();
 
 async function api<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
@@ -126,6 +129,10 @@ if (!failed) {
       serverOnly
         ? '  demo gate     not started here (npm run demo -- --gate-only)'
         : `  demo gate     http://127.0.0.1:${GATE_PORT}   (kiosk UI; POST /scan, GET /status)`,
+      // The gate's API takes only requests with the launch token it writes to its data folder at every start.
+      ...(serverOnly
+        ? []
+        : [`  gate API      curl -H "authorization: Bearer $(cat ${shown(gateData)}/${kiosk.LOCAL_API_TOKEN_FILE})" http://127.0.0.1:${GATE_PORT}/status`]),
       '  accounts      fan@, fan2@, flagged@, staff@, operator@, admin@demo.ticketgate.test — password demo-pass-123',
       '  try it        docs/operations.md#demo walks through buying a ticket and scanning it at the gate',
       '  offline       run the gate and the server in two terminals (npm run demo -- --gate-only, npm start) to stop one alone',

@@ -33,6 +33,7 @@ await build({
     seed: here('./src/db/seed-cli.ts'),
     migrate: here('./src/db/migrate-cli.ts'),
     'stripe-standin': here('./src/providers/stripe-standin-cli.ts'),
+    veritix: here('./src/domain/ml/veritix-cli.ts'),
     'twilio-standin': here('./src/providers/twilio-standin-cli.ts'),
     'password-worker': here('./src/domain/auth/password-worker.ts'),
   },

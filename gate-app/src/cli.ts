@@ -12,18 +12,23 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
-  Backoff, createGateHttpServer, GateEngine, listenGateHttp, NetworkError, ServerError, SupervisorDesk, wireTurnstile,
-  type ScannerState, type SupervisorOptions, type SyncTiming,
+  Backoff, createGateHttpServer, GateEngine, isLoopbackHost, listenGateHttp, NetworkError, parseAddress, ServerError, SupervisorDesk,
+  wireTurnstile, writeLocalApiToken, type ScannerState, type SupervisorOptions, type SyncTiming,
 } from './engine/index.js';
 
-const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT]
-                      [--serial PATH] [--hardware config.json] [--name NAME]
+const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT [--http-public]]
+                      [--serial PATH] [--hardware config.json] [--name NAME] [--hide-holder-names]
                       [--skew SECONDS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
 
   --data DIR        gate data folder (SQLite snapshot, scans, device identity); required
   --server URL      sync server; remembered at enrolment
   --enrol CODE      one-time enrolment code (first start, or after a revocation)
-  --http HOST:PORT  local API for the kiosk UI (POST /scan, GET /status); bind to 127.0.0.1
+  --http HOST:PORT  local API for the kiosk UI (POST /scan, GET /status) on a loopback address
+                    (127.0.0.1, [::1], localhost); every API request needs the launch token
+                    written to DIR/local-api-token (Authorization: Bearer <token>)
+  --http-public     allow a non-loopback --http address (the hall network can then reach the
+                    API; the token, Host and Origin checks still apply)
+  --hide-holder-names  store and show no holder names (verdicts and /seats carry none)
   --serial PATH     a serial barcode scanner (CR-terminated, 9600 8N1)
   --hardware FILE   scanners and turnstile output (JSON, see docs/hardware.md)
   --name NAME       this gate's name at enrolment (shown as "admitted by")
@@ -39,6 +44,8 @@ function options() {
         server: { type: 'string' },
         enrol: { type: 'string' },
         http: { type: 'string' },
+        'http-public': { type: 'boolean' },
+        'hide-holder-names': { type: 'boolean' },
         serial: { type: 'string' },
         hardware: { type: 'string' },
         name: { type: 'string' },
@@ -58,6 +65,11 @@ function options() {
     // An empty value (an unset variable in a systemd unit's ExecStart) means the option is absent.
     for (const [k, v] of Object.entries(values)) if (v === '') delete values[k as keyof typeof values];
     if (!values.data) throw new Error('--data is required');
+    if (values.http) {
+      const { host } = parseAddress(values.http);
+      // The API admits people: reachable from the hall network only when someone says so.
+      if (!isLoopbackHost(host) && !values['http-public']) throw new Error(`--http ${values.http} is not a loopback address: add --http-public to serve it there`);
+    }
     const num = (v: string | undefined, what: string) => {
       if (v === undefined) return undefined;
       const n = Number(v);
@@ -101,6 +113,7 @@ async function main(): Promise<void> {
     ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
     ...(o.name ? { name: o.name } : {}),
+    ...(o['hide-holder-names'] ? { holderNames: false } : {}),
     timing,
   });
 
@@ -146,10 +159,12 @@ async function main(): Promise<void> {
   const hardware = await startHardware(engine, o, cleanups);
   if (o.http) {
     const uiDir = o.ui ?? builtRenderer();
+    // A new token each launch, unless the Electron shell hands in the one its window already holds.
+    const token = writeLocalApiToken(o.data, process.env.TICKETGATE_LOCAL_API_TOKEN || undefined);
     const supervisor = new SupervisorDesk({ pin: process.env.TICKETGATE_SUPERVISOR_PIN, now: Date.now, ...hardware });
-    http = createGateHttpServer(engine, { ...(uiDir ? { uiDir } : {}), supervisor });
+    http = createGateHttpServer(engine, { token, public: o['http-public'] ?? false, ...(uiDir ? { uiDir } : {}), supervisor });
     const { url } = await listenGateHttp(http, o.http);
-    log(`local API on ${url}`);
+    log(`local API on ${url} (launch token in ${o.data}/local-api-token)`);
   }
 
   const stdin = createInterface({ input: process.stdin, terminal: false });

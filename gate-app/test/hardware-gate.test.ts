@@ -3,11 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PtyPair, RelayBoardSimulator, SerialScannerSimulator } from '@ticketgate/hardware/simulators';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readLocalApiToken } from '../src/engine/index.js';
 import { freePort, ROOT, until } from './e2e/harness.js';
 import { createLocalHall, type LocalHall } from './helpers/local-hall.js';
+import { attacks } from './helpers/raw-http.js';
 
 // The headless gate with real serial I/O: a scanner and a relay board played on
-// pseudo-terminals (socat), no server (a locally prepared data folder).
+// pseudo-terminals (socat), no server (a locally prepared data folder). Also the
+// local API's refusals, checked where they matter: the relay never moves.
 describe('headless gate with a serial scanner and a turnstile relay', () => {
   let hall: LocalHall | undefined;
   let gate: ChildProcess | undefined;
@@ -24,7 +27,8 @@ describe('headless gate with a serial scanner and a turnstile relay', () => {
     hall?.cleanup();
   });
 
-  it('admits from the serial scanner and pulses the relay on SUCCESS only', async () => {
+  /** The headless gate on a scanner pty and a relay pty, its local API on a free port; resolves once both are up. */
+  async function startGate() {
     hall = await createLocalHall();
     const scannerPty = await PtyPair.create({ names: ['gate-scanner', 'scanner'] });
     const relayPty = await PtyPair.create({ names: ['gate-relay', 'relay'] });
@@ -44,15 +48,20 @@ describe('headless gate with a serial scanner and a turnstile relay', () => {
       for (const l of d.toString().split('\n')) if (l.startsWith('{')) verdicts.push(JSON.parse(l) as { result: string; seat_id: string | null });
     });
     gate.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await until('the gate', async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 30_000, 100);
+    const url = `http://127.0.0.1:${port}`;
+    // The launch token is written before the API listens.
+    await until('the gate', async () => (await fetch(`${url}/status`, { headers: { authorization: `Bearer ${readLocalApiToken(hall!.dir)}` } })).ok, 30_000, 100);
     await until('the scanner port', () => err.includes('scanners: connected'), 10_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${err}`);
     });
+    return { hall, url, token: readLocalApiToken(hall.dir), relay, scannerPty, verdicts, ons: () => relay.frames().filter((f) => f.on).length };
+  }
 
+  it('admits from the serial scanner and pulses the relay on SUCCESS only', async () => {
+    const { hall, scannerPty, verdicts, ons, relay } = await startGate();
     const scanner = new SerialScannerSimulator(scannerPty.b);
     await scanner.open();
     closers.push(() => scanner.close());
-    const ons = () => relay.frames().filter((f) => f.on).length;
 
     await scanner.send(hall.ticket(hall.seats.sold));
     await until('a SUCCESS verdict', () => verdicts.length === 1, 10_000);
@@ -70,7 +79,36 @@ describe('headless gate with a serial scanner and a turnstile relay', () => {
     expect(ons()).toBe(1);
     expect(relay.channels().get(1)).toBe(false);
 
-    gate.kill('SIGTERM');
+    gate!.kill('SIGTERM');
     expect(await new Promise((r) => gate!.once('exit', r))).toBe(0);
   }, 60_000);
+
+  it('never records or pulses for a local API request that is not the kiosk own', async () => {
+    const { hall, url, token, verdicts, ons, relay } = await startGate();
+    const ticket = hall.ticket(hall.seats.sold);
+    for (const a of attacks(url, token, ticket)) {
+      const res = await a.send();
+      expect(res.status, `${a.name}: ${res.body}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, a.name).toBeLessThan(500);
+    }
+    const headers = { authorization: `Bearer ${token}` };
+    const status = (await (await fetch(`${url}/status`, { headers })).json()) as { total_scans: number };
+    expect(status.total_scans).toBe(0);
+    expect(verdicts).toEqual([]);
+    expect(ons()).toBe(0);
+
+    // The kiosk's own request (token, JSON, no foreign Origin) opens it: the refusals were the guard.
+    const ok = await fetch(`${url}/scan`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ payload: ticket }) });
+    expect(((await ok.json()) as { result: string }).result).toBe('SUCCESS');
+    await until('the relay pulse', () => ons() === 1 && relay.channels().get(1) === false, 5_000);
+  }, 60_000);
+
+  it('refuses to serve the local API on a non-loopback address without --http-public', async () => {
+    hall = await createLocalHall();
+    const run = spawn(process.execPath, ['--import', 'tsx', 'gate-app/src/cli.ts', '--data', hall.dir, '--http', '0.0.0.0:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    run.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await new Promise((r) => run.once('exit', r))).toBe(2);
+    expect(err).toMatch(/not a loopback address: add --http-public/);
+  }, 30_000);
 });

@@ -3,13 +3,16 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { kiosk } from '@ticketgate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateHttpServer, GateEngine, listenGateHttp, PIN_ATTEMPTS, PIN_LOCK_MS, SupervisorDesk } from '../src/engine/index.js';
+import { createGateHttpServer, GateEngine, listenGateHttp, newLocalApiToken, PIN_ATTEMPTS, PIN_LOCK_MS, SupervisorDesk } from '../src/engine/index.js';
 import { createLocalHall, tempDir, type LocalHall } from './helpers/local-hall.js';
 
 describe('local HTTP API', () => {
   let hall: LocalHall | undefined;
   let gate: GateEngine | undefined;
   let server: Server | undefined;
+  const token = newLocalApiToken();
+  const auth = { authorization: `Bearer ${token}` };
+  const get = (url: string) => fetch(url, { headers: auth });
   afterEach(async () => {
     server?.closeAllConnections();
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
@@ -27,12 +30,12 @@ describe('local HTTP API', () => {
       writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>gate</title>');
       writeFileSync(join(uiDir, 'app.js'), 'console.log(1)');
     }
-    server = createGateHttpServer(gate, { ...(uiDir ? { uiDir } : {}), ...(supervisor ? { supervisor } : {}) });
+    server = createGateHttpServer(gate, { token, ...(uiDir ? { uiDir } : {}), ...(supervisor ? { supervisor } : {}) });
     return (await listenGateHttp(server, '127.0.0.1:0')).url;
   }
 
   const post = (url: string, body: unknown) =>
-    fetch(`${url}/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${url}/scan`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   it('answers a scan with the verdict and the seat, and the status the kiosk shows', async () => {
     const url = await start();
@@ -46,16 +49,16 @@ describe('local HTTP API', () => {
     expect(dup).toMatchObject({ result: 'DUPLICATE', first_admitted_by: 'Gate Test' });
     expect(typeof dup.first_admitted_at).toBe('string');
 
-    const status = kiosk.GateStatus.parse(await (await fetch(`${url}/status`)).json());
+    const status = kiosk.GateStatus.parse(await (await get(`${url}/status`)).json());
     expect(status).toMatchObject({
       hall_id: 'HALL-A', device_name: 'Gate Test', hall_name: 'Main Arena', revoked: false, backlog: 2, conflicts: 0,
       clock_warning: false, counts: { SUCCESS: 1, DUPLICATE: 1, QR_INVALID: 0 }, total_scans: 2,
     });
     expect(['online', 'degraded', 'offline']).toContain(status.connectivity);
 
-    const seat = kiosk.SeatReply.parse(await (await fetch(`${url}/seats/${hall!.seats.sold.seatId}`)).json());
+    const seat = kiosk.SeatReply.parse(await (await get(`${url}/seats/${hall!.seats.sold.seatId}`)).json());
     expect(seat).toMatchObject({ status: 'CHECKED_IN', admitted: true, admitted_by: 'Gate Test', admitted_source: 'local' });
-    const scans = kiosk.ScansReply.parse(await (await fetch(`${url}/scans?limit=1`)).json());
+    const scans = kiosk.ScansReply.parse(await (await get(`${url}/scans?limit=1`)).json());
     expect(scans).toHaveLength(1);
     expect(scans[0]!.source).toBe('camera');
   });
@@ -68,15 +71,16 @@ describe('local HTTP API', () => {
     expect(await refused(await post(url, { payload: '' }))).toEqual([400, 'VALIDATION_ERROR']);
     expect(await refused(await post(url, { payload: 'x'.repeat(5000) }))).toEqual([400, 'VALIDATION_ERROR']);
     expect(await refused(await post(url, { payload: 'x'.repeat(20_000) }))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-    expect(await refused(await fetch(`${url}/scan`))).toEqual([405, 'METHOD_NOT_ALLOWED']);
-    expect(await refused(await fetch(`${url}/seats/not-a-uuid`))).toEqual([400, 'INVALID_UUID']);
-    expect(await refused(await fetch(`${url}/seats/${crypto.randomUUID()}`))).toEqual([404, 'SEAT_NOT_FOUND']);
-    expect(await refused(await fetch(`${url}/nothing`))).toEqual([404, 'NOT_FOUND']);
+    expect(await refused(await get(`${url}/scan`))).toEqual([405, 'METHOD_NOT_ALLOWED']);
+    expect(await refused(await get(`${url}/seats/not-a-uuid`))).toEqual([400, 'INVALID_UUID']);
+    expect(await refused(await get(`${url}/seats/${crypto.randomUUID()}`))).toEqual([404, 'SEAT_NOT_FOUND']);
+    expect(await refused(await get(`${url}/nothing`))).toEqual([404, 'NOT_FOUND']);
     expect(gate!.status().total_scans).toBe(0);
   });
 
   it('serves the kiosk UI files and nothing outside their folder', async () => {
     const url = await start(true);
+    // Static files need no token; the page carries it (for an allowed Host only, see local-api-security.test.ts).
     const index = await fetch(`${url}/`);
     expect(index.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await index.text()).toContain('<title>gate</title>');
@@ -88,7 +92,7 @@ describe('local HTTP API', () => {
   it('binds to the given address only and rejects a malformed one', async () => {
     const url = await start();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const other = createGateHttpServer(gate!);
+    const other = createGateHttpServer(gate!, { token });
     await expect(listenGateHttp(other, 'localhost')).rejects.toThrow(/HOST:PORT/);
   });
 
@@ -96,12 +100,12 @@ describe('local HTTP API', () => {
     const dir = tempDir();
     try {
       gate = await GateEngine.open({ dataDir: dir.path });
-      server = createGateHttpServer(gate);
+      server = createGateHttpServer(gate, { token });
       const { url } = await listenGateHttp(server, '127.0.0.1:0');
       const res = await post(url, { payload: 'ABC' });
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ error: 'NOT_ENROLLED' });
-      expect((await (await fetch(`${url}/status`)).json()) as Record<string, unknown>).toMatchObject({ enrolled: false });
+      expect((await (await get(`${url}/status`)).json()) as Record<string, unknown>).toMatchObject({ enrolled: false });
     } finally {
       await gate?.close();
       gate = undefined;
@@ -110,7 +114,7 @@ describe('local HTTP API', () => {
   });
 
   const postTo = (url: string, path: string, body: unknown) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${url}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it("names the ticket's hall and venue on a WRONG_HALL verdict, from the halls of the manifest, and the zone in the status", async () => {
     const url = await start();
@@ -124,7 +128,7 @@ describe('local HTTP API', () => {
     expect(other).toMatchObject({ result: 'WRONG_HALL', correct_hall: 'HALL-B', correct_hall_name: 'Hall B', correct_venue_name: 'Esplanade Theatre' });
     const unknown = kiosk.VerdictReply.parse(await (await post(url, { payload: hall!.ticket(hall!.seats.sold, { hallCode: 'HALL-Z' }) })).json());
     expect(unknown).toMatchObject({ result: 'WRONG_HALL', correct_hall: 'HALL-Z', correct_hall_name: null, correct_venue_name: null });
-    expect(kiosk.GateStatus.parse(await (await fetch(`${url}/status`)).json())).toMatchObject({ time_zone: 'Europe/Berlin', device_unknown: false });
+    expect(kiosk.GateStatus.parse(await (await get(`${url}/status`)).json())).toMatchObject({ time_zone: 'Europe/Berlin', device_unknown: false });
   });
 
   it('opens the supervisor view with the PIN only, locks after repeated wrong PINs, and pulses the relay', async () => {
@@ -157,7 +161,7 @@ describe('local HTTP API', () => {
     expect([res.status, ((await res.json()) as { error: string }).error]).toEqual([403, 'NO_SUPERVISOR_PIN']);
     server!.closeAllConnections();
     await new Promise((r) => server!.close(r));
-    server = createGateHttpServer(gate!, { supervisor: new SupervisorDesk({ pin: '1234', now: Date.now }) });
+    server = createGateHttpServer(gate!, { token, supervisor: new SupervisorDesk({ pin: '1234', now: Date.now }) });
     const { url: url2 } = await listenGateHttp(server, '127.0.0.1:0');
     const relay = await postTo(url2, '/supervisor/relay-test', { pin: '1234' });
     expect([relay.status, ((await relay.json()) as { error: string }).error]).toEqual([409, 'NO_RELAY']);
@@ -169,7 +173,7 @@ describe('local HTTP API', () => {
     expect([again.status, ((await again.json()) as { error: string }).error]).toEqual([409, 'ALREADY_ENROLLED']);
     const dir = tempDir();
     const fresh = await GateEngine.open({ dataDir: dir.path });
-    const s2 = createGateHttpServer(fresh);
+    const s2 = createGateHttpServer(fresh, { token });
     try {
       const { url: u } = await listenGateHttp(s2, '127.0.0.1:0');
       const noServer = await postTo(u, '/enrol', { code: 'ABCD-EFGH-IJKL-MNOP' });

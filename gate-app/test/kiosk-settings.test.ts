@@ -7,6 +7,7 @@ describe('kiosk settings', () => {
     const s = kioskSettings([], {}, '/home/kiosk/.config/TicketGate');
     expect(s).toEqual({
       engineUrl: 'http://127.0.0.1:8100',
+      dataDir: '/home/kiosk/.config/TicketGate/gate',
       engineArgs: ['--data', '/home/kiosk/.config/TicketGate/gate', '--http', '127.0.0.1:8100'],
       startEngine: true,
       fullscreen: true,
@@ -24,5 +25,11 @@ describe('kiosk settings', () => {
     const s = kioskSettings(['--engine-url', 'http://127.0.0.1:8200/'], {}, '/u');
     expect(s.startEngine).toBe(false);
     expect(s.engineUrl).toBe('http://127.0.0.1:8200');
+  });
+
+  it('asks the engine to keep no holder names when told to', () => {
+    expect(kioskSettings(['--hide-holder-names'], {}, '/u').engineArgs).toContain('--hide-holder-names');
+    expect(kioskSettings([], { TICKETGATE_HIDE_HOLDER_NAMES: '1' }, '/u').engineArgs).toContain('--hide-holder-names');
+    expect(kioskSettings([], {}, '/u').engineArgs).not.toContain('--hide-holder-names');
   });
 });

@@ -13,7 +13,7 @@ let hall: LocalHall | undefined;
 afterEach(() => hall?.cleanup());
 
 describe('gate store', () => {
-  it('upgrades a schema-1 data folder in place: seats keep their admissions and gain the admitting device', () => {
+  it('upgrades a schema-1 data folder in place: seats keep their admissions and gain the admitting device, scans a proof column', () => {
     const dir = tempDir();
     try {
       const v1 = new Database(join(dir.path, DATABASE_FILE));
@@ -24,11 +24,16 @@ describe('gate store', () => {
         `INSERT INTO seats (seat_id, event_id, row_label, seat_number, category, status, generation, holder_name, admitted_at, admitted_by, admitted_source)
          VALUES ('s1', 'e1', 'A', 1, 'CAT1', 'CHECKED_IN', 1, 'Fan', 1000, 'Gate North', 'server')`,
       ).run();
+      v1.prepare(
+        `INSERT INTO scans (client_scan_id, device_time, clock_offset_ms, source, result, seat_id) VALUES ('c1', 1000, 0, 'stdin', 'SUCCESS', 's1')`,
+      ).run();
       v1.close();
       const store = GateStore.open(dir.path);
-      expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(4);
       expect(store.catalog.seat('s1')).toMatchObject({ admitted_at: 1000, admitted_by: 'Gate North', admitted_source: 'server', admitted_device: null });
-      // v3: hall names arrive with the next manifest.
+      // An admission recorded before v3 has no proof to upload (the server refuses it as no_proof).
+      expect(store.scans.byClientId('c1')).toMatchObject({ result: 'SUCCESS', credential: null });
+      // v4: hall names arrive with the next manifest.
       expect(store.halls.get('HALL-B')).toBeUndefined();
       store.close();
     } finally {

@@ -25,7 +25,8 @@ const reply = (res: ServerResponse, status: number, body: unknown) => {
 };
 
 interface UploadBody {
-  scans: { client_scan_id: string; seat_id: string | null; result: string; scanned_at: string }[];
+  version?: number;
+  scans: { client_scan_id: string; seat_id: string | null; result: string; scanned_at: string; credential?: string | null }[];
   backlog: number;
 }
 
@@ -60,7 +61,9 @@ describe('sync client', () => {
     });
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
-    const v = await gate.scan(hall.ticket(seats.sold));
+    // Scanned with a scanner's suffix: the proof is the code as the verifier read it.
+    const ticket = hall.ticket(seats.sold);
+    const v = await gate.scan(`${ticket.toLowerCase()}\r\n`);
     const pusher = gate.sync()!.pusher;
 
     const first = await pusher.once();
@@ -69,6 +72,8 @@ describe('sync client', () => {
     const second = await pusher.once();
     expect(second).toMatchObject({ conflicts: 1, newConflicts: 1, remaining: 0 });
     expect(uploads[1]!.scans[0]!.client_scan_id).toBe(v.clientScanId);
+    // Upload version 2: the admission travels with its proof, the code as it was scanned.
+    expect(uploads[0]).toMatchObject({ version: sync.SCAN_UPLOAD_VERSION, scans: [{ result: 'SUCCESS', credential: ticket }] });
     expect(gate.status()).toMatchObject({ conflicts: 1, backlog: 0 });
     expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('conflict');
     expect((await pusher.once()).sent).toBe(0);
@@ -76,14 +81,18 @@ describe('sync client', () => {
 
   it('never resends rejected scans, and uploads the corrected scan time', async () => {
     hall = await createLocalHall();
+    const uploads: UploadBody[] = [];
     const fake = await fakeServer((_req, body, res) => {
       const b = body as UploadBody;
+      uploads.push(b);
       reply(res, 200, { success: true, data: { accepted: [], conflicts: [], rejected: b.scans.map((s) => ({ client_scan_id: s.client_scan_id, reason: 'unknown seat' })), server_time: new Date().toISOString() } });
     });
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
     const v = await gate.scan(hall.ticket(hall.seats.held));
     expect(await gate.sync()!.pusher.once()).toMatchObject({ sent: 1, rejected: 1, remaining: 0 });
+    // A refusal carries no credential: the gate sends no more than an admission needs.
+    expect(uploads[0]!.scans[0]).toMatchObject({ result: 'UNPAID', credential: null });
     expect(gate.store.scans.byClientId(v.clientScanId)).toMatchObject({ upload_state: 'rejected', upload_note: 'unknown seat' });
     expect(gate.status().rejected_uploads).toBe(1);
   });

@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   /** Seats one account may hold at once in one event. */
   MAX_HOLDS_PER_USER: z.coerce.number().int().min(1).default(8),
   QR_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  /** An event admits until this long after its start unless it sets its own end (docs/sync-protocol.md, "Admissions with proof"). */
+  ADMISSION_CLOSE_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(12),
+  /** How far an uploaded admission's time may lie outside its sale or the event's window (gate clocks drift). */
+  ADMISSION_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   PASSWORD_HASH_OPS: z.coerce.number().int().min(1).default(2),
   PASSWORD_HASH_MEM_MIB: z.coerce.number().int().min(8).default(64),
   PASSWORD_HASH_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
@@ -76,6 +80,23 @@ const EnvSchema = z.object({
   STRIPE_API_URL: z.string().url().optional(),
   SERVICE_API_KEY: z.string().min(16).optional(),
   /** organizer/platform/charity percentages of POST /api/calculate-revenue-share (docs/analytics.md). */
+  /** Live fraud rules (docs/analytics.md, "Fraud rules"): how often they run and their thresholds. */
+  FRAUD_JOB_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  FRAUD_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(48),
+  FRAUD_ADDRESS_PURCHASES_PER_10_MIN: z.coerce.number().int().min(1).default(8),
+  FRAUD_ACCOUNT_PURCHASES_PER_DAY: z.coerce.number().int().min(1).default(12),
+  FRAUD_TRANSFERS_PER_TICKET: z.coerce.number().int().min(2).default(3),
+  FRAUD_TRAVEL_MINUTES: z.coerce.number().int().min(1).default(60),
+  FRAUD_BULK_SHARE_PERCENT: z.coerce.number().min(0.01).max(100).default(5),
+  FRAUD_BULK_MIN_SEATS: z.coerce.number().int().min(1).default(10),
+  /** Purchase addresses (hashed) are deleted after this many days (docs/security.md, "Fraud signals"). */
+  FRAUD_SIGNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Scalper model: retraining job period, and the probability at which a buyer counts as a scalper. */
+  SCALPER_RETRAIN_INTERVAL_MS: z.coerce.number().int().min(1000).default(6 * 3600_000),
+  SCALPER_THRESHOLD: z.coerce.number().min(0.01).max(0.99).default(0.5),
+  /** Live chat: largest WebSocket frame, and messages a socket may send per 10 seconds. */
+  CHAT_WS_MAX_BYTES: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024),
+  CHAT_WS_MESSAGES_PER_10S: z.coerce.number().int().min(1).default(20),
   REVENUE_SHARE_SPLIT: z
     .string()
     .regex(/^\d{1,3}(\.\d{1,2})?(\/\d{1,3}(\.\d{1,2})?){2}$/, 'three percentages like 85/10/5')

@@ -2,12 +2,17 @@ import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
 import { createPool, type Pool } from './db/pool.js';
+import { ServiceCounters } from './domain/analytics/service-counters.js';
 import { pruneTokensJob } from './domain/auth/prune-tokens.js';
 import { createPasswordService, type PasswordService } from './domain/auth/passwords.js';
 import { createSessionCheck, type SessionCheck } from './domain/auth/session-check.js';
 import { createTokenSigner, type TokenSigner } from './domain/auth/tokens.js';
+import { ChatHub } from './domain/chat/chat-hub.js';
+import { fraudRulesJob } from './domain/fraud/fraud-job.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { LiveBus } from './domain/live/live-bus.js';
+import { ScalperModelStore } from './domain/ml/scalper-model-store.js';
+import { scalperRetrainJob } from './domain/ml/scalper-retrain-job.js';
 import type { OtpFlows } from './domain/otp/contexts.js';
 import { verifyPurchaseOtp } from './domain/purchase/purchase-otp.js';
 import { holdSweeperJob } from './domain/purchase/sweep-expired-holds.js';
@@ -40,6 +45,12 @@ export interface AppContext {
   payments: PaymentsProvider;
   /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams and the instance's caches. */
   live: LiveBus;
+  /** Live chat fan-out across instances (LISTEN/NOTIFY) for the chat sockets; started by the first socket. */
+  chat: ChatHub;
+  /** Scalper model versions (PostgreSQL), the latest loaded by each instance. */
+  scalper: ScalperModelStore;
+  /** Per-instance counters of the Veritix services, shown on /metrics. */
+  counters: ServiceCounters;
   /** Is this access token's session still open, and what is its user's role now (cached, NOTIFY-invalidated). */
   sessions: SessionCheck;
   /** Counters of the rate limits (this instance's memory, or PostgreSQL with RATE_LIMIT_STORE=postgres). */
@@ -78,7 +89,7 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
   const log = opts.log ?? pino({ level: config.LOG_LEVEL });
   const pool = createPool(databaseUrl, { log });
   const live = new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) });
-  return {
+  const ctx: AppContext = {
     config,
     log,
     pool,
@@ -90,9 +101,13 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     live,
     sessions: createSessionCheck(pool, live),
     limiter: createRateLimiter(config.RATE_LIMIT_STORE, pool),
+    chat: new ChatHub(databaseUrl, pool, (msg, err) => log.warn({ err }, msg)),
+    scalper: new ScalperModelStore(pool, () => ctx.now()),
+    counters: new ServiceCounters(),
     otpFlows: { purchase: { verify: verifyPurchaseOtp }, transfer: { verify: verifyTransferOtp } },
-    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob, pruneRateLimitsJob],
+    jobs: [holdSweeperJob, transferExpiryJob, pruneTokensJob, pruneRateLimitsJob, fraudRulesJob, scalperRetrainJob],
     processMetrics: opts.processMetrics ?? defaultProcessMetrics(),
     now: () => Date.now(),
   };
+  return ctx;
 }

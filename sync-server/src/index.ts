@@ -21,5 +21,11 @@ export { insertSeatBlocks, rowLabels, type SeatBlock } from './domain/catalog/se
 export { createEnrolmentCode } from './domain/sync/enrolment.js';
 export { hashDeviceToken, newDeviceToken } from './domain/sync/device-secrets.js';
 export { readSeatDelta } from './domain/sync/seat-delta.js';
+
+// The Veritix models' quality on a simulated history (bench/veritix-quality.ts): the showcase
+// catalogue, the history simulator and the recommender's leave-one-out evaluation.
+export { seedDemoCatalog } from './db/seed-catalog.js';
+export { simulateHistory, type SimulationOptions, type SimulationReport } from './domain/ml/simulate-history.js';
+export { leaveOneOutHitRate, type HitRates } from './domain/search/recommend-events.js';
 // A session row for a user, so a benchmark can sign access tokens without a login per user.
 export { openSession } from './domain/auth/sessions.js';

@@ -6,6 +6,7 @@ import { createContext, type AppContext } from './context.js';
 export { createContext } from './context.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
+import { seedDemoCatalog } from './db/seed-catalog.js';
 import { seedDemo, type SeedReport } from './db/seed.js';
 import { startDemoStripe } from './providers/stripe-standin.js';
 import { startJobs } from './jobs.js';
@@ -36,6 +37,7 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
     await migrate(databaseUrl);
     const ctx = createContext(demoStripe ? { ...config, ...demoStripe.settings } : config, databaseUrl);
     const seed = config.DEMO ? await seedDemo(ctx) : undefined;
+    if (seed) await seedDemoCatalog(ctx);
     const app = await build(ctx);
     await ctx.live.start();
     const stopJobs = startJobs(ctx, (msg, err) => ctx.log.error({ err }, msg));

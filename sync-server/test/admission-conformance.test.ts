@@ -94,6 +94,8 @@ describe('admission conformance: the server', () => {
   it.each(admission.ELECTION_VECTORS.map((v) => [v.name, v] as const))('upload election: %s', async (_, v) => {
     const [seatId] = await freeSeats(t, ARENA, 1, { category: 'CAT2' });
     await db().query(`UPDATE seats SET status = 'SOLD', owner_user_id = $2 WHERE id = $1`, [seatId, fan.id]);
+    // Sold yesterday: the uploaded admissions (with their proofs) lie after the sale.
+    await db().query(`UPDATE seat_generations SET valid_from = now() - interval '1 day' WHERE seat_id = $1`, [seatId]);
     const base = t.clock.now() - 3_600_000;
     // In the listed order: gates upload; online staff admissions enter the same election the uploads use.
     for (const a of v.admissions) {

@@ -272,7 +272,7 @@ describe('Veritix analytics (/api/stats, /api/analytics/summary, /api/generate-d
         `${day},TOTAL,,4,830.05,0,0`,
         '',
       ]);
-      expect(body).not.toHaveProperty('report_path');
+      expect(body.report_path).toBe(`/api/reports/${body.report_id}`); // stored in PostgreSQL, never a local file path
     });
 
     it('the daily report defaults to today (UTC) and rejects a malformed date', async () => {

@@ -78,7 +78,7 @@ describe('operator catalog endpoints', () => {
     it('creates venues and lists them with their halls', async () => {
       const res = await post('/api/ops/venues', { name: 'Harbour Arena', address: '1 Harbour Way' });
       expect(res.statusCode).toBe(201);
-      expect(res.json().data).toEqual({ venue_id: expect.any(String), name: 'Harbour Arena', address: '1 Harbour Way', halls: [] });
+      expect(res.json().data).toEqual({ venue_id: expect.any(String), name: 'Harbour Arena', address: '1 Harbour Way', city: '', halls: [] });
       venueId = res.json().data.venue_id;
       otherVenueId = (await post('/api/ops/venues', { name: 'Other Place' }, admin)).json().data.venue_id;
 
@@ -92,6 +92,7 @@ describe('operator catalog endpoints', () => {
         venue_id: venueId,
         name: 'Harbour Arena',
         address: '1 Harbour Way',
+        city: '',
         halls: [
           { hall_id: 'HALL-C', name: 'Harbour Hall' },
           { hall_id: 'HALL-D', name: 'Side Hall' },
@@ -148,6 +149,9 @@ describe('operator catalog endpoints', () => {
       expect(data).toEqual({
         event_id: expect.any(String),
         name: 'Harbour Lights',
+        description: '',
+        event_type: 'other',
+        city: '',
         venue: { venue_id: venueId, name: 'Harbour Arena', address: '1 Harbour Way' },
         hall_id: 'HALL-C',
         event_date: date.toISOString(),

@@ -32,6 +32,9 @@ describe('events', () => {
       expect(a).toEqual({
         event_id: arena,
         name: 'TicketGate Live: Arena Night',
+        description: expect.any(String),
+        event_type: 'music',
+        city: 'Singapore',
         venue: { venue_id: expect.any(String), name: 'Singapore Indoor Stadium' },
         hall_id: 'HALL-A',
         event_date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

@@ -17,6 +17,9 @@ import {
   requireParty,
   requireSeller,
   requireTransferView,
+  requireLiveChatJoin,
+  requireOwnRecommendations,
+  requireTicketValidation,
   type Actor,
 } from '../src/policy/access.js';
 
@@ -116,5 +119,30 @@ describe('access policy', () => {
   it('gates read only the events of their hall', () => {
     requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h1' });
     expect(refused(() => requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h2' }))).toMatch(/not in hall h1/);
+  });
+});
+
+describe('access policy of the Veritix services', () => {
+  const service = { service: true } as const;
+
+  it('ticket validation without check-in: staff and services', () => {
+    requireTicketValidation(staff, 'venue-1');
+    requireTicketValidation(service, 'venue-1');
+    expect(refused(() => requireTicketValidation(fan, 'venue-1'))).toMatch(/Only staff/);
+  });
+
+  it('recommendations: your own, or anyone for a service', () => {
+    requireOwnRecommendations(fan, fan.id);
+    requireOwnRecommendations(service, 'anyone');
+    expect(refused(() => requireOwnRecommendations(fan, 'fan-2'))).toMatch(/your own recommendations/);
+  });
+
+  it('live chat: yourself in the path, and a conversation you may write in', () => {
+    requireLiveChatJoin(fan, fan.id, { started: false, joined: false });
+    requireLiveChatJoin(fan, fan.id, { started: true, joined: true });
+    requireLiveChatJoin(staff, staff.id, { started: true, joined: false });
+    expect(refused(() => requireLiveChatJoin(fan, 'fan-2', { started: false, joined: false }))).toMatch(/path must be you/);
+    expect(refused(() => requireLiveChatJoin(staff, fan.id, { started: true, joined: false }))).toMatch(/path must be you/);
+    expect(refused(() => requireLiveChatJoin(fan, fan.id, { started: true, joined: false }))).toMatch(/not part of this conversation/);
   });
 });

@@ -44,7 +44,8 @@ describe('scan upload, canonical admissions and conflicts', () => {
       scan({ eventId: event, seatId: s1, at: T }),
       scan({ eventId: event, seatId: s1, at: T + 5000, result: 'DUPLICATE' }),
       scan({ eventId: event, seatId: randomUUID(), at: T + 6000, result: 'NOT_FOUND' }),
-      scan({ eventId: await upcomingEvent(t, 'HALL-B'), seatId: null, at: T + 7000, result: 'WRONG_HALL', hallId: 'HALL-B' }),
+      // A gate cannot read another hall's tickets: its WRONG_HALL names the hall only (an event of another hall is refused, see sync-admission-proof).
+      { ...scan({ eventId: event, seatId: null, at: T + 7000, result: 'WRONG_HALL', hallId: 'HALL-B' }), event_id: null, generation: null },
       { ...scan({ eventId: event, seatId: null, at: T + 8000, result: 'QR_INVALID' }), event_id: null, generation: null, hall_id: null, reason: 'bad tag' },
     ];
     const first = await ok(g1, batch, { backlog: 3, clock_offset_ms: 1250 });
@@ -239,19 +240,6 @@ describe('scan upload, canonical admissions and conflicts', () => {
     const res = await ok(g1, [scan({ eventId: event, seatId: s1, at: Date.now() + 3600_000 })]);
     expect(res.accepted).toHaveLength(1);
     expect((await admissions(s1))[0]!.scanned_at.getTime()).toBeLessThanOrEqual(Date.now());
-  });
-
-  it('an admission of a seat the server does not see as sold is recorded and still reaches the gates', async () => {
-    const { rows } = await t.ctx.pool.query<{ id: string; seq: number }>(
-      `SELECT id, seq FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' LIMIT 1`,
-      [event],
-    );
-    await ok(g1, [scan({ eventId: event, seatId: rows[0]!.id, at: T })]);
-    const after = await seatRow(rows[0]!.id);
-    expect(after.status).toBe('AVAILABLE');
-    expect(after.seq).toBeGreaterThan(rows[0]!.seq);
-    const d = sync.SeatDelta.parse((await t.app.inject({ method: 'GET', url: `/api/sync/events/${event}/seats?since=${rows[0]!.seq}`, headers: g1.headers })).json().data);
-    expect(d.seats.find((s) => s[0] === rows[0]!.id)!.slice(4)).toEqual(['AVAILABLE', 1, null, new Date(T).toISOString(), 'Gate 1', g1.deviceId]);
   });
 
   it('refuses batches over 1000 scans', async () => {

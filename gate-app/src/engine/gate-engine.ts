@@ -25,6 +25,8 @@ export interface GateEngineOptions {
   timing?: Partial<SyncTiming>;
   /** Device clock (tests move it). */
   deviceClock?: () => number;
+  /** False: store and show no holder names (`--hide-holder-names`); verdicts and /seats then carry `holder: null`. Default true. */
+  holderNames?: boolean;
 }
 
 export interface GateEngineEvents {
@@ -66,7 +68,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
 
   private constructor(private readonly opts: GateEngineOptions) {
     super();
-    this.store = GateStore.open(opts.dataDir);
+    this.store = GateStore.open(opts.dataDir, { holderNames: opts.holderNames ?? true });
     const deviceClock = opts.deviceClock ?? Date.now;
     const skewSeconds = opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
     this.lastPersistedOffset = this.store.syncState.hall().clockOffsetMs;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { NotEnrolledError, type GateEngine } from './gate-engine.js';
 import type { PinCheck, SupervisorDesk } from './supervisor.js';
 import { NetworkError, ServerError } from './sync/api-client.js';
+import { hostAllowed, refuseApiRequest, type LocalApiPolicy } from './local-api-guard.js';
 import { seatView } from './views.js';
 
 const Uuid = z.uuid();
@@ -23,11 +24,27 @@ class HttpError extends Error {
   }
 }
 
+export interface GateHttpOptions {
+  /** The kiosk UI's files, served at / (docs/decisions/0003). */
+  uiDir?: string;
+  /** The launch token every API request must carry (local-api-token.ts writes it to the data folder). */
+  token: string;
+  /** `--http-public`: answer to IP-literal Hosts besides loopback (local-api-guard.ts). */
+  public?: boolean;
+  /** The supervisor view's PIN check, relay and scanners; without it the view stays shut. */
+  supervisor?: SupervisorDesk;
+}
+
+/** The API's routes; every other GET is a static file of the kiosk UI. */
+const API_PATHS = /^\/(scan|status|scans|seats(\/.*)?|enrol|supervisor\/(unlock|relay-test))$/;
+
 /**
  * The gate's local HTTP API, for the kiosk UI and tests. Bound to the given
- * address only (127.0.0.1 in practice): it admits people, so it is never
- * exposed to the hall network. Requests and replies are the `kiosk` schemas of
- * @ticketgate/protocol (the renderer parses every reply with them).
+ * address only (127.0.0.1 unless `--http-public`): it admits people, so every
+ * API request must pass the guard (local-api-guard.ts: Host, Origin, launch
+ * token, JSON body) before anything is read, recorded or pulsed. Requests and
+ * replies are the `kiosk` schemas of @ticketgate/protocol (the renderer parses
+ * every reply with them).
  *
  *   POST /scan {"payload": "..."}  → the verdict (always 200 when a verdict was recorded)
  *   GET  /status                  → connectivity, last sync, backlog, counts, clock, conflicts, device, revoked
@@ -36,12 +53,14 @@ class HttpError extends Error {
  *   POST /enrol {"code": "..."}    → enrols an unenrolled or revoked gate from the kiosk screen
  *   POST /supervisor/unlock {"pin"} → scanners and relay for the supervisor view (PIN from the environment)
  *   POST /supervisor/relay-test {"pin"} → pulses the turnstile relay once
- *   GET  /, /app.js, …            → the kiosk UI's static files, when `uiDir` is given (docs/decisions/0003)
+ *   GET  /, /app.js, …            → the kiosk UI's static files, when `uiDir` is given; no token needed,
+ *                                   and index.html carries the token only when the Host is allowed
  */
-export function createGateHttpServer(engine: GateEngine, opts: { uiDir?: string; supervisor?: SupervisorDesk } = {}): Server {
+export function createGateHttpServer(engine: GateEngine, opts: GateHttpOptions): Server {
   const uiDir = opts.uiDir ? resolve(opts.uiDir) : undefined;
   return createServer((req, res) => {
-    handle(engine, req, res, uiDir, opts.supervisor).catch((err: unknown) => {
+    const policy: LocalApiPolicy = { token: opts.token, port: req.socket.localPort ?? 0, public: opts.public ?? false };
+    handle(engine, req, res, uiDir, policy, opts.supervisor).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : err instanceof NotEnrolledError ? new HttpError(503, 'NOT_ENROLLED', err.message) : undefined;
       // Internal failures (disk full, database gone) are reported without details: nothing was admitted.
       send<kiosk.KioskError>(res, e?.status ?? 500, { error: e?.code ?? 'INTERNAL_ERROR', message: e?.message ?? 'the scan could not be recorded' });
@@ -77,10 +96,29 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   uiDir: string | undefined,
+  policy: LocalApiPolicy,
   supervisor: SupervisorDesk | undefined,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gate.local');
   const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (!API_PATHS.test(path)) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use GET');
+    if (!uiDir) throw new HttpError(404, 'NOT_FOUND', 'no such route');
+    const file = path === '/' ? 'index.html' : decodeURIComponent(path.slice(1));
+    // The page learns the token only when it was asked for under a name the gate answers to.
+    const token = file === 'index.html' && hostAllowed(req.headers.host, policy) ? policy.token : undefined;
+    return sendStatic(res, uiDir, file, token);
+  }
+  const refusal = refuseApiRequest(
+    { host: req.headers.host, origin: req.headers.origin, authorization: req.headers.authorization, 'content-type': req.headers['content-type'] },
+    req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH',
+    policy,
+  );
+  if (refusal) {
+    // Refused before the body is read: drain nothing, keep nothing.
+    res.setHeader('connection', 'close');
+    throw new HttpError(refusal.status, refusal.code, refusal.message);
+  }
   if (path === '/scan') {
     const body = await postBody(req, kiosk.ScanRequest);
     const verdict = await engine.scan(body.payload, body.source ?? 'http');
@@ -112,7 +150,6 @@ async function handle(
     const { limit } = kiosk.ScansQuery.parse({ limit: url.searchParams.get('limit') ?? 50 });
     return send<kiosk.ScanLogEntry[]>(res, 200, engine.store.scans.recent(limit));
   }
-  if (uiDir) return sendStatic(res, uiDir, path === '/' ? 'index.html' : decodeURIComponent(path.slice(1)));
   throw new HttpError(404, 'NOT_FOUND', 'no such route');
 }
 
@@ -151,6 +188,17 @@ function unlock(desk: SupervisorDesk | undefined, body: kiosk.SupervisorRequest)
   return desk!;
 }
 
+/**
+ * The kiosk page with the launch token in a `<meta>` the renderer reads
+ * (kiosk.LOCAL_API_TOKEN_META), placed right after `<head>` so no script of
+ * the page runs before it exists.
+ */
+export function injectToken(html: string, token: string): string {
+  const meta = `<meta name="${kiosk.LOCAL_API_TOKEN_META}" content="${token}">`;
+  const at = /<head[^>]*>/i.exec(html);
+  return at ? html.slice(0, at.index + at[0].length) + meta + html.slice(at.index + at[0].length) : meta + html;
+}
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -163,7 +211,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-async function sendStatic(res: ServerResponse, root: string, relative: string): Promise<void> {
+async function sendStatic(res: ServerResponse, root: string, relative: string, token: string | undefined): Promise<void> {
   const file = resolve(join(root, relative));
   // Only files inside the UI folder, whatever the path says (../, encoded or not).
   if (!file.startsWith(root + sep)) throw new HttpError(404, 'NOT_FOUND', 'no such file');
@@ -173,10 +221,14 @@ async function sendStatic(res: ServerResponse, root: string, relative: string): 
   } catch {
     throw new HttpError(404, 'NOT_FOUND', relative === 'index.html' ? 'the kiosk UI is not built (gate-app/scripts/build-renderer.ts)' : 'no such file');
   }
+  if (token !== undefined) data = Buffer.from(injectToken(data.toString('utf8'), token));
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    // The page holds the launch token: no other site may frame it or learn its address.
+    'content-security-policy': "frame-ancestors 'none'",
+    'referrer-policy': 'no-referrer',
     'content-length': data.length,
   });
   res.end(data);

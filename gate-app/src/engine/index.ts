@@ -2,7 +2,9 @@
 // The gate engine: plain Node (no Electron), used by the headless CLI, the
 // Electron main process and tests.
 export { GateEngine, NotEnrolledError, type GateEngineOptions, type GateEngineEvents } from './gate-engine.js';
-export { createGateHttpServer, listenGateHttp, parseAddress } from './http-api.js';
+export { createGateHttpServer, injectToken, listenGateHttp, parseAddress, type GateHttpOptions } from './http-api.js';
+export { hostAllowed, isLoopbackHost, originAllowed, refuseApiRequest, tokenMatches, type LocalApiPolicy } from './local-api-guard.js';
+export { newLocalApiToken, readLocalApiToken, writeLocalApiToken } from './local-api-token.js';
 export { verdictView, seatView } from './views.js';
 export { wireTurnstile, type TurnstileOutput } from './turnstile.js';
 export { GateStore } from './store/gate-store.js';

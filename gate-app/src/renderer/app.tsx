@@ -5,12 +5,12 @@
 import { render } from 'preact';
 import { WedgeDecoder } from '@ticketgate/hardware/wedge';
 import { Kiosk } from './components/kiosk.js';
-import { GateClient } from './gate-client.js';
+import { GateClient, launchToken } from './gate-client.js';
 import { loadPrefs, savePrefs } from './settings.js';
 import { VerdictSound } from './sound.js';
 
 const params = new URLSearchParams(location.search);
-const gate = new GateClient(params.get('api') ?? location.origin);
+const gate = new GateClient(params.get('api') ?? location.origin, launchToken(window as Parameters<typeof launchToken>[0], document));
 const prefs = loadPrefs(localStorage, params);
 let current = prefs;
 const sound = new VerdictSound(() => current.sound);

@@ -87,6 +87,10 @@ describe('gates against the real sync server', () => {
     await new Promise((r) => setTimeout(r, 2_500));
     expect((await gate2.status()).conflicts).toBe(1);
     expect(await api.call<unknown[]>('GET', `/api/sync/conflicts?event_id=${eventId}`, { as: 'operator' })).toHaveLength(1);
+    // Both offline admissions carried their proof: the server refused none of either gate's uploads.
+    const devices = await api.call<{ name: string; rejected_uploads: number }[]>('GET', '/api/sync/devices?hall_id=HALL-A', { as: 'operator' });
+    expect(devices.filter((d) => d.name === 'Gate One' || d.name === 'Gate Two').map((d) => d.rejected_uploads)).toEqual([0, 0]);
+    for (const g of [gate1, gate2]) expect((await g.status()).rejected_uploads).toBe(0);
   }, 150_000);
 
   it('kill -9 right after a verdict: after restart the scan is there and reaches the server exactly once', async () => {

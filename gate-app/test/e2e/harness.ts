@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { readLocalApiToken } from '../../src/engine/local-api-token.js';
 
 /**
  * End-to-end harness: the REAL sync server as `npm start` runs it (the compiled
@@ -245,6 +246,7 @@ export interface GateStatus {
   revocation: string | null;
   connectivity: 'online' | 'degraded' | 'offline';
   backlog: number;
+  rejected_uploads: number;
   total_scans: number;
   counts: Record<string, number>;
   conflicts: number;
@@ -324,11 +326,17 @@ export class GateProcess {
       `${this.name} local API`,
       async () => {
         if (c.exitCode !== null) throw new Fatal(`${this.name} exited with ${c.exitCode}\n${this.log()}`);
-        return (await fetch(`${this.url}/status`)).ok;
+        return (await this.api('/status')).ok;
       },
       60_000,
       100,
     );
+  }
+
+  /** A local API request as the kiosk makes it: the launch token the gate wrote to its data folder (new at every start). */
+  api(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${readLocalApiToken(this.dataDir)}` };
+    return fetch(`${this.url}${path}`, { ...init, headers });
   }
 
   output(): string {
@@ -355,7 +363,7 @@ export class GateProcess {
   }
 
   async scan(payload: string): Promise<Verdict> {
-    const res = await fetch(`${this.url}/scan`, {
+    const res = await this.api('/scan', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ payload }),
@@ -365,16 +373,16 @@ export class GateProcess {
   }
 
   async status(): Promise<GateStatus> {
-    return (await (await fetch(`${this.url}/status`)).json()) as GateStatus;
+    return (await (await this.api('/status')).json()) as GateStatus;
   }
 
   async seat(seatId: string): Promise<SeatInfo | undefined> {
-    const res = await fetch(`${this.url}/seats/${seatId}`);
+    const res = await this.api(`/seats/${seatId}`);
     return res.ok ? ((await res.json()) as SeatInfo) : undefined;
   }
 
   async scans(): Promise<{ client_scan_id: string; result: string; upload_state: string }[]> {
-    return (await (await fetch(`${this.url}/scans?limit=500`)).json()) as {
+    return (await (await this.api('/scans?limit=500')).json()) as {
       client_scan_id: string;
       result: string;
       upload_state: string;

@@ -3,12 +3,14 @@
 // enrolment and relay test, checks the supervisor PIN against `pin`, and answers
 // /status with whatever the test set (completed with neutral defaults and checked
 // against the local API's schemas, so the stub cannot drift from the contract).
-// The engine itself has its own tests.
+// Like the engine, it puts a launch token into the page and refuses API calls
+// without it, so the renderer is tested sending it. The engine itself has its own tests.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { kiosk } from '@ticketgate/protocol';
 import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { injectToken, newLocalApiToken } from '../../src/engine/index.js';
 
 export interface StubScan {
   payload: string;
@@ -163,7 +165,12 @@ export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) 
     }
     json(res, 404, { error: 'NOT_FOUND', message: 'no such route' });
   };
+  const token = newLocalApiToken();
   const server = createServer((req, res) => {
+    const api = /^\/(scan|status|scans|enrol|supervisor\/.*)(\?.*)?$/.test(req.url ?? '');
+    if (api && req.headers.authorization !== `Bearer ${token}`) {
+      return json(res, 401, { error: 'UNAUTHORISED', message: 'missing or wrong launch token' } satisfies kiosk.KioskError);
+    }
     if (req.method === 'POST') {
       void post(req, res);
       return;
@@ -178,7 +185,8 @@ export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) 
     }
     const file = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').slice(1).split('?')[0]!;
     try {
-      const data = readFileSync(join(dist, file));
+      const raw = readFileSync(join(dist, file));
+      const data = file === 'index.html' ? injectToken(raw.toString('utf8'), token) : raw;
       res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
       res.end(data);
     } catch {

@@ -44,6 +44,10 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, message: 'The resource already exists or changed concurrently.' },
   DEVICE_REVOKED: { status: 403, message: 'This gate device has been revoked.' },
   ENROLMENT_INVALID: { status: 401, message: 'Enrolment code is invalid, used or expired.' },
+  // Veritix services (docs/analytics.md).
+  MODEL_NOT_READY: { status: 503, message: 'Model not ready' },
+  FLAG_NOT_FOUND: { status: 404, message: 'Fraud flag does not exist.' },
+  REPORT_NOT_FOUND: { status: 404, message: 'Report does not exist.' },
   HOLD_LIMIT_REACHED: {
     status: 409,
     message: 'You already hold the most seats one account may hold for this event. Pay for or release one first.',

@@ -7,7 +7,17 @@ import { ScanResult } from './verdicts.js';
  * 127.0.0.1 on the gate, never the hall network. The engine validates requests
  * and types its replies with these schemas; the renderer parses every reply with
  * them. Times are ISO 8601 UTC strings (null when unknown).
+ *
+ * Every API request carries the launch token (`Authorization: Bearer <token>`,
+ * LOCAL_API_TOKEN_HEADER), an allowed Host (127.0.0.1, localhost or [::1] with
+ * the port) and, when it has an Origin, the gate's own; bodies are
+ * `application/json`. The kiosk UI's static files need no token.
  */
+
+/** The file in the gate's data folder that holds the launch token (mode 0600). */
+export const LOCAL_API_TOKEN_FILE = 'local-api-token';
+/** The `<meta name=…>` the engine injects into the kiosk page it serves, carrying the launch token. */
+export const LOCAL_API_TOKEN_META = 'ticketgate-local-api-token';
 
 const IsoTime = z.string();
 const MaybeTime = IsoTime.nullable();
@@ -183,6 +193,13 @@ export const KIOSK_ERROR_CODES = [
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'PAYLOAD_TOO_LARGE',
+  /** 415: a body that is not application/json (a form or text/plain POST from a web page). */
+  'UNSUPPORTED_MEDIA_TYPE',
+  /** 401: no launch token, or a wrong one. */
+  'UNAUTHORISED',
+  /** 403: a Host the gate does not answer to (DNS rebinding) or a foreign Origin. */
+  'FORBIDDEN_HOST',
+  'FORBIDDEN_ORIGIN',
   'NOT_ENROLLED',
   'ALREADY_ENROLLED',
   'ENROL_REFUSED',

@@ -121,11 +121,23 @@ export const UploadedScan = z.object({
   reason: z.string().max(200).nullable(),
   /** Device clock at the scan, corrected by the gate's known offset (ISO 8601 UTC). */
   scanned_at: z.string(),
+  /**
+   * Upload version 2: the scanned credential text (Base32, as the verifier
+   * accepted it) — the proof of a SUCCESS. The server replays the admission on
+   * it and stores a SUCCESS without a valid one as a rejected upload. Null for
+   * other verdicts (a gate sends no more than a SUCCESS needs).
+   */
+  credential: z.string().min(1).max(400).nullable().optional(),
 });
 export type UploadedScan = z.infer<typeof UploadedScan>;
 
+/** The scan upload format this protocol speaks: 2 adds `credential` to every SUCCESS (docs/sync-protocol.md). */
+export const SCAN_UPLOAD_VERSION = 2;
+
 /** Gate: POST /api/sync/scans */
 export const ScanUploadRequest = z.object({
+  /** 1 (no proofs: every SUCCESS is rejected as `no_proof`) or 2. */
+  version: z.union([z.literal(1), z.literal(2)]).default(1),
   scans: z.array(UploadedScan).max(1000),
   /** Scans still waiting on the gate after this batch. */
   backlog: z.number().int().min(0),
@@ -149,8 +161,11 @@ export const ScanUploadResponse = z.object({
   /** This gate's admissions that lost to an earlier admission of the same seat. */
   conflicts: z.array(z.object({ client_scan_id: z.uuid(), seat_id: z.uuid(), canonical: Admission })),
   /**
-   * Scans the server will never store (an admission of a seat it does not know or
-   * of another hall, an unreadable scan time). Final: mark them done, do not resend.
+   * Scans the server will never count (an admission without a valid proof, of a
+   * seat it does not know or of another hall, an unreadable scan time). The
+   * server keeps them as rejected uploads for operators; for the gate they are
+   * final: mark them done, do not resend. `reason` is `code: detail`, the code one
+   * of admission.UPLOAD_REJECTIONS.
    */
   rejected: z.array(z.object({ client_scan_id: z.uuid(), reason: z.string() })).default([]),
   server_time: z.string(),
@@ -185,6 +200,8 @@ export const DeviceView = z.object({
   app_version: z.string().nullable(),
   enrolled_at: z.string(),
   revoked_at: z.string().nullable(),
+  /** Uploaded scans the server refused to count (no valid proof, another hall, …): each one is kept with its reason. */
+  rejected_uploads: z.number().int(),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 export const DeviceListQuery = z.object({
@@ -215,6 +232,8 @@ export const GateCounts = z.object({
   name: z.string(),
   total: z.number().int(),
   conflicts: z.number().int(),
+  /** Uploads of this event the server refused to count (not in `total`). */
+  rejected: z.number().int(),
   by_result: z.record(ScanResult, z.number().int()),
   /**
    * This gate's scans whose verdict names no event (a code that could not be

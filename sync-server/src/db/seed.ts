@@ -3,6 +3,7 @@ import { passwordParams } from '../domain/auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { insertSeatBlocks, rowLabels } from '../domain/catalog/seat-blocks.js';
 import type { Role } from '../domain/auth/roles.js';
+import type { EventType } from '../domain/catalog/event-types.js';
 import { withTransaction } from './pool.js';
 
 export const DEMO_PASSWORD = 'demo-pass-123';
@@ -72,16 +73,17 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
     }
 
     const venue = async (name: string, address: string) =>
-      (await db.query<{ id: string }>('INSERT INTO venues (name, address) VALUES ($1, $2) RETURNING id', [name, address])).rows[0]!.id;
+      (await db.query<{ id: string }>("INSERT INTO venues (name, address, city) VALUES ($1, $2, 'Singapore') RETURNING id", [name, address])).rows[0]!.id;
     const stadium = await venue('Singapore Indoor Stadium', '2 Stadium Walk, Singapore 397691');
     const theatre = await venue('Esplanade Theatre', '1 Esplanade Drive, Singapore 038981');
     await db.query(`INSERT INTO halls (id, venue_id, name) VALUES ('HALL-A', $1, 'Main Arena'), ('HALL-B', $2, 'Theatre Hall')`, [stadium, theatre]);
 
-    const event = async (name: string, venueId: string, hall: string, at: Date, prices: Record<string, number>) => {
+    const event = async (name: string, venueId: string, hall: string, at: Date, prices: Record<string, number>, about: [EventType, string]) => {
       const id = (
-        await db.query<{ id: string }>('INSERT INTO events (venue_id, hall_id, name, event_date) VALUES ($1, $2, $3, $4) RETURNING id', [
-          venueId, hall, name, at,
-        ])
+        await db.query<{ id: string }>(
+          `INSERT INTO events (venue_id, hall_id, name, event_date, event_type, description, city) VALUES ($1, $2, $3, $4, $5, $6, 'Singapore') RETURNING id`,
+          [venueId, hall, name, at, ...about],
+        )
       ).rows[0]!.id;
       for (const [category, cents] of Object.entries(prices)) {
         await db.query('INSERT INTO event_categories (event_id, category, price_cents) VALUES ($1, $2, $3)', [id, category, cents]);
@@ -89,7 +91,10 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       return id;
     };
     const now = ctx.now();
-    const bigShow = await event('TicketGate Live: Arena Night', stadium, 'HALL-A', new Date(now + 30 * DAY), { CAT1: 350_00, CAT2: 200_00, CAT3: 120_00 });
+    const bigShow = await event('TicketGate Live: Arena Night', stadium, 'HALL-A', new Date(now + 30 * DAY), { CAT1: 350_00, CAT2: 200_00, CAT3: 120_00 }, [
+      'music',
+      'The TicketGate house band and guests: a night of rock and pop in the main arena.',
+    ]);
     // 50 rows x 100 seats: 10 rows CAT1, 20 rows CAT2, 20 rows CAT3 = 5,000 seats.
     const rows = rowLabels(50);
     await insertSeatBlocks(db, bigShow, [
@@ -97,12 +102,15 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       { rows: rows.slice(10, 30), seatsPerRow: 100, category: 'CAT2' },
       { rows: rows.slice(30), seatsPerRow: 100, category: 'CAT3' },
     ]);
-    const smallShow = await event('Chamber Evening', theatre, 'HALL-B', new Date(now + 14 * DAY), { STALLS: 80_00, CIRCLE: 50_00 });
+    const smallShow = await event('Chamber Evening', theatre, 'HALL-B', new Date(now + 14 * DAY), { STALLS: 80_00, CIRCLE: 50_00 }, [
+      'music',
+      'A string quartet plays Haydn and Beethoven: classical chamber music in the theatre hall.',
+    ]);
     await insertSeatBlocks(db, smallShow, [
       { rows: rowLabels(4), seatsPerRow: 20, category: 'STALLS' },
       { rows: rowLabels(2, 4), seatsPerRow: 20, category: 'CIRCLE' },
     ]);
-    const pastShow = await event('Opening Night (past)', stadium, 'HALL-A', new Date(now - 10 * DAY), { GA: 60_00 });
+    const pastShow = await event('Opening Night (past)', stadium, 'HALL-A', new Date(now - 10 * DAY), { GA: 60_00 }, ['music', 'The opening concert of the season.']);
     await insertSeatBlocks(db, pastShow, [{ rows: rowLabels(2), seatsPerRow: 50, category: 'GA' }]);
 
     return {

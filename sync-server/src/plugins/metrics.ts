@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { admission } from '@ticketgate/protocol';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { operationalCounts, type OperationalCounts } from '../domain/analytics/operational-counts.js';
@@ -11,7 +12,7 @@ import { serviceKeyIfConfigured } from './service-key.js';
 /** Database figures are read at most this often, however many scrapers ask. */
 const COUNTS_TTL_MS = 10_000;
 
-const STATUS_GAUGES: { key: Exclude<keyof OperationalCounts, 'scans' | 'conflicts'>; name: string; help: string }[] = [
+const STATUS_GAUGES: { key: Exclude<keyof OperationalCounts, 'scans' | 'conflicts' | 'rejectedUploads'>; name: string; help: string }[] = [
   { key: 'seats', name: 'ticketgate_seats', help: 'Seats by status (AVAILABLE, HELD, SOLD, CHECKED_IN), all events' },
   {
     key: 'orders',
@@ -87,6 +88,16 @@ export const metrics = fp(async (app: FastifyInstance) => {
       if (current) this.set(current.conflicts);
     },
   });
+  new Gauge({
+    name: 'ticketgate_rejected_uploads',
+    help: 'Scans gates uploaded that the server refused to count (an admission without a valid proof, another hall, …), by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const reason of admission.UPLOAD_REJECTIONS) this.set({ reason }, current?.rejectedUploads[reason] ?? 0);
+    },
+  });
   for (const g of STATUS_GAUGES) {
     new Gauge({
       name: g.name,
@@ -121,7 +132,7 @@ export const metrics = fp(async (app: FastifyInstance) => {
     },
     async (_req, reply) => {
       await refresh();
-      const body = (await registry.metrics()) + (await ctx.processMetrics.metrics());
+      const body = (await registry.metrics()) + (await ctx.counters.registry.metrics()) + (await ctx.processMetrics.metrics());
       return reply.type(registry.contentType).send(body);
     },
   );

@@ -121,3 +121,34 @@ export function chatSender(actor: Actor, claimed: { senderId: string | undefined
 export function requireDeviceHall(device: { hallId: string }, event: { hall_id: string }): void {
   if (event.hall_id !== device.hallId) forbidden(`This event is not in hall ${device.hallId}.`);
 }
+
+/** A back-office service authenticated by its key (X-Service-Key), acting for no user. */
+export interface Service {
+  service: true;
+}
+
+/**
+ * Looking at a ticket credential without checking it in (Veritix validate-qr):
+ * a back-office service, or staff and above. Staff accounts are not tied to
+ * venues yet, so every staff member passes for every venue; the venue is part
+ * of the question so that tying them changes this rule only.
+ */
+export function requireTicketValidation(caller: Actor | Service, _venueId: string): void {
+  if ('service' in caller || isSupport(caller)) return;
+  forbidden('Only staff may validate tickets.');
+}
+
+/** Recommendations are personal: a user asks for their own, a service for anyone's. */
+export function requireOwnRecommendations(caller: Actor | Service, userId: string): void {
+  if (!('service' in caller) && caller.id !== userId) forbidden('You may ask only for your own recommendations.');
+}
+
+/**
+ * Opening a live chat socket: the user in the path is the caller, and the
+ * conversation is one they may write in (a new one, one they have written
+ * in, or any for support), so a stranger cannot listen in.
+ */
+export function requireLiveChatJoin(actor: Actor, pathUserId: string, conversation: { started: boolean; joined: boolean }): void {
+  if (pathUserId !== actor.id) forbidden('The user in the path must be you.');
+  requireConversationWrite(isSupport(actor), conversation);
+}

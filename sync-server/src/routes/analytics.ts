@@ -7,6 +7,7 @@ import { centsToDecimalString } from '../domain/analytics/money-text.js';
 import { platformSummary } from '../domain/analytics/platform-summary.js';
 import { invalidAttempts, recentScans, recentTransfers } from '../domain/analytics/recent-activity.js';
 import { parseSplit, splitCents } from '../domain/analytics/revenue-share.js';
+import { storeReport } from '../domain/analytics/stored-reports.js';
 import { ttlCache } from '../domain/analytics/ttl-cache.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
 import { EventRevenueInput, EventStatsSchema, RecentQuery, ReportFormat, ReportJson, ReportSummary, RevenueResult, docs, security, tags } from './schemas/analytics.js';
@@ -317,7 +318,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         security,
-        summary: 'Daily sales report (CSV or JSON, inline)',
+        summary: 'Daily sales report (CSV or JSON), stored and inline',
         description: docs.report.description,
         // Every field is optional, so a POST without a body is a request for today's CSV.
         body: z.preprocess(
@@ -330,6 +331,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: z.object({
             success: z.literal(true),
+            report_path: z.string().describe('URL of the stored report: GET it (operator or service key)'),
+            report_id: z.uuid().describe('TicketGate extra'),
             report_date: z.string(),
             output_format: ReportFormat,
             summary: ReportSummary,
@@ -344,13 +347,23 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       const date = req.body.target_date ?? new Date(ctx.now()).toISOString().slice(0, 10);
       const report = await dailyReport(ctx.pool, date);
       const format = req.body.output_format;
+      const inline = format === 'csv' ? dailyReportCsv(report) : presentReportJson(report);
+      const id = await storeReport(ctx.pool, {
+        reportDate: date,
+        format,
+        content: typeof inline === 'string' ? inline : JSON.stringify(inline),
+        at: new Date(ctx.now()),
+      });
+      const path = `/api/reports/${id}`;
       return {
         success: true as const,
+        report_path: path,
+        report_id: id,
         report_date: date,
         output_format: format,
         summary: presentTotals(report.totals),
-        report: format === 'csv' ? dailyReportCsv(report) : presentReportJson(report),
-        message: `Report for ${date} generated (${format}, returned inline).`,
+        report: inline,
+        message: `Report for ${date} generated (${format}) at ${path}; also returned inline.`,
       };
     },
   );

@@ -1,5 +1,4 @@
 import { ok, toCents } from '@ticketgate/protocol';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addSeats } from '../domain/catalog/add-seats.js';
@@ -7,6 +6,7 @@ import { createEvent } from '../domain/catalog/create-event.js';
 import { parseSeatCsv } from '../domain/catalog/seat-csv.js';
 import { expandSeatBlocks } from '../domain/catalog/seat-layout.js';
 import { createHall, createVenue, listVenues, type Venue } from '../domain/catalog/venues.js';
+import { acceptCsv, operatorsOnly } from '../http/operator-scope.js';
 import { EventInfoSchema } from './schemas/events.js';
 import { presentEvent } from './events.js';
 import { AddSeatsBody, CreateEventBody, CreateHallBody, CreateVenueBody, EventParams, HallSchema, SeatsAdded, VenueSchema, docs, security } from './schemas/catalog.js';
@@ -15,16 +15,15 @@ const presentVenue = (v: Venue): z.infer<typeof VenueSchema> => ({
   venue_id: v.id,
   name: v.name,
   address: v.address,
+  city: v.city,
   halls: v.halls.map((h) => ({ hall_id: h.id, name: h.name })),
 });
 
 /** Operator endpoints (role operator or admin): venues, halls, events and their seats. */
 export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
-  const requireOperator = app.requireRole('operator');
-  // onRequest, so callers without the role learn that before their input is judged.
-  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply) => requireOperator.call(app, req, reply));
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  operatorsOnly(app);
+  acceptCsv(app, 8 * 1024 * 1024);
 
   app.get(
     '/ops/venues',
@@ -94,7 +93,15 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
           hallId: b.hall_id,
           name: b.name,
           eventDate: new Date(b.event_date),
+          description: b.description,
+          eventType: b.event_type,
+          ...(b.city !== undefined ? { city: b.city } : {}),
           tiersCents: Object.fromEntries(Object.entries(b.pricing_tiers).map(([c, price]) => [c, toCents(price)])),
+          admission: {
+            opensAt: b.admission?.opens_at ? new Date(b.admission.opens_at) : null,
+            closesAt: b.admission?.closes_at ? new Date(b.admission.closes_at) : null,
+            skewSeconds: b.admission?.skew_seconds ?? null,
+          },
         },
         ctx.now(),
       );

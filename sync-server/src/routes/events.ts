@@ -10,6 +10,9 @@ export function presentEvent(e: EventInfo): z.infer<typeof EventInfoSchema> {
   return {
     event_id: e.id,
     name: e.name,
+    description: e.description,
+    event_type: e.eventType,
+    city: e.city,
     venue: { venue_id: e.venue.id, name: e.venue.name, address: e.venue.address },
     hall_id: e.hallId,
     event_date: e.eventDate.toISOString(),

@@ -3,18 +3,26 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deviceAuth } from '../plugins/device-auth.js';
 import { analyticsRoutes } from './analytics.js';
 import { authRoutes } from './auth.js';
+import { catalogImportRoutes } from './catalog-import.js';
 import { catalogRoutes } from './catalog.js';
+import { chatSocketRoutes } from './chat-ws.js';
 import { chatRoutes } from './chat.js';
 import { creditRoutes } from './credits.js';
 import { eventRoutes } from './events.js';
 import { opsOutboxRoutes } from './ops-outbox.js';
+import { fraudRoutes } from './fraud.js';
 import { otpRoutes } from './otp.js';
 import { purchaseRoutes } from './purchase.js';
+import { qrRoutes } from './qr.js';
+import { reportRoutes } from './reports.js';
+import { scalperRoutes } from './scalper.js';
+import { searchRoutes } from './search.js';
 import { syncOpsRoutes } from './sync-ops.js';
 import { syncRoutes } from './sync.js';
 import { ticketRoutes } from './tickets.js';
 import { transferRoutes } from './transfers.js';
 import { verifyRoutes } from './verify.js';
+import { veritixServiceRoutes } from './veritix-service.js';
 import { webhookRoutes } from './webhooks.js';
 
 /** What a routes module uses from the app besides `app.ctx`: the auth plugins' preHandlers. */
@@ -47,6 +55,14 @@ export const API_ROUTES: readonly RoutesModule[] = [
   { plugin: opsOutboxRoutes, needs: ['requireRole'] },
   { plugin: analyticsRoutes, needs: ['requireRole'] },
   { plugin: chatRoutes, needs: ['authenticate'] },
+  { plugin: chatSocketRoutes, needs: ['authenticate'] },
+  { plugin: veritixServiceRoutes, needs: [] },
+  { plugin: qrRoutes, needs: ['requireRole'] },
+  { plugin: searchRoutes, needs: ['requireRole'] },
+  { plugin: scalperRoutes, needs: ['requireRole'] },
+  { plugin: fraudRoutes, needs: ['requireRole'] },
+  { plugin: reportRoutes, needs: ['requireRole'] },
+  { plugin: catalogImportRoutes, needs: ['requireRole'] },
   { plugin: syncRoutes, prefix: '/sync', needs: ['authenticateDevice'] },
   { plugin: syncOpsRoutes, prefix: '/sync', needs: ['requireRole'] },
 ];

@@ -28,7 +28,7 @@ export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const userId = ownUserId(req.user!, req.body.user_id);
-      const r = await reserveSeat(ctx, { userId, seatId: req.body.seat_id });
+      const r = await reserveSeat(ctx, { userId, seatId: req.body.seat_id, clientAddress: req.ip });
       const minutes = Math.ceil(r.ttlSeconds / 60);
       return {
         success: true as const,

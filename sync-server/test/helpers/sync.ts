@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateDeviceKeyPair, ready, toBase64Url, type DeviceKeyPair } from '@ticketgate/crypto';
+import { generateDeviceKeyPair, issueCredential, ready, toBase64Url, type DeviceKeyPair } from '@ticketgate/crypto';
 import type { ScanResult, sync } from '@ticketgate/protocol';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { build } from '../../src/app.js';
@@ -57,8 +57,11 @@ export async function upcomingEvent(t: TestApp, hallId = 'HALL-A'): Promise<stri
   return rows[0]!.id;
 }
 
-/** Seats of an event made SOLD to the demo fan (fixtures straight in SQL: purchase has its own tests). */
-export async function soldSeats(t: TestApp, eventId: string, count: number): Promise<string[]> {
+/**
+ * Seats of an event made SOLD to the demo fan (fixtures straight in SQL: purchase has its own tests),
+ * sold `soldAt` (default a day ago, so scans dated in the last hours lie after the sale).
+ */
+export async function soldSeats(t: TestApp, eventId: string, count: number, soldAt = Date.now() - 24 * 3600_000): Promise<string[]> {
   const fan = await demoUser(t, DEMO.fan);
   const { rows } = await t.ctx.pool.query<{ id: string }>(
     `UPDATE seats SET status = 'SOLD', owner_user_id = $2
@@ -66,7 +69,21 @@ export async function soldSeats(t: TestApp, eventId: string, count: number): Pro
       RETURNING id`,
     [eventId, fan.id, count],
   );
-  return rows.map((r) => r.id);
+  const ids = rows.map((r) => r.id);
+  // The trigger dated the sale now; the fixture backdates it.
+  await t.ctx.pool.query('UPDATE seat_generations SET valid_from = $2 WHERE seat_id = ANY($1::uuid[]) AND valid_until IS NULL', [ids, new Date(soldAt)]);
+  return ids;
+}
+
+/** A real credential for a seat as the server issues it, issued at `at` (what a gate scanned then). */
+export async function credentialAt(
+  t: { ctx: AppContext },
+  c: { seatId: string; eventId: string; generation?: number; hallId?: string; at: number },
+): Promise<string> {
+  return issueCredential(
+    { seatId: c.seatId, eventId: c.eventId, hallCode: c.hallId ?? 'HALL-A', generation: c.generation ?? 1, issuedAt: Math.floor(c.at / 1000) },
+    { issuing: await t.ctx.keys.activeIssuingKey(), gate: await t.ctx.keys.gateKeyFor(c.eventId) },
+  );
 }
 
 export function scan(
@@ -84,17 +101,35 @@ export function scan(
   };
 }
 
+/**
+ * POST /api/sync/scans as a gate sends it (upload version 2). A SUCCESS without a
+ * `credential` key gets the one a gate would have scanned: a real credential
+ * issued at the scan time for the scan's seat, event, generation and hall. Pass
+ * `credential: null` (or a forged text) to upload an admission without a valid proof.
+ */
 export async function upload(
-  t: { app: FastifyInstance },
+  t: { app: FastifyInstance; ctx: AppContext },
   gate: TestGate,
   scans: sync.UploadedScan[],
-  extra: { backlog?: number; clock_offset_ms?: number | null } = {},
+  extra: { backlog?: number; clock_offset_ms?: number | null; version?: 1 | 2 } = {},
 ): Promise<LightMyRequestResponse> {
+  const proven = await Promise.all(
+    scans.map(async (s) =>
+      s.result !== 'SUCCESS' || s.credential !== undefined || !s.seat_id || !s.event_id
+        ? s
+        : {
+            ...s,
+            credential: await credentialAt(t, {
+              seatId: s.seat_id, eventId: s.event_id, generation: s.generation ?? 1, hallId: s.hall_id ?? gate.hallId, at: Date.parse(s.scanned_at),
+            }),
+          },
+    ),
+  );
   return t.app.inject({
     method: 'POST',
     url: '/api/sync/scans',
     headers: gate.headers,
-    payload: { scans, backlog: extra.backlog ?? 0, clock_offset_ms: extra.clock_offset_ms ?? null },
+    payload: { version: extra.version ?? 2, scans: proven, backlog: extra.backlog ?? 0, clock_offset_ms: extra.clock_offset_ms ?? null },
   });
 }
 

@@ -51,6 +51,15 @@ export interface EventCounts {
   admitted: number;
 }
 
+export interface CatalogOptions {
+  /**
+   * Keep the holders' names the server sends (shown to the steward with a
+   * verdict). False: the snapshot never stores them (names already stored are
+   * erased when the store opens), so a lost kiosk holds none.
+   */
+  holderNames: boolean;
+}
+
 /** Events and seats of the hall: the snapshot the verifier decides on. */
 export class CatalogRepo {
   private readonly eventStmt;
@@ -64,8 +73,11 @@ export class CatalogRepo {
   private readonly countsStmt;
   private readonly eventsStmt;
   private readonly bumpSeqStmt;
+  private readonly holderNames: boolean;
 
-  constructor(db: Db) {
+  constructor(db: Db, opts: CatalogOptions = { holderNames: true }) {
+    this.holderNames = opts.holderNames;
+    if (!opts.holderNames) db.prepare('UPDATE seats SET holder_name = NULL WHERE holder_name IS NOT NULL').run();
     this.eventStmt = db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?');
     this.eventsStmt = db.prepare<[], EventRow>('SELECT * FROM events ORDER BY event_date');
     this.upsertEventStmt = db.prepare(
@@ -146,7 +158,7 @@ export class CatalogRepo {
     // Positional binding: measurably cheaper than named parameters at 100,000 rows.
     const admitted = s.admittedAt !== null;
     this.upsertSeatStmt.run(s.seatId, s.eventId, s.row, s.number, s.category, admitted && s.status === 'SOLD' ? 'CHECKED_IN' : s.status,
-      s.generation, s.holder, s.admittedAt, admitted ? s.admittedBy : null, admitted ? 'server' : null, admitted ? s.admittedDevice : null, snapshot);
+      s.generation, this.holderNames ? s.holder : null, s.admittedAt, admitted ? s.admittedBy : null, admitted ? 'server' : null, admitted ? s.admittedDevice : null, snapshot);
   }
 
   dropSeatsMissingFrom(eventId: string, snapshot: number): number {

@@ -1,5 +1,5 @@
 // process: engine
-import { CatalogRepo } from './catalog-repo.js';
+import { CatalogRepo, type CatalogOptions } from './catalog-repo.js';
 import { DeviceRepo } from './device-repo.js';
 import { HallRepo } from './hall-repo.js';
 import { KeyRepo } from './key-repo.js';
@@ -16,17 +16,20 @@ export class GateStore {
   readonly scans: ScanRepo;
   readonly syncState: SyncStateRepo;
 
-  private constructor(readonly db: Db) {
+  private constructor(
+    readonly db: Db,
+    catalog: CatalogOptions,
+  ) {
     this.device = new DeviceRepo(db);
-    this.catalog = new CatalogRepo(db);
+    this.catalog = new CatalogRepo(db, catalog);
     this.halls = new HallRepo(db);
     this.keys = new KeyRepo(db);
     this.scans = new ScanRepo(db);
     this.syncState = new SyncStateRepo(db);
   }
 
-  static open(dataDir: string): GateStore {
-    return new GateStore(openGateDatabase(dataDir));
+  static open(dataDir: string, catalog: CatalogOptions = { holderNames: true }): GateStore {
+    return new GateStore(openGateDatabase(dataDir), catalog);
   }
 
   close(): void {

@@ -13,6 +13,8 @@ export interface ScanRecord {
   seatId: string | null;
   generation: number | null;
   hallId: string | null;
+  /** The scanned credential of a SUCCESS (its proof for the server); null otherwise. */
+  credential: string | null;
 }
 
 export interface ScanRow {
@@ -27,6 +29,7 @@ export interface ScanRow {
   seat_id: string | null;
   generation: number | null;
   hall_id: string | null;
+  credential: string | null;
   upload_state: 'pending' | 'uploaded' | 'conflict' | 'rejected';
   uploaded_at: number | null;
   upload_note: string | null;
@@ -74,8 +77,8 @@ export class ScanRepo {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO scans (client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id)
-       VALUES (@clientScanId, @deviceTime, @clockOffsetMs, @source, @result, @reason, @eventId, @seatId, @generation, @hallId)`,
+      `INSERT INTO scans (client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id, credential)
+       VALUES (@clientScanId, @deviceTime, @clockOffsetMs, @source, @result, @reason, @eventId, @seatId, @generation, @hallId, @credential)`,
     );
     this.pendingStmt = db.prepare<[number], ScanRow>(`SELECT * FROM scans WHERE upload_state = 'pending' ORDER BY seq LIMIT ?`);
     this.pendingCountStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM scans WHERE upload_state = 'pending'`);
@@ -94,7 +97,11 @@ export class ScanRepo {
       `UPDATE scans SET upload_state = 'conflict', uploaded_at = COALESCE(uploaded_at, ?) WHERE client_scan_id = ?`,
     );
     this.countsStmt = db.prepare<[], { result: ScanResult; n: number }>('SELECT result, count(*) AS n FROM scans GROUP BY result');
-    this.recentStmt = db.prepare<[number], ScanRow>('SELECT * FROM scans ORDER BY seq DESC LIMIT ?');
+    // The journal as the local API shows it: without the credentials (tickets a reader could replay within their minute).
+    this.recentStmt = db.prepare<[number], Omit<ScanRow, 'credential'>>(
+      `SELECT seq, client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id,
+              upload_state, uploaded_at, upload_note FROM scans ORDER BY seq DESC LIMIT ?`,
+    );
     this.byIdStmt = db.prepare<[string], ScanRow>('SELECT * FROM scans WHERE client_scan_id = ?');
     this.conflictsStmt = db.prepare<[number], ConflictRow>(
       `SELECT c.*, s.device_time + s.clock_offset_ms AS local_at FROM conflicts c JOIN scans s USING (client_scan_id)
@@ -172,7 +179,7 @@ export class ScanRepo {
     return out;
   }
 
-  recent(limit: number): ScanRow[] {
+  recent(limit: number): Omit<ScanRow, 'credential'>[] {
     return this.recentStmt.all(limit);
   }
 

@@ -6,7 +6,7 @@
  * Times are integer milliseconds since the epoch (UTC); they only become ISO
  * strings on the wire and in the local API.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_V1 = `
 -- Who this gate is. One row. The device token and the box private key live here,
@@ -113,8 +113,17 @@ export const SCHEMA_V2 = `
 ALTER TABLE seats ADD COLUMN admitted_device TEXT;
 `;
 
-/** v3: every hall's names from the manifest, so a WRONG_HALL verdict names the right door. */
+/**
+ * v3: the scanned credential of each admission, uploaded as its proof (the
+ * server counts no SUCCESS without one). Null for other verdicts, and for
+ * admissions recorded before v3 (the server refuses those as `no_proof`).
+ */
 export const SCHEMA_V3 = `
+ALTER TABLE scans ADD COLUMN credential TEXT;
+`;
+
+/** v4: every hall's names from the manifest, so a WRONG_HALL verdict names the right door. */
+export const SCHEMA_V4 = `
 CREATE TABLE halls (
   hall_id     TEXT PRIMARY KEY,
   hall_name   TEXT NOT NULL,

@@ -30,6 +30,7 @@ export function toUploadedScan(r: ScanRow): sync.UploadedScan {
     result: r.result,
     reason: r.reason === null ? null : r.reason.slice(0, 200),
     scanned_at: new Date(r.device_time + r.clock_offset_ms).toISOString(),
+    credential: r.result === 'SUCCESS' ? r.credential : null,
   };
 }
 
@@ -55,6 +56,7 @@ export class Pusher {
     if (batch.length === 0) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, requeued: 0, remaining: 0 };
     const total = store.scans.pendingCount();
     const body: z.input<typeof sync.ScanUploadRequest> = {
+      version: sync.SCAN_UPLOAD_VERSION,
       scans: batch.map(toUploadedScan),
       backlog: Math.max(0, total - batch.length),
       clock_offset_ms: this.clock.snapshot().offsetMs,

@@ -1,7 +1,7 @@
 // process: engine
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { CredentialVerifier } from '@ticketgate/crypto';
+import { normaliseScan, type CredentialVerifier } from '@ticketgate/crypto';
 import type { GateStore } from '../store/gate-store.js';
 import { decide, type Decision } from './decide.js';
 
@@ -136,6 +136,8 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict] }> {
       seatId: decision.seat?.seat_id ?? c?.seatId ?? null,
       generation: c?.generation ?? null,
       hallId: decision.correctHall ?? c?.hallCode ?? null,
+      // The proof the server asks of an admission (docs/sync-protocol.md): the code as scanned, nothing for a refusal.
+      credential: decision.result === 'SUCCESS' ? normaliseScan(text) : null,
     });
     return { ...decision, clientScanId, deviceTime, clockOffsetMs, scannedAt, source };
   }

@@ -1,7 +1,7 @@
 // process: renderer
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { parseEnrolmentText, type SoundClass } from '@ticketgate/ui';
-import { GateApiError, type GateClient, type GateStatus, type ScanLogEntry } from '../gate-client.js';
+import { GateApiError, TokenRefusedError, type GateClient, type GateStatus, type ScanLogEntry } from '../gate-client.js';
 import type { KioskPrefs } from '../settings.js';
 import type { VerdictSound } from '../sound.js';
 import { Banners } from './banners.js';
@@ -50,7 +50,9 @@ export function Kiosk(props: KioskProps) {
       setStatus(s);
       setRecent(r);
       setReachable(true);
-    } catch {
+    } catch (err) {
+      // The engine restarted with a new launch token: a fresh page carries it.
+      if (err instanceof TokenRefusedError) location.reload();
       setReachable(false);
     }
     setNow(Date.now());

@@ -1,2 +1,3 @@
 export * from './decide.js';
+export * from './proof.js';
 export * from './vectors.js';

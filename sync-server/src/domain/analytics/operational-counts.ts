@@ -5,6 +5,8 @@ export interface OperationalCounts {
   /** Scans by verdict and by who decided: a gate (offline-capable kiosk) or online staff verification. */
   scans: { result: ScanResult; source: 'gate' | 'online'; n: number }[];
   conflicts: number;
+  /** Uploaded scans the server refused to count, by reason code (admission.UPLOAD_REJECTIONS). */
+  rejectedUploads: Record<string, number>;
   seats: Record<string, number>;
   orders: Record<string, number>;
   transfers: Record<string, number>;
@@ -25,6 +27,7 @@ export async function operationalCounts(db: Queryable): Promise<OperationalCount
        (SELECT json_agg(x) FROM (SELECT result, CASE WHEN device_id IS NULL THEN 'online' ELSE 'gate' END AS source, count(*)::int AS n
                                    FROM scans GROUP BY 1, 2 ORDER BY 1, 2) x) AS scans,
        (SELECT count(*)::int FROM scans WHERE is_conflict) AS conflicts,
+       ${countsBy('rejected_uploads', 'reason_code')} AS "rejectedUploads",
        ${countsBy('seats', 'status')} AS seats,
        ${countsBy('orders', 'status')} AS orders,
        ${countsBy('transfers', 'status')} AS transfers,

@@ -1,11 +1,15 @@
 import type { sync } from '@ticketgate/protocol';
 import type { Queryable } from '../../db/pool.js';
+import type { EventType } from './event-types.js';
 
 export type SeatStatus = sync.SeatStatus;
 
 export interface EventInfo {
   id: string;
   name: string;
+  description: string;
+  eventType: EventType;
+  city: string;
   hallId: string;
   eventDate: Date;
   venue: { id: string; name: string; address: string };
@@ -33,6 +37,9 @@ const seatCounts = (nowParam: string) =>
 interface EventRow {
   id: string;
   name: string;
+  description: string;
+  event_type: EventType;
+  city: string;
   hall_id: string;
   event_date: Date;
   venue_id: string;
@@ -46,6 +53,9 @@ interface EventRow {
 const toEventInfo = (r: EventRow): EventInfo => ({
   id: r.id,
   name: r.name,
+  description: r.description,
+  eventType: r.event_type,
+  city: r.city,
   hallId: r.hall_id,
   eventDate: r.event_date,
   venue: { id: r.venue_id, name: r.venue_name, address: r.venue_address },
@@ -54,7 +64,7 @@ const toEventInfo = (r: EventRow): EventInfo => ({
   availableSeats: r.available_seats,
 });
 
-const EVENT_COLUMNS = `e.id, e.name, e.hall_id, e.event_date, v.id AS venue_id, v.name AS venue_name, v.address AS venue_address,
+const EVENT_COLUMNS = `e.id, e.name, e.description, e.event_type, e.city, e.hall_id, e.event_date, v.id AS venue_id, v.name AS venue_name, v.address AS venue_address,
   (SELECT json_object_agg(c.category, c.price_cents ORDER BY c.category) FROM event_categories c WHERE c.event_id = e.id) AS tiers`;
 
 /**

@@ -11,15 +11,16 @@ export interface Venue {
   id: string;
   name: string;
   address: string;
+  city: string;
   halls: Omit<Hall, 'venueId'>[];
 }
 
 const pgCode = (err: unknown): string | undefined => (err as { code?: string }).code;
 
-export async function createVenue(db: Queryable, input: { name: string; address: string }): Promise<Venue> {
-  const { rows } = await db.query<{ id: string; name: string; address: string }>(
-    'INSERT INTO venues (name, address) VALUES ($1, $2) RETURNING id, name, address',
-    [input.name, input.address],
+export async function createVenue(db: Queryable, input: { name: string; address: string; city: string }): Promise<Venue> {
+  const { rows } = await db.query<{ id: string; name: string; address: string; city: string }>(
+    'INSERT INTO venues (name, address, city) VALUES ($1, $2, $3) RETURNING id, name, address, city',
+    [input.name, input.address, input.city],
   );
   return { ...rows[0]!, halls: [] };
 }
@@ -38,7 +39,7 @@ export async function createHall(db: Queryable, input: Hall): Promise<Hall> {
 
 export async function listVenues(pool: Pool): Promise<Venue[]> {
   const { rows } = await pool.query<Venue>(
-    `SELECT v.id, v.name, v.address,
+    `SELECT v.id, v.name, v.address, v.city,
             coalesce(json_agg(json_build_object('id', h.id, 'name', h.name) ORDER BY h.id) FILTER (WHERE h.id IS NOT NULL), '[]') AS halls
        FROM venues v LEFT JOIN halls h ON h.venue_id = v.id
       GROUP BY v.id ORDER BY v.name, v.id`,

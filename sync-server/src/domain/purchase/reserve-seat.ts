@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { withTransaction, type Client } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
+import { hashClientAddress, recordPurchaseOrigin } from '../fraud/purchase-origin.js';
 import { enforceHoldCap } from './hold-cap.js';
 import { holdHasExpired, lockOrderWithSeat } from './order-lock.js';
 import { releaseHold } from './release-hold.js';
@@ -35,7 +36,14 @@ const UNIQUE_VIOLATION = '23505';
  * (a pessimistic lock). A hold that ran out but was not swept yet is
  * treated as gone: its order expires and the seat can be held again.
  */
-export async function reserveSeat(ctx: AppContext, input: { userId: string; seatId: string }): Promise<Reservation> {
+export interface ReserveInput {
+  userId: string;
+  seatId: string;
+  /** The client's address: kept hashed for the fraud rules (docs/security.md, "Fraud signals"). */
+  clientAddress?: string;
+}
+
+export async function reserveSeat(ctx: AppContext, input: ReserveInput): Promise<Reservation> {
   try {
     return await withTransaction(ctx.pool, (db) => reserveIn(db, ctx, input));
   } catch (err) {
@@ -47,7 +55,7 @@ export async function reserveSeat(ctx: AppContext, input: { userId: string; seat
   }
 }
 
-async function reserveIn(db: Client, ctx: AppContext, input: { userId: string; seatId: string }): Promise<Reservation> {
+async function reserveIn(db: Client, ctx: AppContext, input: ReserveInput): Promise<Reservation> {
   const nowMs = ctx.now();
   const now = new Date(nowMs);
   const user = await db.query('SELECT 1 FROM users WHERE id = $1', [input.userId]);
@@ -91,6 +99,10 @@ async function reserveIn(db: Client, ctx: AppContext, input: { userId: string; s
      VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
     [input.userId, seat.id, seat.event_id, seat.price_cents, heldUntil, now],
   );
+  if (input.clientAddress) {
+    const addressHash = hashClientAddress(ctx.config.MASTER_KEY, input.clientAddress);
+    await recordPurchaseOrigin(db, { orderId: created.rows[0]!.id, userId: input.userId, addressHash, at: now });
+  }
   // Last: the seat change bumps the event's sequence (trigger) and so holds the event row lock until commit.
   await db.query(`UPDATE seats SET status = 'HELD', held_by = $2, held_until = $3 WHERE id = $1`, [seat.id, input.userId, heldUntil]);
   return reservation(created.rows[0]!.id, seat.id, heldUntil, nowMs, false);

@@ -15,9 +15,10 @@ interface DeviceRow {
   app_version: string | null;
   enrolled_at: Date;
   revoked_at: Date | null;
+  rejected_uploads: number;
 }
 
-const COLUMNS = 'id, name, hall_id, status, last_seen_at, last_backlog, clock_offset_ms, app_version, enrolled_at, revoked_at';
+const COLUMNS = 'id, name, hall_id, status, last_seen_at, last_backlog, clock_offset_ms, app_version, enrolled_at, revoked_at, rejected_uploads';
 
 function toView(r: DeviceRow): sync.DeviceView {
   return {
@@ -31,6 +32,7 @@ function toView(r: DeviceRow): sync.DeviceView {
     app_version: r.app_version,
     enrolled_at: r.enrolled_at.toISOString(),
     revoked_at: r.revoked_at?.toISOString() ?? null,
+    rejected_uploads: r.rejected_uploads,
   };
 }
 

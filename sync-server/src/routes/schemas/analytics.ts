@@ -133,8 +133,8 @@ export const docs = {
   config: documentErrors(`${ACCESS_NOTE}${NOT_ENVELOPED}The configured split (REVENUE_SHARE_SPLIT).`, ACCESS_ERRORS),
   report: documentErrors(
     `${ACCESS_NOTE}One UTC day (default today): orders confirmed, their revenue, transfers completed and invalid scans, per event ` +
-      'and in total. The report is returned inline in `report` (CSV text or a JSON object) instead of a `report_path` on the server: ' +
-      'server instances keep nothing on local disk.',
+      'and in total. The report is stored in PostgreSQL (server instances keep nothing on local disk) and `report_path` is its URL ' +
+      '(GET /api/reports/{id}); it is also returned inline in `report` (CSV text or a JSON object).',
     [...ACCESS_ERRORS, ['VALIDATION_ERROR', 'target_date not a YYYY-MM-DD date, or output_format not csv/json']],
   ),
 };

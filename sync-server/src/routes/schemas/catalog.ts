@@ -1,5 +1,6 @@
 import { MoneyAmount, sync } from '@ticketgate/protocol';
 import { z } from 'zod';
+import { EVENT_TYPES } from '../../domain/catalog/event-types.js';
 import { CATEGORY, ROW_LABEL, SEAT_NUMBER_MAX, SEATS_PER_REQUEST_MAX } from '../../domain/catalog/seat-rules.js';
 import { AUTH_ERRORS, documentErrors, type ErrorRows } from '../../http/error-docs.js';
 
@@ -9,6 +10,7 @@ export const VenueSchema = z.object({
   venue_id: z.uuid(),
   name: z.string(),
   address: z.string(),
+  city: z.string(),
   halls: z.array(z.object({ hall_id: z.string(), name: z.string() })),
 });
 
@@ -16,7 +18,11 @@ export const HallSchema = z.object({ hall_id: z.string(), venue_id: z.uuid(), na
 
 export const Name = z.string().trim().min(1).max(200);
 
-export const CreateVenueBody = z.object({ name: Name, address: z.string().trim().max(500).default('') });
+export const CreateVenueBody = z.object({
+  name: Name,
+  address: z.string().trim().max(500).default(''),
+  city: z.string().trim().max(100).default('').describe('Searched by place (POST /api/search-events)'),
+});
 
 export const CreateHallBody = z.object({
   hall_id: sync.HallCode.describe('Public hall code, e.g. HALL-C'),
@@ -29,10 +35,22 @@ export const CreateEventBody = z.object({
   hall_id: sync.HallCode,
   name: Name,
   event_date: z.iso.datetime({ offset: true }).describe('ISO 8601 with zone, in the future'),
+  description: z.string().trim().max(2000).default('').describe('Searched (full text) with the name'),
+  event_type: z.enum(EVENT_TYPES).default('other'),
+  city: z.string().trim().min(1).max(100).optional().describe("Default: the venue's city"),
   pricing_tiers: z
     .record(z.string().regex(CATEGORY, 'category: 1-16 of A-Z, 0-9, _ and -'), MoneyAmount.min(0).max(1_000_000))
     .refine((t) => Object.keys(t).length >= 1 && Object.keys(t).length <= 50, 'between 1 and 50 pricing tiers')
     .describe('Category → price in major units, e.g. {"CAT1": 350.00}'),
+  admission: z
+    .object({
+      opens_at: z.iso.datetime({ offset: true }).optional().describe('Default: from the sale of each ticket'),
+      closes_at: z.iso.datetime({ offset: true }).optional().describe('Default: event_date + ADMISSION_CLOSE_AFTER_HOURS (12 h)'),
+      skew_seconds: z.number().int().min(0).max(86_400).optional().describe('Default ADMISSION_SKEW_SECONDS (60)'),
+    })
+    .refine((a) => !a.opens_at || !a.closes_at || Date.parse(a.opens_at) < Date.parse(a.closes_at), 'opens_at must be before closes_at')
+    .optional()
+    .describe('When gate admissions of this event count (an uploaded SUCCESS outside it is refused): docs/sync-protocol.md'),
 });
 
 export const SeatBlockInput = z

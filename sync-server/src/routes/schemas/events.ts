@@ -1,5 +1,6 @@
 import { sync } from '@ticketgate/protocol';
 import { z } from 'zod';
+import { EVENT_TYPES } from '../../domain/catalog/event-types.js';
 import { documentErrors } from '../../http/error-docs.js';
 
 // Request and response schemas of routes/events.ts, with their OpenAPI descriptions and error tables.
@@ -12,6 +13,9 @@ export const PricingTiers = z.record(z.string(), z.number()).describe('Category 
 export const EventSummary = z.object({
   event_id: z.uuid(),
   name: z.string(),
+  description: z.string(),
+  event_type: z.enum(EVENT_TYPES),
+  city: z.string(),
   venue: VenueRef,
   hall_id: z.string(),
   event_date: z.string().describe('ISO 8601, UTC'),
