@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // (setup files, timeouts) in its folder.
 export default defineConfig({
   test: {
-    projects: ['shared/crypto', 'shared/protocol', 'hardware', 'sync-server', 'gate-app', 'scripts', 'web'],
+    projects: ['shared/crypto', 'shared/protocol', 'shared/ui', 'hardware', 'sync-server', 'gate-app', 'scripts', 'web'],
   },
 });

@@ -1,5 +1,5 @@
 // process: build tool
-// Bundles the kiosk renderer (TypeScript → one ES module) with esbuild and copies
+// Bundles the kiosk renderer (TypeScript + Preact JSX → one ES module) with esbuild and copies
 // its static files. Output: gate-app/dist/renderer/, served by the gate's local
 // HTTP API and loaded by the Electron window.
 import { build } from 'esbuild';
@@ -12,7 +12,9 @@ export const RENDERER_DIST = fileURLToPath(new URL('../dist/renderer/', import.m
 export async function buildRenderer(outdir = RENDERER_DIST): Promise<string> {
   mkdirSync(outdir, { recursive: true });
   await build({
-    entryPoints: [`${src}app.ts`],
+    entryPoints: [`${src}app.tsx`],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
     outfile: `${outdir}/app.js`,
     bundle: true,
     format: 'esm',

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   Backoff, createGateHttpServer, GateEngine, InsecureServerUrlError, isLoopbackHost, listenGateHttp, NetworkError, parseAddress,
-  ServerError, verdictView, wireTurnstile, writeLocalApiToken, type SyncTiming,
+  ServerError, SupervisorDesk, verdictView, wireTurnstile, writeLocalApiToken, type ScannerState, type SupervisorOptions, type SyncTiming,
 } from './engine/index.js';
 
 const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT [--http-public]]
@@ -70,6 +70,8 @@ function options() {
       console.log(USAGE);
       process.exit(0);
     }
+    // An empty value (an unset variable in a systemd unit's ExecStart) means the option is absent.
+    for (const [k, v] of Object.entries(values)) if (v === '') delete values[k as keyof typeof values];
     if (!values.data) throw new Error('--data is required');
     if (values.http) {
       const { host } = parseAddress(values.http);
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
     allowInsecureHttp: o['allow-insecure-http'] ?? process.env.TICKETGATE_ALLOW_INSECURE_HTTP === '1',
     ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
+    ...(o.name ? { name: o.name } : {}),
     ...(o['hide-holder-names'] ? { holderNames: false } : {}),
     timing,
   });
@@ -153,23 +156,28 @@ async function main(): Promise<void> {
   } else if (o.enrol) {
     log('already enrolled: the enrolment code is not needed and was not used');
   }
-  if (!engine.isEnrolled()) throw new UsageError('this data folder has no enrolled gate: start once with --server URL --enrol CODE');
+  if (!engine.isEnrolled() && !o.http) throw new UsageError('this data folder has no enrolled gate: start once with --server URL --enrol CODE, or with --http to enrol from the kiosk screen');
 
   engine.on('problem', (m) => log(m));
   engine.on('connectivity', (s) => log(`connectivity: ${s}`));
   engine.on('revoked', (note) => log(`DEVICE REVOKED: ${note}. Verifying from the last snapshot; re-enrol with a new code.`));
-  engine.on('verdict', (v) => process.stdout.write(`${JSON.stringify(verdictView(v))}\n`));
+  engine.on('verdict', (v) => process.stdout.write(`${JSON.stringify(engine.view(v))}\n`));
+  // Enrolled from the kiosk screen (first start, or a revoked gate given a new code).
+  engine.on('enrolled', (id) => {
+    log(`enrolled from the kiosk as ${id} in hall ${engine.status().hall_id}`);
+    engine.start();
+  });
 
+  const hardware = await startHardware(engine, o, cleanups);
   if (o.http) {
     const uiDir = o.ui ?? builtRenderer();
     // A new token each launch, unless the Electron shell hands in the one its window already holds.
     const token = writeLocalApiToken(o.data, process.env.TICKETGATE_LOCAL_API_TOKEN || undefined);
-    http = createGateHttpServer(engine, { token, public: o['http-public'] ?? false, ...(uiDir ? { uiDir } : {}) });
+    const supervisor = new SupervisorDesk({ pin: process.env.TICKETGATE_SUPERVISOR_PIN, now: Date.now, ...hardware });
+    http = createGateHttpServer(engine, { token, public: o['http-public'] ?? false, ...(uiDir ? { uiDir } : {}), supervisor });
     const { url } = await listenGateHttp(http, o.http);
     log(`local API on ${url} (launch token in ${o.data}/local-api-token)`);
   }
-
-  await startHardware(engine, o, cleanups);
 
   const stdin = createInterface({ input: process.stdin, terminal: false });
   stdin.on('line', (line) => {
@@ -178,9 +186,13 @@ async function main(): Promise<void> {
     engine.scan(text, 'stdin').catch((err: unknown) => log(`scan not recorded: ${(err as Error).message}`));
   });
   cleanups.push(() => stdin.close());
-
-  engine.start();
   cleanups.push(() => engine.sync()?.stop());
+
+  if (!engine.isEnrolled()) {
+    log('not enrolled: waiting for an enrolment code on the kiosk screen');
+    return;
+  }
+  engine.start();
   const d = engine.status();
   if (d.transport_warning) log(d.transport_warning);
   log(`ready: ${d.device_name} (${d.device_id}) in hall ${d.hall_id}, server ${d.server_url}${engine.isRevoked() ? ' — REVOKED, offline verification only' : ''}`);
@@ -198,8 +210,13 @@ function builtRenderer(): string | undefined {
   return candidates.find((c) => existsSync(join(c, 'index.html')) && existsSync(join(c, 'app.js')));
 }
 
-async function startHardware(engine: GateEngine, o: { serial?: string | undefined; hardware?: string | undefined }, cleanups: (() => Promise<void> | void)[]) {
-  if (!o.serial && !o.hardware) return;
+/** Scanners and the turnstile output; what the supervisor view shows and tests. */
+async function startHardware(
+  engine: GateEngine,
+  o: { serial?: string | undefined; hardware?: string | undefined },
+  cleanups: (() => Promise<void> | void)[],
+): Promise<Pick<SupervisorOptions, 'relay' | 'scanners'>> {
+  if (!o.serial && !o.hardware) return {};
   const hw = await import('@ticketgate/hardware');
   const raw = o.hardware ? (JSON.parse(readFileSync(o.hardware, 'utf8')) as { scanners?: unknown[] }) : { scanners: [] };
   if (o.serial) raw.scanners = [...(raw.scanners ?? []), { type: 'serial', id: 'cli-serial', path: o.serial }];
@@ -220,6 +237,9 @@ async function startHardware(engine: GateEngine, o: { serial?: string | undefine
     cleanups.push(() => output.close());
     log(`turnstile output ${output.id} (${output.kind}) opens on SUCCESS only`);
   }
+  const scannerStates = (): ScannerState[] =>
+    Object.entries(scanners.statuses()).map(([id, st]) => ({ id, state: st.status, detail: st.detail ?? null }));
+  return { scanners: scannerStates, ...(output ? { relay: output } : {}) };
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { kiosk } from '@ticketgate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateHttpServer, GateEngine, listenGateHttp, newLocalApiToken } from '../src/engine/index.js';
+import { createGateHttpServer, GateEngine, listenGateHttp, newLocalApiToken, PIN_ATTEMPTS, PIN_LOCK_MS, SupervisorDesk } from '../src/engine/index.js';
 import { createLocalHall, tempDir, type LocalHall } from './helpers/local-hall.js';
 
 describe('local HTTP API', () => {
@@ -20,9 +20,9 @@ describe('local HTTP API', () => {
     hall?.cleanup();
   });
 
-  async function start(withUi = false): Promise<string> {
+  async function start(withUi = false, supervisor?: SupervisorDesk): Promise<string> {
     hall = await createLocalHall();
-    gate = await GateEngine.open({ dataDir: hall.dir });
+    gate = await GateEngine.open({ dataDir: hall.dir, timeZone: 'Europe/Berlin' });
     let uiDir: string | undefined;
     if (withUi) {
       uiDir = join(hall.dir, 'ui');
@@ -30,7 +30,7 @@ describe('local HTTP API', () => {
       writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>gate</title>');
       writeFileSync(join(uiDir, 'app.js'), 'console.log(1)');
     }
-    server = createGateHttpServer(gate, { token, ...(uiDir ? { uiDir } : {}) });
+    server = createGateHttpServer(gate, { token, ...(uiDir ? { uiDir } : {}), ...(supervisor ? { supervisor } : {}) });
     return (await listenGateHttp(server, '127.0.0.1:0')).url;
   }
 
@@ -109,6 +109,85 @@ describe('local HTTP API', () => {
     } finally {
       await gate?.close();
       gate = undefined;
+      dir.remove();
+    }
+  });
+
+  const postTo = (url: string, path: string, body: unknown) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it("names the ticket's hall and venue on a WRONG_HALL verdict, from the halls of the manifest, and the zone in the status", async () => {
+    const url = await start();
+    gate!.store.db.transaction(() =>
+      gate!.store.halls.replace([
+        { hall_id: 'HALL-A', hall_name: 'Main Arena', venue_name: 'Test Venue' },
+        { hall_id: 'HALL-B', hall_name: 'Hall B', venue_name: 'Esplanade Theatre' },
+      ]),
+    )();
+    const other = kiosk.VerdictReply.parse(await (await post(url, { payload: hall!.ticket(hall!.seats.sold, { hallCode: 'HALL-B' }) })).json());
+    expect(other).toMatchObject({ result: 'WRONG_HALL', correct_hall: 'HALL-B', correct_hall_name: 'Hall B', correct_venue_name: 'Esplanade Theatre' });
+    const unknown = kiosk.VerdictReply.parse(await (await post(url, { payload: hall!.ticket(hall!.seats.sold, { hallCode: 'HALL-Z' }) })).json());
+    expect(unknown).toMatchObject({ result: 'WRONG_HALL', correct_hall: 'HALL-Z', correct_hall_name: null, correct_venue_name: null });
+    expect(kiosk.GateStatus.parse(await (await get(`${url}/status`)).json())).toMatchObject({ time_zone: 'Europe/Berlin', device_unknown: false });
+  });
+
+  it('opens the supervisor view with the PIN only, locks after repeated wrong PINs, and pulses the relay', async () => {
+    let now = 1_000_000;
+    const pulses: number[] = [];
+    const desk = new SupervisorDesk({
+      pin: '2468', now: () => now, relay: { pulse: () => void pulses.push(now) },
+      scanners: () => [{ id: 'hid-1', state: 'connected', detail: null }],
+    });
+    const url = await start(false, desk);
+    expect(await (await postTo(url, '/supervisor/unlock', { pin: '2468' })).json()).toEqual({ relay: true, scanners: [{ id: 'hid-1', state: 'connected', detail: null }] });
+    const bad = await postTo(url, '/supervisor/unlock', { pin: 'abcd' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'VALIDATION_ERROR' });
+    // Guessing: the wrong PINs, then even the right one is refused until the lock ends.
+    for (let i = 1; i < PIN_ATTEMPTS; i++) expect((await postTo(url, '/supervisor/unlock', { pin: '0000' })).status).toBe(403);
+    const locked = await postTo(url, '/supervisor/relay-test', { pin: '0000' });
+    expect([locked.status, ((await locked.json()) as { error: string }).error]).toEqual([429, 'PIN_LOCKED']);
+    expect((await postTo(url, '/supervisor/relay-test', { pin: '2468' })).status).toBe(429);
+    expect(pulses).toEqual([]);
+    now += PIN_LOCK_MS;
+    const pulsed = kiosk.RelayTestReply.parse(await (await postTo(url, '/supervisor/relay-test', { pin: '2468' })).json());
+    expect(pulsed.pulsed_at).toBe(new Date(now).toISOString());
+    expect(pulses).toEqual([now]);
+  });
+
+  it('keeps the supervisor view shut without a PIN, and refuses a relay test without a relay', async () => {
+    const url = await start(false, new SupervisorDesk({ pin: undefined, now: Date.now }));
+    const res = await postTo(url, '/supervisor/unlock', { pin: '1234' });
+    expect([res.status, ((await res.json()) as { error: string }).error]).toEqual([403, 'NO_SUPERVISOR_PIN']);
+    server!.closeAllConnections();
+    await new Promise((r) => server!.close(r));
+    server = createGateHttpServer(gate!, { token, supervisor: new SupervisorDesk({ pin: '1234', now: Date.now }) });
+    const { url: url2 } = await listenGateHttp(server, '127.0.0.1:0');
+    const relay = await postTo(url2, '/supervisor/relay-test', { pin: '1234' });
+    expect([relay.status, ((await relay.json()) as { error: string }).error]).toEqual([409, 'NO_RELAY']);
+  });
+
+  it('refuses enrolment from the kiosk for an enrolled gate, and says when the server cannot be reached', async () => {
+    const url = await start();
+    const again = await postTo(url, '/enrol', { code: 'ABCD-EFGH-IJKL-MNOP', server_url: 'http://127.0.0.1:1' });
+    expect([again.status, ((await again.json()) as { error: string }).error]).toEqual([409, 'ALREADY_ENROLLED']);
+    const dir = tempDir();
+    const fresh = await GateEngine.open({ dataDir: dir.path });
+    const s2 = createGateHttpServer(fresh, { token });
+    try {
+      const { url: u } = await listenGateHttp(s2, '127.0.0.1:0');
+      const noServer = await postTo(u, '/enrol', { code: 'ABCD-EFGH-IJKL-MNOP' });
+      expect(noServer.status).toBe(400);
+      expect(await noServer.json()).toMatchObject({ error: 'VALIDATION_ERROR', message: expect.stringContaining('enrolment QR') });
+      expect((await postTo(u, '/enrol', { code: 'ABCD', server_url: 'http://127.0.0.1:1' })).status).toBe(400);
+      expect((await postTo(u, '/enrol', { code: 'ABCD-EFGH-IJKL-MNOP', server_url: 'javascript:alert(1)' })).status).toBe(400);
+      const down = await postTo(u, '/enrol', { code: 'ABCD-EFGH-IJKL-MNOP', server_url: 'http://127.0.0.1:1' });
+      expect([down.status, ((await down.json()) as { error: string }).error]).toEqual([503, 'SERVER_UNREACHABLE']);
+      expect(fresh.isEnrolled()).toBe(false);
+    } finally {
+      s2.closeAllConnections();
+      await new Promise((r) => s2.close(r));
+      await fresh.close();
       dir.remove();
     }
   });

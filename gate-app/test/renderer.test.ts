@@ -47,8 +47,8 @@ describe('kiosk renderer', () => {
     await expect.poll(() => page.textContent('#hall')).toBe('HALL-A');
     expect(await page.getAttribute('#conn', 'data-state')).toBe('offline');
     expect(await page.textContent('#backlog')).toBe('7');
-    expect(await page.isVisible('#alert')).toBe(true);
-    expect(await page.textContent('#alert')).toContain('revoked');
+    expect(await page.getAttribute('#device-screen', 'data-problem')).toBe('revoked');
+    expect(await page.textContent('#device-screen')).toContain('revoked this gate');
     await page.close();
   });
 
@@ -75,7 +75,7 @@ describe('kiosk renderer', () => {
     await expect.poll(() => stub.scans.length).toBeGreaterThan(0);
     expect(stub.scans).toEqual([{ payload: TICKET, source: 'wedge' }]);
     await expect.poll(() => page.getAttribute('#verdict', 'data-result')).toBe('SUCCESS');
-    expect(await page.textContent('#verdict-message')).toContain('Valid ticket');
+    expect(await page.textContent('#verdict-headline')).toBe('ADMIT');
     expect(await page.textContent('#verdict-detail')).toContain('Row A · Seat 12');
     expect(stub.scans).toEqual([{ payload: TICKET, source: 'wedge' }]);
     expect(await page.inputValue('#manual-input')).toBe('');

@@ -36,6 +36,8 @@ describe('gate store', () => {
       expect(store.scans.byClientId('c1')).toMatchObject({ result: 'SUCCESS', credential: null });
       // Enrolled before signed sync: it must enrol again (the key is never learned on first use).
       expect(store.device.get()).toMatchObject({ device_id: 'd1', sync_key: null });
+      // v5: hall names arrive with the next manifest.
+      expect(store.halls.get('HALL-B')).toBeUndefined();
       store.close();
     } finally {
       dir.remove();

@@ -128,6 +128,18 @@ describe('sync client', () => {
     expect(gate.status().revoked).toBe(true);
   });
 
+  it('says the device is unknown while the server refuses its token as unknown, and keeps verifying', async () => {
+    hall = await createLocalHall();
+    const fake = await fakeServer((_req, _body, res) => reply(res, 401, { success: false, error_code: 'UNAUTHORIZED', message: 'Unknown device token.' }));
+    server = fake.server;
+    gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url, timing: { initialBackoffMs: 20, maxBackoffMs: 50 } });
+    expect(gate.status().device_unknown).toBe(false);
+    gate.start();
+    await until('unknown', () => gate!.status().device_unknown, 10_000);
+    expect(gate.status()).toMatchObject({ revoked: false, enrolled: true });
+    expect((await gate.scan(hall.ticket(hall.seats.sold))).result).toBe('SUCCESS');
+  });
+
   it('goes offline when the server is unreachable and backs off instead of hammering it', async () => {
     hall = await createLocalHall();
     let requests = 0;

@@ -42,6 +42,11 @@ describe('hall manifest and seat deltas', () => {
     const m = sync.HallManifest.parse(res.json().data);
     expect(m).toMatchObject({ hall_id: 'HALL-A', hall_name: 'Main Arena', venue_name: 'Singapore Indoor Stadium', device_id: gate.deviceId, device_name: 'North Gate' });
     expect(Math.abs(Date.parse(m.server_time) - Date.now())).toBeLessThan(60_000);
+    // Every hall by name, for a WRONG_HALL verdict that sends the fan on by name.
+    const { rows: halls } = await t.ctx.pool.query<{ id: string; name: string }>('SELECT id, name FROM halls ORDER BY id');
+    expect(halls.length).toBeGreaterThan(1);
+    expect(m.halls.map((h) => [h.hall_id, h.hall_name])).toEqual(halls.map((h) => [h.id, h.name]));
+    expect(m.halls.find((h) => h.hall_id === 'HALL-A')).toEqual({ hall_id: 'HALL-A', hall_name: 'Main Arena', venue_name: 'Singapore Indoor Stadium' });
     const names = m.events.map((e) => e.name);
     expect(names).toEqual(['Matinee (12 h ago)', 'TicketGate Live: Arena Night']);
     expect(m.events.find((e) => e.event_id === event)!.seq).toBe(await eventSeq(event));

@@ -15,7 +15,7 @@ import { checkServerUrl, dispatcherTrusting, transportWarning, type Transport } 
 import { SyncTrust } from './sync/trust.js';
 import { KeyRing } from './verify/key-ring.js';
 import { ScanDesk, type ScanVerdict } from './verify/scan-desk.js';
-import { iso } from './views.js';
+import { iso, verdictView } from './views.js';
 
 export interface GateEngineOptions {
   dataDir: string;
@@ -23,6 +23,8 @@ export interface GateEngineOptions {
   serverUrl?: string;
   skewSeconds?: number;
   timeZone?: string;
+  /** This gate's name at enrolment (also from the kiosk screen); the host name when not given. */
+  name?: string;
   timing?: Partial<SyncTiming>;
   /** Device clock (tests move it). */
   deviceClock?: () => number;
@@ -36,6 +38,7 @@ export interface GateEngineOptions {
 
 export interface GateEngineEvents {
   verdict: [verdict: ScanVerdict];
+  enrolled: [deviceId: string];
   revoked: [note: string];
   problem: [message: string];
   connectivity: [state: ConnectivityState];
@@ -124,13 +127,21 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     return this.opts.serverUrl ?? this.store.device.get()?.server_url ?? undefined;
   }
 
-  /** Enrols with a one-time code (also how a revoked gate gets a new identity, keeping its snapshot and scans). */
-  async enrol(code: string, name = `gate-${hostname()}`.slice(0, 64)): Promise<void> {
-    const serverUrl = this.serverUrl();
+  /**
+   * Enrols with a one-time code (also how a revoked gate gets a new identity, keeping its snapshot and scans).
+   * `serverUrl` serves a gate that does not know its server yet (an enrolment QR names it).
+   */
+  async enrol(code: string, name = this.opts.name ?? `gate-${hostname()}`.slice(0, 64), serverUrl = this.serverUrl()): Promise<void> {
     if (!serverUrl) throw new Error('enrolment needs the server URL');
     await this.syncClient?.stop();
-    await enrolDevice(this.client(serverUrl), this.store, { code, name, now: this.clock.device() });
+    const { deviceId } = await enrolDevice(this.client(serverUrl), this.store, { code, name, now: this.clock.device() });
     this.setUp();
+    this.emit('enrolled', deviceId);
+  }
+
+  /** A verdict as the local API and the CLI show it, with the other hall's names from the manifest. */
+  view(v: ScanVerdict): kiosk.VerdictReply {
+    return verdictView(v, (code) => this.store.halls.get(code));
   }
 
   /** Starts syncing (no-op when revoked: the gate keeps verifying from its snapshot). */
@@ -189,11 +200,13 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       hall_name: device?.hall_name ?? null,
       venue_name: device?.venue_name ?? null,
       server_url: this.serverUrl() ?? null,
+      time_zone: this.opts.timeZone ?? 'UTC',
       enrolled: Boolean(device?.device_token),
       enrolled_at: iso(device?.enrolled_at),
       revoked,
       revoked_at: iso(device?.revoked_at),
       revocation: device?.revoked_note ?? null,
+      device_unknown: isUnknown(this.syncClient?.lastUnknownAt ?? null, hall.lastSuccessAt),
       connectivity: revoked ? 'offline' : link.state,
       link: {
         last_success_at: iso(link.lastSuccessAt),
@@ -303,4 +316,9 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     if (this.problems.length > 50) this.problems.shift();
     this.emit('problem', message);
   }
+}
+
+/** Unknown while the server's last "unknown token" is newer than the last good sync. */
+function isUnknown(unknownAt: number | null, lastSyncAt: number | null): boolean {
+  return unknownAt !== null && (lastSyncAt ?? 0) < unknownAt;
 }

@@ -6,8 +6,10 @@ import { extname, join, resolve, sep } from 'node:path';
 import { kiosk } from '@ticketgate/protocol';
 import { z } from 'zod';
 import { NotEnrolledError, type GateEngine } from './gate-engine.js';
+import type { PinCheck, SupervisorDesk } from './supervisor.js';
+import { NetworkError, ServerError } from './sync/api-client.js';
 import { hostAllowed, refuseApiRequest, type LocalApiPolicy } from './local-api-guard.js';
-import { seatView, verdictView } from './views.js';
+import { seatView } from './views.js';
 
 const Uuid = z.uuid();
 const MAX_BODY = 16 * 1024;
@@ -29,10 +31,12 @@ export interface GateHttpOptions {
   token: string;
   /** `--http-public`: answer to IP-literal Hosts besides loopback (local-api-guard.ts). */
   public?: boolean;
+  /** The supervisor view's PIN check, relay and scanners; without it the view stays shut. */
+  supervisor?: SupervisorDesk;
 }
 
 /** The API's routes; every other GET is a static file of the kiosk UI. */
-const API_PATHS = /^\/(scan|status|scans|seats(\/.*)?)$/;
+const API_PATHS = /^\/(scan|status|scans|seats(\/.*)?|enrol|supervisor\/(unlock|relay-test))$/;
 
 /**
  * The gate's local HTTP API, for the kiosk UI and tests. Bound to the given
@@ -46,6 +50,9 @@ const API_PATHS = /^\/(scan|status|scans|seats(\/.*)?)$/;
  *   GET  /status                  → connectivity, last sync, backlog, counts, clock, conflicts, device, revoked
  *   GET  /seats/:seat_id          → the seat as this gate knows it
  *   GET  /scans?limit=N           → the latest scans
+ *   POST /enrol {"code": "..."}    → enrols an unenrolled or revoked gate from the kiosk screen
+ *   POST /supervisor/unlock {"pin"} → scanners and relay for the supervisor view (PIN from the environment)
+ *   POST /supervisor/relay-test {"pin"} → pulses the turnstile relay once
  *   GET  /, /app.js, …            → the kiosk UI's static files, when `uiDir` is given; no token needed,
  *                                   and index.html carries the token only when the Host is allowed
  */
@@ -53,7 +60,7 @@ export function createGateHttpServer(engine: GateEngine, opts: GateHttpOptions):
   const uiDir = opts.uiDir ? resolve(opts.uiDir) : undefined;
   return createServer((req, res) => {
     const policy: LocalApiPolicy = { token: opts.token, port: req.socket.localPort ?? 0, public: opts.public ?? false };
-    handle(engine, req, res, uiDir, policy).catch((err: unknown) => {
+    handle(engine, req, res, uiDir, policy, opts.supervisor).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : err instanceof NotEnrolledError ? new HttpError(503, 'NOT_ENROLLED', err.message) : undefined;
       // Internal failures (disk full, database gone) are reported without details: nothing was admitted.
       send<kiosk.KioskError>(res, e?.status ?? 500, { error: e?.code ?? 'INTERNAL_ERROR', message: e?.message ?? 'the scan could not be recorded' });
@@ -84,7 +91,14 @@ export function parseAddress(address: string): { host: string; port: number } {
   return { host: m[1] ?? m[2]!, port };
 }
 
-async function handle(engine: GateEngine, req: IncomingMessage, res: ServerResponse, uiDir: string | undefined, policy: LocalApiPolicy): Promise<void> {
+async function handle(
+  engine: GateEngine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uiDir: string | undefined,
+  policy: LocalApiPolicy,
+  supervisor: SupervisorDesk | undefined,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gate.local');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (!API_PATHS.test(path)) {
@@ -106,11 +120,22 @@ async function handle(engine: GateEngine, req: IncomingMessage, res: ServerRespo
     throw new HttpError(refusal.status, refusal.code, refusal.message);
   }
   if (path === '/scan') {
-    if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
-    const parsed = kiosk.ScanRequest.safeParse(await readJson(req));
-    if (!parsed.success) throw new HttpError(400, 'VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-    const verdict = await engine.scan(parsed.data.payload, parsed.data.source ?? 'http');
-    return send<kiosk.VerdictReply>(res, 200, verdictView(verdict));
+    const body = await postBody(req, kiosk.ScanRequest);
+    const verdict = await engine.scan(body.payload, body.source ?? 'http');
+    return send<kiosk.VerdictReply>(res, 200, engine.view(verdict));
+  }
+  if (path === '/enrol') return send<kiosk.KioskEnrolReply>(res, 200, await enrolFromKiosk(engine, await postBody(req, kiosk.KioskEnrolRequest)));
+  if (path === '/supervisor/unlock') {
+    const desk = unlock(supervisor, await postBody(req, kiosk.SupervisorRequest));
+    return send<kiosk.SupervisorReply>(res, 200, { relay: desk.hasRelay(), scanners: desk.scanners() });
+  }
+  if (path === '/supervisor/relay-test') {
+    const desk = unlock(supervisor, await postBody(req, kiosk.SupervisorRequest));
+    if (!desk.hasRelay()) throw new HttpError(409, 'NO_RELAY', 'this gate drives no turnstile relay');
+    const at = await desk.relayTest().catch((err: unknown) => {
+      throw new HttpError(502, 'RELAY_FAILED', `the relay did not answer: ${(err as Error).message}`);
+    });
+    return send<kiosk.RelayTestReply>(res, 200, { pulsed_at: new Date(at).toISOString() });
   }
   if (req.method !== 'GET') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use GET');
   if (path === '/status') return send<kiosk.GateStatus>(res, 200, engine.status());
@@ -126,6 +151,41 @@ async function handle(engine: GateEngine, req: IncomingMessage, res: ServerRespo
     return send<kiosk.ScanLogEntry[]>(res, 200, engine.store.scans.recent(limit));
   }
   throw new HttpError(404, 'NOT_FOUND', 'no such route');
+}
+
+async function postBody<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
+  if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
+  const parsed = schema.safeParse(await readJson(req));
+  if (!parsed.success) throw new HttpError(400, 'VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+/** Only a gate without a working identity enrols from its screen: a passer-by cannot re-home an enrolled gate. */
+async function enrolFromKiosk(engine: GateEngine, body: kiosk.KioskEnrolRequest): Promise<kiosk.KioskEnrolReply> {
+  if (engine.isEnrolled() && !engine.isRevoked()) throw new HttpError(409, 'ALREADY_ENROLLED', 'this gate is enrolled; an operator must revoke it first');
+  const server = engine.serverUrl() ?? body.server_url;
+  if (!server) throw new HttpError(400, 'VALIDATION_ERROR', "this gate does not know its server: show it the operator's enrolment QR, which names it");
+  try {
+    await engine.enrol(body.code, body.name, server);
+  } catch (err) {
+    if (err instanceof ServerError) throw new HttpError(400, 'ENROL_REFUSED', `the server refused the code: ${err.message}`);
+    if (err instanceof NetworkError) throw new HttpError(503, 'SERVER_UNREACHABLE', `the server is unreachable: ${err.message}`);
+    throw err;
+  }
+  const s = engine.status();
+  return { device_id: s.device_id ?? '', hall_id: s.hall_id ?? '' };
+}
+
+const PIN_ERRORS: Record<Exclude<PinCheck, 'ok'>, HttpError> = {
+  refused: new HttpError(403, 'PIN_REFUSED', 'wrong PIN'),
+  locked: new HttpError(429, 'PIN_LOCKED', 'too many wrong PINs: wait a minute'),
+  no_pin: new HttpError(403, 'NO_SUPERVISOR_PIN', 'no supervisor PIN is set on this gate (TICKETGATE_SUPERVISOR_PIN)'),
+};
+
+function unlock(desk: SupervisorDesk | undefined, body: kiosk.SupervisorRequest): SupervisorDesk {
+  const result = desk ? desk.check(body.pin) : 'no_pin';
+  if (result !== 'ok') throw PIN_ERRORS[result];
+  return desk!;
 }
 
 /**

@@ -27,3 +27,4 @@ export { seatFromTuple } from './sync/seat-tuples.js';
 export { IntegrityError, IntegrityMonitor, INTEGRITY_ALERT_MS, type IntegritySnapshot } from './sync/integrity.js';
 export { SyncTrust } from './sync/trust.js';
 export { checkServerUrl, InsecureServerUrlError, type Transport } from './sync/transport.js';
+export { SupervisorDesk, PIN_ATTEMPTS, PIN_LOCK_MS, type PinCheck, type ScannerState, type SupervisorOptions } from './supervisor.js';

@@ -1,5 +1,5 @@
 // process: engine
-import type { kiosk } from '@ticketgate/protocol';
+import type { kiosk, sync } from '@ticketgate/protocol';
 import type { SeatRow } from './store/catalog-repo.js';
 import type { ScanVerdict } from './verify/scan-desk.js';
 
@@ -7,7 +7,8 @@ import type { ScanVerdict } from './verify/scan-desk.js';
 export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
 /** A verdict as the kiosk UI and the local API show it (kiosk.VerdictReply of @ticketgate/protocol). */
-export function verdictView(v: ScanVerdict): kiosk.VerdictReply {
+export function verdictView(v: ScanVerdict, hallNames: (code: string) => sync.HallName | undefined): kiosk.VerdictReply {
+  const correct = v.correctHall ? hallNames(v.correctHall) : undefined;
   return {
     result: v.result,
     message: v.message,
@@ -23,6 +24,8 @@ export function verdictView(v: ScanVerdict): kiosk.VerdictReply {
     event_name: v.event?.name ?? null,
     generation: v.claims?.generation ?? null,
     correct_hall: v.correctHall,
+    correct_hall_name: correct?.hall_name ?? null,
+    correct_venue_name: correct?.venue_name ?? null,
     first_admitted_at: iso(v.firstAdmission?.at),
     first_admitted_by: v.firstAdmission?.by ?? null,
   };

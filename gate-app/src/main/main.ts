@@ -17,6 +17,8 @@ const settings = kioskSettings(process.argv.slice(1), process.env, app.getPath('
 const devtools = devtoolsAllowed({ packaged: app.isPackaged, env: process.env });
 let engine: ChildProcess | undefined;
 let quitting = false;
+// Verdict sounds play without anyone touching the screen first (a kiosk has no first click).
+app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
 
 /**
  * The local API's launch token for the window. An engine we start gets one

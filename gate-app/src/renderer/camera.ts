@@ -141,24 +141,3 @@ export class CameraScanner {
 function isNothingInView(err: Error): boolean {
   return err instanceof NotFoundException || err instanceof ChecksumException || err instanceof FormatException;
 }
-
-/** Wires the footer's Camera button, preview and status line. */
-export function mountCamera(opts: { onScan(text: string): void; autoStart: boolean }): CameraScanner {
-  const button = document.getElementById('camera-toggle') as HTMLButtonElement;
-  const status = document.getElementById('camera-status')!;
-  const camera = new CameraScanner({
-    video: document.getElementById('camera-preview') as HTMLVideoElement,
-    onScan: opts.onScan,
-    onState: (state, message) => {
-      button.setAttribute('aria-pressed', String(state === 'on' || state === 'starting'));
-      status.textContent = message;
-      status.dataset.state = state;
-    },
-  });
-  button.addEventListener('click', () => {
-    if (camera.state === 'on' || camera.state === 'starting') camera.stop();
-    else void camera.start();
-  });
-  if (opts.autoStart) void camera.start();
-  return camera;
-}

@@ -252,6 +252,7 @@ export interface GateStatus {
   device_id: string;
   device_name: string;
   hall_id: string;
+  enrolled: boolean;
   revoked: boolean;
   revocation: string | null;
   connectivity: 'online' | 'degraded' | 'offline';

@@ -46,6 +46,9 @@ export const VerdictReply = z.object({
   event_name: z.string().nullable(),
   generation: z.number().int().nullable(),
   correct_hall: z.string().nullable(),
+  /** WRONG_HALL: the names of the ticket's hall and venue, when this gate's manifest lists them. */
+  correct_hall_name: z.string().nullable(),
+  correct_venue_name: z.string().nullable(),
   first_admitted_at: MaybeTime,
   first_admitted_by: z.string().nullable(),
 });
@@ -61,11 +64,15 @@ export const GateStatus = z.object({
   hall_name: z.string().nullable(),
   venue_name: z.string().nullable(),
   server_url: z.string().nullable(),
+  /** The venue's display zone (IANA): the kiosk shows every time in it, with its name. */
+  time_zone: z.string(),
   enrolled: z.boolean(),
   enrolled_at: MaybeTime,
   revoked: z.boolean(),
   revoked_at: MaybeTime,
   revocation: z.string().nullable(),
+  /** The server refused this device's token as unknown since the last good sync (deleted device, reset server): re-enrol. */
+  device_unknown: z.boolean(),
   connectivity: Connectivity,
   link: z.object({
     last_success_at: MaybeTime,
@@ -166,6 +173,29 @@ export const ScanLogEntry = z.object({
 export const ScansReply = z.array(ScanLogEntry);
 export type ScanLogEntry = z.infer<typeof ScanLogEntry>;
 
+/** POST /enrol: enrol from the kiosk screen, with a typed code or the operator's enrolment QR. */
+export const KioskEnrolRequest = z.object({
+  code: z.string().trim().min(6).max(64),
+  /** Needed only when the gate does not know its server yet. */
+  server_url: z.url({ protocol: /^https?$/ }).optional(),
+  name: z.string().trim().min(1).max(64).optional(),
+});
+export type KioskEnrolRequest = z.infer<typeof KioskEnrolRequest>;
+export const KioskEnrolReply = z.object({ device_id: z.string(), hall_id: z.string() });
+export type KioskEnrolReply = z.infer<typeof KioskEnrolReply>;
+
+/** POST /supervisor/unlock and /supervisor/relay-test: every supervisor action carries the PIN. */
+export const SupervisorRequest = z.object({ pin: z.string().regex(/^\d{4,12}$/, 'the PIN is 4 to 12 digits') });
+export type SupervisorRequest = z.infer<typeof SupervisorRequest>;
+export const SupervisorReply = z.object({
+  /** Whether this gate drives a turnstile relay that can be tested. */
+  relay: z.boolean(),
+  scanners: z.array(z.object({ id: z.string(), state: z.string(), detail: z.string().nullable() })),
+});
+export type SupervisorReply = z.infer<typeof SupervisorReply>;
+export const RelayTestReply = z.object({ pulsed_at: IsoTime });
+export type RelayTestReply = z.infer<typeof RelayTestReply>;
+
 /** Error codes of the local API. */
 export const KIOSK_ERROR_CODES = [
   'VALIDATION_ERROR',
@@ -182,6 +212,14 @@ export const KIOSK_ERROR_CODES = [
   'FORBIDDEN_HOST',
   'FORBIDDEN_ORIGIN',
   'NOT_ENROLLED',
+  'ALREADY_ENROLLED',
+  'ENROL_REFUSED',
+  'SERVER_UNREACHABLE',
+  'PIN_REFUSED',
+  'PIN_LOCKED',
+  'NO_SUPERVISOR_PIN',
+  'NO_RELAY',
+  'RELAY_FAILED',
   'INTERNAL_ERROR',
 ] as const;
 export const KioskErrorCode = z.enum(KIOSK_ERROR_CODES);

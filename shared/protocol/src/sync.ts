@@ -88,12 +88,17 @@ export const SyncKeyLink = z.object({
   endorsement: z.string().nullable(),
 });
 export type SyncKeyLink = z.infer<typeof SyncKeyLink>;
+/** A hall by code and name, so a gate can send a fan to the right door by name. */
+export const HallName = z.object({ hall_id: HallCode, hall_name: z.string(), venue_name: z.string() });
+export type HallName = z.infer<typeof HallName>;
 
 /** Gate: GET /api/sync/hall — the hall, its current and upcoming events, keys. */
 export const HallManifest = z.object({
   hall_id: HallCode,
   hall_name: z.string(),
   venue_name: z.string(),
+  /** Every hall's names (a WRONG_HALL verdict says "Send to Esplanade Theatre, Hall B"); empty from older servers. */
+  halls: z.array(HallName).default([]),
   device_id: z.uuid(),
   device_name: z.string(),
   /** Encoded public issuing keys (encodeIssuingPublicKey) still valid. */

@@ -1,6 +1,7 @@
 // process: engine
 import { CatalogRepo, type CatalogOptions } from './catalog-repo.js';
 import { DeviceRepo } from './device-repo.js';
+import { HallRepo } from './hall-repo.js';
 import { KeyRepo } from './key-repo.js';
 import { openGateDatabase, type Db } from './open-database.js';
 import { ScanRepo } from './scan-repo.js';
@@ -10,6 +11,7 @@ import { SyncStateRepo } from './sync-state-repo.js';
 export class GateStore {
   readonly device: DeviceRepo;
   readonly catalog: CatalogRepo;
+  readonly halls: HallRepo;
   readonly keys: KeyRepo;
   readonly scans: ScanRepo;
   readonly syncState: SyncStateRepo;
@@ -20,6 +22,7 @@ export class GateStore {
   ) {
     this.device = new DeviceRepo(db);
     this.catalog = new CatalogRepo(db, catalog);
+    this.halls = new HallRepo(db);
     this.keys = new KeyRepo(db);
     this.scans = new ScanRepo(db);
     this.syncState = new SyncStateRepo(db);

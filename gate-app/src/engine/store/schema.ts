@@ -6,7 +6,7 @@
  * Times are integer milliseconds since the epoch (UTC); they only become ISO
  * strings on the wire and in the local API.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA_V1 = `
 -- Who this gate is. One row. The device token and the box private key live here,
@@ -129,4 +129,13 @@ ALTER TABLE scans ADD COLUMN credential TEXT;
  */
 export const SCHEMA_V4 = `
 ALTER TABLE device ADD COLUMN sync_key TEXT;
+`;
+
+/** v5: every hall's names from the manifest, so a WRONG_HALL verdict names the right door. */
+export const SCHEMA_V5 = `
+CREATE TABLE halls (
+  hall_id     TEXT PRIMARY KEY,
+  hall_name   TEXT NOT NULL,
+  venue_name  TEXT NOT NULL
+) WITHOUT ROWID;
 `;

@@ -53,6 +53,7 @@ export class Puller {
     const rotated = store.db.transaction(() => {
       const moved = this.trust.advance(m.sync_keys);
       store.device.saveHall(m.hall_name, m.venue_name, m.device_name);
+      store.halls.replace(m.halls);
       store.catalog.saveEvents(m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq })));
       store.keys.replace(
         {

@@ -59,6 +59,7 @@ export class SyncClient extends EventEmitter<SyncEvents> {
   private nextFullPullAt = 0;
   private pushTimer: NodeJS.Timeout | undefined;
   private started = false;
+  private unknownAt: number | null = null;
   private lastPushAt: number | null = null;
   private unsubscribe: (() => void) | undefined;
   /** Ends the current live stream (it was opened under a sync key the gate no longer pins); the loop reopens it. */
@@ -127,6 +128,11 @@ export class SyncClient extends EventEmitter<SyncEvents> {
 
   get lastPush(): number | null {
     return this.lastPushAt;
+  }
+
+  /** When the server last refused this device's token as unknown (a deleted device, a reset server). */
+  get lastUnknownAt(): number | null {
+    return this.unknownAt;
   }
 
   private revoked(): boolean {
@@ -224,6 +230,7 @@ export class SyncClient extends EventEmitter<SyncEvents> {
   }
 
   private failed(what: string, err: unknown, retryInMs: number): void {
+    if (err instanceof ServerError && err.code === 'UNAUTHORIZED') this.unknownAt = this.clock.device();
     if (err instanceof ServerError && err.code === 'DEVICE_REVOKED') {
       this.revoke(`the server refused ${what}: DEVICE_REVOKED`);
       return;

@@ -35,10 +35,15 @@ export async function buildHallManifest(ctx: Pick<AppContext, 'pool' | 'keys' | 
     });
   }
   const issuing = await ctx.keys.issuingPublicKeys();
+  // Every hall by name: a fan at the wrong door is sent on by name, not by code (hall names are public).
+  const halls = await ctx.pool.query<sync.HallName>(
+    `SELECT h.id AS hall_id, h.name AS hall_name, v.name AS venue_name FROM halls h JOIN venues v ON v.id = h.venue_id ORDER BY h.id`,
+  );
   return {
     hall_id: device.hallId,
     hall_name: hall.hall_name,
     venue_name: hall.venue_name,
+    halls: halls.rows,
     device_id: device.id,
     device_name: device.name,
     issuing_keys: issuing.map(encodeIssuingPublicKey),

@@ -3,5 +3,7 @@
 import '@ticketgate/protocol';
 import '@ticketgate/hardware/wedge';
 import '../../../hardware/src/wedge/decoder.js';
-import './view.js';
+import './gate-client.js';
+import '@ticketgate/ui';
+import 'preact';
 import '@zxing/library';

@@ -1,0 +1,3 @@
+export * from './time.js';
+export * from './verdict-presentation.js';
+export * from './enrolment-link.js';
