@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   Backoff, createGateHttpServer, GateEngine, InsecureServerUrlError, isLoopbackHost, listenGateHttp, NetworkError, parseAddress,
-  ServerError, SupervisorDesk, verdictView, wireTurnstile, writeLocalApiToken, type ScannerState, type SupervisorOptions, type SyncTiming,
+  ServerError, SupervisorDesk, wireTurnstile, writeLocalApiToken, type ScannerState, type SupervisorOptions, type SyncTiming,
 } from './engine/index.js';
 
 const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT [--http-public]]
