@@ -34,8 +34,13 @@ const root = mkdtempSync(join(tmpdir(), 'tg-bench-gate-'));
 chmodSync(root, 0o755); // as root, PostgreSQL runs as its own user and must enter the folder
 const server = await startServer(
   loadConfig({
-    NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DEMO: 'false',
-    PG_DATA_DIR: join(root, 'pg'), PG_PORT: String(56000 + Math.floor(Math.random() * 4000)),
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DEMO: 'false',
+    PG_DATA_DIR: join(root, 'pg'),
+    PG_PORT: String(56000 + Math.floor(Math.random() * 4000)),
   }),
 );
 const gates: GateEngine[] = [];
@@ -59,7 +64,9 @@ try {
   await insertBenchSeats(ctx.pool, eventId, user!.id, SEATS, PER_ROW);
   await q('ANALYZE');
   const [{ n: seatCount } = { n: 0 }] = await q<{ n: number }>('SELECT count(*)::int AS n FROM seats WHERE event_id = $1', [eventId]);
-  console.log(`node ${process.version}; server ${server.url}; setup: ${fmt(seatCount)} seats in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `node ${process.version}; server ${server.url}; setup: ${fmt(seatCount)} seats in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const enrolledGate = async (i: number) => {
     const code = (await createEnrolmentCode(ctx, { hallId: 'BENCH', ttlMinutes: 10, createdBy: user!.id })).code;
@@ -83,12 +90,20 @@ try {
     snapshotApply.push(r.applyMs);
     if (r.seats !== seatCount || !r.full) throw new Error(`bench: snapshot had ${r.seats} seats`);
   }
-  console.log(`full snapshot pull + apply (${fmt(seatCount)} seats): median ${(median(snapshot) / 1000).toFixed(2)} s  [${snapshot.map((x) => (x / 1000).toFixed(2)).join(', ')}]  target ≤ 3 s ${median(snapshot) <= 3000 ? 'OK' : 'OVER'}`);
-  console.log(`  of which the SQLite transaction: median ${median(snapshotApply).toFixed(0)} ms; the rest is the server, transfer, gunzip, JSON and schema check`);
+  console.log(
+    `full snapshot pull + apply (${fmt(seatCount)} seats): median ${(median(snapshot) / 1000).toFixed(2)} s  [${snapshot.map((x) => (x / 1000).toFixed(2)).join(', ')}]  target ≤ 3 s ${median(snapshot) <= 3000 ? 'OK' : 'OVER'}`,
+  );
+  console.log(
+    `  of which the SQLite transaction: median ${median(snapshotApply).toFixed(0)} ms; the rest is the server, transfer, gunzip, JSON and schema check`,
+  );
 
   // Signed sync: what signing costs the server and verifying costs the gate on the real snapshot's bytes, same run.
   const snapshotBytes = Buffer.from(
-    await (await fetch(`${server.url}/api/sync/events/${eventId}/seats?since=0`, { headers: { authorization: `Bearer ${gate.store.device.get()!.device_token}` } })).arrayBuffer(),
+    await (
+      await fetch(`${server.url}/api/sync/events/${eventId}/seats?since=0`, {
+        headers: { authorization: `Bearer ${gate.store.device.get()!.device_token}` },
+      })
+    ).arrayBuffer(),
   );
   const syncKey = await ctx.syncKeys.activeKey();
   const signMs: number[] = [];
@@ -102,7 +117,9 @@ try {
     if (!verifySync(syncKey, sig, 'seats', nonce, snapshotBytes).ok) throw new Error('bench: signature did not verify');
     verifyMs.push(performance.now() - s);
   }
-  console.log(`signature of the snapshot (${(snapshotBytes.length / 1e6).toFixed(1)} MB): sign median ${median(signMs).toFixed(1)} ms, verify median ${median(verifyMs).toFixed(1)} ms (included in the pull above)`);
+  console.log(
+    `signature of the snapshot (${(snapshotBytes.length / 1e6).toFixed(1)} MB): sign median ${median(signMs).toFixed(1)} ms, verify median ${median(verifyMs).toFixed(1)} ms (included in the pull above)`,
+  );
 
   // 2. Deltas of 1,000 changed seats (sales), on the last gate.
   const puller = gate.sync()!.puller;
@@ -118,7 +135,9 @@ try {
     deltas.push(performance.now() - s);
     if (r.seats !== DELTA || r.full) throw new Error(`bench: delta had ${r.seats} seats`);
   }
-  console.log(`delta pull + apply (${fmt(DELTA)} changed seats): median ${median(deltas).toFixed(0)} ms  [${deltas.map((x) => x.toFixed(0)).join(', ')}]  target ≤ 200 ms ${median(deltas) <= 200 ? 'OK' : 'OVER'}`);
+  console.log(
+    `delta pull + apply (${fmt(DELTA)} changed seats): median ${median(deltas).toFixed(0)} ms  [${deltas.map((x) => x.toFixed(0)).join(', ')}]  target ≤ 200 ms ${median(deltas) <= 200 ? 'OK' : 'OVER'}`,
+  );
 
   // 3. Scans: real credentials from the server's keys for sold, not yet admitted seats.
   const issuing = await ctx.keys.activeIssuingKey();
@@ -127,7 +146,9 @@ try {
   const sold = await q<{ id: string }>(`SELECT id FROM seats WHERE event_id = $1 AND status = 'SOLD' LIMIT $2`, [eventId, SCANS * 3]);
   if (sold.length < SCANS * 3) throw new Error('bench: not enough sold seats');
   const issuedAt = Math.floor(Date.now() / 1000);
-  const tickets = sold.map((s) => issueCredential({ seatId: s.id, eventId, hallCode: 'BENCH', generation: 1, issuedAt }, { issuing, gate: gateKey }));
+  const tickets = sold.map((s) =>
+    issueCredential({ seatId: s.id, eventId, hallCode: 'BENCH', generation: 1, issuedAt }, { issuing, gate: gateKey }),
+  );
 
   const warm = tickets.slice(0, 200);
   for (const t of warm) await gate.scan(t, 'bench');
@@ -152,7 +173,11 @@ try {
 
   // Raw baseline, same run: one Ed25519 verify + one durable (WAL, synchronous=FULL) single-row SQLite insert.
   const seed = randomBytes(32);
-  const priv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+  const priv = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const pub = createPublicKey(priv);
   const message = randomBytes(73);
   const signature = sign(null, message, priv);
@@ -172,12 +197,22 @@ try {
 
   console.log(`raw baseline (1 Ed25519 verify + 1 durable SQLite insert): ${fmt(baseline)} /s  (${(1000 / baseline).toFixed(3)} ms each)`);
   console.log(`verify + record, one scan at a time: ${fmt(sequential)} scans/s  (${(sequential / baseline).toFixed(2)}× baseline)`);
-  console.log(`verify + record, ${CONCURRENT} scanners at once (group commit): ${fmt(concurrent)} scans/s  (${(concurrent / baseline).toFixed(2)}× baseline)  target ≥ 1,000/s ${concurrent >= 1000 ? 'OK' : 'UNDER'}`);
-  console.log(JSON.stringify({
-    bench: 'gate', seats: seatCount, snapshotSeconds: Number((median(snapshot) / 1000).toFixed(3)), deltaMs: Math.round(median(deltas)),
-    snapshotSignMs: Number(median(signMs).toFixed(1)), snapshotVerifyMs: Number(median(verifyMs).toFixed(1)),
-    scansPerSecSequential: Math.round(sequential), scansPerSecConcurrent: Math.round(concurrent), rawVerifyPlusDurableInsertPerSec: Math.round(baseline),
-  }));
+  console.log(
+    `verify + record, ${CONCURRENT} scanners at once (group commit): ${fmt(concurrent)} scans/s  (${(concurrent / baseline).toFixed(2)}× baseline)  target ≥ 1,000/s ${concurrent >= 1000 ? 'OK' : 'UNDER'}`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'gate',
+      seats: seatCount,
+      snapshotSeconds: Number((median(snapshot) / 1000).toFixed(3)),
+      deltaMs: Math.round(median(deltas)),
+      snapshotSignMs: Number(median(signMs).toFixed(1)),
+      snapshotVerifyMs: Number(median(verifyMs).toFixed(1)),
+      scansPerSecSequential: Math.round(sequential),
+      scansPerSecConcurrent: Math.round(concurrent),
+      rawVerifyPlusDurableInsertPerSec: Math.round(baseline),
+    }),
+  );
 } finally {
   for (const g of gates) await g.close();
   await server.close();

@@ -94,23 +94,35 @@ try {
   }
 
   const raw = await time('baseline: node-pg SELECT of the seat columns (rows parsed)', () =>
-    q('SELECT id, row_label, seat_number, category, status, generation, owner_user_id, checked_in_at FROM seats WHERE event_id = $1', [eventId]),
+    q('SELECT id, row_label, seat_number, category, status, generation, owner_user_id, checked_in_at FROM seats WHERE event_id = $1', [
+      eventId,
+    ]),
   );
   const domain = await time('readSeatDelta (one RR snapshot, tuples as JSON text)', () => readSeatDelta(ctx, identity, eventId, 0));
   const url0 = `/api/sync/events/${eventId}/seats?since=0`;
   const plainMs = await time('HTTP since=0, identity encoding', () => app.inject({ method: 'GET', url: url0, headers }));
-  const gzipMs = await time('HTTP since=0, gzip', () => app.inject({ method: 'GET', url: url0, headers: { ...headers, 'accept-encoding': 'gzip' } }));
+  const gzipMs = await time('HTTP since=0, gzip', () =>
+    app.inject({ method: 'GET', url: url0, headers: { ...headers, 'accept-encoding': 'gzip' } }),
+  );
   const plain = await app.inject({ method: 'GET', url: url0, headers });
   const zipped = await app.inject({ method: 'GET', url: url0, headers: { ...headers, 'accept-encoding': 'gzip' } });
   const parsed = JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8'));
   if (parsed.data.seats.length !== count!.n || parsed.data.full !== true) throw new Error('bench: snapshot incomplete');
-  const parseMs = await time('(gate side, for reference) gunzip + JSON.parse', async () => JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8')));
+  const parseMs = await time('(gate side, for reference) gunzip + JSON.parse', async () =>
+    JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8')),
+  );
 
   console.log('');
-  console.log(`snapshot: ${count!.n} seats, ${(plain.rawPayload.length / 1e6).toFixed(2)} MB JSON, ${(zipped.rawPayload.length / 1e6).toFixed(2)} MB gzip`);
-  console.log(`server time for a full snapshot: ${domain.toFixed(0)} ms in the domain, ${plainMs.toFixed(0)} ms over HTTP, ${gzipMs.toFixed(0)} ms with gzip`);
+  console.log(
+    `snapshot: ${count!.n} seats, ${(plain.rawPayload.length / 1e6).toFixed(2)} MB JSON, ${(zipped.rawPayload.length / 1e6).toFixed(2)} MB gzip`,
+  );
+  console.log(
+    `server time for a full snapshot: ${domain.toFixed(0)} ms in the domain, ${plainMs.toFixed(0)} ms over HTTP, ${gzipMs.toFixed(0)} ms with gzip`,
+  );
   console.log(`vs raw baseline: ${(domain / raw).toFixed(2)}× a plain node-pg read of the same rows (${raw.toFixed(0)} ms)`);
-  console.log(`budget: server part well under 1000 ms (gzip path ${gzipMs < 1000 ? 'within' : 'OVER'}); gate decode ${parseMs.toFixed(0)} ms`);
+  console.log(
+    `budget: server part well under 1000 ms (gzip path ${gzipMs < 1000 ? 'within' : 'OVER'}); gate decode ${parseMs.toFixed(0)} ms`,
+  );
   await app.close();
   await ctx.pool.end();
 } finally {

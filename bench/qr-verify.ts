@@ -4,7 +4,12 @@
 // Budget (issue 3): one verify() costs at most 1.5× one raw Ed25519 verify.
 import { randomBytes, randomUUID, verify as ed25519Verify } from 'node:crypto';
 import {
-  CredentialVerifier, generateGateKey, generateIssuingKeyPair, issuingPublicKeyOf, ready, type TicketClaims,
+  CredentialVerifier,
+  generateGateKey,
+  generateIssuingKeyPair,
+  issuingPublicKeyOf,
+  ready,
+  type TicketClaims,
 } from '@ticketgate/crypto';
 import { encodeBase32 } from '../shared/crypto/src/base32.js';
 import { P_SIGNATURE } from '../shared/crypto/src/credential-layout.js';
@@ -89,5 +94,14 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`node ${process.version}, one core, ${SECONDS} s per path in interleaved ${SLICE_SECONDS * 1000} ms slices, medians`);
 console.log(`raw Ed25519 verify (node:crypto, 73-byte message): ${fmt(rawRate)} /s  (${(1e6 / rawRate).toFixed(1)} µs)`);
 console.log(`credential verify (Base32 → XChaCha20-Poly1305 → Ed25519 → claims): ${fmt(fullRate)} /s  (${(1e6 / fullRate).toFixed(1)} µs)`);
-console.log(`cost ratio verify / raw (median of paired slices): ${ratio.toFixed(3)}×  (budget 1.5×) ${ratio <= 1.5 ? 'OK' : 'OVER BUDGET'}`);
-console.log(JSON.stringify({ bench: 'qr-verify', rawEd25519PerSec: Math.round(rawRate), verifyPerSec: Math.round(fullRate), ratio: Number(ratio.toFixed(3)) }));
+console.log(
+  `cost ratio verify / raw (median of paired slices): ${ratio.toFixed(3)}×  (budget 1.5×) ${ratio <= 1.5 ? 'OK' : 'OVER BUDGET'}`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'qr-verify',
+    rawEd25519PerSec: Math.round(rawRate),
+    verifyPerSec: Math.round(fullRate),
+    ratio: Number(ratio.toFixed(3)),
+  }),
+);

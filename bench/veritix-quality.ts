@@ -26,14 +26,23 @@ const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
 try {
   const url = pg.url();
   await migrate(url);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: 'false', DATABASE_URL: url, PASSWORD_HASH_OPS: '1', PASSWORD_HASH_MEM_MIB: '8' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DEMO: 'false',
+    DATABASE_URL: url,
+    PASSWORD_HASH_OPS: '1',
+    PASSWORD_HASH_MEM_MIB: '8',
+  });
   const ctx = createContext(config, url);
   try {
     await seedDemo(ctx);
     await seedDemoCatalog(ctx);
     const started = Date.now();
     const sim = await simulateHistory(ctx, { fans: intArg('fans', 200, 0), bots: intArg('bots', 40, 0), seed: intArg('seed', 1, 0) });
-    console.log(`simulated ${sim.fans.length} fans, ${sim.bots.length} bots, ${sim.orders} paid orders, ${sim.reviewed} reviews in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `simulated ${sim.fans.length} fans, ${sim.bots.length} bots, ${sim.orders} paid orders, ${sim.reviewed} reviews in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const rates = await leaveOneOutHitRate(ctx.pool, ctx.now());
     console.log(`recommendations, leave-one-out hit rate@3 over ${rates.users} users:`);

@@ -134,7 +134,9 @@ if (!failed) {
       // The gate's API takes only requests with the launch token it writes to its data folder at every start.
       ...(serverOnly
         ? []
-        : [`  gate API      curl -H "authorization: Bearer $(cat ${shown(gateData)}/${kiosk.LOCAL_API_TOKEN_FILE})" http://127.0.0.1:${GATE_PORT}/status`]),
+        : [
+            `  gate API      curl -H "authorization: Bearer $(cat ${shown(gateData)}/${kiosk.LOCAL_API_TOKEN_FILE})" http://127.0.0.1:${GATE_PORT}/status`,
+          ]),
       '  accounts      fan@, fan2@, flagged@, staff@, operator@, admin@demo.ticketgate.test — password demo-pass-123',
       '  try it        docs/operations.md#demo walks through buying a ticket and scanning it at the gate',
       '  offline       run the gate and the server in two terminals (npm run demo -- --gate-only, npm start) to stop one alone',

@@ -13,7 +13,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const stamp = `${root}node_modules/.ticketgate-install`;
-const lockHash = createHash('sha256').update(readFileSync(`${root}package-lock.json`)).digest('hex');
+const lockHash = createHash('sha256')
+  .update(readFileSync(`${root}package-lock.json`))
+  .digest('hex');
 const force = process.argv.includes('--force');
 
 function step(msg) {

@@ -12,8 +12,21 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
-  Backoff, createGateHttpServer, GateEngine, InsecureServerUrlError, isLoopbackHost, listenGateHttp, NetworkError, parseAddress,
-  ServerError, SupervisorDesk, wireTurnstile, writeLocalApiToken, type ScannerState, type SupervisorOptions, type SyncTiming,
+  Backoff,
+  createGateHttpServer,
+  GateEngine,
+  InsecureServerUrlError,
+  isLoopbackHost,
+  listenGateHttp,
+  NetworkError,
+  parseAddress,
+  ServerError,
+  SupervisorDesk,
+  wireTurnstile,
+  writeLocalApiToken,
+  type ScannerState,
+  type SupervisorOptions,
+  type SyncTiming,
 } from './engine/index.js';
 
 const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT [--http-public]]
@@ -76,7 +89,8 @@ function options() {
     if (values.http) {
       const { host } = parseAddress(values.http);
       // The API admits people: reachable from the hall network only when someone says so.
-      if (!isLoopbackHost(host) && !values['http-public']) throw new Error(`--http ${values.http} is not a loopback address: add --http-public to serve it there`);
+      if (!isLoopbackHost(host) && !values['http-public'])
+        throw new Error(`--http ${values.http} is not a loopback address: add --http-public to serve it there`);
     }
     const num = (v: string | undefined, what: string) => {
       if (v === undefined) return undefined;
@@ -84,7 +98,13 @@ function options() {
       if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a non-negative number`);
       return n;
     };
-    return { ...values, data: values.data, skew: num(values.skew, '--skew'), pollMs: num(values['poll-ms'], '--poll-ms'), maxBackoffMs: num(values['max-backoff-ms'], '--max-backoff-ms') };
+    return {
+      ...values,
+      data: values.data,
+      skew: num(values.skew, '--skew'),
+      pollMs: num(values['poll-ms'], '--poll-ms'),
+      maxBackoffMs: num(values['max-backoff-ms'], '--max-backoff-ms'),
+    };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
     process.exit(2);
@@ -156,7 +176,10 @@ async function main(): Promise<void> {
   } else if (o.enrol) {
     log('already enrolled: the enrolment code is not needed and was not used');
   }
-  if (!engine.isEnrolled() && !o.http) throw new UsageError('this data folder has no enrolled gate: start once with --server URL --enrol CODE, or with --http to enrol from the kiosk screen');
+  if (!engine.isEnrolled() && !o.http)
+    throw new UsageError(
+      'this data folder has no enrolled gate: start once with --server URL --enrol CODE, or with --http to enrol from the kiosk screen',
+    );
 
   engine.on('problem', (m) => log(m));
   engine.on('connectivity', (s) => log(`connectivity: ${s}`));
@@ -195,7 +218,9 @@ async function main(): Promise<void> {
   engine.start();
   const d = engine.status();
   if (d.transport_warning) log(d.transport_warning);
-  log(`ready: ${d.device_name} (${d.device_id}) in hall ${d.hall_id}, server ${d.server_url}${engine.isRevoked() ? ' — REVOKED, offline verification only' : ''}`);
+  log(
+    `ready: ${d.device_name} (${d.device_id}) in hall ${d.hall_id}, server ${d.server_url}${engine.isRevoked() ? ' — REVOKED, offline verification only' : ''}`,
+  );
 }
 
 class UsageError extends Error {}

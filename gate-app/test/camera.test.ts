@@ -81,7 +81,13 @@ describe('kiosk camera in Chromium', () => {
     let frames: Buffer = Buffer.alloc(0);
     for (let attempt = 0; attempt < 5 && !ticket; attempt++) {
       const candidate = issueCredential(
-        { seatId: crypto.randomUUID(), eventId: crypto.randomUUID(), hallCode: 'HALL-A', generation: 1, issuedAt: Math.floor(Date.now() / 1000) },
+        {
+          seatId: crypto.randomUUID(),
+          eventId: crypto.randomUUID(),
+          hallCode: 'HALL-A',
+          generation: 1,
+          issuedAt: Math.floor(Date.now() / 1000),
+        },
         keys,
       );
       frames = qrY4m(await renderQrPng(candidate, { scale: 4 }), { width: 640, height: 480, fps: 10, seconds: 2 });
@@ -94,7 +100,16 @@ describe('kiosk camera in Chromium', () => {
     const dist = await buildRenderer(join(work, 'renderer'));
     stub = await startKioskStub(dist, (scan) =>
       scan.payload === ticket
-        ? { result: 'SUCCESS', message: '✅ Valid ticket. Welcome!', seat_id: 's1', row: 'C', number: 7, category: 'CAT2', holder: 'Demo Fan', event_name: 'Arena Night' }
+        ? {
+            result: 'SUCCESS',
+            message: '✅ Valid ticket. Welcome!',
+            seat_id: 's1',
+            row: 'C',
+            number: 7,
+            category: 'CAT2',
+            holder: 'Demo Fan',
+            event_name: 'Arena Night',
+          }
         : { result: 'QR_INVALID', message: '🚫 Invalid QR — Not a TicketGate ticket or tampered', seat_id: null },
     );
     stub.status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString() };
@@ -138,7 +153,11 @@ describe('kiosk camera in Chromium', () => {
   }
 
   const liveTracks = (page: Page) =>
-    page.evaluate(() => (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length);
+    page.evaluate(
+      () =>
+        (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live')
+          .length,
+    );
 
   it('submits a ticket held in front of the camera once, shows the verdict, and stops the camera when toggled off', async () => {
     expect(ticket).toMatch(/^[A-Z2-7]{258}$/);

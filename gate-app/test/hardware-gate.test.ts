@@ -40,21 +40,50 @@ describe('headless gate with a serial scanner and a turnstile relay', () => {
     closers.push(() => relay.close());
 
     const port = await freePort();
-    gate = spawn(process.execPath, ['--import', 'tsx', 'gate-app/src/cli.ts', '--data', hall.dir, '--http', `127.0.0.1:${port}`,
-      '--serial', scannerPty.a, '--hardware', config], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    gate = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'gate-app/src/cli.ts',
+        '--data',
+        hall.dir,
+        '--http',
+        `127.0.0.1:${port}`,
+        '--serial',
+        scannerPty.a,
+        '--hardware',
+        config,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const verdicts: { result: string; seat_id: string | null }[] = [];
     let err = '';
     gate.stdout!.on('data', (d: Buffer) => {
-      for (const l of d.toString().split('\n')) if (l.startsWith('{')) verdicts.push(JSON.parse(l) as { result: string; seat_id: string | null });
+      for (const l of d.toString().split('\n'))
+        if (l.startsWith('{')) verdicts.push(JSON.parse(l) as { result: string; seat_id: string | null });
     });
     gate.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const url = `http://127.0.0.1:${port}`;
     // The launch token is written before the API listens.
-    await until('the gate', async () => (await fetch(`${url}/status`, { headers: { authorization: `Bearer ${readLocalApiToken(hall!.dir)}` } })).ok, 30_000, 100);
+    await until(
+      'the gate',
+      async () => (await fetch(`${url}/status`, { headers: { authorization: `Bearer ${readLocalApiToken(hall!.dir)}` } })).ok,
+      30_000,
+      100,
+    );
     await until('the scanner port', () => err.includes('scanners: connected'), 10_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${err}`);
     });
-    return { hall, url, token: readLocalApiToken(hall.dir), relay, scannerPty, verdicts, ons: () => relay.frames().filter((f) => f.on).length };
+    return {
+      hall,
+      url,
+      token: readLocalApiToken(hall.dir),
+      relay,
+      scannerPty,
+      verdicts,
+      ons: () => relay.frames().filter((f) => f.on).length,
+    };
   }
 
   it('admits from the serial scanner and pulses the relay on SUCCESS only', async () => {
@@ -98,14 +127,21 @@ describe('headless gate with a serial scanner and a turnstile relay', () => {
     expect(ons()).toBe(0);
 
     // The kiosk's own request (token, JSON, no foreign Origin) opens it: the refusals were the guard.
-    const ok = await fetch(`${url}/scan`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ payload: ticket }) });
+    const ok = await fetch(`${url}/scan`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ payload: ticket }),
+    });
     expect(((await ok.json()) as { result: string }).result).toBe('SUCCESS');
     await until('the relay pulse', () => ons() === 1 && relay.channels().get(1) === false, 5_000);
   }, 60_000);
 
   it('refuses to serve the local API on a non-loopback address without --http-public', async () => {
     hall = await createLocalHall();
-    const run = spawn(process.execPath, ['--import', 'tsx', 'gate-app/src/cli.ts', '--data', hall.dir, '--http', '0.0.0.0:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = spawn(process.execPath, ['--import', 'tsx', 'gate-app/src/cli.ts', '--data', hall.dir, '--http', '0.0.0.0:0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     run.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     expect(await new Promise((r) => run.once('exit', r))).toBe(2);

@@ -3,7 +3,15 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { kiosk } from '@ticketgate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateHttpServer, GateEngine, listenGateHttp, newLocalApiToken, PIN_ATTEMPTS, PIN_LOCK_MS, SupervisorDesk } from '../src/engine/index.js';
+import {
+  createGateHttpServer,
+  GateEngine,
+  listenGateHttp,
+  newLocalApiToken,
+  PIN_ATTEMPTS,
+  PIN_LOCK_MS,
+  SupervisorDesk,
+} from '../src/engine/index.js';
 import { createLocalHall, tempDir, type LocalHall } from './helpers/local-hall.js';
 
 describe('local HTTP API', () => {
@@ -35,15 +43,26 @@ describe('local HTTP API', () => {
   }
 
   const post = (url: string, body: unknown) =>
-    fetch(`${url}/scan`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${url}/scan`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('answers a scan with the verdict and the seat, and the status the kiosk shows', async () => {
     const url = await start();
     const res = await post(url, { payload: hall!.ticket(hall!.seats.sold) });
     expect(res.status).toBe(200);
     expect(kiosk.VerdictReply.parse(await res.json())).toMatchObject({
-      result: 'SUCCESS', message: '✅ Valid ticket. Welcome!', seat_id: hall!.seats.sold.seatId, row: 'A', number: 1, category: 'CAT1',
-      holder: 'Holder A1', event_name: 'Local Test Night', first_admitted_at: null,
+      result: 'SUCCESS',
+      message: '✅ Valid ticket. Welcome!',
+      seat_id: hall!.seats.sold.seatId,
+      row: 'A',
+      number: 1,
+      category: 'CAT1',
+      holder: 'Holder A1',
+      event_name: 'Local Test Night',
+      first_admitted_at: null,
     });
     const dup = kiosk.VerdictReply.parse(await (await post(url, { payload: hall!.ticket(hall!.seats.sold), source: 'camera' })).json());
     expect(dup).toMatchObject({ result: 'DUPLICATE', first_admitted_by: 'Gate Test' });
@@ -51,8 +70,15 @@ describe('local HTTP API', () => {
 
     const status = kiosk.GateStatus.parse(await (await get(`${url}/status`)).json());
     expect(status).toMatchObject({
-      hall_id: 'HALL-A', device_name: 'Gate Test', hall_name: 'Main Arena', revoked: false, backlog: 2, conflicts: 0,
-      clock_warning: false, counts: { SUCCESS: 1, DUPLICATE: 1, QR_INVALID: 0 }, total_scans: 2,
+      hall_id: 'HALL-A',
+      device_name: 'Gate Test',
+      hall_name: 'Main Arena',
+      revoked: false,
+      backlog: 2,
+      conflicts: 0,
+      clock_warning: false,
+      counts: { SUCCESS: 1, DUPLICATE: 1, QR_INVALID: 0 },
+      total_scans: 2,
     });
     expect(['online', 'degraded', 'offline']).toContain(status.connectivity);
 
@@ -124,22 +150,39 @@ describe('local HTTP API', () => {
         { hall_id: 'HALL-B', hall_name: 'Hall B', venue_name: 'Esplanade Theatre' },
       ]),
     )();
-    const other = kiosk.VerdictReply.parse(await (await post(url, { payload: hall!.ticket(hall!.seats.sold, { hallCode: 'HALL-B' }) })).json());
-    expect(other).toMatchObject({ result: 'WRONG_HALL', correct_hall: 'HALL-B', correct_hall_name: 'Hall B', correct_venue_name: 'Esplanade Theatre' });
-    const unknown = kiosk.VerdictReply.parse(await (await post(url, { payload: hall!.ticket(hall!.seats.sold, { hallCode: 'HALL-Z' }) })).json());
+    const other = kiosk.VerdictReply.parse(
+      await (await post(url, { payload: hall!.ticket(hall!.seats.sold, { hallCode: 'HALL-B' }) })).json(),
+    );
+    expect(other).toMatchObject({
+      result: 'WRONG_HALL',
+      correct_hall: 'HALL-B',
+      correct_hall_name: 'Hall B',
+      correct_venue_name: 'Esplanade Theatre',
+    });
+    const unknown = kiosk.VerdictReply.parse(
+      await (await post(url, { payload: hall!.ticket(hall!.seats.sold, { hallCode: 'HALL-Z' }) })).json(),
+    );
     expect(unknown).toMatchObject({ result: 'WRONG_HALL', correct_hall: 'HALL-Z', correct_hall_name: null, correct_venue_name: null });
-    expect(kiosk.GateStatus.parse(await (await get(`${url}/status`)).json())).toMatchObject({ time_zone: 'Europe/Berlin', device_unknown: false });
+    expect(kiosk.GateStatus.parse(await (await get(`${url}/status`)).json())).toMatchObject({
+      time_zone: 'Europe/Berlin',
+      device_unknown: false,
+    });
   });
 
   it('opens the supervisor view with the PIN only, locks after repeated wrong PINs, and pulses the relay', async () => {
     let now = 1_000_000;
     const pulses: number[] = [];
     const desk = new SupervisorDesk({
-      pin: '2468', now: () => now, relay: { pulse: () => void pulses.push(now) },
+      pin: '2468',
+      now: () => now,
+      relay: { pulse: () => void pulses.push(now) },
       scanners: () => [{ id: 'hid-1', state: 'connected', detail: null }],
     });
     const url = await start(false, desk);
-    expect(await (await postTo(url, '/supervisor/unlock', { pin: '2468' })).json()).toEqual({ relay: true, scanners: [{ id: 'hid-1', state: 'connected', detail: null }] });
+    expect(await (await postTo(url, '/supervisor/unlock', { pin: '2468' })).json()).toEqual({
+      relay: true,
+      scanners: [{ id: 'hid-1', state: 'connected', detail: null }],
+    });
     const bad = await postTo(url, '/supervisor/unlock', { pin: 'abcd' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'VALIDATION_ERROR' });

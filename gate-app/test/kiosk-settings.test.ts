@@ -15,8 +15,23 @@ describe('kiosk settings', () => {
   });
 
   it('passes enrolment and hardware to the engine, from flags or the environment', () => {
-    const s = kioskSettings(['--server', 'https://sync.example', '--enrol', 'ABC123', '--windowed'], { TICKETGATE_HARDWARE: '/etc/tg/hw.json', TICKETGATE_GATE_PORT: '9000' }, '/u');
-    expect(s.engineArgs).toEqual(['--data', '/u/gate', '--http', '127.0.0.1:9000', '--server', 'https://sync.example', '--enrol', 'ABC123', '--hardware', '/etc/tg/hw.json']);
+    const s = kioskSettings(
+      ['--server', 'https://sync.example', '--enrol', 'ABC123', '--windowed'],
+      { TICKETGATE_HARDWARE: '/etc/tg/hw.json', TICKETGATE_GATE_PORT: '9000' },
+      '/u',
+    );
+    expect(s.engineArgs).toEqual([
+      '--data',
+      '/u/gate',
+      '--http',
+      '127.0.0.1:9000',
+      '--server',
+      'https://sync.example',
+      '--enrol',
+      'ABC123',
+      '--hardware',
+      '/etc/tg/hw.json',
+    ]);
     expect(s.engineUrl).toBe('http://127.0.0.1:9000');
     expect(s.fullscreen).toBe(false);
   });

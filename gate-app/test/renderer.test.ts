@@ -20,7 +20,16 @@ beforeAll(async () => {
   const dist = await buildRenderer(join(tmpdir(), `tg-renderer-${process.pid}`));
   stub = await startKioskStub(dist, (scan) =>
     scan.payload === TICKET
-      ? { result: 'SUCCESS', message: '✅ Valid ticket. Welcome!', seat_id: 's1', row: 'A', number: 12, category: 'CAT1', holder: 'Demo Fan', event_name: 'Arena Night' }
+      ? {
+          result: 'SUCCESS',
+          message: '✅ Valid ticket. Welcome!',
+          seat_id: 's1',
+          row: 'A',
+          number: 12,
+          category: 'CAT1',
+          holder: 'Demo Fan',
+          event_name: 'Arena Night',
+        }
       : { result: 'QR_INVALID', message: '🚫 Invalid QR — Not a TicketGate ticket or tampered', seat_id: null },
   );
   browser = await launchChromium();
@@ -42,7 +51,15 @@ async function openKiosk(): Promise<Page> {
 
 describe('kiosk renderer', () => {
   it('shows the gate status: hall, connectivity, backlog, revocation', async () => {
-    stub.status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'offline', backlog: 7, last_sync_at: null, revoked: true, counts: { SUCCESS: 3 } };
+    stub.status = {
+      hall_id: 'HALL-A',
+      device_name: 'Gate 1',
+      connectivity: 'offline',
+      backlog: 7,
+      last_sync_at: null,
+      revoked: true,
+      counts: { SUCCESS: 3 },
+    };
     const page = await openKiosk();
     await expect.poll(() => page.textContent('#hall')).toBe('HALL-A');
     expect(await page.getAttribute('#conn', 'data-state')).toBe('offline');
@@ -54,9 +71,17 @@ describe('kiosk renderer', () => {
 
   it('tells the steward when sync data was refused, when the link is insecure, and when a clock jump was refused', async () => {
     stub.status = {
-      hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString(),
-      sync_integrity: 'refused', sync_integrity_message: 'GET /api/sync/hall: the signature does not match the data',
-      transport: 'http-insecure', transport_warning: 'INSECURE CONNECTION', clock_warning: true, clock_jump_refused_ms: 3_600_000,
+      hall_id: 'HALL-A',
+      device_name: 'Gate 1',
+      connectivity: 'online',
+      backlog: 0,
+      last_sync_at: new Date().toISOString(),
+      sync_integrity: 'refused',
+      sync_integrity_message: 'GET /api/sync/hall: the signature does not match the data',
+      transport: 'http-insecure',
+      transport_warning: 'INSECURE CONNECTION',
+      clock_warning: true,
+      clock_jump_refused_ms: 3_600_000,
     };
     const page = await openKiosk();
     await expect.poll(() => page.textContent('#alert')).toContain('Sync refused: integrity');

@@ -19,7 +19,9 @@ describe('gate store', () => {
       const v1 = new Database(join(dir.path, DATABASE_FILE));
       v1.exec(SCHEMA_V1);
       v1.pragma('user_version = 1');
-      v1.prepare("INSERT INTO events (event_id, name, event_date, server_seq, listed) VALUES ('e1', 'Night', '2026-06-15T19:00:00Z', 3, 1)").run();
+      v1.prepare(
+        "INSERT INTO events (event_id, name, event_date, server_seq, listed) VALUES ('e1', 'Night', '2026-06-15T19:00:00Z', 3, 1)",
+      ).run();
       v1.prepare(
         `INSERT INTO seats (seat_id, event_id, row_label, seat_number, category, status, generation, holder_name, admitted_at, admitted_by, admitted_source)
          VALUES ('s1', 'e1', 'A', 1, 'CAT1', 'CHECKED_IN', 1, 'Fan', 1000, 'Gate North', 'server')`,
@@ -31,7 +33,12 @@ describe('gate store', () => {
       v1.close();
       const store = GateStore.open(dir.path);
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-      expect(store.catalog.seat('s1')).toMatchObject({ admitted_at: 1000, admitted_by: 'Gate North', admitted_source: 'server', admitted_device: null });
+      expect(store.catalog.seat('s1')).toMatchObject({
+        admitted_at: 1000,
+        admitted_by: 'Gate North',
+        admitted_source: 'server',
+        admitted_device: null,
+      });
       // An admission recorded before v3 has no proof to upload (the server refuses it as no_proof).
       expect(store.scans.byClientId('c1')).toMatchObject({ result: 'SUCCESS', credential: null });
       // Enrolled before signed sync: it must enrol again (the key is never learned on first use).
@@ -127,7 +134,9 @@ describe('gate store', () => {
             });
             let out = '';
             child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-            child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ScanVerdict['result'][]) : reject(new Error(`exit ${code}`))));
+            child.on('exit', (code) =>
+              code === 0 ? resolve(JSON.parse(out) as ScanVerdict['result'][]) : reject(new Error(`exit ${code}`)),
+            );
             child.stdin.end(JSON.stringify(order));
           }),
       ),
@@ -155,7 +164,11 @@ describe('gate store', () => {
     expect(store.syncState.cursor(hall.eventId)).toBe(11);
 
     // A full snapshot that drops seats: gone, except the one this gate admitted.
-    applySeatBatch(store, { eventId: hall.eventId, full: true, cursor: 20, seats: [{ ...held, status: 'SOLD', generation: 2 }, admitted] }, Date.now());
+    applySeatBatch(
+      store,
+      { eventId: hall.eventId, full: true, cursor: 20, seats: [{ ...held, status: 'SOLD', generation: 2 }, admitted] },
+      Date.now(),
+    );
     expect(store.catalog.seat(sold2.seatId)).toBeUndefined();
     expect(store.catalog.seat(sold.seatId)?.admitted_source).toBe('local');
     expect(store.catalog.seat(held.seatId)).toMatchObject({ status: 'SOLD', generation: 2 });
@@ -163,8 +176,21 @@ describe('gate store', () => {
 
     // The server's canonical admission replaces what the gate believed.
     const canonicalAt = Date.parse('2026-06-15T18:00:00Z');
-    applySeatBatch(store, { eventId: hall.eventId, full: false, cursor: 21, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: canonicalAt, admittedBy: 'Gate East' }] }, Date.now());
-    expect(store.catalog.seat(sold.seatId)).toMatchObject({ admitted_at: canonicalAt, admitted_by: 'Gate East', admitted_source: 'server' });
+    applySeatBatch(
+      store,
+      {
+        eventId: hall.eventId,
+        full: false,
+        cursor: 21,
+        seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: canonicalAt, admittedBy: 'Gate East' }],
+      },
+      Date.now(),
+    );
+    expect(store.catalog.seat(sold.seatId)).toMatchObject({
+      admitted_at: canonicalAt,
+      admitted_by: 'Gate East',
+      admitted_source: 'server',
+    });
     await gate.close();
   });
 });
@@ -179,10 +205,28 @@ describe('conflict re-check', () => {
     const at = Date.now() - 5_000;
     const self = gate.store.device.get()!.device_id;
     // Our own device as canonical: nothing to re-check.
-    let r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: v.scannedAt, admittedBy: 'Gate Test', admittedDevice: self }] }, Date.now());
+    let r = applySeatBatch(
+      gate.store,
+      {
+        eventId: hall.eventId,
+        full: false,
+        cursor: 11,
+        seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: v.scannedAt, admittedBy: 'Gate Test', admittedDevice: self }],
+      },
+      Date.now(),
+    );
     expect(r.requeued).toBe(0);
     const east = crypto.randomUUID();
-    r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 12, seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: at, admittedBy: 'Gate East', admittedDevice: east }, sold2] }, Date.now());
+    r = applySeatBatch(
+      gate.store,
+      {
+        eventId: hall.eventId,
+        full: false,
+        cursor: 12,
+        seats: [{ ...sold, status: 'CHECKED_IN', admittedAt: at, admittedBy: 'Gate East', admittedDevice: east }, sold2],
+      },
+      Date.now(),
+    );
     expect(r.requeued).toBe(1);
     expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('pending');
     expect(gate.seat(sold.seatId)).toMatchObject({ admitted_at: at, admitted_by: 'Gate East', admitted_device: east });
@@ -194,7 +238,13 @@ describe('conflict re-check', () => {
     const gate = await GateEngine.open({ dataDir: hall.dir });
     const v = await gate.scan(hall.ticket(hall.seats.sold));
     gate.store.scans.markUploaded(v.clientScanId, Date.now());
-    const twin = { ...hall.seats.sold, status: 'CHECKED_IN' as const, admittedAt: v.scannedAt - 5_000, admittedBy: 'Gate Test', admittedDevice: crypto.randomUUID() };
+    const twin = {
+      ...hall.seats.sold,
+      status: 'CHECKED_IN' as const,
+      admittedAt: v.scannedAt - 5_000,
+      admittedBy: 'Gate Test',
+      admittedDevice: crypto.randomUUID(),
+    };
     const r = applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [twin] }, Date.now());
     expect(r.requeued).toBe(1);
     expect(gate.store.scans.byClientId(v.clientScanId)?.upload_state).toBe('pending');

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  encodeIssuingPublicKey, encodeSyncPublicKey, endorseSyncKey, generateSyncKeyPair, signSync, type SyncKeyPair, type SyncSignedKind,
+  encodeIssuingPublicKey,
+  encodeSyncPublicKey,
+  endorseSyncKey,
+  generateSyncKeyPair,
+  signSync,
+  type SyncKeyPair,
+  type SyncSignedKind,
 } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
 import { ApiClient, Connectivity, GateClock, GateEngine, IntegrityError, NetworkError, ServerError } from '../src/engine/index.js';
@@ -30,7 +36,10 @@ const reply = (res: ServerResponse, status: number, body: unknown) => {
 /** A success reply signed the way the real server signs it (docs/sync-protocol.md). */
 const signedReply = (req: IncomingMessage, res: ServerResponse, key: SyncKeyPair, kind: SyncSignedKind, body: unknown) => {
   const bytes = Buffer.from(JSON.stringify(body));
-  res.writeHead(200, { 'content-type': 'application/json', [sync.SIGNATURE_HEADER]: signSync(key, kind, String(req.headers[sync.NONCE_HEADER]), bytes) });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    [sync.SIGNATURE_HEADER]: signSync(key, kind, String(req.headers[sync.NONCE_HEADER]), bytes),
+  });
   res.end(bytes);
 };
 
@@ -51,7 +60,7 @@ describe('sync client', () => {
     hall?.cleanup();
   });
 
-  it('learns a conflict even when another gate\'s earlier admission overtakes its own accepted upload', async () => {
+  it("learns a conflict even when another gate's earlier admission overtakes its own accepted upload", async () => {
     hall = await createLocalHall();
     const { seats, eventId } = hall;
     const earlier = new Date(Date.now() - 60_000).toISOString();
@@ -64,10 +73,21 @@ describe('sync client', () => {
       if (uploads.length === 1) {
         // The other gate's promotion reaches us (live stream) before our own reply does.
         gate!.store.catalog.learnAdmission(eventId, seats.sold.seatId, Date.parse(earlier), { name: 'Gate One', deviceId: gateOne });
-        return signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() } });
+        return signedReply(req, res, hall!.syncKey, 'scans', {
+          success: true,
+          data: { accepted: [id], conflicts: [], rejected: [], server_time: new Date().toISOString() },
+        });
       }
       const canonical = { event_id: eventId, seat_id: seats.sold.seatId, scanned_at: earlier, device_id: gateOne, admitted_by: 'Gate One' };
-      signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [id], conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }], rejected: [], server_time: new Date().toISOString() } });
+      signedReply(req, res, hall!.syncKey, 'scans', {
+        success: true,
+        data: {
+          accepted: [id],
+          conflicts: [{ client_scan_id: id, seat_id: seats.sold.seatId, canonical }],
+          rejected: [],
+          server_time: new Date().toISOString(),
+        },
+      });
     });
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
@@ -95,7 +115,15 @@ describe('sync client', () => {
     const fake = await fakeServer((req, body, res) => {
       const b = body as UploadBody;
       uploads.push(b);
-      signedReply(req, res, hall!.syncKey, 'scans', { success: true, data: { accepted: [], conflicts: [], rejected: b.scans.map((s) => ({ client_scan_id: s.client_scan_id, reason: 'unknown seat' })), server_time: new Date().toISOString() } });
+      signedReply(req, res, hall!.syncKey, 'scans', {
+        success: true,
+        data: {
+          accepted: [],
+          conflicts: [],
+          rejected: b.scans.map((s) => ({ client_scan_id: s.client_scan_id, reason: 'unknown seat' })),
+          server_time: new Date().toISOString(),
+        },
+      });
     });
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url });
@@ -130,7 +158,9 @@ describe('sync client', () => {
 
   it('says the device is unknown while the server refuses its token as unknown, and keeps verifying', async () => {
     hall = await createLocalHall();
-    const fake = await fakeServer((_req, _body, res) => reply(res, 401, { success: false, error_code: 'UNAUTHORIZED', message: 'Unknown device token.' }));
+    const fake = await fakeServer((_req, _body, res) =>
+      reply(res, 401, { success: false, error_code: 'UNAUTHORIZED', message: 'Unknown device token.' }),
+    );
     server = fake.server;
     gate = await GateEngine.open({ dataDir: hall.dir, serverUrl: fake.url, timing: { initialBackoffMs: 20, maxBackoffMs: 50 } });
     expect(gate.status().device_unknown).toBe(false);
@@ -160,7 +190,7 @@ describe('sync client', () => {
     expect((await gate.scan(hall.ticket(hall.seats.sold))).result).toBe('SUCCESS');
   });
 
-  it('reads refusals with the protocol\'s error envelope: a known code is a refusal, anything else is not our server', async () => {
+  it("reads refusals with the protocol's error envelope: a known code is a refusal, anything else is not our server", async () => {
     const answers: [number, unknown][] = [
       [403, { success: false, error_code: 'DEVICE_REVOKED', message: 'revoked by an operator' }],
       [403, { success: false, error_code: 'NO_SUCH_CODE', message: 'from some other service' }],
@@ -170,7 +200,13 @@ describe('sync client', () => {
     server = fake.server;
     const connectivity = new Connectivity(Date.now);
     const key = generateSyncKeyPair();
-    const api = new ApiClient({ baseUrl: fake.url, token: () => 't', clock: new GateClock(Date.now, 10_000), connectivity, syncKey: () => key });
+    const api = new ApiClient({
+      baseUrl: fake.url,
+      token: () => 't',
+      clock: new GateClock(Date.now, 10_000),
+      connectivity,
+      syncKey: () => key,
+    });
     const call = () => api.get('/api/sync/hall', { schema: sync.HallManifest, signed: { kind: 'hall' } });
     const refused = await call().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ServerError);
@@ -183,8 +219,15 @@ describe('sync client', () => {
   const manifest = (h: LocalHall, deviceId: string, chain: sync.SyncKeyLink[]) => ({
     success: true,
     data: {
-      hall_id: h.hallId, hall_name: 'Main Arena', venue_name: 'Test Venue', device_id: deviceId, device_name: 'Gate Test',
-      issuing_keys: [encodeIssuingPublicKey(h.issuing)], sync_keys: chain, events: [], server_time: new Date().toISOString(),
+      hall_id: h.hallId,
+      hall_name: 'Main Arena',
+      venue_name: 'Test Venue',
+      device_id: deviceId,
+      device_name: 'Gate Test',
+      issuing_keys: [encodeIssuingPublicKey(h.issuing)],
+      sync_keys: chain,
+      events: [],
+      server_time: new Date().toISOString(),
     },
   });
   const link = (key: SyncKeyPair, by?: SyncKeyPair): sync.SyncKeyLink => ({
@@ -198,7 +241,9 @@ describe('sync client', () => {
     const h = hall;
     const [next, rogue, stranger] = [generateSyncKeyPair(), generateSyncKeyPair(), generateSyncKeyPair()];
     let answer: { key: SyncKeyPair; chain: sync.SyncKeyLink[] } = { key: next, chain: [] };
-    const fake = await fakeServer((req, _body, res) => signedReply(req, res, answer.key, 'hall', manifest(h, gate!.status().device_id!, answer.chain)));
+    const fake = await fakeServer((req, _body, res) =>
+      signedReply(req, res, answer.key, 'hall', manifest(h, gate!.status().device_id!, answer.chain)),
+    );
     server = fake.server;
     gate = await GateEngine.open({ dataDir: h.dir, serverUrl: fake.url });
     const puller = gate.sync()!.puller;

@@ -5,8 +5,12 @@ describe('SSE parser', () => {
   it('parses events split anywhere, with CRLF, multi-line data, comments and retry', () => {
     const messages: SseMessage[] = [];
     const comments: string[] = [];
-    const p = new SseParser((m) => messages.push(m), (c) => comments.push(c));
-    const stream = 'retry: 3000\r\n\r\nevent: hello\r\ndata: {"a":1}\r\n\r\n: heartbeat\n\nevent: seats\ndata: line1\ndata: line2\nid: 7\n\ndata: plain\n\n';
+    const p = new SseParser(
+      (m) => messages.push(m),
+      (c) => comments.push(c),
+    );
+    const stream =
+      'retry: 3000\r\n\r\nevent: hello\r\ndata: {"a":1}\r\n\r\n: heartbeat\n\nevent: seats\ndata: line1\ndata: line2\nid: 7\n\ndata: plain\n\n';
     // Feed it one character at a time: every boundary case at once.
     for (const ch of stream) p.push(ch);
     expect(messages).toEqual([

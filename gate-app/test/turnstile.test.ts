@@ -8,9 +8,19 @@ describe('turnstile wiring', () => {
     let pulses = 0;
     let fail = false;
     const problems: string[] = [];
-    wireTurnstile(source, { pulse: async () => { if (fail) throw new Error('relay unplugged'); pulses++; } }, (m) => problems.push(m));
+    wireTurnstile(
+      source,
+      {
+        pulse: async () => {
+          if (fail) throw new Error('relay unplugged');
+          pulses++;
+        },
+      },
+      (m) => problems.push(m),
+    );
     const verdict = (result: ScanVerdict['result']) => ({ result }) as ScanVerdict;
-    for (const r of ['DUPLICATE', 'UNPAID', 'NOT_FOUND', 'WRONG_HALL', 'EXPIRED', 'QR_INVALID', 'SUCCESS'] as const) source.emit('verdict', verdict(r));
+    for (const r of ['DUPLICATE', 'UNPAID', 'NOT_FOUND', 'WRONG_HALL', 'EXPIRED', 'QR_INVALID', 'SUCCESS'] as const)
+      source.emit('verdict', verdict(r));
     await new Promise((r) => setImmediate(r));
     expect(pulses).toBe(1);
     fail = true;

@@ -44,8 +44,18 @@ describe('gate verdicts', () => {
   it('calls its own admission "here" even once the server echoes it back, and another gate of the same name "elsewhere"', async () => {
     const { sold, sold2 } = hall.seats;
     const self = gate.store.device.get()!.device_id;
-    const echoed = (s: typeof sold, deviceId: string | null) => ({ ...s, status: 'CHECKED_IN' as const, admittedAt: Date.now() - 1000, admittedBy: 'Gate Test', admittedDevice: deviceId });
-    applySeatBatch(gate.store, { eventId: hall.eventId, full: false, cursor: 11, seats: [echoed(sold, self), echoed(sold2, crypto.randomUUID())] }, Date.now());
+    const echoed = (s: typeof sold, deviceId: string | null) => ({
+      ...s,
+      status: 'CHECKED_IN' as const,
+      admittedAt: Date.now() - 1000,
+      admittedBy: 'Gate Test',
+      admittedDevice: deviceId,
+    });
+    applySeatBatch(
+      gate.store,
+      { eventId: hall.eventId, full: false, cursor: 11, seats: [echoed(sold, self), echoed(sold2, crypto.randomUUID())] },
+      Date.now(),
+    );
     expect(gate.seat(sold.seatId)?.admitted_source).toBe('server');
     expect((await gate.scan(hall.ticket(sold))).reason).toBe('admitted_here');
     expect((await gate.scan(hall.ticket(sold2))).reason).toBe('admitted_elsewhere');
@@ -65,7 +75,7 @@ describe('gate verdicts', () => {
     expect(gate.seat(hall.seats.sold.seatId)?.admitted_at).toBeNull();
   });
 
-  it('sends tickets of another hall there, even without that hall\'s key, before judging freshness', async () => {
+  it("sends tickets of another hall there, even without that hall's key, before judging freshness", async () => {
     const foreign = await gate.scan(hall.ticket(hall.seats.sold, { hallCode: 'HALL-B', gate: generateGateKey() }));
     expect(foreign).toMatchObject({ result: 'WRONG_HALL', correctHall: 'HALL-B', reason: 'unknown_key_id' });
     expect(foreign.message).toBe('🔄 Wrong Hall — Go to Hall HALL-B');
@@ -108,7 +118,14 @@ describe('gate verdicts', () => {
     await gate.scan(hall.ticket(hall.seats.sold2));
     const rows = gate.store.scans.recent(10);
     expect(rows.map((r) => r.result)).toEqual(['SUCCESS', 'UNPAID', 'QR_INVALID']);
-    expect(rows[0]).toMatchObject({ seat_id: hall.seats.sold2.seatId, event_id: hall.eventId, generation: 1, hall_id: 'HALL-A', upload_state: 'pending', clock_offset_ms: 0 });
+    expect(rows[0]).toMatchObject({
+      seat_id: hall.seats.sold2.seatId,
+      event_id: hall.eventId,
+      generation: 1,
+      hall_id: 'HALL-A',
+      upload_state: 'pending',
+      clock_offset_ms: 0,
+    });
     expect(rows[2]).toMatchObject({ source: 'stdin', seat_id: null, reason: 'not_base32' });
     expect(rows[0]!.client_scan_id).toMatch(/^[0-9a-f-]{36}$/);
     const status = gate.status();

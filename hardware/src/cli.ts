@@ -121,7 +121,9 @@ async function list(args: string[], io: CliIo, deps: CliDeps): Promise<number> {
     const kind = classifyHidDevice(d);
     const label = kind === 'hid-pos' ? '  [HID POS scanner]' : kind === 'keyboard' ? '  [keyboard / keyboard-mode scanner]' : '';
     const page = d.usagePage !== undefined ? ` page 0x${d.usagePage.toString(16)}` : '';
-    io.out(`  ${d.path ?? '?'} ${hex4(d.vendorId)}:${hex4(d.productId)}${page}  ${[d.manufacturer, d.product].filter(Boolean).join(' ')}${label}`);
+    io.out(
+      `  ${d.path ?? '?'} ${hex4(d.vendorId)}:${hex4(d.productId)}${page}  ${[d.manufacturer, d.product].filter(Boolean).join(' ')}${label}`,
+    );
   }
   return 0;
 }
@@ -168,7 +170,8 @@ async function listen(args: string[], io: CliIo, deps: CliDeps): Promise<number>
     });
   }
   for (const sel of values['hid-pos'] ?? []) scanners.push({ type: 'hid-pos', ...parseUsbSelector(sel), stripAim: values['strip-aim'] });
-  for (const sel of values.keyboard ?? []) scanners.push({ type: 'hid-keyboard', ...parseUsbSelector(sel), ...(values.layout ? { layout: values.layout } : {}) });
+  for (const sel of values.keyboard ?? [])
+    scanners.push({ type: 'hid-keyboard', ...parseUsbSelector(sel), ...(values.layout ? { layout: values.layout } : {}) });
   if (scanners.length === 0) {
     io.err('nothing to listen to: give --config, --serial, --hid-pos or --keyboard (see `list`)');
     return 2;
@@ -201,7 +204,8 @@ async function pulse(args: string[], io: CliIo, deps: CliDeps): Promise<number> 
     },
   });
   let outputCfg: unknown = (await loadConfig(values.config))?.output;
-  if (values.relay) outputCfg = { type: 'relay-serial', path: values.relay, ...(values.channel ? { channel: Number(values.channel) } : {}) };
+  if (values.relay)
+    outputCfg = { type: 'relay-serial', path: values.relay, ...(values.channel ? { channel: Number(values.channel) } : {}) };
   if (values.gpio) {
     const [chip, line] = values.gpio.split(':');
     outputCfg = { type: 'gpio', chip, line: /^\d+$/.test(line ?? '') ? Number(line) : line };

@@ -6,13 +6,16 @@ import type { PosLayout } from './hid/pos-decoder.js';
  * One description of a gate's scanners and turnstile output. USB ids are accepted as
  * numbers or as the hex strings printed by lsusb / `npm run hardware -- list`.
  */
-const UsbId = z.union([
-  z.number().int().min(0).max(0xffff),
-  z
-    .string()
-    .regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'USB id must be hex like "0c2e" or "0x0c2e"')
-    .transform((s) => Number.parseInt(s.replace(/^0x/i, ''), 16)),
-], { error: 'USB id must be a number 0–65535 or hex like "0c2e" / "0x0c2e"' });
+const UsbId = z.union(
+  [
+    z.number().int().min(0).max(0xffff),
+    z
+      .string()
+      .regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'USB id must be hex like "0c2e" or "0x0c2e"')
+      .transform((s) => Number.parseInt(s.replace(/^0x/i, ''), 16)),
+  ],
+  { error: 'USB id must be a number 0–65535 or hex like "0c2e" / "0x0c2e"' },
+);
 
 const Backoff = z.object({
   initialMs: z.number().int().min(10).max(60_000).default(250),
@@ -80,7 +83,12 @@ const PushScannerConfig = z.object({
   id: z.string().min(1).optional(),
 });
 
-export const ScannerConfigSchema = z.discriminatedUnion('type', [SerialScannerConfig, HidPosScannerConfig, HidKeyboardScannerConfig, PushScannerConfig]);
+export const ScannerConfigSchema = z.discriminatedUnion('type', [
+  SerialScannerConfig,
+  HidPosScannerConfig,
+  HidKeyboardScannerConfig,
+  PushScannerConfig,
+]);
 
 const PulseMs = z.number().int().min(20).max(10_000).default(200);
 

@@ -40,7 +40,14 @@ export function openScanners(config: HardwareConfig, deps: HardwareDeps = {}): S
       case 'hid-pos':
         return new HidPosScanner({
           ...(sc.id ? { id: sc.id } : {}),
-          selector: { path: sc.path, vendorId: sc.vendorId, productId: sc.productId, serialNumber: sc.serialNumber, interface: sc.interface, usagePage: sc.usagePage },
+          selector: {
+            path: sc.path,
+            vendorId: sc.vendorId,
+            productId: sc.productId,
+            serialNumber: sc.serialNumber,
+            interface: sc.interface,
+            usagePage: sc.usagePage,
+          },
           layout: sc.layout,
           encoding: sc.encoding,
           stripAim: sc.stripAim,
@@ -51,7 +58,13 @@ export function openScanners(config: HardwareConfig, deps: HardwareDeps = {}): S
       case 'hid-keyboard':
         return new HidKeyboardScanner({
           ...(sc.id ? { id: sc.id } : {}),
-          selector: { path: sc.path, vendorId: sc.vendorId, productId: sc.productId, serialNumber: sc.serialNumber, interface: sc.interface },
+          selector: {
+            path: sc.path,
+            vendorId: sc.vendorId,
+            productId: sc.productId,
+            serialNumber: sc.serialNumber,
+            interface: sc.interface,
+          },
           layout: sc.layout,
           terminator: sc.terminator,
           interCharTimeoutMs: sc.interCharTimeoutMs,

@@ -9,7 +9,13 @@ export { stripAimPrefix, symbologyFromAim } from './aim.js';
 export { SerialScanner, type SerialScannerOptions, type SerialScannerStats } from './serial/serial-scanner.js';
 export { ScanFramer, trimControls, type Terminator } from './serial/framer.js';
 export { listSerialPorts, listFromSysfs, UDEVADM_MISSING, type SerialListing, type SerialPortInfo } from './serial/list.js';
-export { defaultSerialPortFactory, DEFAULT_LINE, type SerialLineSettings, type SerialPortFactory, type SerialPortLike } from './serial/port.js';
+export {
+  defaultSerialPortFactory,
+  DEFAULT_LINE,
+  type SerialLineSettings,
+  type SerialPortFactory,
+  type SerialPortLike,
+} from './serial/port.js';
 
 // HID scanners
 export {
@@ -23,7 +29,14 @@ export {
   type HidDriver,
   type HidSelector,
 } from './hid/backend.js';
-export { decodePosReport, PosAssembler, HID_POS_USAGE_PAGE, type PosLayout, type PosReport, type PosDecodeResult } from './hid/pos-decoder.js';
+export {
+  decodePosReport,
+  PosAssembler,
+  HID_POS_USAGE_PAGE,
+  type PosLayout,
+  type PosReport,
+  type PosDecodeResult,
+} from './hid/pos-decoder.js';
 export { KeyboardReportDecoder, type KeyboardDecoderOptions } from './hid/keyboard-decoder.js';
 export { LAYOUTS, LAYOUT_IDS, getLayout, type Layout, type LayoutId } from './hid/layouts.js';
 export {
@@ -38,12 +51,41 @@ export {
 } from './hid/hid-scanner.js';
 
 // Keyboard wedge (renderer); also importable alone as '@ticketgate/hardware/wedge'
-export { WedgeDecoder, decodeWedge, wedgeScans, DEFAULT_WEDGE_OPTIONS, type WedgeKeyEvent, type WedgeOptions, type WedgeOutput } from './wedge/decoder.js';
+export {
+  WedgeDecoder,
+  decodeWedge,
+  wedgeScans,
+  DEFAULT_WEDGE_OPTIONS,
+  type WedgeKeyEvent,
+  type WedgeOptions,
+  type WedgeOutput,
+} from './wedge/decoder.js';
 
 // Turnstile outputs
-export { SwitchedOutput, DEFAULT_PULSE_MS, MAX_PULSE_MS, type TurnstileOutput, type OutputState, type OutputEvents } from './outputs/output.js';
-export { SerialBytesOutput, SerialRelayOutput, relayCommand, type SerialBytesOutputOptions, type SerialRelayOutputOptions } from './outputs/serial-output.js';
-export { GpioOutput, nodeCommandRunner, GPIOD_MISSING, type CommandRunner, type CommandResult, type RunningCommand, type GpioOutputOptions } from './outputs/gpio.js';
+export {
+  SwitchedOutput,
+  DEFAULT_PULSE_MS,
+  MAX_PULSE_MS,
+  type TurnstileOutput,
+  type OutputState,
+  type OutputEvents,
+} from './outputs/output.js';
+export {
+  SerialBytesOutput,
+  SerialRelayOutput,
+  relayCommand,
+  type SerialBytesOutputOptions,
+  type SerialRelayOutputOptions,
+} from './outputs/serial-output.js';
+export {
+  GpioOutput,
+  nodeCommandRunner,
+  GPIOD_MISSING,
+  type CommandRunner,
+  type CommandResult,
+  type RunningCommand,
+  type GpioOutputOptions,
+} from './outputs/gpio.js';
 
 // Configuration and factories
 export {

@@ -45,7 +45,10 @@ describe('hardware CLI', () => {
   it('list (text) keeps going when HID cannot be listed, and says why', async () => {
     const { io, out, err } = captureIo();
     const code = await main(['list'], io, {
-      hidBackend: { devices: () => Promise.reject(new Error('node-hid could not load: libudev1 missing')), open: () => Promise.reject(new Error('x')) },
+      hidBackend: {
+        devices: () => Promise.reject(new Error('node-hid could not load: libudev1 missing')),
+        open: () => Promise.reject(new Error('x')),
+      },
       listSerial: async () => ({ ports: [], warnings: ['udevadm missing'] }),
     });
     expect(code).toBe(0);

@@ -14,7 +14,10 @@ import { collectScans } from './helpers.js';
 describe('HardwareConfigSchema', () => {
   it('fills defaults: 9600 8N1, CR, 200 ms pulses, dedupe window', () => {
     const c = parseHardwareConfig({
-      scanners: [{ type: 'serial', path: '/dev/ttyACM0' }, { type: 'hid-pos', vendorId: '0c2e', productId: '0x0B8F' }],
+      scanners: [
+        { type: 'serial', path: '/dev/ttyACM0' },
+        { type: 'hid-pos', vendorId: '0c2e', productId: '0x0B8F' },
+      ],
       output: { type: 'relay-serial', path: '/dev/ttyUSB0' },
     });
     expect(c.scanners[0]).toMatchObject({ baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, terminator: 'CR', stripAim: false });
@@ -75,7 +78,9 @@ describe('openScanners / openOutput', () => {
     const relay = openOutput(relayConfig);
     expect(relay).toBeInstanceOf(SerialRelayOutput);
     expect(relay?.id).toBe('relay:/nonexistent/tty#3');
-    const bytes = openOutput(parseHardwareConfig({ output: { type: 'serial-bytes', path: '/nonexistent/tty', onBytes: '01', offBytes: '00' } }).output);
+    const bytes = openOutput(
+      parseHardwareConfig({ output: { type: 'serial-bytes', path: '/nonexistent/tty', onBytes: '01', offBytes: '00' } }).output,
+    );
     expect(bytes).toBeInstanceOf(SerialBytesOutput);
     return Promise.all([relay?.close(), bytes?.close(), gpio?.close().catch(() => {})]);
   });
@@ -83,7 +88,13 @@ describe('openScanners / openOutput', () => {
   it('startScanners merges and starts everything; scans from several sources reach one stream', async () => {
     const hid = new FakeHidBackend([{ path: '/dev/hidraw0', vendorId: 0x0c2e, productId: 1, usagePage: 0x8c }]);
     const merged = await startScanners(
-      parseHardwareConfig({ scanners: [{ type: 'hid-pos', id: 'pos', vendorId: 0x0c2e }, { type: 'wedge', id: 'wedge' }], dedupeWindowMs: 0 }),
+      parseHardwareConfig({
+        scanners: [
+          { type: 'hid-pos', id: 'pos', vendorId: 0x0c2e },
+          { type: 'wedge', id: 'wedge' },
+        ],
+        dedupeWindowMs: 0,
+      }),
       { hidBackend: hid },
     );
     const scans = collectScans(merged);

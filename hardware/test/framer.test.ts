@@ -4,8 +4,7 @@ import { stripAimPrefix, symbologyFromAim } from '../src/aim.js';
 import { ScanFramer, trimControls } from '../src/serial/framer.js';
 import { BASE32 } from './helpers.js';
 
-const frames = (f: ScanFramer, chunks: string[]) =>
-  chunks.flatMap((c) => f.push(c)).flatMap((e) => (e.type === 'frame' ? [e.text] : []));
+const frames = (f: ScanFramer, chunks: string[]) => chunks.flatMap((c) => f.push(c)).flatMap((e) => (e.type === 'frame' ? [e.text] : []));
 
 describe('ScanFramer', () => {
   it('joins scans split across chunks and splits merged ones (CR)', () => {
@@ -49,16 +48,20 @@ describe('ScanFramer', () => {
   it('property: any chunking of CR-terminated Base32 scans yields exactly those scans', () => {
     const scan = fc.string({ unit: fc.constantFrom(...BASE32), minLength: 1, maxLength: 300 });
     fc.assert(
-      fc.property(fc.array(scan, { minLength: 1, maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }), (scans, cuts) => {
-        const stream = scans.map((s) => `${s}\r`).join('');
-        const chunks: string[] = [];
-        for (let i = 0, c = 0; i < stream.length; c++) {
-          const n = cuts[c % cuts.length] as number;
-          chunks.push(stream.slice(i, i + n));
-          i += n;
-        }
-        expect(frames(new ScanFramer({ terminator: 'CR' }), chunks)).toEqual(scans);
-      }),
+      fc.property(
+        fc.array(scan, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }),
+        (scans, cuts) => {
+          const stream = scans.map((s) => `${s}\r`).join('');
+          const chunks: string[] = [];
+          for (let i = 0, c = 0; i < stream.length; c++) {
+            const n = cuts[c % cuts.length] as number;
+            chunks.push(stream.slice(i, i + n));
+            i += n;
+          }
+          expect(frames(new ScanFramer({ terminator: 'CR' }), chunks)).toEqual(scans);
+        },
+      ),
     );
   });
 });

@@ -163,7 +163,10 @@ describe('HidPosScanner with a fake node-hid', () => {
   });
 
   it('reports a backend that cannot load node-hid as an error status, not an exception', async () => {
-    const broken = { devices: () => Promise.reject(new Error('libudev.so.1: cannot open shared object file')), open: () => Promise.reject(new Error('x')) };
+    const broken = {
+      devices: () => Promise.reject(new Error('libudev.so.1: cannot open shared object file')),
+      open: () => Promise.reject(new Error('x')),
+    };
     const scanner = new HidPosScanner({ selector: { vendorId: 1 }, backend: broken, reconnect: { initialMs: 10, maxMs: 20 } });
     await scanner.start();
     expect(scanner.status()).toBe('error');

@@ -18,7 +18,16 @@ const UP = hex('00 00 00 00 00 00 00 00');
 describe('boot keyboard report decoding', () => {
   it('the same reports read differently under US and DE where the layouts differ (y/z)', () => {
     // Hand-written reports: Shift+Y usage (0x1C), then z usage (0x1D), then '2', Enter.
-    const reports = [hex('02 00 1c 00 00 00 00 00'), UP, hex('00 00 1d 00 00 00 00 00'), UP, hex('00 00 1f 00 00 00 00 00'), UP, hex('00 00 28 00 00 00 00 00'), UP];
+    const reports = [
+      hex('02 00 1c 00 00 00 00 00'),
+      UP,
+      hex('00 00 1d 00 00 00 00 00'),
+      UP,
+      hex('00 00 1f 00 00 00 00 00'),
+      UP,
+      hex('00 00 28 00 00 00 00 00'),
+      UP,
+    ];
     expect(decodeAll(reports, 'us')).toBe('Yz2\r');
     expect(decodeAll(reports, 'uk')).toBe('Yz2\r');
     expect(decodeAll(reports, 'de')).toBe('Zy2\r');
@@ -45,22 +54,28 @@ describe('boot keyboard report decoding', () => {
 
   it('property: any Base32 text survives encode-under-L / decode-under-L for every layout L', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...BASE32), minLength: 1, maxLength: 300 }), fc.constantFrom(...LAYOUT_IDS), (text, layout) => {
-        expect(decodeAll(encodeKeyboardReports(text, layout), layout)).toBe(`${text}\r`);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...BASE32), minLength: 1, maxLength: 300 }),
+        fc.constantFrom(...LAYOUT_IDS),
+        (text, layout) => {
+          expect(decodeAll(encodeKeyboardReports(text, layout), layout)).toBe(`${text}\r`);
+        },
+      ),
     );
   });
 
   it('property: every character a layout can type round-trips (printable ASCII where available)', () => {
     for (const layout of LAYOUT_IDS) {
-      const typable = [...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~'].filter((c) => {
-        try {
-          encodeKeyboardReports(c, layout);
-          return true;
-        } catch {
-          return false;
-        }
-      });
+      const typable = [...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~'].filter(
+        (c) => {
+          try {
+            encodeKeyboardReports(c, layout);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      );
       expect(typable.length).toBeGreaterThan(90);
       fc.assert(
         fc.property(fc.string({ unit: fc.constantFrom(...typable), maxLength: 60 }), (text) => {
@@ -96,7 +111,13 @@ describe('boot keyboard report decoding', () => {
     // Ctrl+M is CR: scanners in "control character" mode send the suffix like this.
     expect(decodeAll([hex('01 00 10 00 00 00 00 00'), UP], 'us')).toBe('\r');
     // Alt held, keypad 6 5, Alt released → 'A' regardless of layout.
-    const alt65 = [hex('04 00 5e 00 00 00 00 00'), hex('04 00 00 00 00 00 00 00'), hex('04 00 5d 00 00 00 00 00'), hex('04 00 00 00 00 00 00 00'), UP];
+    const alt65 = [
+      hex('04 00 5e 00 00 00 00 00'),
+      hex('04 00 00 00 00 00 00 00'),
+      hex('04 00 5d 00 00 00 00 00'),
+      hex('04 00 00 00 00 00 00 00'),
+      UP,
+    ];
     for (const l of LAYOUT_IDS) expect(decodeAll(alt65, l)).toBe('A');
   });
 
@@ -138,7 +159,14 @@ describe('HidKeyboardScanner with a fake node-hid', () => {
 
   it("terminator 'none' ends a scan after the inter-character timeout; partial fragments are dropped otherwise", async () => {
     const hid = new FakeHidBackend([{ path: '/dev/hidraw1', vendorId: 1, productId: 2 }]);
-    const a = new HidKeyboardScanner({ id: 'a', selector: { path: '/dev/hidraw1' }, backend: hid, layout: 'us', terminator: 'none', interCharTimeoutMs: 20 });
+    const a = new HidKeyboardScanner({
+      id: 'a',
+      selector: { path: '/dev/hidraw1' },
+      backend: hid,
+      layout: 'us',
+      terminator: 'none',
+      interCharTimeoutMs: 20,
+    });
     const scans = collectScans(a);
     await a.start();
     for (const r of encodeKeyboardReports('NOSUFFIX', 'us', { terminator: null })) hid.send('/dev/hidraw1', r);

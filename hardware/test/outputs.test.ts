@@ -33,7 +33,10 @@ describe('USB relay board over a pty', () => {
     const board = new RelayBoardSimulator(pair.b);
     await board.open();
     const relay = new SerialRelayOutput({ path: pair.a, ...opts });
-    cleanups.push(() => board.close(), () => relay.close());
+    cleanups.push(
+      () => board.close(),
+      () => relay.close(),
+    );
     await relay.ready();
     return { board, relay };
   }
@@ -124,8 +127,16 @@ describe('USB relay board over a pty', () => {
     pair = await PtyPair.create();
     const board = new RelayBoardSimulator(pair.b);
     await board.open();
-    const out = new SerialBytesOutput({ path: pair.a, onBytes: Buffer.from('ff0101', 'hex'), offBytes: Buffer.from('ff0100', 'hex'), releaseOnOpen: false });
-    cleanups.push(() => board.close(), () => out.close());
+    const out = new SerialBytesOutput({
+      path: pair.a,
+      onBytes: Buffer.from('ff0101', 'hex'),
+      offBytes: Buffer.from('ff0100', 'hex'),
+      releaseOnOpen: false,
+    });
+    cleanups.push(
+      () => board.close(),
+      () => out.close(),
+    );
     await out.pulse(30);
     await sleep(50);
     expect(board.received().toString('hex')).toBe('ff0101ff0100');
@@ -184,11 +195,7 @@ describe('GPIO output (libgpiod tools)', () => {
     const runner = new FakeRunner();
     const gpio = new GpioOutput({ chip: 'gpiochip0', line: 17, runner });
     await gpio.pulse(200);
-    expect(runner.calls).toEqual([
-      'gpioset --version',
-      'gpioset --mode=time --usec=200000 gpiochip0 17=1',
-      'gpioset gpiochip0 17=0',
-    ]);
+    expect(runner.calls).toEqual(['gpioset --version', 'gpioset --mode=time --usec=200000 gpiochip0 17=1', 'gpioset gpiochip0 17=0']);
     expect(gpio.state()).toBe('off');
   });
 

@@ -29,7 +29,13 @@ describe('serial port listing', () => {
     const root = await mkdtemp(join(tmpdir(), 'fake-sys-'));
     const usbDev = join(root, 'devices', 'pci0000:00', 'usb1', '1-2');
     await mkdir(join(usbDev, '1-2:1.0', 'tty', 'ttyACM0'), { recursive: true });
-    for (const [f, v] of Object.entries({ idVendor: '0c2e\n', idProduct: '0b8f\n', manufacturer: 'Honeywell\n', product: 'Xenon 1900\n', serial: 'ABC123\n' })) {
+    for (const [f, v] of Object.entries({
+      idVendor: '0c2e\n',
+      idProduct: '0b8f\n',
+      manufacturer: 'Honeywell\n',
+      product: 'Xenon 1900\n',
+      serial: 'ABC123\n',
+    })) {
       await writeFile(join(usbDev, f), v);
     }
     await mkdir(join(root, 'devices', 'platform', 'serial8250', 'tty', 'ttyS0'), { recursive: true });
@@ -40,14 +46,25 @@ describe('serial port listing', () => {
     await symlink(join(usbDev, '1-2:1.0'), join(root, 'class', 'tty', 'ttyACM0', 'device'));
     await symlink(join(root, 'devices', 'platform', 'serial8250'), join(root, 'class', 'tty', 'ttyS0', 'device'));
     expect(await listFromSysfs(root)).toEqual([
-      { path: '/dev/ttyACM0', vendorId: '0c2e', productId: '0b8f', manufacturer: 'Honeywell', product: 'Xenon 1900', serialNumber: 'ABC123' },
+      {
+        path: '/dev/ttyACM0',
+        vendorId: '0c2e',
+        productId: '0b8f',
+        manufacturer: 'Honeywell',
+        product: 'Xenon 1900',
+        serialNumber: 'ABC123',
+      },
       { path: '/dev/ttyS0' },
     ]);
   });
 
   it('normalises ids from serialport and reports failures off Linux plainly', async () => {
-    const r = await listSerialPorts({ list: async () => [{ path: '/dev/ttyUSB0', vendorId: '1A86', productId: '7523', manufacturer: 'QinHeng' }] });
+    const r = await listSerialPorts({
+      list: async () => [{ path: '/dev/ttyUSB0', vendorId: '1A86', productId: '7523', manufacturer: 'QinHeng' }],
+    });
     expect(r.ports).toEqual([{ path: '/dev/ttyUSB0', vendorId: '1a86', productId: '7523', manufacturer: 'QinHeng' }]);
-    await expect(listSerialPorts({ list: () => Promise.reject(new Error('boom')), platform: 'win32' })).rejects.toThrow(/Could not list serial ports: boom/);
+    await expect(listSerialPorts({ list: () => Promise.reject(new Error('boom')), platform: 'win32' })).rejects.toThrow(
+      /Could not list serial ports: boom/,
+    );
   });
 });

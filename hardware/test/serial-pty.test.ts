@@ -20,7 +20,10 @@ async function setup(baudRate: number, opts: Partial<ConstructorParameters<typeo
   pair = await PtyPair.create();
   const scanner = new SerialScanner({ path: pair.a, baudRate, reconnect: { initialMs: 20, maxMs: 100 }, ...opts });
   const sim = new SerialScannerSimulator(pair.b, baudRate);
-  cleanups.push(() => scanner.stop(), () => sim.close());
+  cleanups.push(
+    () => scanner.stop(),
+    () => sim.close(),
+  );
   const scans = collectScans(scanner);
   const problems = collectProblems(scanner);
   await scanner.start();

@@ -6,7 +6,11 @@ import { BASE32 } from './helpers.js';
 
 const base32 = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...BASE32), minLength: min, maxLength: max });
 const anyText = (min: number, max: number) =>
-  fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-@'), minLength: min, maxLength: max });
+  fc.string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-@'),
+    minLength: min,
+    maxLength: max,
+  });
 
 function typedKeys(out: ReturnType<typeof decodeWedge>): string {
   return out.flatMap((o) => (o.type === 'typed' ? o.keys.map((k) => k.key) : [])).join('');
@@ -84,7 +88,12 @@ describe('keyboard-wedge decoder', () => {
 
   it('short fast bursts (a person hitting two keys at once) are typing, not scans', () => {
     const out = decodeWedge(scannerBurst('AB', { gapMs: 5 }));
-    expect(out).toEqual([{ type: 'typed', keys: [expect.objectContaining({ key: 'A' }), expect.objectContaining({ key: 'B' }), expect.objectContaining({ key: 'Enter' })] }]);
+    expect(out).toEqual([
+      {
+        type: 'typed',
+        keys: [expect.objectContaining({ key: 'A' }), expect.objectContaining({ key: 'B' }), expect.objectContaining({ key: 'Enter' })],
+      },
+    ]);
   });
 
   it('a burst broken by a long pause is not a scan', () => {

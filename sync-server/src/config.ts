@@ -44,7 +44,12 @@ const EnvSchema = z.object({
   KEY_ROTATION_CHECK_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
   QR_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** An event admits until this long after its start unless it sets its own end (docs/sync-protocol.md, "Admissions with proof"). */
-  ADMISSION_CLOSE_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(12),
+  ADMISSION_CLOSE_AFTER_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 14)
+    .default(12),
   /** How far an uploaded admission's time may lie outside its sale or the event's window (gate clocks drift). */
   ADMISSION_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   PASSWORD_HASH_OPS: z.coerce.number().int().min(1).default(2),
@@ -93,7 +98,12 @@ const EnvSchema = z.object({
   SERVICE_API_KEY: z.string().min(16).optional(),
   /** Live fraud rules (docs/analytics.md, "Fraud rules"): how often they run and their thresholds. */
   FRAUD_JOB_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
-  FRAUD_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(48),
+  FRAUD_LOOKBACK_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(48),
   FRAUD_ADDRESS_PURCHASES_PER_10_MIN: z.coerce.number().int().min(1).default(8),
   FRAUD_ACCOUNT_PURCHASES_PER_DAY: z.coerce.number().int().min(1).default(12),
   FRAUD_TRANSFERS_PER_TICKET: z.coerce.number().int().min(2).default(3),
@@ -103,10 +113,19 @@ const EnvSchema = z.object({
   /** Purchase addresses (hashed) are deleted after this many days (docs/security.md, "Fraud signals"). */
   FRAUD_SIGNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Scalper model: retraining job period, and the probability at which a buyer counts as a scalper. */
-  SCALPER_RETRAIN_INTERVAL_MS: z.coerce.number().int().min(1000).default(6 * 3600_000),
+  SCALPER_RETRAIN_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(6 * 3600_000),
   SCALPER_THRESHOLD: z.coerce.number().min(0.01).max(0.99).default(0.5),
   /** Live chat: largest WebSocket frame, and messages a socket may send per 10 seconds. */
-  CHAT_WS_MAX_BYTES: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024),
+  CHAT_WS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .max(1024 * 1024)
+    .default(16 * 1024),
   CHAT_WS_MESSAGES_PER_10S: z.coerce.number().int().min(1).default(20),
   /** PEM certificate (chain) and private key: both set, the server speaks HTTPS itself (docs/operations.md). */
   TLS_CERT_FILE: z.string().min(1).optional(),

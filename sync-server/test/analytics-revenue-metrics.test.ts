@@ -36,8 +36,12 @@ describe('revenue share: largest remainder in integer cents', () => {
 describe('revenue share endpoints and /metrics (no SERVICE_API_KEY configured)', () => {
   let t: TestApp;
   let operator: string;
-  const send = (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = { authorization: `Bearer ${operator}` }) =>
-    t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const send = (
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = { authorization: `Bearer ${operator}` },
+  ) => t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true, env: { REVENUE_SHARE_SPLIT: '85/10/5' } });
@@ -72,7 +76,9 @@ describe('revenue share endpoints and /metrics (no SERVICE_API_KEY configured)',
     expect(body.currency).toBe('SGD');
     expect(body.distributions.map((d: { amount: number }) => d.amount)).toEqual([0.16, 0.02, 0.01]);
     expect(body.total_paid_out).toBe(0.19);
-    const big = (await send('POST', '/api/calculate-revenue-share', { event_id: 'big', total_sales: 1234567.89, ticket_count: 9000 })).json();
+    const big = (
+      await send('POST', '/api/calculate-revenue-share', { event_id: 'big', total_sales: 1234567.89, ticket_count: 9000 })
+    ).json();
     const cents = big.distributions.map((d: { amount: number }) => Math.round(d.amount * 100));
     expect(cents).toEqual([104938271, 12345679, 6172839]);
     expect(cents.reduce((a: number, b: number) => a + b)).toBe(123456789);
@@ -118,7 +124,11 @@ describe('revenue share endpoints and /metrics (no SERVICE_API_KEY configured)',
   });
 
   it('GET /api/revenue-share/config and /example', async () => {
-    expect((await send('GET', '/api/revenue-share/config')).json()).toEqual({ organizer_percentage: 85, platform_percentage: 10, charity_percentage: 5 });
+    expect((await send('GET', '/api/revenue-share/config')).json()).toEqual({
+      organizer_percentage: 85,
+      platform_percentage: 10,
+      charity_percentage: 5,
+    });
     const example = await send('GET', '/api/revenue-share/example', undefined, {});
     expect(example.statusCode).toBe(200);
     const calc = await send('POST', '/api/calculate-revenue-share', example.json());
@@ -155,13 +165,23 @@ describe('revenue share endpoints and /metrics (no SERVICE_API_KEY configured)',
       return line === undefined ? undefined : Number(line.slice(series.length + 1));
     };
     expect(value('http_requests_total{method="GET",route="/api/revenue-share/config",status_code="200"}')).toBeGreaterThanOrEqual(1);
-    expect(value('http_request_duration_seconds_count{method="GET",route="/api/revenue-share/config",status_code="200"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      value('http_request_duration_seconds_count{method="GET",route="/api/revenue-share/config",status_code="200"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(value('ticketgate_scans{result="SUCCESS",source="online"}')).toBe(2);
     expect(value('ticketgate_scans{result="QR_INVALID",source="online"}')).toBe(1);
     expect(value('ticketgate_scan_conflicts')).toBe(1);
     expect(value('ticketgate_seats{status="AVAILABLE"}')).toBe(5220);
     expect(value('ticketgate_database_up')).toBe(1);
-    for (const family of ['http_requests_total', 'http_request_duration_seconds', 'ticketgate_scans', 'ticketgate_orders', 'ticketgate_transfers', 'ticketgate_devices', 'process_cpu_user_seconds_total']) {
+    for (const family of [
+      'http_requests_total',
+      'http_request_duration_seconds',
+      'ticketgate_scans',
+      'ticketgate_orders',
+      'ticketgate_transfers',
+      'ticketgate_devices',
+      'process_cpu_user_seconds_total',
+    ]) {
       expect(text).toContain(`# TYPE ${family} `);
     }
     // Unmatched URLs are one series, not one per path.

@@ -20,7 +20,8 @@ describe('operator catalog endpoints', () => {
       ...(payload !== undefined ? { payload } : {}),
     });
   const post = (url: string, payload: object, token = operator) => call('POST', url, token, payload);
-  const csv = (eventId: string, text: string, token = operator) => call('POST', `/api/ops/events/${eventId}/seats/import`, token, text, 'text/csv');
+  const csv = (eventId: string, text: string, token = operator) =>
+    call('POST', `/api/ops/events/${eventId}/seats/import`, token, text, 'text/csv');
   const seq = (eventId: string) => latestChange(t.ctx.pool, eventId);
   const positions = async (eventId: string) =>
     (await t.ctx.pool.query('SELECT count(DISTINCT seq)::int AS n FROM seats WHERE event_id = $1', [eventId])).rows[0].n as number;
@@ -87,7 +88,13 @@ describe('operator catalog endpoints', () => {
     it('creates venues and lists them with their halls', async () => {
       const res = await post('/api/ops/venues', { name: 'Harbour Arena', address: '1 Harbour Way' });
       expect(res.statusCode).toBe(201);
-      expect(res.json().data).toEqual({ venue_id: expect.any(String), name: 'Harbour Arena', address: '1 Harbour Way', city: '', halls: [] });
+      expect(res.json().data).toEqual({
+        venue_id: expect.any(String),
+        name: 'Harbour Arena',
+        address: '1 Harbour Way',
+        city: '',
+        halls: [],
+      });
       venueId = res.json().data.venue_id;
       otherVenueId = (await post('/api/ops/venues', { name: 'Other Place' }, admin)).json().data.venue_id;
 
@@ -357,7 +364,10 @@ describe('operator catalog endpoints', () => {
       expect(res.json().data).toEqual({ event_id: event, inserted: 92, total_seats: 92 });
       expect(await seq(event)).toBeGreaterThan(before);
       expect(await positions(event)).toBe(1);
-      const c = await t.ctx.pool.query(`SELECT seat_number, category FROM seats WHERE event_id = $1 AND row_label = 'C' ORDER BY seat_number`, [event]);
+      const c = await t.ctx.pool.query(
+        `SELECT seat_number, category FROM seats WHERE event_id = $1 AND row_label = 'C' ORDER BY seat_number`,
+        [event],
+      );
       expect(c.rows).toEqual([
         { seat_number: 7, category: 'CAT2' },
         { seat_number: 9, category: 'CAT2' },

@@ -59,7 +59,8 @@ describe('events', () => {
 
       const detail = (await get(`/api/events/${arena}`)).json().data;
       expect(detail).toMatchObject({ total_seats: 5000, available_seats: 4995 });
-      const seat = (row: string, n: number) => detail.seats.find((s: { row_number: string; seat_number: number }) => s.row_number === row && s.seat_number === n);
+      const seat = (row: string, n: number) =>
+        detail.seats.find((s: { row_number: string; seat_number: number }) => s.row_number === row && s.seat_number === n);
       expect(seat('B', 1).status).toBe('SOLD');
       expect(seat('C', 2).status).toBe('HELD');
       expect(seat('D', 1).status).toBe('AVAILABLE');
@@ -154,7 +155,14 @@ describe('events', () => {
         pricing_tiers: { CAT1: 350, CAT2: 200, CAT3: 120 },
       });
       expect(data.seats).toHaveLength(5000);
-      expect(data.seats[0]).toEqual({ seat_id: expect.any(String), row_number: 'A', seat_number: 1, status: 'AVAILABLE', category: 'CAT1', price: 350 });
+      expect(data.seats[0]).toEqual({
+        seat_id: expect.any(String),
+        row_number: 'A',
+        seat_number: 1,
+        status: 'AVAILABLE',
+        category: 'CAT1',
+        price: 350,
+      });
       expect(data.seats[99]).toMatchObject({ row_number: 'A', seat_number: 100 });
       // Row Z, then AA (not A, AA, AB, ..., B).
       expect(data.seats[2599]).toMatchObject({ row_number: 'Z', seat_number: 100, category: 'CAT2', price: 200 });
@@ -200,6 +208,8 @@ describe('events', () => {
     const one = spec.paths['/api/events/{event_id}'].get;
     expect(Object.keys(one.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     expect(one.description).toContain('EVENT_NOT_FOUND');
-    expect(spec.paths['/api/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['page', 'per_page']));
+    expect(spec.paths['/api/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['page', 'per_page']),
+    );
   });
 });

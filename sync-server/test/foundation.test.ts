@@ -147,7 +147,9 @@ describe('migrations and demo seed', () => {
     const before = (await q(`SELECT seq FROM seats WHERE id = $1`, [seat])).rows[0].seq;
     const fan = (await q(`SELECT id FROM users WHERE email = 'fan@demo.ticketgate.test'`)).rows[0].id;
     await q(`UPDATE seats SET status = 'HELD', held_by = $2, held_until = now() + interval '5 minutes' WHERE id = $1`, [seat, fan]);
-    const after = (await q(`SELECT s.seq, (SELECT max(seq) FROM seats WHERE event_id = s.event_id) AS latest FROM seats s WHERE s.id = $1`, [seat])).rows[0];
+    const after = (
+      await q(`SELECT s.seq, (SELECT max(seq) FROM seats WHERE event_id = s.event_id) AS latest FROM seats s WHERE s.id = $1`, [seat])
+    ).rows[0];
     expect(after.seq).toBeGreaterThan(before);
     expect(after.latest).toBe(after.seq);
     await t.close();
@@ -189,7 +191,10 @@ describe('seat change positions', () => {
     const after = (await q(`SELECT array_agg(DISTINCT seq) AS seqs FROM seats WHERE event_id = $1`, [ev.id])).rows[0];
     expect(after.seqs).toHaveLength(1);
     expect(after.seqs[0]).toBeGreaterThan(before);
-    await q(`UPDATE seats SET status = 'AVAILABLE', held_by = NULL, held_until = NULL WHERE id = (SELECT id FROM seats WHERE event_id = $1 LIMIT 1)`, [ev.id]);
+    await q(
+      `UPDATE seats SET status = 'AVAILABLE', held_by = NULL, held_until = NULL WHERE id = (SELECT id FROM seats WHERE event_id = $1 LIMIT 1)`,
+      [ev.id],
+    );
     expect((await q(`SELECT max(seq) AS seq FROM seats WHERE event_id = $1`, [ev.id])).rows[0].seq).toBeGreaterThan(after.seqs[0]);
     // No hot row: the event row was never rewritten (its row version is the same).
     expect((await q(`SELECT xmin::text AS version FROM events WHERE id = $1`, [ev.id])).rows[0].version).toBe(ev.version);

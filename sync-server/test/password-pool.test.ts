@@ -64,7 +64,10 @@ describe('PasswordWorkerPool', () => {
 
   it('completes every one of many concurrent verifications with at most `size` threads', async () => {
     const stored = await Promise.all(['a-password', 'b-password', 'c-password'].map((p) => hashPassword(p, CHEAP)));
-    const checks = Array.from({ length: 30 }, (_, i) => ({ encoded: stored[i % 3]!, password: i % 2 ? 'wrong' : `${'abc'[i % 3]}-password` }));
+    const checks = Array.from({ length: 30 }, (_, i) => ({
+      encoded: stored[i % 3]!,
+      password: i % 2 ? 'wrong' : `${'abc'[i % 3]}-password`,
+    }));
     const results = Promise.all(checks.map((c) => pool.verify(c.encoded, c.password)));
     expect(pool.stats()).toMatchObject({ threads: 2, busy: 2, waiting: 28 });
     expect(await results).toEqual(checks.map((_, i) => i % 2 === 0));

@@ -45,7 +45,7 @@ describe('reserve and pay', () => {
   afterAll(async () => t?.close());
 
   describe('POST /api/reserve', () => {
-    it('holds the seat for HOLD_TTL_SECONDS, opens a PENDING order and moves the event\'s latest change', async () => {
+    it("holds the seat for HOLD_TTL_SECONDS, opens a PENDING order and moves the event's latest change", async () => {
       const s = seat();
       const eventId = await eventIdOf(t, ARENA);
       const seqBefore = await latestChange(t.ctx.pool, eventId);

@@ -1,5 +1,12 @@
 import {
-  decodeSyncPublicKey, enrolmentBindingKey, enrolmentCodeId, generateDeviceKeyPair, newSyncNonce, ready, toBase64Url, verifyEnrolmentMac,
+  decodeSyncPublicKey,
+  enrolmentBindingKey,
+  enrolmentCodeId,
+  generateDeviceKeyPair,
+  newSyncNonce,
+  ready,
+  toBase64Url,
+  verifyEnrolmentMac,
   verifySync,
 } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
@@ -18,7 +25,12 @@ describe('gate enrolment and device credentials', () => {
   afterAll(async () => t.close());
 
   const enrol = (code: string, name = 'Gate 1', key = boxKey, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url: '/api/sync/enrol', headers, payload: { code_id: enrolmentCodeId(code), name, box_public_key: key, app_version: '0.1.0' } });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/sync/enrol',
+      headers,
+      payload: { code_id: enrolmentCodeId(code), name, box_public_key: key, app_version: '0.1.0' },
+    });
 
   it('authenticates the reply with the code: a MAC keyed from the code and the signature of the sync key it names', async () => {
     const code = await enrolmentCode(t);
@@ -32,7 +44,9 @@ describe('gate enrolment and device credentials', () => {
     expect(verifyEnrolmentMac(enrolmentBindingKey(code), nonce, body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(true);
     expect(verifySync(syncKey, String(res.headers[sync.SIGNATURE_HEADER]), 'enrol', nonce, body)).toEqual({ ok: true });
     // Someone without the code (another code, another nonce, a changed byte) cannot produce or reuse that MAC.
-    expect(verifyEnrolmentMac(enrolmentBindingKey('AAAA-BBBB-CCCC-DDDD'), nonce, body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(false);
+    expect(verifyEnrolmentMac(enrolmentBindingKey('AAAA-BBBB-CCCC-DDDD'), nonce, body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(
+      false,
+    );
     expect(verifyEnrolmentMac(enrolmentBindingKey(code), newSyncNonce(), body, String(res.headers[sync.ENROL_MAC_HEADER]))).toBe(false);
     const changed = Buffer.from(body);
     changed[changed.length - 3]! ^= 1;
@@ -48,17 +62,32 @@ describe('gate enrolment and device credentials', () => {
     const fan = await demoUser(t, DEMO.fan);
     const staff = await demoUser(t, DEMO.staff);
     for (const u of [fan, staff]) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/sync/enrolments', headers: { authorization: `Bearer ${u.token}` }, payload: { hall_id: 'HALL-A' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/sync/enrolments',
+        headers: { authorization: `Bearer ${u.token}` },
+        payload: { hall_id: 'HALL-A' },
+      });
       expect(res.statusCode).toBe(403);
       expect(res.json().error_code).toBe('FORBIDDEN');
     }
     const none = await t.app.inject({ method: 'POST', url: '/api/sync/enrolments', payload: { hall_id: 'HALL-A' } });
     expect(none.json().error_code).toBe('UNAUTHORIZED');
-    const missing = await t.app.inject({ method: 'POST', url: '/api/sync/enrolments', headers: await operatorHeaders(t), payload: { hall_id: 'HALL-Z' } });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync/enrolments',
+      headers: await operatorHeaders(t),
+      payload: { hall_id: 'HALL-Z' },
+    });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error_code).toBe('HALL_NOT_FOUND');
 
-    const res = await t.app.inject({ method: 'POST', url: '/api/sync/enrolments', headers: await operatorHeaders(t), payload: { hall_id: 'HALL-B', ttl_minutes: 30 } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync/enrolments',
+      headers: await operatorHeaders(t),
+      payload: { hall_id: 'HALL-B', ttl_minutes: 30 },
+    });
     expect(res.statusCode).toBe(201);
     const data = sync.CreateEnrolmentResponse.parse(res.json().data);
     expect(data.hall_id).toBe('HALL-B');
@@ -69,7 +98,7 @@ describe('gate enrolment and device credentials', () => {
     expect(JSON.stringify(rows)).not.toContain(data.code.replaceAll('-', ''));
   });
 
-  it('a code enrols exactly one gate, in the code\'s hall, and the server keeps only the token hash', async () => {
+  it("a code enrols exactly one gate, in the code's hall, and the server keeps only the token hash", async () => {
     const code = await enrolmentCode(t, 'HALL-B');
     const first = await enrol(code.toLowerCase().replaceAll('-', ' '), 'Theatre Gate');
     expect(first.statusCode).toBe(200);
@@ -79,8 +108,17 @@ describe('gate enrolment and device credentials', () => {
     expect(again.statusCode).toBe(401);
     expect(again.json().error_code).toBe('ENROLMENT_INVALID');
 
-    const { rows } = await t.ctx.pool.query('SELECT name, hall_id, token_hash, box_public_key, status, app_version FROM devices WHERE id = $1', [d.device_id]);
-    expect(rows[0]).toMatchObject({ name: 'Theatre Gate', hall_id: 'HALL-B', box_public_key: boxKey, status: 'ACTIVE', app_version: '0.1.0' });
+    const { rows } = await t.ctx.pool.query(
+      'SELECT name, hall_id, token_hash, box_public_key, status, app_version FROM devices WHERE id = $1',
+      [d.device_id],
+    );
+    expect(rows[0]).toMatchObject({
+      name: 'Theatre Gate',
+      hall_id: 'HALL-B',
+      box_public_key: boxKey,
+      status: 'ACTIVE',
+      app_version: '0.1.0',
+    });
     expect(rows[0].token_hash).not.toContain(d.device_token);
     const used = await t.ctx.pool.query('SELECT used_at, device_id FROM enrolment_codes WHERE device_id = $1', [d.device_id]);
     expect(used.rowCount).toBe(1);
@@ -142,7 +180,11 @@ describe('gate enrolment and device credentials', () => {
     ];
     for (const c of calls.slice(0, 3)) expect((await t.app.inject({ ...c, headers: gate.headers })).statusCode).toBe(200);
 
-    const revoke = await t.app.inject({ method: 'POST', url: `/api/sync/devices/${gate.deviceId}/revoke`, headers: await operatorHeaders(t) });
+    const revoke = await t.app.inject({
+      method: 'POST',
+      url: `/api/sync/devices/${gate.deviceId}/revoke`,
+      headers: await operatorHeaders(t),
+    });
     expect(revoke.statusCode).toBe(200);
     const view = sync.DeviceView.parse(revoke.json().data);
     expect(view).toMatchObject({ device_id: gate.deviceId, status: 'REVOKED', name: 'Doomed' });
@@ -154,26 +196,43 @@ describe('gate enrolment and device credentials', () => {
       expect(res.json()).toMatchObject({ success: false, error_code: 'DEVICE_REVOKED' });
     }
     // Revoking again is harmless.
-    const again = await t.app.inject({ method: 'POST', url: `/api/sync/devices/${gate.deviceId}/revoke`, headers: await operatorHeaders(t) });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/sync/devices/${gate.deviceId}/revoke`,
+      headers: await operatorHeaders(t),
+    });
     expect(again.json().data.revoked_at).toBe(view.revoked_at);
   });
 
   it('revoking an unknown device answers NOT_FOUND; a malformed id INVALID_UUID; fans may not revoke', async () => {
     const op = await operatorHeaders(t);
-    const missing = await t.app.inject({ method: 'POST', url: '/api/sync/devices/00000000-0000-4000-8000-000000000000/revoke', headers: op });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync/devices/00000000-0000-4000-8000-000000000000/revoke',
+      headers: op,
+    });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error_code).toBe('NOT_FOUND');
     const bad = await t.app.inject({ method: 'POST', url: '/api/sync/devices/nope/revoke', headers: op });
     expect(bad.json().error_code).toBe('INVALID_UUID');
     const gate = await enrolGate(t);
     const fan = await demoUser(t, DEMO.fan);
-    const res = await t.app.inject({ method: 'POST', url: `/api/sync/devices/${gate.deviceId}/revoke`, headers: { authorization: `Bearer ${fan.token}` } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/sync/devices/${gate.deviceId}/revoke`,
+      headers: { authorization: `Bearer ${fan.token}` },
+    });
     expect(res.statusCode).toBe(403);
   });
 
   it('operators list devices with status, last seen, backlog and clock offset; filters and pages', async () => {
     const gate = await enrolGate(t, { hallId: 'HALL-B', name: 'Listed Gate' });
-    await t.app.inject({ method: 'POST', url: '/api/sync/scans', headers: gate.headers, payload: { scans: [], backlog: 17, clock_offset_ms: -420 } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/sync/scans',
+      headers: gate.headers,
+      payload: { scans: [], backlog: 17, clock_offset_ms: -420 },
+    });
     const op = await operatorHeaders(t);
     const res = await t.app.inject({ method: 'GET', url: '/api/sync/devices?hall_id=HALL-B&status=ACTIVE&per_page=100', headers: op });
     expect(res.statusCode).toBe(200);
@@ -201,7 +260,9 @@ describe('gate enrolment and device credentials', () => {
   it('last_seen_at is written at most every few seconds', async () => {
     const gate = await enrolGate(t);
     const seen = async () =>
-      (await t.ctx.pool.query<{ last_seen_at: Date }>('SELECT last_seen_at FROM devices WHERE id = $1', [gate.deviceId])).rows[0]!.last_seen_at.getTime();
+      (
+        await t.ctx.pool.query<{ last_seen_at: Date }>('SELECT last_seen_at FROM devices WHERE id = $1', [gate.deviceId])
+      ).rows[0]!.last_seen_at.getTime();
     const hall = () => t.app.inject({ method: 'GET', url: '/api/sync/hall', headers: gate.headers });
     const enrolled = await seen();
     await hall();
@@ -220,8 +281,18 @@ describe('gate enrolment and device credentials', () => {
 
   it('documents the sync routes with their error codes in /docs', async () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
-    for (const path of ['/api/sync/enrol', '/api/sync/hall', '/api/sync/events/{event_id}/seats', '/api/sync/scans', '/api/sync/stream',
-      '/api/sync/enrolments', '/api/sync/devices', '/api/sync/devices/{device_id}/revoke', '/api/sync/conflicts', '/api/sync/stats']) {
+    for (const path of [
+      '/api/sync/enrol',
+      '/api/sync/hall',
+      '/api/sync/events/{event_id}/seats',
+      '/api/sync/scans',
+      '/api/sync/stream',
+      '/api/sync/enrolments',
+      '/api/sync/devices',
+      '/api/sync/devices/{device_id}/revoke',
+      '/api/sync/conflicts',
+      '/api/sync/stats',
+    ]) {
       expect(Object.keys(spec.paths)).toContain(path);
     }
     const seats = spec.paths['/api/sync/events/{event_id}/seats'].get;

@@ -40,13 +40,23 @@ describe('hall manifest and seat deltas', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/sync/hall', headers: gate.headers });
     expect(res.statusCode).toBe(200);
     const m = sync.HallManifest.parse(res.json().data);
-    expect(m).toMatchObject({ hall_id: 'HALL-A', hall_name: 'Main Arena', venue_name: 'Singapore Indoor Stadium', device_id: gate.deviceId, device_name: 'North Gate' });
+    expect(m).toMatchObject({
+      hall_id: 'HALL-A',
+      hall_name: 'Main Arena',
+      venue_name: 'Singapore Indoor Stadium',
+      device_id: gate.deviceId,
+      device_name: 'North Gate',
+    });
     expect(Math.abs(Date.parse(m.server_time) - Date.now())).toBeLessThan(60_000);
     // Every hall by name, for a WRONG_HALL verdict that sends the fan on by name.
     const { rows: halls } = await t.ctx.pool.query<{ id: string; name: string }>('SELECT id, name FROM halls ORDER BY id');
     expect(halls.length).toBeGreaterThan(1);
     expect(m.halls.map((h) => [h.hall_id, h.hall_name])).toEqual(halls.map((h) => [h.id, h.name]));
-    expect(m.halls.find((h) => h.hall_id === 'HALL-A')).toEqual({ hall_id: 'HALL-A', hall_name: 'Main Arena', venue_name: 'Singapore Indoor Stadium' });
+    expect(m.halls.find((h) => h.hall_id === 'HALL-A')).toEqual({
+      hall_id: 'HALL-A',
+      hall_name: 'Main Arena',
+      venue_name: 'Singapore Indoor Stadium',
+    });
     const names = m.events.map((e) => e.name);
     expect(names).toEqual(['Matinee (12 h ago)', 'TicketGate Live: Arena Night']);
     expect(m.events.find((e) => e.event_id === event)!.seq).toBe(await eventSeq(event));
@@ -69,7 +79,9 @@ describe('hall manifest and seat deltas', () => {
   it('each gate gets the key sealed to its own box key', async () => {
     const other = await enrolGate(t);
     const mine = sync.HallManifest.parse((await t.app.inject({ method: 'GET', url: '/api/sync/hall', headers: gate.headers })).json().data);
-    const theirs = sync.HallManifest.parse((await t.app.inject({ method: 'GET', url: '/api/sync/hall', headers: other.headers })).json().data);
+    const theirs = sync.HallManifest.parse(
+      (await t.app.inject({ method: 'GET', url: '/api/sync/hall', headers: other.headers })).json().data,
+    );
     const sealedFor = (m: sync.HallManifest) => m.events.find((e) => e.event_id === event)!.gate_keys[0]!.sealed;
     expect(() => openGateKey(sealedFor(theirs), gate.keys)).toThrow();
     expect(openGateKey(sealedFor(theirs), other.keys).kid).toBe(openGateKey(sealedFor(mine), gate.keys).kid);
@@ -82,10 +94,19 @@ describe('hall manifest and seat deltas', () => {
     expect(d.cursor).toBeGreaterThanOrEqual(await eventSeq(event));
     expect(d.seats).toHaveLength(5000);
     expect(new Set(d.seats.map((s) => s[0])).size).toBe(5000);
-    const [id, row, number, category, status, generation, holder, admittedAt, admittedBy] = d.seats.find((s) => s[1] === 'A' && s[2] === 1)!;
+    const [id, row, number, category, status, generation, holder, admittedAt, admittedBy] = d.seats.find(
+      (s) => s[1] === 'A' && s[2] === 1,
+    )!;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect({ row, number, category, status, generation, holder, admittedAt, admittedBy }).toEqual({
-      row: 'A', number: 1, category: 'CAT1', status: 'AVAILABLE', generation: 1, holder: null, admittedAt: null, admittedBy: null,
+      row: 'A',
+      number: 1,
+      category: 'CAT1',
+      status: 'AVAILABLE',
+      generation: 1,
+      holder: null,
+      admittedAt: null,
+      admittedBy: null,
     });
   });
 
@@ -140,7 +161,9 @@ describe('hall manifest and seat deltas', () => {
     const unknown = await pull('00000000-0000-4000-8000-000000000000', 0);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error_code).toBe('EVENT_NOT_FOUND');
-    expect((await t.app.inject({ method: 'GET', url: '/api/sync/events/xyz/seats', headers: gate.headers })).json().error_code).toBe('INVALID_UUID');
+    expect((await t.app.inject({ method: 'GET', url: '/api/sync/events/xyz/seats', headers: gate.headers })).json().error_code).toBe(
+      'INVALID_UUID',
+    );
     expect((await pull(event, -1)).json().error_code).toBe('VALIDATION_ERROR');
   });
 

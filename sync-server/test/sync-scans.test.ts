@@ -30,13 +30,24 @@ describe('scan upload, canonical admissions and conflicts', () => {
   };
   const admissions = async (seatId: string) =>
     (
-      await t.ctx.pool.query<{ device_id: string | null; staff_user_id: string | null; scanned_at: Date; is_conflict: boolean; client_scan_id: string }>(
+      await t.ctx.pool.query<{
+        device_id: string | null;
+        staff_user_id: string | null;
+        scanned_at: Date;
+        is_conflict: boolean;
+        client_scan_id: string;
+      }>(
         `SELECT device_id, staff_user_id, scanned_at, is_conflict, client_scan_id FROM scans WHERE seat_id = $1 AND result = 'SUCCESS' ORDER BY scanned_at`,
         [seatId],
       )
     ).rows;
   const seatRow = async (seatId: string) =>
-    (await t.ctx.pool.query<{ status: string; checked_in_at: Date | null; seq: number }>('SELECT status, checked_in_at, seq FROM seats WHERE id = $1', [seatId])).rows[0]!;
+    (
+      await t.ctx.pool.query<{ status: string; checked_in_at: Date | null; seq: number }>(
+        'SELECT status, checked_in_at, seq FROM seats WHERE id = $1',
+        [seatId],
+      )
+    ).rows[0]!;
 
   it('stores every scan of a batch with its fields, checks the seat in, and is idempotent when re-sent', async () => {
     const s1 = seat();
@@ -46,7 +57,13 @@ describe('scan upload, canonical admissions and conflicts', () => {
       scan({ eventId: event, seatId: randomUUID(), at: T + 6000, result: 'NOT_FOUND' }),
       // A gate cannot read another hall's tickets: its WRONG_HALL names the hall only (an event of another hall is refused, see sync-admission-proof).
       { ...scan({ eventId: event, seatId: null, at: T + 7000, result: 'WRONG_HALL', hallId: 'HALL-B' }), event_id: null, generation: null },
-      { ...scan({ eventId: event, seatId: null, at: T + 8000, result: 'QR_INVALID' }), event_id: null, generation: null, hall_id: null, reason: 'bad tag' },
+      {
+        ...scan({ eventId: event, seatId: null, at: T + 8000, result: 'QR_INVALID' }),
+        event_id: null,
+        generation: null,
+        hall_id: null,
+        reason: 'bad tag',
+      },
     ];
     const first = await ok(g1, batch, { backlog: 3, clock_offset_ms: 1250 });
     expect(first.accepted).toEqual(batch.map((s) => s.client_scan_id));
@@ -83,7 +100,9 @@ describe('scan upload, canonical admissions and conflicts', () => {
   it("the seat's snapshot tuple shows the canonical admission", async () => {
     const s1 = seat();
     await ok(g1, [scan({ eventId: event, seatId: s1, at: T + 1234 })]);
-    const d = sync.SeatDelta.parse((await t.app.inject({ method: 'GET', url: `/api/sync/events/${event}/seats?since=0`, headers: g2.headers })).json().data);
+    const d = sync.SeatDelta.parse(
+      (await t.app.inject({ method: 'GET', url: `/api/sync/events/${event}/seats?since=0`, headers: g2.headers })).json().data,
+    );
     const tuple = d.seats.find((x) => x[0] === s1)!;
     expect(tuple[4]).toBe('CHECKED_IN');
     expect(tuple[6]).toBe('Demo Fan');
@@ -135,7 +154,11 @@ describe('scan upload, canonical admissions and conflicts', () => {
     // Gate 1 learns it lost when it re-sends (or from the stream / its next seat delta).
     const resent = await ok(g1, [late]);
     expect(resent.conflicts).toEqual([
-      { client_scan_id: late.client_scan_id, seat_id: s1, canonical: { event_id: event, seat_id: s1, scanned_at: new Date(T).toISOString(), device_id: g2.deviceId, admitted_by: 'Gate 2' } },
+      {
+        client_scan_id: late.client_scan_id,
+        seat_id: s1,
+        canonical: { event_id: event, seat_id: s1, scanned_at: new Date(T).toISOString(), device_id: g2.deviceId, admitted_by: 'Gate 2' },
+      },
     ]);
   });
 
@@ -166,7 +189,13 @@ describe('scan upload, canonical admissions and conflicts', () => {
     await staffAdmits(s1, T);
     const later = scan({ eventId: event, seatId: s1, at: T + 1000 });
     const res = await ok(g1, [later]);
-    expect(res.conflicts[0]!.canonical).toEqual({ event_id: event, seat_id: s1, scanned_at: new Date(T).toISOString(), device_id: null, admitted_by: 'online (staff)' });
+    expect(res.conflicts[0]!.canonical).toEqual({
+      event_id: event,
+      seat_id: s1,
+      scanned_at: new Date(T).toISOString(),
+      device_id: null,
+      admitted_by: 'online (staff)',
+    });
 
     const s2 = seat();
     await staffAdmits(s2, T);
@@ -185,7 +214,10 @@ describe('scan upload, canonical admissions and conflicts', () => {
     const batches = [g1, g2].map((g, gi) => batchSeats.map((s, i) => scan({ eventId: event, seatId: s, at: at(i, gi) })));
     // Each gate also re-sends its batch at the same time, as a gate whose response was lost would.
     const results = await Promise.all([
-      upload(t, g1, batches[0]!), upload(t, g2, batches[1]!), upload(t, g1, batches[0]!), upload(t, g2, batches[1]!),
+      upload(t, g1, batches[0]!),
+      upload(t, g2, batches[1]!),
+      upload(t, g1, batches[0]!),
+      upload(t, g2, batches[1]!),
     ]);
     for (const r of results) expect(r.statusCode, r.body).toBe(200);
 
@@ -201,7 +233,8 @@ describe('scan upload, canonical admissions and conflicts', () => {
     // Every response agrees with the final state for that gate's scans.
     const final = [await ok(g1, batches[0]!), await ok(g2, batches[1]!)];
     expect(final[0]!.conflicts.length + final[1]!.conflicts.length).toBe(batchSeats.length);
-    const conflicts = (await t.ctx.pool.query('SELECT count(*)::int AS n FROM scans WHERE is_conflict AND seat_id = ANY($1)', [batchSeats])).rows[0].n;
+    const conflicts = (await t.ctx.pool.query('SELECT count(*)::int AS n FROM scans WHERE is_conflict AND seat_id = ANY($1)', [batchSeats]))
+      .rows[0].n;
     expect(conflicts).toBe(batchSeats.length);
   });
 
@@ -217,7 +250,9 @@ describe('scan upload, canonical admissions and conflicts', () => {
   });
 
   it('rejects, for good, admissions the server cannot store, and keeps the rest of the batch', async () => {
-    const hallBSeat = (await t.ctx.pool.query(`SELECT s.id FROM seats s JOIN events e ON e.id = s.event_id WHERE e.hall_id = 'HALL-B' LIMIT 1`)).rows[0].id;
+    const hallBSeat = (
+      await t.ctx.pool.query(`SELECT s.id FROM seats s JOIN events e ON e.id = s.event_id WHERE e.hall_id = 'HALL-B' LIMIT 1`)
+    ).rows[0].id;
     const good = scan({ eventId: event, seatId: seat(), at: T });
     const unknown = scan({ eventId: event, seatId: randomUUID(), at: T });
     const otherHall = scan({ eventId: event, seatId: hallBSeat, at: T });
@@ -229,9 +264,11 @@ describe('scan upload, canonical admissions and conflicts', () => {
       [unknown.client_scan_id, otherHall.client_scan_id, noSeat.client_scan_id, badTime.client_scan_id].sort(),
     );
     expect(res.rejected.find((r) => r.client_scan_id === otherHall.client_scan_id)!.reason).toMatch(/hall/);
-    const stored = (await t.ctx.pool.query('SELECT client_scan_id FROM scans WHERE client_scan_id = ANY($1)', [
-      [good, unknown, otherHall, noSeat, badTime].map((s) => s.client_scan_id),
-    ])).rows;
+    const stored = (
+      await t.ctx.pool.query('SELECT client_scan_id FROM scans WHERE client_scan_id = ANY($1)', [
+        [good, unknown, otherHall, noSeat, badTime].map((s) => s.client_scan_id),
+      ])
+    ).rows;
     expect(stored.map((r) => r.client_scan_id)).toEqual([good.client_scan_id]);
   });
 
@@ -269,7 +306,9 @@ describe('scan upload, canonical admissions and conflicts', () => {
 
     // A code naming no known event is stored without one: /metrics counts it, the gate's row shows it as no_event.
     expect((await upload(t, g1, [scan({ eventId: randomUUID(), seatId: null, at: T, result: 'QR_INVALID' })])).statusCode).toBe(200);
-    const stats = sync.GateStats.parse((await t.app.inject({ method: 'GET', url: `/api/sync/stats?event_id=${event}`, headers: op })).json().data);
+    const stats = sync.GateStats.parse(
+      (await t.app.inject({ method: 'GET', url: `/api/sync/stats?event_id=${event}`, headers: op })).json().data,
+    );
     expect(stats.hall_id).toBe('HALL-A');
     const { rows } = await t.ctx.pool.query<{ device_id: string | null; result: string; n: number; c: number }>(
       `SELECT device_id, result, count(*)::int AS n, (count(*) FILTER (WHERE is_conflict))::int AS c FROM scans WHERE event_id = $1 GROUP BY 1, 2`,
@@ -282,11 +321,15 @@ describe('scan upload, canonical admissions and conflicts', () => {
     }
     expect(gate1.total).toBe(rows.filter((r) => r.device_id === g1.deviceId).reduce((a, r) => a + r.n, 0));
     expect(gate1.conflicts).toBe(rows.filter((r) => r.device_id === g1.deviceId).reduce((a, r) => a + r.c, 0));
-    const noEvent = (await t.ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM scans WHERE event_id IS NULL AND device_id = $1', [g1.deviceId])).rows[0]!.n;
+    const noEvent = (
+      await t.ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM scans WHERE event_id IS NULL AND device_id = $1', [g1.deviceId])
+    ).rows[0]!.n;
     expect(noEvent).toBeGreaterThan(0);
     expect(gate1.no_event).toBe(noEvent);
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-    const all = (await t.ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM scans WHERE result = 'QR_INVALID' AND device_id IS NOT NULL`)).rows[0]!.n;
+    const all = (
+      await t.ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM scans WHERE result = 'QR_INVALID' AND device_id IS NOT NULL`)
+    ).rows[0]!.n;
     expect(metrics).toContain(`ticketgate_scans{result="QR_INVALID",source="gate"} ${all}`);
     expect(stats.gates.find((g) => g.device_id === null)).toMatchObject({ name: 'online (staff)' });
     const idle = await enrolGate(t, { name: 'Idle Gate' });
@@ -296,7 +339,11 @@ describe('scan upload, canonical admissions and conflicts', () => {
     const missing = await t.app.inject({ method: 'GET', url: `/api/sync/conflicts?event_id=${randomUUID()}`, headers: op });
     expect(missing.json().error_code).toBe('EVENT_NOT_FOUND');
     const fan = await demoUser(t, DEMO.fan);
-    const forbidden = await t.app.inject({ method: 'GET', url: `/api/sync/stats?event_id=${event}`, headers: { authorization: `Bearer ${fan.token}` } });
+    const forbidden = await t.app.inject({
+      method: 'GET',
+      url: `/api/sync/stats?event_id=${event}`,
+      headers: { authorization: `Bearer ${fan.token}` },
+    });
     expect(forbidden.statusCode).toBe(403);
     const noEventId = await t.app.inject({ method: 'GET', url: '/api/sync/conflicts', headers: op });
     expect(noEventId.json().error_code).toBe('VALIDATION_ERROR');

@@ -5,7 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_APPLICATION_NAME } from '../src/domain/live/live-bus.js';
 import { DEMO, createTestApp, demoUser, type TestApp } from './helpers/app.js';
 import { latestChange } from './helpers/db.js';
-import { enrolGate, operatorHeaders, openStream, scan, soldSeats, startPeer, upcomingEvent, upload, type SseMessage, type TestGate } from './helpers/sync.js';
+import {
+  enrolGate,
+  operatorHeaders,
+  openStream,
+  scan,
+  soldSeats,
+  startPeer,
+  upcomingEvent,
+  upload,
+  type SseMessage,
+  type TestGate,
+} from './helpers/sync.js';
 
 type Peer = Awaited<ReturnType<typeof startPeer>>;
 
@@ -57,7 +68,19 @@ describe('live stream (SSE) across server instances', () => {
       // Renamed, renumbered or changed, it no longer verifies.
       expect(verifySync(key, first.sig, 'stream', s.nonce, first.json, [first.id!, 'admission']).ok).toBe(false);
       expect(verifySync(key, first.sig, 'stream', s.nonce, first.json, ['0', first.event]).ok).toBe(false);
-      expect(verifySync(key, first.sig, 'stream', s.nonce, first.json.replace(event, event.replace(/.$/, (c) => (c === '0' ? '1' : '0'))), [first.id!, first.event]).ok).toBe(false);
+      expect(
+        verifySync(
+          key,
+          first.sig,
+          'stream',
+          s.nonce,
+          first.json.replace(
+            event,
+            event.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+          ),
+          [first.id!, first.event],
+        ).ok,
+      ).toBe(false);
     } finally {
       s.close();
     }
@@ -97,7 +120,9 @@ describe('live stream (SSE) across server instances', () => {
       await t.ctx.pool.query(`UPDATE seats SET generation = generation + 1 WHERE id = $1`, [seats[1]]);
       const seq = await seqOf(event);
       expect((await a.next((m) => m.event === 'seats')).data).toEqual({ event_id: event, seq });
-      await t.ctx.pool.query(`UPDATE seats SET generation = generation + 1 WHERE event_id = $1 AND row_label = 'A' AND seat_number = 1`, [eventB]);
+      await t.ctx.pool.query(`UPDATE seats SET generation = generation + 1 WHERE event_id = $1 AND row_label = 'A' AND seat_number = 1`, [
+        eventB,
+      ]);
       // The HALL-B gate's next message is its own hall's change: HALL-A's never reached it.
       expect((await b.next()).data).toEqual({ event_id: eventB, seq: await seqOf(eventB) });
     } finally {
@@ -110,7 +135,9 @@ describe('live stream (SSE) across server instances', () => {
     const s = await openStream(peer.url, gateB.token);
     try {
       await s.next((m) => m.event === 'seats');
-      await Promise.all(seats.slice(2, 12).map((id) => t.ctx.pool.query('UPDATE seats SET generation = generation + 1 WHERE id = $1', [id])));
+      await Promise.all(
+        seats.slice(2, 12).map((id) => t.ctx.pool.query('UPDATE seats SET generation = generation + 1 WHERE id = $1', [id])),
+      );
       const seq = await seqOf(event);
       await s.next((m) => m.event === 'seats' && (m.data as { seq: number }).seq === seq);
       const burst = s.messages.filter((m) => m.event === 'seats').length - 1;
@@ -129,9 +156,10 @@ describe('live stream (SSE) across server instances', () => {
     try {
       await s.next((m) => m.event === 'seats');
       const admit = (seatId: string) =>
-        c.query(`INSERT INTO scans (staff_user_id, hall_id, event_id, seat_id, generation, result, scanned_at) VALUES ($1, 'HALL-A', $2, $3, 1, 'SUCCESS', now())`, [
-          staff.id, event, seatId,
-        ]);
+        c.query(
+          `INSERT INTO scans (staff_user_id, hall_id, event_id, seat_id, generation, result, scanned_at) VALUES ($1, 'HALL-A', $2, $3, 1, 'SUCCESS', now())`,
+          [staff.id, event, seatId],
+        );
       await c.query('BEGIN');
       await admit(seats[12]!);
       await c.query('ROLLBACK');
@@ -149,7 +177,11 @@ describe('live stream (SSE) across server instances', () => {
     const doomed = await enrolGate(t, { name: 'Doomed' });
     const s = await openStream(peer.url, doomed.token);
     await s.next((m) => m.event === 'seats');
-    const res = await t.app.inject({ method: 'POST', url: `/api/sync/devices/${doomed.deviceId}/revoke`, headers: await operatorHeaders(t) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/sync/devices/${doomed.deviceId}/revoke`,
+      headers: await operatorHeaders(t),
+    });
     expect(res.statusCode).toBe(200);
     const revoked = await s.next((m) => m.event === 'revoked');
     expect(revoked.data).toEqual({ device_id: doomed.deviceId });

@@ -47,7 +47,10 @@ describe('tickets and their QR', () => {
         price_paid: 350,
         purchased_at: rows[0].confirmed_at.toISOString(),
       });
-      expect(tickets.find((x: { seat_id: string }) => x.seat_id === stalls)).toMatchObject({ price_paid: 80, event: { hall_id: 'HALL-B' } });
+      expect(tickets.find((x: { seat_id: string }) => x.seat_id === stalls)).toMatchObject({
+        price_paid: 80,
+        event: { hall_id: 'HALL-B' },
+      });
       expect(tickets.find((x: { seat_id: string }) => x.seat_id === usedSeat).status).toBe('CHECKED_IN');
       // Sorted by event date: the Chamber Evening (in 14 days) comes before the Arena Night (in 30).
       expect(tickets[0].seat_id).toBe(stalls);
@@ -64,7 +67,10 @@ describe('tickets and their QR', () => {
         [gift, fan2.id, fan.id, completedAt],
       );
       const mine = (await call(t, 'GET', '/api/tickets', fan.token)).json().data;
-      expect(mine.find((x: { seat_id: string }) => x.seat_id === gift)).toMatchObject({ price_paid: 150, purchased_at: completedAt.toISOString() });
+      expect(mine.find((x: { seat_id: string }) => x.seat_id === gift)).toMatchObject({
+        price_paid: 150,
+        purchased_at: completedAt.toISOString(),
+      });
       const theirs = (await call(t, 'GET', '/api/tickets', fan2.token)).json().data;
       expect(theirs.map((x: { seat_id: string }) => x.seat_id)).toEqual([fan2Seat]);
     });

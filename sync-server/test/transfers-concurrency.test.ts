@@ -2,8 +2,22 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app.js';
 import {
-  actors, api, balances, completedTransfer, confirm, createTransferTestApp, expectError, expectLedgerConsistent, initiate, ledgerOf,
-  pendingTransfer, seatRow, soldSeats, transferRow, userWith, type Actor,
+  actors,
+  api,
+  balances,
+  completedTransfer,
+  confirm,
+  createTransferTestApp,
+  expectError,
+  expectLedgerConsistent,
+  initiate,
+  ledgerOf,
+  pendingTransfer,
+  seatRow,
+  soldSeats,
+  transferRow,
+  userWith,
+  type Actor,
 } from './transfers-fixtures.js';
 
 let t: TestApp;
@@ -130,7 +144,10 @@ describe('transfers under concurrency', () => {
       const id = await completedTransfer(t, fan, fan2, seat!, 1);
       expect((await api(t, 'POST', '/api/transfer/dispute', fan, { transfer_id: id, reason: 'x' })).status).toBe(200);
       const onward = await pendingTransfer(t, fan2, flagged, seat!, 1);
-      const [rev, conf] = await Promise.all([api(t, 'POST', '/api/transfer/reverse', admin, { transfer_id: id }), confirm(t, flagged, onward)]);
+      const [rev, conf] = await Promise.all([
+        api(t, 'POST', '/api/transfer/reverse', admin, { transfer_id: id }),
+        confirm(t, flagged, onward),
+      ]);
       const owner = (await seatRow(t, seat!)).owner_user_id;
       if (rev.status === 200) {
         expect(conf.status, JSON.stringify(conf.body)).toBe(409);

@@ -2,8 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app.js';
 import {
-  actors, api, balances, checkIn, completedTransfer, confirm, createTransferTestApp, expectError, expectLedgerConsistent, initiate, issueQr, ledgerOf,
-  pendingTransfer, qrGenerationCurrent, seatRow, soldSeats, spend, transferRow, userWith, type Actor,
+  actors,
+  api,
+  balances,
+  checkIn,
+  completedTransfer,
+  confirm,
+  createTransferTestApp,
+  expectError,
+  expectLedgerConsistent,
+  initiate,
+  issueQr,
+  ledgerOf,
+  pendingTransfer,
+  qrGenerationCurrent,
+  seatRow,
+  soldSeats,
+  spend,
+  transferRow,
+  userWith,
+  type Actor,
 } from './transfers-fixtures.js';
 
 let t: TestApp;
@@ -31,11 +49,21 @@ describe('POST /api/transfer/dispute', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,
-      data: { transfer_id: id, status: 'DISPUTED', frozen_credits: 300, message: 'Dispute recorded. Credits frozen pending investigation.' },
+      data: {
+        transfer_id: id,
+        status: 'DISPUTED',
+        frozen_credits: 300,
+        message: 'Dispute recorded. Credits frozen pending investigation.',
+      },
     });
     const [s] = await balances(t, seller);
     expect(s).toMatchObject({ balance_cents: 300_00, frozen_cents: 300_00 });
-    expect(await transferRow(t, id)).toMatchObject({ status: 'DISPUTED', disputed_by: buyer.id, frozen_cents: 300_00, dispute_reason: 'I did not authorise this transfer' });
+    expect(await transferRow(t, id)).toMatchObject({
+      status: 'DISPUTED',
+      disputed_by: buyer.id,
+      frozen_cents: 300_00,
+      dispute_reason: 'I did not authorise this transfer',
+    });
 
     // Frozen credits are not spendable.
     const [other] = await soldSeats(t, fan.id);
@@ -118,7 +146,12 @@ describe('POST /api/transfer/reverse', () => {
     expect(s).toMatchObject({ balance_cents: 100_00, frozen_cents: 0 });
     expect(b).toMatchObject({ balance_cents: 500_00, frozen_cents: 0 });
     expect(await seatRow(t, seat!)).toMatchObject({ status: 'SOLD', owner_user_id: seller.id, generation: gen0 + 2 });
-    expect(await transferRow(t, id)).toMatchObject({ status: 'REVERSED', resolution: 'REVERSED', resolved_by: admin.id, returned_cents: 300_00 });
+    expect(await transferRow(t, id)).toMatchObject({
+      status: 'REVERSED',
+      resolution: 'REVERSED',
+      resolved_by: admin.id,
+      returned_cents: 300_00,
+    });
 
     const ledger = await ledgerOf(t, id);
     expect(ledger.map((r) => [r.kind, r.user_id, r.amount_cents])).toEqual([
@@ -145,7 +178,9 @@ describe('POST /api/transfer/reverse', () => {
     expect((await dispute(buyer, id)).body.data.frozen_credits).toBe(50);
     // A top-up after the dispute is not frozen, but the reversal may recover it.
     await t.ctx.pool.query('UPDATE users SET balance_cents = balance_cents + 100_00 WHERE id = $1', [seller.id]);
-    await t.ctx.pool.query(`INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind) VALUES ($1, 100_00, 150_00, 'TOPUP')`, [seller.id]);
+    await t.ctx.pool.query(`INSERT INTO credit_ledger (user_id, amount_cents, balance_after, kind) VALUES ($1, 100_00, 150_00, 'TOPUP')`, [
+      seller.id,
+    ]);
     const res = await reverse(admin, id);
     expect(res.status).toBe(200);
     expect(res.body.data.credits_returned).toBe(150);

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app.js';
 import {
-  actors, api, confirm, createTransferTestApp, expectError, pendingTransfer, soldSeats, transferRow, userWith, type Actor,
+  actors,
+  api,
+  confirm,
+  createTransferTestApp,
+  expectError,
+  pendingTransfer,
+  soldSeats,
+  transferRow,
+  userWith,
+  type Actor,
 } from './transfers-fixtures.js';
 
 let t: TestApp;

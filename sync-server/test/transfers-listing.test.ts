@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelExpiredTransfers } from '../src/domain/transfers/expire-transfers.js';
 import type { TestApp } from './helpers/app.js';
 import {
-  actors, api, completedTransfer, confirm, createTransferTestApp, expectError, initiate, pendingTransfer, soldSeats, transferRow, userWith,
+  actors,
+  api,
+  completedTransfer,
+  confirm,
+  createTransferTestApp,
+  expectError,
+  initiate,
+  pendingTransfer,
+  soldSeats,
+  transferRow,
+  userWith,
   type Actor,
 } from './transfers-fixtures.js';
 
@@ -38,7 +48,12 @@ describe('GET /api/transfers, /api/transfers/:id, /api/ops/transfers', () => {
     const all = await api(t, 'GET', '/api/transfers', s);
     expect(all.status).toBe(200);
     expect(all.body.pagination).toEqual({ page: 1, per_page: 20, total: 4, total_pages: 1 });
-    expect(all.body.data.map((d: { transfer_id: string }) => d.transfer_id)).toEqual([ids.bought, ids.pending2, ids.pending1, ids.completed]);
+    expect(all.body.data.map((d: { transfer_id: string }) => d.transfer_id)).toEqual([
+      ids.bought,
+      ids.pending2,
+      ids.pending1,
+      ids.completed,
+    ]);
 
     const page2 = await api(t, 'GET', '/api/transfers?page=2&per_page=3', s);
     expect(page2.body.pagination).toEqual({ page: 2, per_page: 3, total: 4, total_pages: 2 });
@@ -73,7 +88,12 @@ describe('GET /api/transfers, /api/transfers/:id, /api/ops/transfers', () => {
   it('shows one transfer to its parties and admins only', async () => {
     const one = await api(t, 'GET', `/api/transfers/${ids.pending1}`, b);
     expect(one.status).toBe(200);
-    expect(one.body.data).toMatchObject({ transfer_id: ids.pending1, status: 'PENDING_OTP', seller_verified: false, buyer_verified: false });
+    expect(one.body.data).toMatchObject({
+      transfer_id: ids.pending1,
+      status: 'PENDING_OTP',
+      seller_verified: false,
+      buyer_verified: false,
+    });
     expect((await api(t, 'GET', `/api/transfers/${ids.pending1}`, s)).status).toBe(200);
     expect((await api(t, 'GET', `/api/transfers/${ids.pending1}`, admin)).status).toBe(200);
     expectError(await api(t, 'GET', `/api/transfers/${ids.pending1}`, x), 403, 'FORBIDDEN');
@@ -87,13 +107,15 @@ describe('GET /api/transfers, /api/transfers/:id, /api/ops/transfers', () => {
     expect(byUser.status).toBe(200);
     expect(byUser.body.pagination.total).toBe(4);
     const pending = await api(t, 'GET', `/api/ops/transfers?user_id=${s.id}&status=PENDING_OTP`, admin);
-    expect(pending.body.data.map((d: { transfer_id: string }) => d.transfer_id).sort()).toEqual([ids.pending1, ids.pending2, ids.bought].sort());
+    expect(pending.body.data.map((d: { transfer_id: string }) => d.transfer_id).sort()).toEqual(
+      [ids.pending1, ids.pending2, ids.bought].sort(),
+    );
     const all = await api(t, 'GET', '/api/ops/transfers?per_page=100', admin);
     expect(all.body.pagination.total).toBeGreaterThanOrEqual(4);
     const seatId = (await transferRow(t, ids.completed)).seat_id;
-    expect((await api(t, 'GET', `/api/ops/transfers?seat_id=${seatId}`, admin)).body.data.map((d: { transfer_id: string }) => d.transfer_id)).toEqual([
-      ids.completed,
-    ]);
+    expect(
+      (await api(t, 'GET', `/api/ops/transfers?seat_id=${seatId}`, admin)).body.data.map((d: { transfer_id: string }) => d.transfer_id),
+    ).toEqual([ids.completed]);
     expectError(await api(t, 'GET', '/api/ops/transfers', fan), 403, 'FORBIDDEN');
     expectError(await api(t, 'GET', '/api/ops/transfers', operator), 403, 'FORBIDDEN');
   });
@@ -153,8 +175,18 @@ describe('OpenAPI', () => {
     expect(res.statusCode).toBe(200);
     const paths = res.json().paths;
     const expectations: [string, string, string[], string[]][] = [
-      ['/api/transfer/initiate', 'post', ['201', '400', '402', '403', '404', '409', '410'], ['NOT_SEAT_OWNER', 'SELF_TRANSFER', 'TRANSFER_IN_PROGRESS', 'USER_NOT_FOUND']],
-      ['/api/transfer/confirm', 'post', ['200', '401', '404', '409', '410', '428', '429'], ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_MAX_RETRIES', 'TRANSFER_INVALID_STATE']],
+      [
+        '/api/transfer/initiate',
+        'post',
+        ['201', '400', '402', '403', '404', '409', '410'],
+        ['NOT_SEAT_OWNER', 'SELF_TRANSFER', 'TRANSFER_IN_PROGRESS', 'USER_NOT_FOUND'],
+      ],
+      [
+        '/api/transfer/confirm',
+        'post',
+        ['200', '401', '404', '409', '410', '428', '429'],
+        ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_MAX_RETRIES', 'TRANSFER_INVALID_STATE'],
+      ],
       ['/api/transfer/dispute', 'post', ['200', '403', '404', '409'], ['FORBIDDEN', 'TRANSFER_INVALID_STATE']],
       ['/api/transfer/reverse', 'post', ['200', '403', '404', '409'], ['SEAT_UNAVAILABLE', 'TRANSFER_INVALID_STATE']],
       ['/api/transfer/resolve', 'post', ['200', '403', '404', '409'], ['TRANSFER_INVALID_STATE']],

@@ -10,7 +10,12 @@ describe('events gain description, type and city: operator catalogue and CSV imp
   let operator: Actor, fan: Actor;
   const future = (days: number) => new Date(Date.now() + days * DAY).toISOString();
   const csv = (text: string, token = operator.token) =>
-    t.app.inject({ method: 'POST', url: '/api/ops/events/import', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, payload: text });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/ops/events/import',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      payload: text,
+    });
   const search = async (query: string) => (await t.app.inject({ method: 'POST', url: '/api/search-events', payload: { query } })).json();
 
   beforeAll(async () => {
@@ -29,7 +34,9 @@ describe('events gain description, type and city: operator catalogue and CSV imp
     const res = await csv(file);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().data.imported).toBe(2);
-    const { rows } = await t.ctx.pool.query('SELECT name, event_type, city, description FROM events WHERE id = ANY($1) ORDER BY name', [res.json().data.event_ids]);
+    const { rows } = await t.ctx.pool.query('SELECT name, event_type, city, description FROM events WHERE id = ANY($1) ORDER BY name', [
+      res.json().data.event_ids,
+    ]);
     expect(rows).toEqual([
       { name: 'Gamelan Evening', event_type: 'music', city: 'Singapore', description: 'Bronze gongs, drums and voices from Bali' },
       { name: 'Netball Invitational', event_type: 'sport', city: 'Kallang', description: 'Four national teams, one weekend' },
@@ -59,8 +66,16 @@ describe('events gain description, type and city: operator catalogue and CSV imp
   });
 
   it('the operator catalogue takes description, type and city, and validates the type', async () => {
-    const venue = (await t.app.inject({ method: 'GET', url: '/api/ops/venues', headers: { authorization: `Bearer ${operator.token}` } })).json().data[0];
-    const base = { venue_id: venue.venue_id, hall_id: venue.halls[0].hall_id, name: 'Ops Comedy', event_date: future(9), pricing_tiers: { GA: 15 } };
+    const venue = (
+      await t.app.inject({ method: 'GET', url: '/api/ops/venues', headers: { authorization: `Bearer ${operator.token}` } })
+    ).json().data[0];
+    const base = {
+      venue_id: venue.venue_id,
+      hall_id: venue.halls[0].hall_id,
+      name: 'Ops Comedy',
+      event_date: future(9),
+      pricing_tiers: { GA: 15 },
+    };
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/ops/events',
@@ -68,7 +83,12 @@ describe('events gain description, type and city: operator catalogue and CSV imp
       payload: { ...base, event_type: 'comedy', description: 'Improvised sketches' },
     });
     expect(res.json().data).toMatchObject({ event_type: 'comedy', description: 'Improvised sketches', city: 'Singapore' });
-    const bad = await t.app.inject({ method: 'POST', url: '/api/ops/events', headers: { authorization: `Bearer ${operator.token}` }, payload: { ...base, event_type: 'circus' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/ops/events',
+      headers: { authorization: `Bearer ${operator.token}` },
+      payload: { ...base, event_type: 'circus' },
+    });
     expect(bad.json().error_code).toBe('VALIDATION_ERROR');
   });
 });

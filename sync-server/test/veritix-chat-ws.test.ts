@@ -49,7 +49,11 @@ function connect(base: string, path: string, opts: { token?: string; viaProtocol
   });
 }
 
-const refusal = (p: Promise<Client>) => p.then(() => 0, (err: { status?: number }) => err.status ?? -1);
+const refusal = (p: Promise<Client>) =>
+  p.then(
+    () => 0,
+    (err: { status?: number }) => err.status ?? -1,
+  );
 
 describe('live chat over WebSocket, across two server instances of one database', () => {
   let t: TestApp;
@@ -81,13 +85,23 @@ describe('live chat over WebSocket, across two server instances of one database'
     mine.ws.send(JSON.stringify({ content: 'My ticket does not show.', metadata: { seat: 'A-1' } }));
     const ack = await mine.next((f) => f.type === 'ack');
     const echoed = await mine.next((f) => f.type === 'message');
-    expect(echoed).toMatchObject({ id: ack.message_id, conversation_id: 'live-1', sender_id: fan.id, sender_type: 'user', content: 'My ticket does not show.', metadata: { seat: 'A-1' } });
+    expect(echoed).toMatchObject({
+      id: ack.message_id,
+      conversation_id: 'live-1',
+      sender_id: fan.id,
+      sender_type: 'user',
+      content: 'My ticket does not show.',
+      metadata: { seat: 'A-1' },
+    });
 
     // Support joins on the other instance, authenticating the browser way (subprotocol).
     const agent = await open(peer.url, `/api/ws/chat/live-1/${staff.id}`, { token: staff.token, viaProtocol: true });
     expect(agent.ws.protocol).toBe(CHAT_PROTOCOL);
     agent.ws.send(JSON.stringify({ content: 'Pull down to refresh My Tickets.', sender_type: 'agent' }));
-    expect(await mine.next((f) => f.type === 'message' && f.sender_id === staff.id)).toMatchObject({ sender_type: 'agent', content: 'Pull down to refresh My Tickets.' });
+    expect(await mine.next((f) => f.type === 'message' && f.sender_id === staff.id)).toMatchObject({
+      sender_type: 'agent',
+      content: 'Pull down to refresh My Tickets.',
+    });
 
     const http = await t.app.inject({
       method: 'POST',
@@ -96,8 +110,13 @@ describe('live chat over WebSocket, across two server instances of one database'
       payload: { content: 'Works now, thanks!' },
     });
     expect(http.statusCode).toBe(200);
-    expect(await agent.next((f) => f.type === 'message' && f.content === 'Works now, thanks!')).toMatchObject({ id: http.json().message_id, sender_id: fan.id });
-    const history = (await t.app.inject({ method: 'GET', url: '/api/chat/live-1/history', headers: { authorization: `Bearer ${fan.token}` } })).json();
+    expect(await agent.next((f) => f.type === 'message' && f.content === 'Works now, thanks!')).toMatchObject({
+      id: http.json().message_id,
+      sender_id: fan.id,
+    });
+    const history = (
+      await t.app.inject({ method: 'GET', url: '/api/chat/live-1/history', headers: { authorization: `Bearer ${fan.token}` } })
+    ).json();
     expect(history.count).toBe(3);
   });
 
@@ -109,7 +128,11 @@ describe('live chat over WebSocket, across two server instances of one database'
       headers: { authorization: `Bearer ${fan.token}` },
       payload: { reason: 'Refund request' },
     });
-    expect(await desk.next((f) => f.type === 'escalation')).toMatchObject({ id: res.json().escalation_id, conversation_id: 'live-1', reason: 'Refund request' });
+    expect(await desk.next((f) => f.type === 'escalation')).toMatchObject({
+      id: res.json().escalation_id,
+      conversation_id: 'live-1',
+      reason: 'Refund request',
+    });
     expect(await refusal(connect(a, '/api/ws/support', { token: fan.token }))).toBe(403);
   });
 

@@ -29,7 +29,8 @@ describe('fraud rules: stateless check, live rules as a shared job, operator dec
     expect(res.statusCode, res.body).toBe(200);
     return res.json().new_flags as Record<string, number>;
   };
-  const qrOf = async (a: Actor, seatId: string) => (await call(t, 'GET', `/api/tickets/${seatId}/qr`, a.token)).json().data.qr_payload as string;
+  const qrOf = async (a: Actor, seatId: string) =>
+    (await call(t, 'GET', `/api/tickets/${seatId}/qr`, a.token)).json().data.qr_payload as string;
   const verifyAt = (hall: string, text: string) => call(t, 'POST', '/api/verify', staff.token, { qr_payload: text, hall_id: hall });
 
   beforeAll(async () => {
@@ -45,7 +46,9 @@ describe('fraud rules: stateless check, live rules as a shared job, operator dec
         FRAUD_TRAVEL_MINUTES: '60',
       },
     });
-    [operator, staff, fan, fan2] = (await Promise.all([DEMO.operator, DEMO.staff, DEMO.fan, DEMO.fan2].map((e) => demoUser(t, e)))) as Actor[] as [Actor, Actor, Actor, Actor];
+    [operator, staff, fan, fan2] = (await Promise.all(
+      [DEMO.operator, DEMO.staff, DEMO.fan, DEMO.fan2].map((e) => demoUser(t, e)),
+    )) as Actor[] as [Actor, Actor, Actor, Actor];
   });
   afterAll(async () => t.close());
 
@@ -53,9 +56,25 @@ describe('fraud rules: stateless check, live rules as a shared job, operator dec
     const check = (payload: unknown, headers: Record<string, string> = { 'x-service-key': SERVICE_KEY }) =>
       t.app.inject({ method: 'POST', url: '/api/check-fraud', headers, payload: payload as object });
     it("the spec's example triggers high_volume_purchase and new_account_bulk_buy; an ordinary buyer nothing", async () => {
-      const example = { ticket_id: 'TKT-099', user_id: 'user_suspicious', tickets_per_txn: 10, txns_per_min: 8.5, avg_price_ratio: 1.9, account_age_days: 1, zip_mismatch: 1, device_changes: 5 };
+      const example = {
+        ticket_id: 'TKT-099',
+        user_id: 'user_suspicious',
+        tickets_per_txn: 10,
+        txns_per_min: 8.5,
+        avg_price_ratio: 1.9,
+        account_age_days: 1,
+        zip_mismatch: 1,
+        device_changes: 5,
+      };
       expect((await check({ events: [example] })).json()).toEqual({ triggered_rules: ['high_volume_purchase', 'new_account_bulk_buy'] });
-      const ordinary = { tickets_per_txn: 2, txns_per_min: 0.2, avg_price_ratio: 1, account_age_days: 400, zip_mismatch: 0, device_changes: 1 };
+      const ordinary = {
+        tickets_per_txn: 2,
+        txns_per_min: 0.2,
+        avg_price_ratio: 1,
+        account_age_days: 400,
+        zip_mismatch: 0,
+        device_changes: 1,
+      };
       expect((await check({ events: [ordinary] })).json()).toEqual({ triggered_rules: [] });
       expect((await check({ events: [] })).json()).toEqual({ triggered_rules: [] });
     });
@@ -88,15 +107,23 @@ describe('fraud rules: stateless check, live rules as a shared job, operator dec
       expect(await run()).toEqual(only('address_purchase_burst'));
       expect(await run()).toEqual(only());
       const flag = (await call(t, 'GET', '/api/fraud/flags?status=OPEN', operator.token)).json().flags[0];
-      expect(flag).toMatchObject({ rule: 'address_purchase_burst', status: 'OPEN', user_id: fans[4]!.id, details: { purchases_in_10_min: 5, accounts: 5 } });
+      expect(flag).toMatchObject({
+        rule: 'address_purchase_burst',
+        status: 'OPEN',
+        user_id: fans[4]!.id,
+        details: { purchases_in_10_min: 5, accounts: 5 },
+      });
       // The address is kept only as a keyed hash.
-      const stored = await t.ctx.pool.query("SELECT count(*)::int AS n FROM purchase_origins WHERE address_hash LIKE '198.%' OR address_hash LIKE '%51.100%'");
+      const stored = await t.ctx.pool.query(
+        "SELECT count(*)::int AS n FROM purchase_origins WHERE address_hash LIKE '198.%' OR address_hash LIKE '%51.100%'",
+      );
       expect(stored.rows[0].n).toBe(0);
     });
 
     it('too many purchases by one account in a day: once', async () => {
       const [buyer] = await createFans(t, 1, { balanceCents: 5000_00, prefix: 'daily' });
-      for (const [i, s] of [...(await seats(ARENA, 4)), ...(await seats(CHAMBER, 3))].entries()) await buy(buyer!.token, s, `192.0.2.${100 + i}`);
+      for (const [i, s] of [...(await seats(ARENA, 4)), ...(await seats(CHAMBER, 3))].entries())
+        await buy(buyer!.token, s, `192.0.2.${100 + i}`);
       expect(await run()).toEqual(only('account_daily_volume'));
       expect(await run()).toEqual(only());
     });
@@ -132,7 +159,11 @@ describe('fraud rules: stateless check, live rules as a shared job, operator dec
       const results = await Promise.all([runFraudRules(t.ctx), runFraudRules(t.ctx), runFraudRules(t.ctx)]);
       for (const r of results) expect(r === null || JSON.stringify(r) === JSON.stringify(only())).toBe(true);
       const { rows } = await t.ctx.pool.query('SELECT rule, count(*)::int AS n FROM fraud_flags GROUP BY rule ORDER BY rule');
-      expect(rows).toEqual(RULES.slice().sort().map((rule) => ({ rule, n: 1 })));
+      expect(rows).toEqual(
+        RULES.slice()
+          .sort()
+          .map((rule) => ({ rule, n: 1 })),
+      );
     });
 
     it('counts detections per rule on /metrics', async () => {
@@ -143,7 +174,11 @@ describe('fraud rules: stateless check, live rules as a shared job, operator dec
 
   describe('operator decisions', () => {
     it('confirming a flag makes the next payment of that account need an OTP; dismissing does not', async () => {
-      const flags = (await call(t, 'GET', '/api/fraud/flags?status=OPEN', operator.token)).json().flags as { id: string; rule: string; user_id: string }[];
+      const flags = (await call(t, 'GET', '/api/fraud/flags?status=OPEN', operator.token)).json().flags as {
+        id: string;
+        rule: string;
+        user_id: string;
+      }[];
       const daily = flags.find((f) => f.rule === 'account_daily_volume')!;
       const bulk = flags.find((f) => f.rule === 'bulk_allocation')!;
       const confirmed = await call(t, 'POST', `/api/fraud/flags/${daily.id}/confirm`, operator.token);
@@ -163,13 +198,20 @@ describe('fraud rules: stateless check, live rules as a shared job, operator dec
 
     it('only operators decide; service keys and fans may not', async () => {
       const open = (await call(t, 'GET', '/api/fraud/flags?status=OPEN', operator.token)).json().flags[0];
-      expect((await t.app.inject({ method: 'GET', url: '/api/fraud/flags', headers: { 'x-service-key': SERVICE_KEY } })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/api/fraud/flags', headers: { 'x-service-key': SERVICE_KEY } })).statusCode).toBe(
+        200,
+      );
       expect((await call(t, 'GET', '/api/fraud/flags', fan.token)).statusCode).toBe(403);
       expect((await call(t, 'POST', `/api/fraud/flags/${open.id}/confirm`, fan.token)).statusCode).toBe(403);
-      expect((await t.app.inject({ method: 'POST', url: `/api/fraud/flags/${open.id}/confirm`, headers: { 'x-service-key': SERVICE_KEY } })).statusCode).toBe(401);
+      expect(
+        (await t.app.inject({ method: 'POST', url: `/api/fraud/flags/${open.id}/confirm`, headers: { 'x-service-key': SERVICE_KEY } }))
+          .statusCode,
+      ).toBe(401);
       expect((await call(t, 'POST', '/api/fraud/flags/not-a-uuid/confirm', operator.token)).json().error_code).toBe('INVALID_UUID');
       expect((await call(t, 'POST', `/api/fraud/flags/${open.id}/approve`, operator.token)).statusCode).toBe(400);
-      expect((await call(t, 'POST', '/api/fraud/flags/7b1f0c1e-3c44-4d6c-9a51-2f0d2b3c4d5e/confirm', operator.token)).json().error_code).toBe('FLAG_NOT_FOUND');
+      expect(
+        (await call(t, 'POST', '/api/fraud/flags/7b1f0c1e-3c44-4d6c-9a51-2f0d2b3c4d5e/confirm', operator.token)).json().error_code,
+      ).toBe('FLAG_NOT_FOUND');
       expect((await call(t, 'GET', '/api/fraud/flags?status=MAYBE', operator.token)).json().error_code).toBe('VALIDATION_ERROR');
     });
   });

@@ -19,7 +19,7 @@ describe('Veritix service root, health and QR endpoints over the TicketGate cred
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true, env: { SERVICE_API_KEY: SERVICE_KEY } });
-    [fan, fan2, staff] = await Promise.all([DEMO.fan, DEMO.fan2, DEMO.staff].map((e) => demoUser(t, e))) as [Actor, Actor, Actor];
+    [fan, fan2, staff] = (await Promise.all([DEMO.fan, DEMO.fan2, DEMO.staff].map((e) => demoUser(t, e)))) as [Actor, Actor, Actor];
     seat = (await freeSeats(t, CHAMBER, 1))[0]!;
     await buySeat(t, fan.token, seat);
   });
@@ -29,7 +29,11 @@ describe('Veritix service root, health and QR endpoints over the TicketGate cred
     const root = await t.app.inject({ method: 'GET', url: '/api/' });
     expect(root.statusCode).toBe(200);
     expect(root.json()).toEqual({ message: expect.stringContaining('running') });
-    expect((await t.app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({ status: 'OK', service: expect.any(String), api_version: '0.1.0' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({
+      status: 'OK',
+      service: expect.any(String),
+      api_version: '0.1.0',
+    });
     expect((await t.app.inject({ method: 'GET', url: '/health' })).json().status).toBe('healthy');
   });
 
@@ -42,7 +46,9 @@ describe('Veritix service root, health and QR endpoints over the TicketGate cred
     expect((await post('/api/generate-qr', { ticket_id: seat })).statusCode).toBe(401);
     const wrongUser = await post('/api/generate-qr', { ticket_id: seat, user: fan2.id }, bearer(fan));
     expect([wrongUser.statusCode, wrongUser.json().error_code]).toEqual([400, 'VALIDATION_ERROR']);
-    expect((await post('/api/generate-qr', { ticket_id: 'TKT-001', event: 'x', user: 'y' }, bearer(fan))).json().error_code).toBe('VALIDATION_ERROR');
+    expect((await post('/api/generate-qr', { ticket_id: 'TKT-001', event: 'x', user: 'y' }, bearer(fan))).json().error_code).toBe(
+      'VALIDATION_ERROR',
+    );
     // A service key gets the current owner's QR.
     expect((await post('/api/generate-qr', { ticket_id: seat, event: CHAMBER }, service)).statusCode).toBe(200);
   });
@@ -72,7 +78,10 @@ describe('Veritix service root, health and QR endpoints over the TicketGate cred
     const text = await credentialOf(fan, seat);
     t.clock.advance(120_000);
     try {
-      expect((await post('/api/validate-qr', { qr_text: text }, bearer(staff))).json()).toMatchObject({ isValid: false, reason: 'EXPIRED' });
+      expect((await post('/api/validate-qr', { qr_text: text }, bearer(staff))).json()).toMatchObject({
+        isValid: false,
+        reason: 'EXPIRED',
+      });
     } finally {
       t.clock.advance(-120_000);
     }
@@ -93,7 +102,10 @@ describe('Veritix service root, health and QR endpoints over the TicketGate cred
     const res = await post('/api/qr/verify', { qr_text: text }, bearer(staff), '10.9.0.3');
     expect(res.json()).toMatchObject({ success: true, msg: 'QR verified successfully', isValid: true });
     for (let i = 1; i < 30; i++) await post('/api/qr/verify', { qr_text: 'junk' }, bearer(staff), '10.9.0.3');
-    expect((await post('/api/qr/verify', { qr_text: text }, bearer(staff), '10.9.0.3')).json()).toEqual({ success: false, error: 'Rate limit exceeded. Try again in 60s.' });
+    expect((await post('/api/qr/verify', { qr_text: text }, bearer(staff), '10.9.0.3')).json()).toEqual({
+      success: false,
+      error: 'Rate limit exceeded. Try again in 60s.',
+    });
   });
 
   it('counts generations and validations on /metrics', async () => {
@@ -113,16 +125,34 @@ describe('OpenAPI at /docs lists every Veritix endpoint', () => {
   afterAll(async () => t.close());
 
   it('with its error codes', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>> };
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
+    };
     const expected: [string, string][] = [
-      ['/api/', 'get'], ['/api/health', 'get'], ['/api/generate-qr', 'post'], ['/api/validate-qr', 'post'], ['/api/qr/generate', 'post'],
-      ['/api/qr/verify', 'post'], ['/api/search-events', 'post'], ['/api/recommend-events', 'post'], ['/api/check-fraud', 'post'],
-      ['/api/fraud/flags', 'get'], ['/api/fraud/flags/{flag_id}/{decision}', 'post'], ['/api/fraud/run', 'post'], ['/api/predict-scalper', 'post'],
-      ['/api/ml/scalper/models', 'get'], ['/api/ml/scalper/train', 'post'], ['/api/reports/{id}', 'get'], ['/api/ops/events/import', 'post'],
-      ['/api/ws/chat/{conversation_id}/{user_id}', 'get'], ['/api/ws/support', 'get'],
+      ['/api/', 'get'],
+      ['/api/health', 'get'],
+      ['/api/generate-qr', 'post'],
+      ['/api/validate-qr', 'post'],
+      ['/api/qr/generate', 'post'],
+      ['/api/qr/verify', 'post'],
+      ['/api/search-events', 'post'],
+      ['/api/recommend-events', 'post'],
+      ['/api/check-fraud', 'post'],
+      ['/api/fraud/flags', 'get'],
+      ['/api/fraud/flags/{flag_id}/{decision}', 'post'],
+      ['/api/fraud/run', 'post'],
+      ['/api/predict-scalper', 'post'],
+      ['/api/ml/scalper/models', 'get'],
+      ['/api/ml/scalper/train', 'post'],
+      ['/api/reports/{id}', 'get'],
+      ['/api/ops/events/import', 'post'],
+      ['/api/ws/chat/{conversation_id}/{user_id}', 'get'],
+      ['/api/ws/support', 'get'],
     ];
     for (const [path, method] of expected) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
-    expect(Object.keys(doc.paths['/api/predict-scalper']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '503']));
+    expect(Object.keys(doc.paths['/api/predict-scalper']!.post!.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '503']),
+    );
     expect(doc.paths['/api/qr/generate']!.post!.responses['429']).toBeDefined();
   });
 });

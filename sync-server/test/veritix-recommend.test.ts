@@ -25,7 +25,9 @@ describe('POST /api/recommend-events on a simulated purchase history', () => {
 
   it('leave-one-out hit rate at 3 beats the popularity baseline', async () => {
     const rates = await leaveOneOutHitRate(t.ctx.pool, t.ctx.now());
-    console.log(`leave-one-out hit rate@3 over ${rates.users} users: item-to-item CF ${rates.collaborative.toFixed(3)}, popularity ${rates.popularity.toFixed(3)}`);
+    console.log(
+      `leave-one-out hit rate@3 over ${rates.users} users: item-to-item CF ${rates.collaborative.toFixed(3)}, popularity ${rates.popularity.toFixed(3)}`,
+    );
     expect(rates.users).toBeGreaterThan(50);
     expect(rates.collaborative).toBeGreaterThan(rates.popularity);
   });

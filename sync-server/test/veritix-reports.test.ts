@@ -11,7 +11,12 @@ describe('stored daily reports: POST /api/generate-daily-report → GET /api/rep
   let operator: Actor, fan: Actor;
   const today = new Date().toISOString().slice(0, 10);
   const generate = (output_format: 'csv' | 'json') =>
-    t.app.inject({ method: 'POST', url: '/api/generate-daily-report', headers: { 'x-service-key': SERVICE_KEY }, payload: { target_date: today, output_format } });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/generate-daily-report',
+      headers: { 'x-service-key': SERVICE_KEY },
+      payload: { target_date: today, output_format },
+    });
   const get = (app: TestApp['app'], url: string, headers: Record<string, string>) => app.inject({ method: 'GET', url, headers });
 
   beforeAll(async () => {

@@ -17,7 +17,8 @@ describe('scalper model trained on simulated rows', () => {
   let t: TestApp;
   let operator: Actor, fan: Actor;
   let sim: SimulationReport;
-  const post = (url: string, payload: unknown, headers: Record<string, string>) => t.app.inject({ method: 'POST', url, headers, payload: payload as object });
+  const post = (url: string, payload: unknown, headers: Record<string, string>) =>
+    t.app.inject({ method: 'POST', url, headers, payload: payload as object });
   const op = () => ({ authorization: `Bearer ${operator.token}` });
 
   beforeAll(async () => {
@@ -39,7 +40,14 @@ describe('scalper model trained on simulated rows', () => {
   it('the simulator writes purchases through the purchase service and review decisions', async () => {
     sim = await simulateHistory(t.ctx, { fans: 100, bots: 35, seed: 7 });
     expect(sim.orders).toBeGreaterThan(300);
-    const { rows } = await t.ctx.pool.query<{ orders: number; all_orders: number; origins: number; confirmed: number; dismissed: number; sessions: number }>(
+    const { rows } = await t.ctx.pool.query<{
+      orders: number;
+      all_orders: number;
+      origins: number;
+      confirmed: number;
+      dismissed: number;
+      sessions: number;
+    }>(
       `SELECT (SELECT count(*)::int FROM orders WHERE status = 'CONFIRMED' AND user_id = ANY($1)) AS orders,
               (SELECT count(*)::int FROM orders WHERE user_id = ANY($1)) AS all_orders,
               (SELECT count(*)::int FROM purchase_origins WHERE user_id = ANY($1)) AS origins,
@@ -58,7 +66,9 @@ describe('scalper model trained on simulated rows', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/ml/scalper/train', headers: op() });
     expect(res.statusCode).toBe(201);
     const v = res.json();
-    console.log(`scalper model v${v.version}: held-out AUC ${v.auc.toFixed(3)}, precision ${v.precision.toFixed(3)}, recall ${v.recall.toFixed(3)} at ${v.threshold}; classes ${JSON.stringify(v.classes)}`);
+    console.log(
+      `scalper model v${v.version}: held-out AUC ${v.auc.toFixed(3)}, precision ${v.precision.toFixed(3)}, recall ${v.recall.toFixed(3)} at ${v.threshold}; classes ${JSON.stringify(v.classes)}`,
+    );
     expect(v.auc).toBeGreaterThanOrEqual(0.85);
     const { train, test } = v.classes;
     expect(train.scalper + train.ordinary + test.scalper + test.ordinary).toBe(v.examples);
@@ -70,10 +80,18 @@ describe('scalper model trained on simulated rows', () => {
     // The stored figure is the held-out one: the stored model scored on the held-out users gives it back.
     const labels = await decidedLabels(t.ctx.pool);
     const features = await scalperFeatures(t.ctx.pool, [...labels.keys()], t.ctx.now());
-    const { test: heldOut } = splitExamples([...labels].map(([id, label]) => ({ id, label, features: features.get(id)! })), 0.3);
+    const { test: heldOut } = splitExamples(
+      [...labels].map(([id, label]) => ({ id, label, features: features.get(id)! })),
+      0.3,
+    );
     const stored = (await t.ctx.pool.query('SELECT model FROM scalper_models WHERE version = $1', [v.version])).rows[0].model;
     const scores = ScalperModel.load(stored).probabilities(heldOut.map((e) => e.features));
-    expect(auc(scores, heldOut.map((e) => e.label))).toBeCloseTo(v.auc, 10);
+    expect(
+      auc(
+        scores,
+        heldOut.map((e) => e.label),
+      ),
+    ).toBeCloseTo(v.auc, 10);
   });
 
   it('scores the spec example above 0.5 and an ordinary buyer below, on every instance', async () => {
@@ -98,7 +116,9 @@ describe('scalper model trained on simulated rows', () => {
   it('refuses fans and anonymous callers, and validates the vector', async () => {
     expect((await post('/api/predict-scalper', { features: SPEC_EXAMPLE }, {})).statusCode).toBe(401);
     expect((await post('/api/predict-scalper', { features: SPEC_EXAMPLE }, { authorization: `Bearer ${fan.token}` })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'POST', url: '/api/ml/scalper/train', headers: { 'x-service-key': SERVICE_KEY } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/ml/scalper/train', headers: { 'x-service-key': SERVICE_KEY } })).statusCode,
+    ).toBe(401);
     for (const features of [[1, 2, 3], [1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 'x'], [1, 2, 3, -4, 5, 6], 'abc']) {
       const res = await post('/api/predict-scalper', { features }, op());
       expect([res.statusCode, res.json().error_code]).toEqual([400, 'VALIDATION_ERROR']);
@@ -107,7 +127,9 @@ describe('scalper model trained on simulated rows', () => {
 
   it('the retraining job trains again only after new decisions', async () => {
     expect(await scalperRetrainJob.run(t.ctx)).toBeNull();
-    await t.ctx.pool.query("UPDATE fraud_flags SET decided_at = now() + interval '1 second' WHERE id = (SELECT id FROM fraud_flags WHERE status <> 'OPEN' LIMIT 1)");
+    await t.ctx.pool.query(
+      "UPDATE fraud_flags SET decided_at = now() + interval '1 second' WHERE id = (SELECT id FROM fraud_flags WHERE status <> 'OPEN' LIMIT 1)",
+    );
     const v = await scalperRetrainJob.run(t.ctx);
     expect(v).toMatchObject({ version: 2 });
   });

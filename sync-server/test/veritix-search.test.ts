@@ -4,7 +4,16 @@ import { parseDatePhrase } from '../src/domain/search/date-phrases.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
 const DAY = 24 * 3600 * 1000;
-interface Result { id: string; name: string; event_type: string; location: string; date: string; starts_at: string; price: number; capacity: number }
+interface Result {
+  id: string;
+  name: string;
+  event_type: string;
+  location: string;
+  date: string;
+  starts_at: string;
+  price: number;
+  capacity: number;
+}
 
 describe('POST /api/search-events on the demo catalogue', () => {
   let t: TestApp;
@@ -35,10 +44,15 @@ describe('POST /api/search-events on the demo catalogue', () => {
     expect(rows[0]!.venues).toBe(2);
   });
 
-  it("a query naming an artist finds that event first", async () => {
+  it('a query naming an artist finds that event first', async () => {
     const body = await search('Taylor Swift tribute');
     expect(body.results[0]!.name).toBe('Taylor Tribute: The Eras Night');
-    expect(body.results[0]).toMatchObject({ event_type: 'music', location: 'Singapore Indoor Stadium, Singapore', price: 90, capacity: 120 });
+    expect(body.results[0]).toMatchObject({
+      event_type: 'music',
+      location: 'Singapore Indoor Stadium, Singapore',
+      price: 90,
+      capacity: 120,
+    });
     expect(body.count).toBe(body.results.length);
   });
 

@@ -24,7 +24,12 @@ export async function enrolDevice(
   const reply = await api.post('/api/sync/enrol', {
     schema: sync.EnrolResponse,
     signed: { kind: 'enrol', key: SyncTrust.enrolmentSigner(opts.code) },
-    body: { code_id: enrolmentCodeId(opts.code), name: opts.name, box_public_key: toBase64Url(boxKeyPair.publicKey), app_version: APP_VERSION },
+    body: {
+      code_id: enrolmentCodeId(opts.code),
+      name: opts.name,
+      box_public_key: toBase64Url(boxKeyPair.publicKey),
+      app_version: APP_VERSION,
+    },
   });
   store.device.saveEnrolment({
     deviceId: reply.device_id,

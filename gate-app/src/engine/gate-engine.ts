@@ -182,12 +182,17 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     const eventCounts = new Map(this.store.catalog.counts().map((c) => [c.event_id, c]));
     const revoked = device?.revoked_at != null;
     const warnings: string[] = [];
-    if (revoked) warnings.push(`DEVICE REVOKED: ${device?.revoked_note ?? 'revoked by the server'} — verifying from the last snapshot only; re-enrol this gate`);
+    if (revoked)
+      warnings.push(
+        `DEVICE REVOKED: ${device?.revoked_note ?? 'revoked by the server'} — verifying from the last snapshot only; re-enrol this gate`,
+      );
     const transportNote = transportWarning(this.transport);
     if (transportNote) warnings.push(transportNote);
     const integrity = this.integrity.snapshot();
-    if (integrity.state === 'refused') warnings.push(`SYNC REFUSED: INTEGRITY — ${integrity.message ?? ''}; deciding on the last good snapshot`);
-    if (device?.device_token && !device.sync_key) warnings.push('no sync key pinned (enrolled by an older version): enrol this gate again to sync');
+    if (integrity.state === 'refused')
+      warnings.push(`SYNC REFUSED: INTEGRITY — ${integrity.message ?? ''}; deciding on the last good snapshot`);
+    if (device?.device_token && !device.sync_key)
+      warnings.push('no sync key pinned (enrolled by an older version): enrol this gate again to sync');
     if (clock.warning) warnings.push(clock.warning);
     for (const p of this.keyRing.problems) warnings.push(`key: ${p}`);
     const conflictCount = this.store.scans.conflictCount();
@@ -298,7 +303,15 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     }
     const serverUrl = this.serverUrl() ?? device.server_url;
     if (!serverUrl) return;
-    this.syncClient = new SyncClient(this.client(serverUrl), this.store, this.clock, this.connectivity, this.trust, this.integrity, this.timing);
+    this.syncClient = new SyncClient(
+      this.client(serverUrl),
+      this.store,
+      this.clock,
+      this.connectivity,
+      this.trust,
+      this.integrity,
+      this.timing,
+    );
     this.syncClient.on('keys', () => this.reloadKeys());
     this.syncClient.on('revoked', (note) => this.emit('revoked', note));
     this.syncClient.on('problem', (message) => this.problem(message));

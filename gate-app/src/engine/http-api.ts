@@ -61,9 +61,13 @@ export function createGateHttpServer(engine: GateEngine, opts: GateHttpOptions):
   return createServer((req, res) => {
     const policy: LocalApiPolicy = { token: opts.token, port: req.socket.localPort ?? 0, public: opts.public ?? false };
     handle(engine, req, res, uiDir, policy, opts.supervisor).catch((err: unknown) => {
-      const e = err instanceof HttpError ? err : err instanceof NotEnrolledError ? new HttpError(503, 'NOT_ENROLLED', err.message) : undefined;
+      const e =
+        err instanceof HttpError ? err : err instanceof NotEnrolledError ? new HttpError(503, 'NOT_ENROLLED', err.message) : undefined;
       // Internal failures (disk full, database gone) are reported without details: nothing was admitted.
-      send<kiosk.KioskError>(res, e?.status ?? 500, { error: e?.code ?? 'INTERNAL_ERROR', message: e?.message ?? 'the scan could not be recorded' });
+      send<kiosk.KioskError>(res, e?.status ?? 500, {
+        error: e?.code ?? 'INTERNAL_ERROR',
+        message: e?.message ?? 'the scan could not be recorded',
+      });
       if (!e) engine.emit('problem', `local API: ${(err as Error).message}`);
     });
   });
@@ -110,7 +114,12 @@ async function handle(
     return sendStatic(res, uiDir, file, token);
   }
   const refusal = refuseApiRequest(
-    { host: req.headers.host, origin: req.headers.origin, authorization: req.headers.authorization, 'content-type': req.headers['content-type'] },
+    {
+      host: req.headers.host,
+      origin: req.headers.origin,
+      authorization: req.headers.authorization,
+      'content-type': req.headers['content-type'],
+    },
     req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH',
     policy,
   );
@@ -124,7 +133,8 @@ async function handle(
     const verdict = await engine.scan(body.payload, body.source ?? 'http');
     return send<kiosk.VerdictReply>(res, 200, engine.view(verdict));
   }
-  if (path === '/enrol') return send<kiosk.KioskEnrolReply>(res, 200, await enrolFromKiosk(engine, await postBody(req, kiosk.KioskEnrolRequest)));
+  if (path === '/enrol')
+    return send<kiosk.KioskEnrolReply>(res, 200, await enrolFromKiosk(engine, await postBody(req, kiosk.KioskEnrolRequest)));
   if (path === '/supervisor/unlock') {
     const desk = unlock(supervisor, await postBody(req, kiosk.SupervisorRequest));
     return send<kiosk.SupervisorReply>(res, 200, { relay: desk.hasRelay(), scanners: desk.scanners() });
@@ -156,15 +166,18 @@ async function handle(
 async function postBody<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
   if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
   const parsed = schema.safeParse(await readJson(req));
-  if (!parsed.success) throw new HttpError(400, 'VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new HttpError(400, 'VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return parsed.data;
 }
 
 /** Only a gate without a working identity enrols from its screen: a passer-by cannot re-home an enrolled gate. */
 async function enrolFromKiosk(engine: GateEngine, body: kiosk.KioskEnrolRequest): Promise<kiosk.KioskEnrolReply> {
-  if (engine.isEnrolled() && !engine.isRevoked()) throw new HttpError(409, 'ALREADY_ENROLLED', 'this gate is enrolled; an operator must revoke it first');
+  if (engine.isEnrolled() && !engine.isRevoked())
+    throw new HttpError(409, 'ALREADY_ENROLLED', 'this gate is enrolled; an operator must revoke it first');
   const server = engine.serverUrl() ?? body.server_url;
-  if (!server) throw new HttpError(400, 'VALIDATION_ERROR', "this gate does not know its server: show it the operator's enrolment QR, which names it");
+  if (!server)
+    throw new HttpError(400, 'VALIDATION_ERROR', "this gate does not know its server: show it the operator's enrolment QR, which names it");
   try {
     await engine.enrol(body.code, body.name, server);
   } catch (err) {
@@ -219,7 +232,11 @@ async function sendStatic(res: ServerResponse, root: string, relative: string, t
   try {
     data = await readFile(file);
   } catch {
-    throw new HttpError(404, 'NOT_FOUND', relative === 'index.html' ? 'the kiosk UI is not built (gate-app/scripts/build-renderer.ts)' : 'no such file');
+    throw new HttpError(
+      404,
+      'NOT_FOUND',
+      relative === 'index.html' ? 'the kiosk UI is not built (gate-app/scripts/build-renderer.ts)' : 'no such file',
+    );
   }
   if (token !== undefined) data = Buffer.from(injectToken(data.toString('utf8'), token));
   res.writeHead(200, {
@@ -253,6 +270,10 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 function send<T>(res: ServerResponse, status: number, body: T): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

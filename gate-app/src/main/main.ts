@@ -44,7 +44,12 @@ function startEngine(): void {
 /** The camera for the kiosk page, nothing else for anyone (web-guards.ts). */
 function guardPermissions(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => {
-    callback(permissionAllowed({ permission, requestingUrl: details.requestingUrl, mediaTypes: 'mediaTypes' in details ? details.mediaTypes : [] }, settings.engineUrl));
+    callback(
+      permissionAllowed(
+        { permission, requestingUrl: details.requestingUrl, mediaTypes: 'mediaTypes' in details ? details.mediaTypes : [] },
+        settings.engineUrl,
+      ),
+    );
   });
   session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
     permissionAllowed({ permission, requestingUrl: requestingOrigin, mediaType: details.mediaType }, settings.engineUrl),

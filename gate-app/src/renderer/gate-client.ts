@@ -73,7 +73,10 @@ export class GateClient {
  * Where the kiosk page finds its token: the Electron preload's bridge, or the
  * `<meta>` the engine put into the page it served (kiosk.LOCAL_API_TOKEN_META).
  */
-export function launchToken(win: { ticketgateKiosk?: { localApiToken?: string | null } }, doc: Pick<Document, 'querySelector'>): string | null {
+export function launchToken(
+  win: { ticketgateKiosk?: { localApiToken?: string | null } },
+  doc: Pick<Document, 'querySelector'>,
+): string | null {
   const bridged = win.ticketgateKiosk?.localApiToken;
   if (bridged) return bridged;
   return doc.querySelector<HTMLMetaElement>(`meta[name="${kiosk.LOCAL_API_TOKEN_META}"]`)?.content || null;
@@ -92,7 +95,9 @@ async function reply<T extends z.ZodType>(res: Response, schema: T): Promise<z.i
   if (!res.ok) {
     if (res.status === 401) throw new TokenRefusedError('the gate refused the launch token');
     const err = kiosk.KioskError.safeParse(json);
-    throw err.success ? new GateApiError(err.data.error, err.data.message) : new GateApiError('INTERNAL_ERROR', `gate answered ${res.status}`);
+    throw err.success
+      ? new GateApiError(err.data.error, err.data.message)
+      : new GateApiError('INTERNAL_ERROR', `gate answered ${res.status}`);
   }
   return schema.parse(json);
 }

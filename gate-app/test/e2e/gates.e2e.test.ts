@@ -12,7 +12,11 @@ describe('gates against the real sync server', () => {
   const gates: GateProcess[] = [];
 
   const ready = (g: GateProcess) =>
-    g.waitStatus('online with the 5,000-seat snapshot', (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === 5000), 60_000);
+    g.waitStatus(
+      'online with the 5,000-seat snapshot',
+      (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === 5000),
+      60_000,
+    );
 
   beforeAll(async () => {
     server = await startSyncServer();
@@ -37,11 +41,22 @@ describe('gates against the real sync server', () => {
     const qr1 = await api.qr(t1.seatId);
 
     const admitted = await gate1.scan(qr1);
-    expect(admitted).toMatchObject({ result: 'SUCCESS', seat_id: t1.seatId, holder: t1.holder, event_name: 'TicketGate Live: Arena Night', category: 'CAT3' });
+    expect(admitted).toMatchObject({
+      result: 'SUCCESS',
+      seat_id: t1.seatId,
+      holder: t1.holder,
+      event_name: 'TicketGate Live: Arena Night',
+      category: 'CAT3',
+    });
     const t0 = Date.now();
     // Uploaded within a second of the verdict (batched pushes wait 100 ms for company).
-    const onServer = until('the admission on the server', async () =>
-      (await api.sql('SELECT 1 FROM scans WHERE client_scan_id = $1', [admitted.scan_id])).length > 0 ? Date.now() : undefined, 5_000, 20);
+    const onServer = until(
+      'the admission on the server',
+      async () =>
+        (await api.sql('SELECT 1 FROM scans WHERE client_scan_id = $1', [admitted.scan_id])).length > 0 ? Date.now() : undefined,
+      5_000,
+      20,
+    );
     await gate2.waitSeat(t1.seatId, 'admitted by gate 1', (s) => s.admitted, 2_000);
     const duplicate = await gate2.scan(qr1);
     const elapsed = Date.now() - t0;
@@ -64,7 +79,9 @@ describe('gates against the real sync server', () => {
 
     await server.start();
     await Promise.all(
-      [gate1, gate2].map((g) => g.waitStatus('back online with nothing left to upload', (s) => s.connectivity === 'online' && s.backlog === 0, 60_000)),
+      [gate1, gate2].map((g) =>
+        g.waitStatus('back online with nothing left to upload', (s) => s.connectivity === 'online' && s.backlog === 0, 60_000),
+      ),
     );
     // Gate 2 admitted later: its admission is the conflict, whichever gate uploaded first.
     const s2 = await gate2.waitStatus('the conflict', (s) => s.conflicts > 0, 10_000);
@@ -79,16 +96,24 @@ describe('gates against the real sync server', () => {
     expect((await gate2.scan(qr2)).first_admitted_by).toBe('Gate One');
 
     const conflicts = await api.call<{ seat_id: string; conflict: { admitted_by: string }; canonical: { admitted_by: string } }[]>(
-      'GET', `/api/sync/conflicts?event_id=${eventId}`, { as: 'operator' },
+      'GET',
+      `/api/sync/conflicts?event_id=${eventId}`,
+      { as: 'operator' },
     );
     expect(conflicts).toHaveLength(1);
-    expect(conflicts[0]).toMatchObject({ seat_id: t2.seatId, conflict: { admitted_by: 'Gate Two' }, canonical: { admitted_by: 'Gate One' } });
+    expect(conflicts[0]).toMatchObject({
+      seat_id: t2.seatId,
+      conflict: { admitted_by: 'Gate Two' },
+      canonical: { admitted_by: 'Gate One' },
+    });
     // Still once after further sync rounds.
     await new Promise((r) => setTimeout(r, 2_500));
     expect((await gate2.status()).conflicts).toBe(1);
     expect(await api.call<unknown[]>('GET', `/api/sync/conflicts?event_id=${eventId}`, { as: 'operator' })).toHaveLength(1);
     // Both offline admissions carried their proof: the server refused none of either gate's uploads.
-    const devices = await api.call<{ name: string; rejected_uploads: number }[]>('GET', '/api/sync/devices?hall_id=HALL-A', { as: 'operator' });
+    const devices = await api.call<{ name: string; rejected_uploads: number }[]>('GET', '/api/sync/devices?hall_id=HALL-A', {
+      as: 'operator',
+    });
     expect(devices.filter((d) => d.name === 'Gate One' || d.name === 'Gate Two').map((d) => d.rejected_uploads)).toEqual([0, 0]);
     for (const g of [gate1, gate2]) expect((await g.status()).rejected_uploads).toBe(0);
   }, 150_000);
@@ -128,7 +153,11 @@ describe('gates against the real sync server', () => {
     await gate2.waitSeat(reissued.seatId, 'sold', (s) => s.status === 'SOLD');
     await api.sql('UPDATE seats SET generation = generation + 1 WHERE id = $1', [reissued.seatId]);
     await gate2.waitSeat(reissued.seatId, 'generation 2', (s) => s.generation === 2);
-    expect(await gate2.scan(oldQr)).toMatchObject({ result: 'NOT_FOUND', reason: 'revoked_generation', message: '🚫 Possible Counterfeit' });
+    expect(await gate2.scan(oldQr)).toMatchObject({
+      result: 'NOT_FOUND',
+      reason: 'revoked_generation',
+      message: '🚫 Possible Counterfeit',
+    });
     // The reissued code, typed into the headless gate's stdin.
     expect(await gate2.scanViaStdin(await api.qr(reissued.seatId))).toMatchObject({ result: 'SUCCESS', seat_id: reissued.seatId });
   }, 60_000);

@@ -25,7 +25,11 @@ describe('kiosk UI on a real gate', () => {
     api = new ServerApi(server);
     eventId = await api.arenaEventId();
     gate = await GateProcess.start('Kiosk Gate', server.url, await api.enrolmentCode());
-    await gate.waitStatus('online with the snapshot', (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === 5000), 60_000);
+    await gate.waitStatus(
+      'online with the snapshot',
+      (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === 5000),
+      60_000,
+    );
     browser = await launchChromium();
   }, 180_000);
 
@@ -69,7 +73,11 @@ describe('kiosk UI on a real gate', () => {
     expect(scans.filter((s) => s.result === 'SUCCESS')).toHaveLength(1);
     expect(scans.filter((s) => s.result === 'DUPLICATE')).toHaveLength(1);
     await expect
-      .poll(async () => (await api.sql(`SELECT count(*)::int AS n FROM scans WHERE seat_id = $1 AND result = 'SUCCESS'`, [ticket.seatId]))[0]!.n, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await api.sql(`SELECT count(*)::int AS n FROM scans WHERE seat_id = $1 AND result = 'SUCCESS'`, [ticket.seatId]))[0]!.n,
+        { timeout: 10_000 },
+      )
       .toBe(1);
     expect(problems).toEqual([]);
     await page.close();
@@ -84,7 +92,11 @@ describe('kiosk UI on a real gate', () => {
       await page.waitForSelector('#device-screen[data-problem="not_enrolled"]', { timeout: 10_000 });
       // The operator's enrolment QR, read by the wedge scanner.
       await typeStamped(page, enrolmentLinkText({ code: await api.enrolmentCode() }), 6);
-      const online = await fresh.waitStatus('enrolled from the screen and online', (s) => s.enrolled && s.connectivity === 'online', 60_000);
+      const online = await fresh.waitStatus(
+        'enrolled from the screen and online',
+        (s) => s.enrolled && s.connectivity === 'online',
+        60_000,
+      );
       await page.waitForSelector('#device-screen', { state: 'detached', timeout: 10_000 });
       await expect.poll(() => page.textContent('#hall'), { timeout: 10_000 }).toBe('Main Arena');
       expect(await page.textContent('#gate')).toBe('Screen Gate');

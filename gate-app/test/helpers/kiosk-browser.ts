@@ -7,7 +7,15 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...extraArgs],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      ...extraArgs,
+    ],
   });
 }
 
@@ -28,8 +36,21 @@ export async function typeStamped(page: Page, text: string, gapMs: number, enter
   }));
   if (enter) keys.push({ key: 'Enter', text: '\r', code: 'Enter', vk: 13 });
   for (const k of keys) {
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, text: k.text, code: k.code, windowsVirtualKeyCode: k.vk, timestamp: t });
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, windowsVirtualKeyCode: k.vk, timestamp: t + 0.001 });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'keyDown',
+      key: k.key,
+      text: k.text,
+      code: k.code,
+      windowsVirtualKeyCode: k.vk,
+      timestamp: t,
+    });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'keyUp',
+      key: k.key,
+      code: k.code,
+      windowsVirtualKeyCode: k.vk,
+      timestamp: t + 0.001,
+    });
     t += gapMs / 1000;
   }
   await cdp.detach();

@@ -96,10 +96,7 @@ export function hex4(n: number): string {
 
 export function describeSelector(sel: HidSelector): string {
   if (sel.path) return sel.path;
-  const parts = [
-    sel.vendorId !== undefined ? hex4(sel.vendorId) : '*',
-    sel.productId !== undefined ? hex4(sel.productId) : '*',
-  ].join(':');
+  const parts = [sel.vendorId !== undefined ? hex4(sel.vendorId) : '*', sel.productId !== undefined ? hex4(sel.productId) : '*'].join(':');
   return sel.usagePage !== undefined ? `${parts} (usage page 0x${sel.usagePage.toString(16)})` : parts;
 }
 

@@ -205,7 +205,9 @@ export abstract class HidScanner extends BaseScanner {
         return this.#scheduleReconnect();
       }
       if (found.length > 1) {
-        this.problem(`${found.length} HID devices match ${describeSelector(sel)}; using ${target.path} — set path or serialNumber to choose`);
+        this.problem(
+          `${found.length} HID devices match ${describeSelector(sel)}; using ${target.path} — set path or serialNumber to choose`,
+        );
       }
       let dev: HidDeviceHandle;
       try {
@@ -298,7 +300,11 @@ export class HidPosScanner extends HidScanner {
   readonly kind = 'hid-pos' as const;
   constructor(opts: HidPosScannerOptions) {
     const selector: HidSelector = { usagePage: HID_POS_USAGE_PAGE, ...opts.selector };
-    super(opts.id ?? `hid-pos:${describeSelector({ ...selector, usagePage: undefined })}`, { ...opts, selector }, new PosReportHandler(opts.layout ?? 'aim64', opts));
+    super(
+      opts.id ?? `hid-pos:${describeSelector({ ...selector, usagePage: undefined })}`,
+      { ...opts, selector },
+      new PosReportHandler(opts.layout ?? 'aim64', opts),
+    );
   }
 }
 

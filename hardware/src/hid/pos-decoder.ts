@@ -110,9 +110,7 @@ function hex(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
-export type AssemblerEvent =
-  | { type: 'scan'; data: Uint8Array; aim?: string; symbology?: string }
-  | { type: 'problem'; message: string };
+export type AssemblerEvent = { type: 'scan'; data: Uint8Array; aim?: string; symbology?: string } | { type: 'problem'; message: string };
 
 /**
  * Joins multi-report scans. A malformed report in the middle of a scan poisons the

@@ -179,8 +179,7 @@ export function relayCommand(channel: number, on: boolean): Uint8Array {
   return Uint8Array.of(0xa0, channel, state, (0xa0 + channel + state) & 0xff);
 }
 
-export interface SerialRelayOutputOptions
-  extends Omit<SerialBytesOutputOptions, 'onBytes' | 'offBytes'> {
+export interface SerialRelayOutputOptions extends Omit<SerialBytesOutputOptions, 'onBytes' | 'offBytes'> {
   channel?: number;
 }
 

@@ -121,7 +121,10 @@ export const POS_FIXTURES: PosFixture[] = [
     name: 'Access-IS, two reports (56 + 4 bytes), continuation bit set on the first',
     family: 'accessIs',
     reports: [
-      report64('02 38 5d5130 ' + Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWX').toString('hex'), { 61: 0x73, 63: 0x01 }),
+      report64('02 38 5d5130 ' + Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWX').toString('hex'), {
+        61: 0x73,
+        63: 0x01,
+      }),
       report64('02 04 5d5130 ' + Buffer.from('YZ23').toString('hex'), { 61: 0x73, 63: 0x00 }),
     ],
     expect: { text: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWXYZ23', symbology: 'qr', aim: ']Q0' },

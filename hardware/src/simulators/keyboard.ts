@@ -47,7 +47,11 @@ function strokesFor(ch: string, layout: LayoutId): [number, number][] {
     for (let level = 0; level < 3; level++) {
       for (const [usage, def] of entries) {
         const out = def[level];
-        if (out && typeof out !== 'string' && !rev.has(out.dead)) rev.set(out.dead, [[levels[level] as number, usage], [0, USAGE.SPACE]]);
+        if (out && typeof out !== 'string' && !rev.has(out.dead))
+          rev.set(out.dead, [
+            [levels[level] as number, usage],
+            [0, USAGE.SPACE],
+          ]);
       }
     }
     reverseCache.set(layout, rev);

@@ -42,7 +42,7 @@ export class PtyPair {
     this.#exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     const spawnError = new Promise<never>((_, reject) =>
       proc.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'ENOENT' ? new Error("socat not found: install it (Debian/Ubuntu: apt-get install socat)") : err),
+        reject(err.code === 'ENOENT' ? new Error('socat not found: install it (Debian/Ubuntu: apt-get install socat)') : err),
       ),
     );
     spawnError.catch(() => {});

@@ -1,4 +1,12 @@
-import { closePort, defaultSerialPortFactory, DEFAULT_LINE, openPort, writeAndDrain, type SerialPortFactory, type SerialPortLike } from '../serial/port.js';
+import {
+  closePort,
+  defaultSerialPortFactory,
+  DEFAULT_LINE,
+  openPort,
+  writeAndDrain,
+  type SerialPortFactory,
+  type SerialPortLike,
+} from '../serial/port.js';
 
 export type Chunking = 'whole' | 'byte' | { size: number };
 

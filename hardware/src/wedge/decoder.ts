@@ -36,9 +36,7 @@ export const DEFAULT_WEDGE_OPTIONS: WedgeOptions = {
   maxLength: 4096,
 };
 
-export type WedgeOutput =
-  | { type: 'scan'; text: string; startedAt: number; endedAt: number }
-  | { type: 'typed'; keys: WedgeKeyEvent[] };
+export type WedgeOutput = { type: 'scan'; text: string; startedAt: number; endedAt: number } | { type: 'typed'; keys: WedgeKeyEvent[] };
 
 // Keys that only change what the next key means; the scanner presses Shift for
 // every capital, so these must neither count as characters nor break a burst.

@@ -11,7 +11,12 @@ import { CREDENTIAL_BYTES, H_HALL, H_VERSION, P_SIGNATURE, SIGNING_CONTEXT } fro
 import { buildCredential } from '../src/issue.js';
 import { ed25519PrivateKeyObject, issuingKidFor, type GateKey, type IssuingKeyPair } from '../src/keys.js';
 import {
-  CREDENTIAL_TTL_SECONDS, DEFAULT_CLOCK_SKEW_SECONDS, ready, type InvalidReason, type TicketClaims, type VerifyOutcome,
+  CREDENTIAL_TTL_SECONDS,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  ready,
+  type InvalidReason,
+  type TicketClaims,
+  type VerifyOutcome,
 } from '../src/index.js';
 import { createPublicKey } from 'node:crypto';
 
@@ -24,7 +29,11 @@ function issuingKey(label: string, kid?: string): IssuingKeyPair {
   return { kid: kid ?? issuingKidFor(publicKey), publicKey, privateKey };
 }
 
-export interface VectorCheck { input: string; nowMs: number; expect: VerifyOutcome }
+export interface VectorCheck {
+  input: string;
+  nowMs: number;
+  expect: VerifyOutcome;
+}
 export interface ValidVector {
   name: string;
   claims: TicketClaims;
@@ -38,7 +47,13 @@ export interface ValidVector {
   text: string;
   checks: VectorCheck[];
 }
-export interface InvalidVector { name: string; note: string; input: string; nowMs: number; expect: VerifyOutcome }
+export interface InvalidVector {
+  name: string;
+  note: string;
+  input: string;
+  nowMs: number;
+  expect: VerifyOutcome;
+}
 
 export async function makeVectorFile() {
   await ready();
@@ -61,15 +76,33 @@ export async function makeVectorFile() {
   const specs: Array<{ name: string; claims: TicketClaims }> = [
     {
       name: 'basic',
-      claims: { seatId: '00112233-4455-6677-8899-aabbccddeeff', eventId: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', hallCode: 'HALL-A', generation: 0, issuedAt: 1_767_225_600 },
+      claims: {
+        seatId: '00112233-4455-6677-8899-aabbccddeeff',
+        eventId: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+        hallCode: 'HALL-A',
+        generation: 0,
+        issuedAt: 1_767_225_600,
+      },
     },
     {
       name: 'max-fields',
-      claims: { seatId: 'ffffffff-ffff-ffff-ffff-ffffffffffff', eventId: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', hallCode: 'HALL-B12', generation: 4_294_967_295, issuedAt: 4_294_967_295 },
+      claims: {
+        seatId: 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+        eventId: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+        hallCode: 'HALL-B12',
+        generation: 4_294_967_295,
+        issuedAt: 4_294_967_295,
+      },
     },
     {
       name: 'short-hall-reissued',
-      claims: { seatId: '9b2e4c1a-0d3f-4e5b-8a6c-7d8e9f0a1b2c', eventId: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', hallCode: 'C', generation: 7, issuedAt: 1_767_225_661 },
+      claims: {
+        seatId: '9b2e4c1a-0d3f-4e5b-8a6c-7d8e9f0a1b2c',
+        eventId: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+        hallCode: 'C',
+        generation: 7,
+        issuedAt: 1_767_225_661,
+      },
     },
   ];
 
@@ -80,12 +113,24 @@ export async function makeVectorFile() {
     const t = claims.issuedAt * 1000;
     const check = (input: string, nowMs: number): VectorCheck => ({ input, nowMs, expect: fresh(claims, nowMs) });
     return {
-      name, claims, gateKid: gate.kid, issuingKid: issuing.kid, nonceHex: toHex(n),
-      plaintextHex: toHex(parts.plaintext), signedMessageHex: toHex(parts.signedMessage),
-      signatureHex: toHex(parts.plaintext.subarray(P_SIGNATURE)), credentialHex: toHex(parts.bytes), text,
+      name,
+      claims,
+      gateKid: gate.kid,
+      issuingKid: issuing.kid,
+      nonceHex: toHex(n),
+      plaintextHex: toHex(parts.plaintext),
+      signedMessageHex: toHex(parts.signedMessage),
+      signatureHex: toHex(parts.plaintext.subarray(P_SIGNATURE)),
+      credentialHex: toHex(parts.bytes),
+      text,
       checks: [
-        check(text, t), check(text, t + 70_000), check(text, t + 70_001), check(text, t - 10_000), check(text, t - 10_001),
-        check(`${text.toLowerCase()}\r\n`, t + 30_000), check(`\t${text}\n`, t + 30_000),
+        check(text, t),
+        check(text, t + 70_000),
+        check(text, t + 70_001),
+        check(text, t - 10_000),
+        check(text, t - 10_001),
+        check(`${text.toLowerCase()}\r\n`, t + 30_000),
+        check(`\t${text}\n`, t + 30_000),
       ],
     };
   });
@@ -97,29 +142,88 @@ export async function makeVectorFile() {
   const issued = (name: string, claims: TicketClaims, keys: { issuing: IssuingKeyPair; gate: GateKey }) =>
     encodeBase32(buildCredential(claims, keys, nonce(name)).bytes);
   const invalid = (name: string, note: string, input: string, reason: InvalidReason, hallCode?: string): InvalidVector => ({
-    name, note, input, nowMs: at, expect: hallCode === undefined ? { status: 'invalid', reason } : { status: 'invalid', reason, hallCode },
+    name,
+    note,
+    input,
+    nowMs: at,
+    expect: hallCode === undefined ? { status: 'invalid', reason } : { status: 'invalid', reason, hallCode },
   });
 
   const invalids: InvalidVector[] = [
-    invalid('tampered-ciphertext', 'basic with bit 0 of byte 100 flipped', variant((b) => { b[100]! ^= 1; return b; }), 'decryption_failed'),
-    invalid('tampered-hall', 'basic with the clear hall code rewritten to HALL-B: the header is AEAD associated data', variant((b) => { b.set(Buffer.from('HALL-B'), H_HALL); return b; }), 'decryption_failed'),
-    invalid('tampered-tag', 'basic with the last byte (Poly1305 tag) flipped', variant((b) => { b[CREDENTIAL_BYTES - 1]! ^= 0x80; return b; }), 'decryption_failed'),
-    invalid('other-hall', 'issued under a gate key the verifier does not hold, for HALL-X: unknown_key_id with the unauthenticated hall hint', issued('other-hall', { ...base.claims, hallCode: 'HALL-X' }, { issuing, gate: otherHallGate }), 'unknown_key_id', 'HALL-X'),
-    invalid('untrusted-issuer', 'signed by issuing key B (its own kid), sealed under the known gate key', issued('untrusted-issuer', base.claims, { issuing: untrusted, gate }), 'unknown_key_id', 'HALL-A'),
-    invalid('forged-signature', "signed by issuing key B using key A's kid (a stolen kiosk's gate key cannot forge)", issued('forged-signature', base.claims, { issuing: { ...untrusted, kid: issuing.kid }, gate }), 'signature_failed'),
-    invalid('version-2', 'basic with the version byte set to 2', variant((b) => { b[H_VERSION] = 2; return b; }), 'unknown_version'),
+    invalid(
+      'tampered-ciphertext',
+      'basic with bit 0 of byte 100 flipped',
+      variant((b) => {
+        b[100]! ^= 1;
+        return b;
+      }),
+      'decryption_failed',
+    ),
+    invalid(
+      'tampered-hall',
+      'basic with the clear hall code rewritten to HALL-B: the header is AEAD associated data',
+      variant((b) => {
+        b.set(Buffer.from('HALL-B'), H_HALL);
+        return b;
+      }),
+      'decryption_failed',
+    ),
+    invalid(
+      'tampered-tag',
+      'basic with the last byte (Poly1305 tag) flipped',
+      variant((b) => {
+        b[CREDENTIAL_BYTES - 1]! ^= 0x80;
+        return b;
+      }),
+      'decryption_failed',
+    ),
+    invalid(
+      'other-hall',
+      'issued under a gate key the verifier does not hold, for HALL-X: unknown_key_id with the unauthenticated hall hint',
+      issued('other-hall', { ...base.claims, hallCode: 'HALL-X' }, { issuing, gate: otherHallGate }),
+      'unknown_key_id',
+      'HALL-X',
+    ),
+    invalid(
+      'untrusted-issuer',
+      'signed by issuing key B (its own kid), sealed under the known gate key',
+      issued('untrusted-issuer', base.claims, { issuing: untrusted, gate }),
+      'unknown_key_id',
+      'HALL-A',
+    ),
+    invalid(
+      'forged-signature',
+      "signed by issuing key B using key A's kid (a stolen kiosk's gate key cannot forge)",
+      issued('forged-signature', base.claims, { issuing: { ...untrusted, kid: issuing.kid }, gate }),
+      'signature_failed',
+    ),
+    invalid(
+      'version-2',
+      'basic with the version byte set to 2',
+      variant((b) => {
+        b[H_VERSION] = 2;
+        return b;
+      }),
+      'unknown_version',
+    ),
     invalid('truncated', 'basic without its last character', base.text.slice(0, -1), 'wrong_length'),
     invalid('extended', 'basic with one extra character', `${base.text}A`, 'wrong_length'),
     invalid('not-base32', "basic with character 10 replaced by '0'", `${base.text.slice(0, 10)}0${base.text.slice(11)}`, 'not_base32'),
     invalid('padded', "basic with RFC 4648 '=' padding appended", `${base.text}======`, 'not_base32'),
-    invalid('non-canonical-tail', 'basic with a padding bit set in the last character', base.text.slice(0, -1) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'['ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(base.text.at(-1)!) | 1], 'not_base32'),
+    invalid(
+      'non-canonical-tail',
+      'basic with a padding bit set in the last character',
+      base.text.slice(0, -1) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'['ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(base.text.at(-1)!) | 1],
+      'not_base32',
+    ),
     invalid('empty', 'empty scan', '', 'wrong_length'),
   ];
 
   return {
     format: 'ticketgate-credential',
     version: 1,
-    description: 'Test vectors for the TicketGate ticket credential v1 (docs/qr-format.md). All byte strings are lower-case hex. Every check is: verify(input, nowMs) with the verifier configuration below must return `expect`.',
+    description:
+      'Test vectors for the TicketGate ticket credential v1 (docs/qr-format.md). All byte strings are lower-case hex. Every check is: verify(input, nowMs) with the verifier configuration below must return `expect`.',
     verifier: {
       ttlSeconds: CREDENTIAL_TTL_SECONDS,
       skewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,

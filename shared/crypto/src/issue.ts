@@ -2,9 +2,24 @@ import { randomBytes, sign } from 'node:crypto';
 import { encodeBase32 } from './base32.js';
 import { isKid, isUuid, kidToUint32, writeUint32, writeUuid } from './bytes.js';
 import {
-  CREDENTIAL_BYTES, CREDENTIAL_VERSION, HEADER_BYTES, H_GATE_KID, H_HALL, H_NONCE, H_VERSION, NONCE_BYTES,
-  PLAINTEXT_BYTES, P_EVENT, P_GENERATION, P_ISSUED_AT, P_ISSUING_KID, P_SEAT, P_SIGNATURE, SIGNED_MESSAGE_BYTES,
-  writeHallCode, writeSignedMessage,
+  CREDENTIAL_BYTES,
+  CREDENTIAL_VERSION,
+  HEADER_BYTES,
+  H_GATE_KID,
+  H_HALL,
+  H_NONCE,
+  H_VERSION,
+  NONCE_BYTES,
+  PLAINTEXT_BYTES,
+  P_EVENT,
+  P_GENERATION,
+  P_ISSUED_AT,
+  P_ISSUING_KID,
+  P_SEAT,
+  P_SIGNATURE,
+  SIGNED_MESSAGE_BYTES,
+  writeHallCode,
+  writeSignedMessage,
 } from './credential-layout.js';
 import { cachedPrivateKeyObject, GATE_KEY_BYTES, type GateKey, type IssuingKeyPair } from './keys.js';
 import { getSodium } from './sodium.js';

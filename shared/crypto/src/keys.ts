@@ -3,12 +3,25 @@ import { bytesEqual, fromBase64Url, isKid, kidToUint32, toBase64Url, uint32ToKid
 import { getSodium } from './sodium.js';
 
 /** Ed25519. privateKey is the 32-byte RFC 8032 seed (not libsodium's 64-byte seed‖pk form); publicKey is 32 bytes raw. */
-export interface IssuingKeyPair { kid: string; publicKey: Uint8Array; privateKey: Uint8Array }
-export interface IssuingPublicKey { kid: string; publicKey: Uint8Array }
+export interface IssuingKeyPair {
+  kid: string;
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+}
+export interface IssuingPublicKey {
+  kid: string;
+  publicKey: Uint8Array;
+}
 /** XChaCha20-Poly1305 key for one event; 32 bytes. */
-export interface GateKey { kid: string; key: Uint8Array }
+export interface GateKey {
+  kid: string;
+  key: Uint8Array;
+}
 /** X25519, 32 bytes each; the device keeps privateKey, the server stores publicKey at enrolment. */
-export interface DeviceKeyPair { publicKey: Uint8Array; privateKey: Uint8Array }
+export interface DeviceKeyPair {
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+}
 
 export const ED25519_KEY_BYTES = 32;
 export const GATE_KEY_BYTES = 32;

@@ -1,8 +1,6 @@
 // QR rendering and decoding, kept out of the package root because it pulls in the
 // image libraries; the gate's verifier path never needs them.
-import {
-  BinaryBitmap, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminanceSource,
-} from '@zxing/library';
+import { BinaryBitmap, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 

@@ -1,7 +1,10 @@
 import { createHmac, getRandomValues, timingSafeEqual } from 'node:crypto';
 import { getSodium, ready } from './sodium.js';
 
-export interface PwhashParams { opsLimit: number; memLimitBytes: number }
+export interface PwhashParams {
+  opsLimit: number;
+  memLimitBytes: number;
+}
 
 /**
  * libsodium's INTERACTIVE argon2id preset: t = 2 passes over m = 64 MiB, p = 1.
@@ -19,7 +22,8 @@ const MEMLIMIT_MIN = 8192;
 
 function checkParams(p: PwhashParams): void {
   if (!Number.isInteger(p.opsLimit) || p.opsLimit < OPSLIMIT_MIN) throw new RangeError(`opsLimit must be an integer ≥ ${OPSLIMIT_MIN}`);
-  if (!Number.isInteger(p.memLimitBytes) || p.memLimitBytes < MEMLIMIT_MIN) throw new RangeError(`memLimitBytes must be an integer ≥ ${MEMLIMIT_MIN}`);
+  if (!Number.isInteger(p.memLimitBytes) || p.memLimitBytes < MEMLIMIT_MIN)
+    throw new RangeError(`memLimitBytes must be an integer ≥ ${MEMLIMIT_MIN}`);
 }
 
 // NFC so the same password typed on two keyboards (precomposed vs combining accents)

@@ -14,13 +14,7 @@ export interface TicketClaims {
 export const CREDENTIAL_TTL_SECONDS = 60;
 export const DEFAULT_CLOCK_SKEW_SECONDS = 10;
 
-export type InvalidReason =
-  | 'not_base32'
-  | 'wrong_length'
-  | 'unknown_version'
-  | 'unknown_key_id'
-  | 'decryption_failed'
-  | 'signature_failed';
+export type InvalidReason = 'not_base32' | 'wrong_length' | 'unknown_version' | 'unknown_key_id' | 'decryption_failed' | 'signature_failed';
 
 export type VerifyOutcome =
   | { status: 'valid'; claims: TicketClaims; ageSeconds: number }

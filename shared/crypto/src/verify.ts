@@ -2,9 +2,24 @@ import { verify as ed25519Verify, type KeyObject } from 'node:crypto';
 import { base32Value, decodeBase32Into, isBase32Char } from './base32.js';
 import { isKid, kidToUint32, readUint32, readUuid } from './bytes.js';
 import {
-  CREDENTIAL_BYTES, CREDENTIAL_TEXT_LENGTH, CREDENTIAL_VERSION, HEADER_BYTES, H_GATE_KID, H_HALL, H_NONCE, H_VERSION,
-  PLAINTEXT_BYTES, P_EVENT, P_GENERATION, P_ISSUED_AT, P_ISSUING_KID, P_SEAT, P_SIGNATURE, SIGNED_MESSAGE_BYTES,
-  readHallCode, writeSignedMessage,
+  CREDENTIAL_BYTES,
+  CREDENTIAL_TEXT_LENGTH,
+  CREDENTIAL_VERSION,
+  HEADER_BYTES,
+  H_GATE_KID,
+  H_HALL,
+  H_NONCE,
+  H_VERSION,
+  PLAINTEXT_BYTES,
+  P_EVENT,
+  P_GENERATION,
+  P_ISSUED_AT,
+  P_ISSUING_KID,
+  P_SEAT,
+  P_SIGNATURE,
+  SIGNED_MESSAGE_BYTES,
+  readHallCode,
+  writeSignedMessage,
 } from './credential-layout.js';
 import { ed25519PublicKeyObject, GATE_KEY_BYTES, type GateKey, type IssuingPublicKey } from './keys.js';
 import { trimEnd, trimStart } from './scan-text.js';
@@ -64,7 +79,8 @@ export class CredentialVerifier {
     const gate: GateKeyTable = new Map();
     for (const k of gateKeys) {
       if (!isKid(k.kid)) throw new TypeError(`gate key id must be 8 lower-case hex characters, got ${JSON.stringify(k.kid)}`);
-      if (!(k.key instanceof Uint8Array) || k.key.length !== GATE_KEY_BYTES) throw new TypeError(`gate key ${k.kid} must be ${GATE_KEY_BYTES} bytes`);
+      if (!(k.key instanceof Uint8Array) || k.key.length !== GATE_KEY_BYTES)
+        throw new TypeError(`gate key ${k.kid} must be ${GATE_KEY_BYTES} bytes`);
       const id = kidToUint32(k.kid);
       const list = gate.get(id) ?? [];
       if (!list.some((x) => Buffer.compare(x, k.key) === 0)) list.push(k.key.slice());

@@ -7,7 +7,13 @@ const te = (s: string) => new TextEncoder().encode(s);
 describe('Base32 (RFC 4648 §6, no padding)', () => {
   it('matches the RFC 4648 §10 test vectors without padding', () => {
     const cases: Array<[string, string]> = [
-      ['', ''], ['f', 'MY'], ['fo', 'MZXQ'], ['foo', 'MZXW6'], ['foob', 'MZXW6YQ'], ['fooba', 'MZXW6YTB'], ['foobar', 'MZXW6YTBOI'],
+      ['', ''],
+      ['f', 'MY'],
+      ['fo', 'MZXQ'],
+      ['foo', 'MZXW6'],
+      ['foob', 'MZXW6YQ'],
+      ['fooba', 'MZXW6YTB'],
+      ['foobar', 'MZXW6YTBOI'],
     ];
     for (const [plain, encoded] of cases) {
       expect(encodeBase32(te(plain))).toBe(encoded);

@@ -3,8 +3,15 @@ import { encodeBase32 } from '../src/base32.js';
 import { CREDENTIAL_BYTES, HEADER_BYTES, H_HALL, H_VERSION } from '../src/credential-layout.js';
 import { buildCredential } from '../src/issue.js';
 import {
-  CREDENTIAL_TEXT_LENGTH, CredentialVerifier, decodeBase32, generateGateKey, generateIssuingKeyPair, issueCredential,
-  issuingPublicKeyOf, normaliseScan, type VerifyOutcome,
+  CREDENTIAL_TEXT_LENGTH,
+  CredentialVerifier,
+  decodeBase32,
+  generateGateKey,
+  generateIssuingKeyPair,
+  issueCredential,
+  issuingPublicKeyOf,
+  normaliseScan,
+  type VerifyOutcome,
 } from '../src/index.js';
 import { claims, fixture, T0 } from './helpers.js';
 
@@ -47,7 +54,16 @@ describe('credential round trip', () => {
     const f = await fixture();
     const c = claims();
     const text = issueCredential(c, f);
-    for (const scanned of [text.toLowerCase(), `${text}\r\n`, `${text}\n`, `${text}\r`, `${text}\t`, `  ${text.toLowerCase()}\r\n`, `\u0002${text}\u0003`, `\u00a0${text}\ufeff`]) {
+    for (const scanned of [
+      text.toLowerCase(),
+      `${text}\r\n`,
+      `${text}\n`,
+      `${text}\r`,
+      `${text}\t`,
+      `  ${text.toLowerCase()}\r\n`,
+      `\u0002${text}\u0003`,
+      `\u00a0${text}\ufeff`,
+    ]) {
       expect(f.verifier.verify(scanned, at(T0)).status).toBe('valid');
       expect(normaliseScan(scanned)).toBe(text);
     }
@@ -122,7 +138,7 @@ describe('tampering and wrong keys', () => {
     expect(out).toEqual({ status: 'invalid', reason: 'unknown_key_id', hallCode: 'B' });
   });
 
-  it('unknown gate key id (another hall\'s event) → unknown_key_id with the hall hint', async () => {
+  it("unknown gate key id (another hall's event) → unknown_key_id with the hall hint", async () => {
     const f = await fixture();
     const other = generateGateKey();
     const out = f.verifier.verify(issueCredential(claims({ hallCode: 'HALL-X' }), { issuing: f.issuing, gate: other }), at(T0));
@@ -143,8 +159,7 @@ describe('tampering and wrong keys', () => {
   it('classifies malformed text', async () => {
     const f = await fixture();
     const text = issueCredential(claims(), f);
-    const expectReason = (input: string, reason: string) =>
-      expect(f.verifier.verify(input, at(T0))).toEqual({ status: 'invalid', reason });
+    const expectReason = (input: string, reason: string) => expect(f.verifier.verify(input, at(T0))).toEqual({ status: 'invalid', reason });
     expectReason('', 'wrong_length');
     expectReason('\r\n', 'wrong_length');
     expectReason(text.slice(0, -1), 'wrong_length');
@@ -167,7 +182,10 @@ describe('tampering and wrong keys', () => {
     const bytes = decodeBase32(issueCredential(claims(), f))!;
     bytes[H_VERSION] = 2;
     expect(f.verifier.verify(encodeBase32(bytes), at(T0))).toEqual({ status: 'invalid', reason: 'unknown_version' });
-    expect(f.verifier.verify(encodeBase32(bytes.subarray(0, HEADER_BYTES)), at(T0))).toEqual({ status: 'invalid', reason: 'unknown_version' });
+    expect(f.verifier.verify(encodeBase32(bytes.subarray(0, HEADER_BYTES)), at(T0))).toEqual({
+      status: 'invalid',
+      reason: 'unknown_version',
+    });
   });
 
   it('never accepts non-string input (JavaScript callers)', async () => {

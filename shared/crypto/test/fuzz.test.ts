@@ -2,15 +2,20 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeBase32 } from '../src/base32.js';
 import { kidToUint32, writeUint32 } from '../src/bytes.js';
-import {
-  CREDENTIAL_BYTES, H_GATE_KID, H_HALL, H_NONCE, HEADER_BYTES, PLAINTEXT_BYTES, P_ISSUING_KID,
-} from '../src/credential-layout.js';
+import { CREDENTIAL_BYTES, H_GATE_KID, H_HALL, H_NONCE, HEADER_BYTES, PLAINTEXT_BYTES, P_ISSUING_KID } from '../src/credential-layout.js';
 import { getSodium } from '../src/sodium.js';
 import { normaliseScan, type InvalidReason, type VerifyOutcome } from '../src/index.js';
 import { fixture, prng, T0, type Fixture } from './helpers.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567abcdefghijklmnopqrstuvwxyz';
-const REASONS: InvalidReason[] = ['not_base32', 'wrong_length', 'unknown_version', 'unknown_key_id', 'decryption_failed', 'signature_failed'];
+const REASONS: InvalidReason[] = [
+  'not_base32',
+  'wrong_length',
+  'unknown_version',
+  'unknown_key_id',
+  'decryption_failed',
+  'signature_failed',
+];
 
 let f: Fixture;
 // The public verify() has a last-resort catch; fuzz the inner method so an input
@@ -55,14 +60,29 @@ describe('verifier never throws and never accepts random input', () => {
     for (let n = 0; n < 100_000; n++) {
       let text: string;
       switch (next() % 8) {
-        case 0: text = slice(upper, next() % 400); break;
-        case 1: text = slice(upper, 258); break;
-        case 2: text = slice(mixed, 258); break;
-        case 3: text = `AE${slice(upper, 256)}`; break; // version byte 1: reaches the key lookup
-        case 4: text = slice(printable, next() % 300); break;
-        case 5: text = slice(utf16, next() % 300); break;
-        case 6: text = slice(upper, 1000 + (next() % 5000)); break; // a wedge scanner stuck on repeat
-        default: text = pads[next() % pads.length]! + slice(mixed, 258) + pads[next() % pads.length]!;
+        case 0:
+          text = slice(upper, next() % 400);
+          break;
+        case 1:
+          text = slice(upper, 258);
+          break;
+        case 2:
+          text = slice(mixed, 258);
+          break;
+        case 3:
+          text = `AE${slice(upper, 256)}`;
+          break; // version byte 1: reaches the key lookup
+        case 4:
+          text = slice(printable, next() % 300);
+          break;
+        case 5:
+          text = slice(utf16, next() % 300);
+          break;
+        case 6:
+          text = slice(upper, 1000 + (next() % 5000));
+          break; // a wedge scanner stuck on repeat
+        default:
+          text = pads[next() % pads.length]! + slice(mixed, 258) + pads[next() % pads.length]!;
       }
       tally(outcomes, verifyBare(text, T0 * 1000));
     }

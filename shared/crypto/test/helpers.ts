@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  CredentialVerifier, generateGateKey, generateIssuingKeyPair, issuingPublicKeyOf, ready,
-  type GateKey, type IssuingKeyPair, type TicketClaims,
+  CredentialVerifier,
+  generateGateKey,
+  generateIssuingKeyPair,
+  issuingPublicKeyOf,
+  ready,
+  type GateKey,
+  type IssuingKeyPair,
+  type TicketClaims,
 } from '../src/index.js';
 
 export const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z

@@ -2,9 +2,24 @@ import { sign, verify } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ed25519PrivateKeyObject, ed25519PublicKeyObject } from '../src/keys.js';
 import {
-  decodeDeviceKeyPair, decodeGateKey, decodeIssuingKeyPair, decodeIssuingPublicKey, encodeDeviceKeyPair, encodeGateKey,
-  encodeIssuingKeyPair, encodeIssuingPublicKey, fromBase64Url, generateDeviceKeyPair, generateGateKey,
-  generateIssuingKeyPair, issuingKidFor, issuingPublicKeyOf, openGateKey, ready, sealGateKey, toBase64Url,
+  decodeDeviceKeyPair,
+  decodeGateKey,
+  decodeIssuingKeyPair,
+  decodeIssuingPublicKey,
+  encodeDeviceKeyPair,
+  encodeGateKey,
+  encodeIssuingKeyPair,
+  encodeIssuingPublicKey,
+  fromBase64Url,
+  generateDeviceKeyPair,
+  generateGateKey,
+  generateIssuingKeyPair,
+  issuingKidFor,
+  issuingPublicKeyOf,
+  openGateKey,
+  ready,
+  sealGateKey,
+  toBase64Url,
 } from '../src/index.js';
 
 beforeAll(() => ready());
@@ -38,7 +53,10 @@ describe('serialisation', () => {
     const gate = generateGateKey();
     const device = generateDeviceKeyPair();
     const strings = [
-      encodeIssuingKeyPair(issuing), encodeIssuingPublicKey(issuingPublicKeyOf(issuing)), encodeGateKey(gate), encodeDeviceKeyPair(device),
+      encodeIssuingKeyPair(issuing),
+      encodeIssuingPublicKey(issuingPublicKeyOf(issuing)),
+      encodeGateKey(gate),
+      encodeDeviceKeyPair(device),
     ];
     for (const s of strings) expect(s).toMatch(/^tg\.[a-z-]+\.v1\.[A-Za-z0-9_.-]+$/);
     expect(decodeIssuingKeyPair(strings[0]!)).toEqual(issuing);

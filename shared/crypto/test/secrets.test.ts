@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  generateOtp, hashOtp, hashPassword, passwordNeedsRehash, PWHASH_INTERACTIVE, verifyOtp, verifyPassword, type PwhashParams,
+  generateOtp,
+  hashOtp,
+  hashPassword,
+  passwordNeedsRehash,
+  PWHASH_INTERACTIVE,
+  verifyOtp,
+  verifyPassword,
+  type PwhashParams,
 } from '../src/index.js';
 
 // Cheap parameters: the wasm hash is synchronous, and the suite must stay fast.

@@ -73,7 +73,11 @@ describe('published test vectors (test-vectors/credentials.json)', () => {
   });
 
   it('the issuer reproduces each valid vector byte for byte from its keys and nonce', () => {
-    const issuing = { kid: vectors.keys.issuing.kid, publicKey: hex(vectors.keys.issuing.publicKeyHex), privateKey: hex(vectors.keys.issuing.seedHex) };
+    const issuing = {
+      kid: vectors.keys.issuing.kid,
+      publicKey: hex(vectors.keys.issuing.publicKeyHex),
+      privateKey: hex(vectors.keys.issuing.seedHex),
+    };
     const gate = { kid: vectors.keys.gate.kid, key: hex(vectors.keys.gate.keyHex) };
     for (const v of vectors.valid) {
       expect(encodeBase32(buildCredential(v.claims, { issuing, gate }, hex(v.nonceHex)).bytes)).toBe(v.text);

@@ -84,7 +84,10 @@ export const ManifestEvent = z.object({
  */
 export const SyncKeyLink = z.object({
   public_key: z.string(),
-  endorsed_by: z.string().regex(/^[0-9a-f]{8}$/).nullable(),
+  endorsed_by: z
+    .string()
+    .regex(/^[0-9a-f]{8}$/)
+    .nullable(),
   endorsement: z.string().nullable(),
 });
 export type SyncKeyLink = z.infer<typeof SyncKeyLink>;
@@ -182,9 +185,7 @@ export const ScanUploadRequest = z.object({
   /** The gate's current estimate of server minus gate clock (ms), null before it has one. Shown to operators. */
   clock_offset_ms: z.number().int().nullable(),
   /** The gate's verdict on what it received lately, shown to operators (an empty batch carries it when it changes). */
-  sync_integrity: z
-    .object({ state: SyncIntegrity, message: z.string().max(300).nullable(), at: z.string().nullable() })
-    .optional(),
+  sync_integrity: z.object({ state: SyncIntegrity, message: z.string().max(300).nullable(), at: z.string().nullable() }).optional(),
 });
 export type ScanUploadRequest = z.infer<typeof ScanUploadRequest>;
 /** `admitted_by` of an admission made by staff through the online /api/verify. */

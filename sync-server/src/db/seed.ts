@@ -128,7 +128,12 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
     }
 
     const venue = async (name: string, address: string) =>
-      (await db.query<{ id: string }>("INSERT INTO venues (name, address, city) VALUES ($1, $2, 'Singapore') RETURNING id", [name, address])).rows[0]!.id;
+      (
+        await db.query<{ id: string }>("INSERT INTO venues (name, address, city) VALUES ($1, $2, 'Singapore') RETURNING id", [
+          name,
+          address,
+        ])
+      ).rows[0]!.id;
     const stadium = await venue('Singapore Indoor Stadium', '2 Stadium Walk, Singapore 397691');
     const theatre = await venue('Esplanade Theatre', '1 Esplanade Drive, Singapore 038981');
     await db.query(`INSERT INTO halls (id, venue_id, name) VALUES ('HALL-A', $1, 'Main Arena'), ('HALL-B', $2, 'Theatre Hall')`, [
@@ -142,7 +147,14 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       }
     }
 
-    const event = async (name: string, venueId: string, hall: string, at: Date, prices: Record<string, number>, about: [EventType, string]) => {
+    const event = async (
+      name: string,
+      venueId: string,
+      hall: string,
+      at: Date,
+      prices: Record<string, number>,
+      about: [EventType, string],
+    ) => {
       const id = (
         await db.query<{ id: string }>(
           `INSERT INTO events (venue_id, hall_id, name, event_date, event_type, description, city) VALUES ($1, $2, $3, $4, $5, $6, 'Singapore') RETURNING id`,
@@ -155,10 +167,14 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       return id;
     };
     const now = ctx.now();
-    const bigShow = await event('TicketGate Live: Arena Night', stadium, 'HALL-A', new Date(now + 30 * DAY), { CAT1: 350_00, CAT2: 200_00, CAT3: 120_00 }, [
-      'music',
-      'The TicketGate house band and guests: a night of rock and pop in the main arena.',
-    ]);
+    const bigShow = await event(
+      'TicketGate Live: Arena Night',
+      stadium,
+      'HALL-A',
+      new Date(now + 30 * DAY),
+      { CAT1: 350_00, CAT2: 200_00, CAT3: 120_00 },
+      ['music', 'The TicketGate house band and guests: a night of rock and pop in the main arena.'],
+    );
     // 50 rows x 100 seats: 10 rows CAT1, 20 rows CAT2, 20 rows CAT3 = 5,000 seats.
     const rows = rowLabels(50);
     await insertSeatBlocks(db, bigShow, [
@@ -174,7 +190,10 @@ export async function seedDemo(ctx: Pick<AppContext, 'pool' | 'config' | 'now'>)
       { rows: rowLabels(4), seatsPerRow: 20, category: 'STALLS' },
       { rows: rowLabels(2, 4), seatsPerRow: 20, category: 'CIRCLE' },
     ]);
-    const pastShow = await event('Opening Night (past)', stadium, 'HALL-A', new Date(now - 10 * DAY), { GA: 60_00 }, ['music', 'The opening concert of the season.']);
+    const pastShow = await event('Opening Night (past)', stadium, 'HALL-A', new Date(now - 10 * DAY), { GA: 60_00 }, [
+      'music',
+      'The opening concert of the season.',
+    ]);
     await insertSeatBlocks(db, pastShow, [{ rows: rowLabels(2), seatsPerRow: 50, category: 'GA' }]);
 
     return {

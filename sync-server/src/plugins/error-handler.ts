@@ -38,7 +38,11 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
         details,
       });
     }
-    if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.statusCode === 400 && err.code?.startsWith('FST_ERR_CTP')) {
+    if (
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      (err.statusCode === 400 && err.code?.startsWith('FST_ERR_CTP'))
+    ) {
       return send(400, { success: false, error_code: 'VALIDATION_ERROR', message: 'Request body is not valid JSON.' });
     }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -8,6 +8,7 @@ export function requireServiceKey(app: FastifyInstance): preHandlerAsyncHookHand
     const expected = app.ctx.config.SERVICE_API_KEY;
     if (!expected) throw new DomainError('UNAUTHORIZED', 'Service keys are not enabled on this server.');
     const given = req.headers[SERVICE_KEY_HEADER];
-    if (!serviceKeyMatches(expected, Array.isArray(given) ? given[0] : given)) throw new DomainError('UNAUTHORIZED', 'A valid X-Service-Key is required.');
+    if (!serviceKeyMatches(expected, Array.isArray(given) ? given[0] : given))
+      throw new DomainError('UNAUTHORIZED', 'A valid X-Service-Key is required.');
   };
 }

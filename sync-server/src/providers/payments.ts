@@ -36,12 +36,22 @@ export interface PaymentsProvider {
   verifyWebhook(rawBody: Buffer, signature: string): PaymentEvent;
 }
 
-export function createPaymentsProvider(config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_API_URL'>): PaymentsProvider {
+export function createPaymentsProvider(
+  config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_API_URL'>,
+): PaymentsProvider {
   if (!config.STRIPE_SECRET_KEY) return unconfigured;
-  return stripePayments({ secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET, apiUrl: config.STRIPE_API_URL });
+  return stripePayments({
+    secretKey: config.STRIPE_SECRET_KEY,
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    apiUrl: config.STRIPE_API_URL,
+  });
 }
 
-export function stripePayments(opts: { secretKey: string; webhookSecret: string | undefined; apiUrl: string | undefined }): PaymentsProvider {
+export function stripePayments(opts: {
+  secretKey: string;
+  webhookSecret: string | undefined;
+  apiUrl: string | undefined;
+}): PaymentsProvider {
   const stripe = new Stripe(opts.secretKey, { ...endpointOf(opts.apiUrl), maxNetworkRetries: 1, timeout: 15_000, telemetry: false });
   return {
     name: opts.apiUrl ? `stripe (${opts.apiUrl})` : 'stripe',

@@ -175,7 +175,8 @@ export async function startStripeStandin(opts: StripeStandinOptions = {}): Promi
       throw new StripeApiError(400, 'invalid_request_error', 'Amount must be at least $0.50 sgd', 'amount_too_small', 'amount');
     }
     const currency = String(form.currency ?? '').toLowerCase();
-    if (!/^[a-z]{3}$/.test(currency)) throw new StripeApiError(400, 'invalid_request_error', 'Invalid currency', 'parameter_invalid', 'currency');
+    if (!/^[a-z]{3}$/.test(currency))
+      throw new StripeApiError(400, 'invalid_request_error', 'Invalid currency', 'parameter_invalid', 'currency');
     const id = `pi_${randomId()}`;
     const pi: PaymentIntent = {
       id,
@@ -198,7 +199,12 @@ export async function startStripeStandin(opts: StripeStandinOptions = {}): Promi
 
   const confirmIntent = (pi: PaymentIntent, form: Record<string, unknown>): { status: number; body: unknown } => {
     if (pi.status === 'succeeded') {
-      throw new StripeApiError(400, 'invalid_request_error', 'This PaymentIntent has already succeeded.', 'payment_intent_unexpected_state');
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        'This PaymentIntent has already succeeded.',
+        'payment_intent_unexpected_state',
+      );
     }
     const method = typeof form.payment_method === 'string' ? form.payment_method : 'pm_card_visa';
     pi.payment_method = method;

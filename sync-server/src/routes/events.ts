@@ -7,7 +7,16 @@ import { readSeatStatusDelta } from '../domain/catalog/seat-status-delta.js';
 import { negotiateCoding } from '../http/content-coding.js';
 import { entityTag, noneMatchHits } from '../http/seat-map-cache.js';
 import type { CompactRow, EventInfoSchema, Seat } from './schemas/events.js';
-import { CompactEventDetail, DeltaQuery, EventDetail, EventSummary, MapQuery, STATUS_LETTER, SeatStatusDelta, docs } from './schemas/events.js';
+import {
+  CompactEventDetail,
+  DeltaQuery,
+  EventDetail,
+  EventSummary,
+  MapQuery,
+  STATUS_LETTER,
+  SeatStatusDelta,
+  docs,
+} from './schemas/events.js';
 
 export function presentEvent(e: EventInfo): z.infer<typeof EventInfoSchema> {
   return {
@@ -36,7 +45,10 @@ const presentSeat = (s: SeatMapEntry): z.infer<typeof Seat> => ({
 
 /** The default answer: every seat as an object. Typed by its schema, serialised once per change (SeatMapCache). */
 const renderFull = (m: SeatMapSnapshot): string =>
-  JSON.stringify({ success: true, data: { ...presentEvent(m.event), seats: m.seats.map(presentSeat) } satisfies z.infer<typeof EventDetail> });
+  JSON.stringify({
+    success: true,
+    data: { ...presentEvent(m.event), seats: m.seats.map(presentSeat) } satisfies z.infer<typeof EventDetail>,
+  });
 
 /** The compact answer: rows of parallel arrays and one status letter per seat (seats arrive in print order). */
 function renderCompact(m: SeatMapSnapshot): string {
@@ -49,7 +61,10 @@ function renderCompact(m: SeatMapSnapshot): string {
     row.categories.push(s.category);
     row.status += STATUS_LETTER[s.status];
   }
-  return JSON.stringify({ success: true, data: { ...presentEvent(m.event), cursor: m.cursor, rows } satisfies z.infer<typeof CompactEventDetail> });
+  return JSON.stringify({
+    success: true,
+    data: { ...presentEvent(m.event), cursor: m.cursor, rows } satisfies z.infer<typeof CompactEventDetail>,
+  });
 }
 
 /** Public listing of upcoming events and one event with its seat map (cached for the rush), and seat deltas for fan apps. */
@@ -104,7 +119,11 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         .header('cache-control', 'no-cache')
         .header('x-change-cursor', String(map.cursor));
       // No body and no length: some clients (load balancers, benchmark tools) otherwise wait for the bytes a length announces.
-      if (noneMatchHits(req.headers['if-none-match'], map.tag)) return reply.code(304).serializer(() => '').send(null);
+      if (noneMatchHits(req.headers['if-none-match'], map.tag))
+        return reply
+          .code(304)
+          .serializer(() => '')
+          .send(null);
       reply.header('content-type', 'application/json; charset=utf-8');
       if (coding !== 'identity') reply.header('content-encoding', coding);
       // Already serialised (and validated by the presenters' types): sent as bytes.
@@ -117,7 +136,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['Events'],
-        summary: 'Seat statuses changed since a cursor (keeps a fan app\'s seat map current)',
+        summary: "Seat statuses changed since a cursor (keeps a fan app's seat map current)",
         description: docs.seats.description,
         params: z.object({ event_id: z.uuid() }),
         querystring: DeltaQuery,
@@ -128,7 +147,13 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
       const d = await readSeatStatusDelta(ctx.pool, req.params.event_id, req.query.since, ctx.now());
       return {
         success: true as const,
-        data: { event_id: d.eventId, since: d.since, cursor: d.cursor, full: d.full, seats: d.seats.map((s) => ({ seat_id: s.id, status: s.status })) },
+        data: {
+          event_id: d.eventId,
+          since: d.since,
+          cursor: d.cursor,
+          full: d.full,
+          seats: d.seats.map((s) => ({ seat_id: s.id, status: s.status })),
+        },
       };
     },
   );

@@ -159,7 +159,8 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      if (!ctx.live.listening) throw new DomainError('SERVICE_UNAVAILABLE', 'Live notifications are unavailable on this instance. Retry shortly.');
+      if (!ctx.live.listening)
+        throw new DomainError('SERVICE_UNAVAILABLE', 'Live notifications are unavailable on this instance. Retry shortly.');
       const nonce = requestNonce(req);
       // One key for the whole stream: a gate that follows a rotation reopens its stream (docs/sync-protocol.md).
       const key = await ctx.syncKeys.activeKey();

@@ -29,7 +29,8 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         event = app.ctx.payments.verifyWebhook(raw, req.headers['stripe-signature']);
       } catch (err) {
-        if (err instanceof WebhookSignatureError) throw new DomainError('VALIDATION_ERROR', `Webhook signature verification failed: ${err.message}`);
+        if (err instanceof WebhookSignatureError)
+          throw new DomainError('VALIDATION_ERROR', `Webhook signature verification failed: ${err.message}`);
         throw err;
       }
       const outcome = await applyPaymentEvent(app.ctx, event, (msg, detail) => req.log.warn(detail ?? {}, msg));

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { enrolmentCodeId, generateDeviceKeyPair, issueCredential, newSyncNonce, ready, toBase64Url, type DeviceKeyPair } from '@ticketgate/crypto';
+import {
+  enrolmentCodeId,
+  generateDeviceKeyPair,
+  issueCredential,
+  newSyncNonce,
+  ready,
+  toBase64Url,
+  type DeviceKeyPair,
+} from '@ticketgate/crypto';
 import { sync, type ScanResult } from '@ticketgate/protocol';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { build } from '../../src/app.js';
@@ -41,7 +49,11 @@ export async function enrolGate(t: TestApp, opts: { hallId?: string; name?: stri
   const res = await t.app.inject({
     method: 'POST',
     url: '/api/sync/enrol',
-    payload: { code_id: enrolmentCodeId(code), name: opts.name ?? `Gate ${randomUUID().slice(0, 4)}`, box_public_key: toBase64Url(keys.publicKey) },
+    payload: {
+      code_id: enrolmentCodeId(code),
+      name: opts.name ?? `Gate ${randomUUID().slice(0, 4)}`,
+      box_public_key: toBase64Url(keys.publicKey),
+    },
   });
   if (res.statusCode !== 200) throw new Error(`enrol: ${res.statusCode} ${res.body}`);
   const d = res.json().data;
@@ -71,7 +83,10 @@ export async function soldSeats(t: TestApp, eventId: string, count: number, sold
   );
   const ids = rows.map((r) => r.id);
   // The trigger dated the sale now; the fixture backdates it.
-  await t.ctx.pool.query('UPDATE seat_generations SET valid_from = $2 WHERE seat_id = ANY($1::uuid[]) AND valid_until IS NULL', [ids, new Date(soldAt)]);
+  await t.ctx.pool.query('UPDATE seat_generations SET valid_from = $2 WHERE seat_id = ANY($1::uuid[]) AND valid_until IS NULL', [
+    ids,
+    new Date(soldAt),
+  ]);
   return ids;
 }
 
@@ -81,14 +96,25 @@ export async function credentialAt(
   c: { seatId: string; eventId: string; generation?: number; hallId?: string; at: number },
 ): Promise<string> {
   return issueCredential(
-    { seatId: c.seatId, eventId: c.eventId, hallCode: c.hallId ?? 'HALL-A', generation: c.generation ?? 1, issuedAt: Math.floor(c.at / 1000) },
+    {
+      seatId: c.seatId,
+      eventId: c.eventId,
+      hallCode: c.hallId ?? 'HALL-A',
+      generation: c.generation ?? 1,
+      issuedAt: Math.floor(c.at / 1000),
+    },
     { issuing: await t.ctx.keys.activeIssuingKey(), gate: await t.ctx.keys.gateKeyFor(c.eventId) },
   );
 }
 
-export function scan(
-  input: { eventId: string; seatId: string | null; at: number | string; result?: ScanResult; generation?: number; hallId?: string },
-): sync.UploadedScan {
+export function scan(input: {
+  eventId: string;
+  seatId: string | null;
+  at: number | string;
+  result?: ScanResult;
+  generation?: number;
+  hallId?: string;
+}): sync.UploadedScan {
   return {
     client_scan_id: randomUUID(),
     event_id: input.eventId,
@@ -120,7 +146,11 @@ export async function upload(
         : {
             ...s,
             credential: await credentialAt(t, {
-              seatId: s.seat_id, eventId: s.event_id, generation: s.generation ?? 1, hallId: s.hall_id ?? gate.hallId, at: Date.parse(s.scanned_at),
+              seatId: s.seat_id,
+              eventId: s.event_id,
+              generation: s.generation ?? 1,
+              hallId: s.hall_id ?? gate.hallId,
+              at: Date.parse(s.scanned_at),
             }),
           },
     ),

@@ -111,9 +111,7 @@ export class CatalogRepo {
          snapshot = CASE WHEN excluded.snapshot > 0 THEN excluded.snapshot ELSE seats.snapshot END`,
     );
     // After a full snapshot: seats it no longer lists are gone, unless this gate admitted them.
-    this.dropUnlistedSeatsStmt = db.prepare(
-      `DELETE FROM seats WHERE event_id = ? AND snapshot <> ? AND admitted_source IS NOT 'local'`,
-    );
+    this.dropUnlistedSeatsStmt = db.prepare(`DELETE FROM seats WHERE event_id = ? AND snapshot <> ? AND admitted_source IS NOT 'local'`);
     this.admitLocallyStmt = db.prepare(
       `UPDATE seats SET status = 'CHECKED_IN', admitted_at = ?, admitted_by = ?, admitted_device = ?, admitted_source = 'local'
         WHERE seat_id = ? AND admitted_at IS NULL`,
@@ -157,8 +155,21 @@ export class CatalogRepo {
   upsertSeat(s: ServerSeat, snapshot: number): void {
     // Positional binding: measurably cheaper than named parameters at 100,000 rows.
     const admitted = s.admittedAt !== null;
-    this.upsertSeatStmt.run(s.seatId, s.eventId, s.row, s.number, s.category, admitted && s.status === 'SOLD' ? 'CHECKED_IN' : s.status,
-      s.generation, this.holderNames ? s.holder : null, s.admittedAt, admitted ? s.admittedBy : null, admitted ? 'server' : null, admitted ? s.admittedDevice : null, snapshot);
+    this.upsertSeatStmt.run(
+      s.seatId,
+      s.eventId,
+      s.row,
+      s.number,
+      s.category,
+      admitted && s.status === 'SOLD' ? 'CHECKED_IN' : s.status,
+      s.generation,
+      this.holderNames ? s.holder : null,
+      s.admittedAt,
+      admitted ? s.admittedBy : null,
+      admitted ? 'server' : null,
+      admitted ? s.admittedDevice : null,
+      snapshot,
+    );
   }
 
   dropSeatsMissingFrom(eventId: string, snapshot: number): number {

@@ -168,7 +168,8 @@ export class ScanRepo {
 
   /** Idempotent: a conflict reported again (a retried upload) is recorded once. Returns true when new. */
   recordConflict(c: Conflict, at: number): boolean {
-    const fresh = this.insertConflictStmt.run(c.clientScanId, c.seatId, c.eventId, c.canonicalAt, c.canonicalBy, c.canonicalDevice, at).changes === 1;
+    const fresh =
+      this.insertConflictStmt.run(c.clientScanId, c.seatId, c.eventId, c.canonicalAt, c.canonicalBy, c.canonicalDevice, at).changes === 1;
     this.markConflictStmt.run(at, c.clientScanId);
     return fresh;
   }

@@ -158,7 +158,9 @@ export class ApiClient {
     clock.observe({ sentAt, receivedAt, serverTime });
     const parsed = ok(o.schema).safeParse(json);
     if (!parsed.success) {
-      throw new NetworkError(`${method} ${path}: reply does not match the protocol: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+      throw new NetworkError(
+        `${method} ${path}: reply does not match the protocol: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
+      );
     }
     return (parsed.data as { data: z.infer<T> }).data;
   }
@@ -169,7 +171,10 @@ export class ApiClient {
     const nonce = newSyncNonce();
     let res: Response;
     try {
-      res = await this.fetch(this.url(path), { headers: this.headers({ accept: 'text/event-stream', [sync.NONCE_HEADER]: nonce }), signal });
+      res = await this.fetch(this.url(path), {
+        headers: this.headers({ accept: 'text/event-stream', [sync.NONCE_HEADER]: nonce }),
+        signal,
+      });
     } catch (err) {
       if (signal.aborted) throw err;
       this.opts.connectivity.failure(`stream: ${describeFetchError(err)}`);

@@ -73,8 +73,13 @@ export class GateClock {
     const precise = sample.serverTime ? Date.parse(sample.serverTime) : NaN;
     if (!Number.isFinite(precise)) return;
     // A slow reply says little about when the server stamped it; keep a tighter sample.
-    if (this.offsetMs !== null && this.sampleRttMs !== null && rtt > Math.max(1000, 4 * this.sampleRttMs) &&
-        sample.receivedAt - (this.learnedAt ?? 0) < 60_000) return;
+    if (
+      this.offsetMs !== null &&
+      this.sampleRttMs !== null &&
+      rtt > Math.max(1000, 4 * this.sampleRttMs) &&
+      sample.receivedAt - (this.learnedAt ?? 0) < 60_000
+    )
+      return;
     const candidate = Math.round(precise - (sample.sentAt + rtt / 2));
     if (this.offsetMs === null || Math.abs(candidate - this.offsetMs) <= this.bounds.maxStepMs) {
       this.pending = null;

@@ -73,7 +73,8 @@ function verifiedMessage(m: SseMessage, key: SyncPublicKey, nonce: string, index
   const cut = m.data.indexOf('\n');
   const sig = cut < 0 ? null : m.data.slice(0, cut);
   const json = cut < 0 ? m.data : m.data.slice(cut + 1);
-  if (m.id !== String(index)) throw new IntegrityError(`live stream: message ${m.id ?? '(none)'} where ${index} was due (replayed or dropped)`);
+  if (m.id !== String(index))
+    throw new IntegrityError(`live stream: message ${m.id ?? '(none)'} where ${index} was due (replayed or dropped)`);
   const verdict = verifySync(key, sig, 'stream', nonce, json, [String(index), m.event]);
   if (!verdict.ok) throw new IntegrityError(`live stream: ${m.event} message ${index}: ${verdict.reason}`);
   return { ...m, data: json };

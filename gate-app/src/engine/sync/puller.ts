@@ -50,20 +50,22 @@ export class Puller {
       throw new IntegrityError(`manifest is for device ${m.device_id} in hall ${m.hall_id}, not this gate`);
     }
     const before = JSON.stringify(store.keys.all());
-    const rotated = store.db.transaction(() => {
-      const moved = this.trust.advance(m.sync_keys);
-      store.device.saveHall(m.hall_name, m.venue_name, m.device_name);
-      store.halls.replace(m.halls);
-      store.catalog.saveEvents(m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq })));
-      store.keys.replace(
-        {
-          gate: m.events.flatMap((e) => e.gate_keys.map((k) => ({ kid: k.kid, eventId: e.event_id, sealed: k.sealed }))),
-          issuing: m.issuing_keys,
-        },
-        issuingKidOf,
-      );
-      return moved;
-    }).immediate();
+    const rotated = store.db
+      .transaction(() => {
+        const moved = this.trust.advance(m.sync_keys);
+        store.device.saveHall(m.hall_name, m.venue_name, m.device_name);
+        store.halls.replace(m.halls);
+        store.catalog.saveEvents(m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq })));
+        store.keys.replace(
+          {
+            gate: m.events.flatMap((e) => e.gate_keys.map((k) => ({ kid: k.kid, eventId: e.event_id, sealed: k.sealed }))),
+            issuing: m.issuing_keys,
+          },
+          issuingKidOf,
+        );
+        return moved;
+      })
+      .immediate();
     if (JSON.stringify(store.keys.all()) !== before) this.onKeysChanged();
     if (rotated) this.onSyncKeyRotated();
     return m;
@@ -82,7 +84,9 @@ export class Puller {
     });
     const self = this.store.device.get()?.device_id;
     if (delta.event_id !== eventId || delta.device_id !== self || delta.since !== since) {
-      throw new IntegrityError(`seat delta is for event ${delta.event_id} since ${delta.since} (device ${delta.device_id}), not what was asked`);
+      throw new IntegrityError(
+        `seat delta is for event ${delta.event_id} since ${delta.since} (device ${delta.device_id}), not what was asked`,
+      );
     }
     const applyStarted = performance.now();
     const applied = applySeatBatch(
@@ -92,8 +96,13 @@ export class Puller {
     );
     const done = performance.now();
     return {
-      eventId, full: delta.full, seats: delta.seats.length, cursor: delta.cursor, requeued: applied.requeued,
-      ms: done - started, applyMs: done - applyStarted,
+      eventId,
+      full: delta.full,
+      seats: delta.seats.length,
+      cursor: delta.cursor,
+      requeued: applied.requeued,
+      ms: done - started,
+      applyMs: done - applyStarted,
     };
   }
 

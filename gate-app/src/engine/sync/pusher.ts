@@ -57,7 +57,8 @@ export class Pusher {
     const batch = store.scans.pending(MAX_BATCH);
     const report = this.integrity.report();
     // No scans: an empty batch still goes up when the server has not heard the gate's integrity state.
-    if (batch.length === 0 && !report.due) return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, requeued: 0, remaining: 0 };
+    if (batch.length === 0 && !report.due)
+      return { sent: 0, accepted: 0, conflicts: 0, newConflicts: 0, rejected: 0, requeued: 0, remaining: 0 };
     const total = store.scans.pendingCount();
     const body: z.input<typeof sync.ScanUploadRequest> = {
       version: sync.SCAN_UPLOAD_VERSION,
@@ -77,32 +78,45 @@ export class Pusher {
     const now = this.clock.device();
     let newConflicts = 0;
     let requeued = 0;
-    store.db.transaction(() => {
-      for (const id of reply.accepted) store.scans.markUploaded(id, now);
-      for (const r of reply.rejected) store.scans.markRejected(r.client_scan_id, r.reason, now);
-      for (const c of reply.conflicts) {
-        const at = Date.parse(c.canonical.scanned_at);
-        const fresh = store.scans.recordConflict(
-          {
-            clientScanId: c.client_scan_id,
-            seatId: c.seat_id,
-            eventId: c.canonical.event_id,
-            canonicalAt: at,
-            canonicalBy: c.canonical.admitted_by,
-            canonicalDevice: c.canonical.device_id,
-          },
-          now,
-        );
-        if (fresh) newConflicts++;
-        store.catalog.learnAdmission(c.canonical.event_id, c.seat_id, at, { name: c.canonical.admitted_by, deviceId: c.canonical.device_id });
-      }
-      requeued = this.recheckAccepted(batch, reply);
-    }).immediate();
+    store.db
+      .transaction(() => {
+        for (const id of reply.accepted) store.scans.markUploaded(id, now);
+        for (const r of reply.rejected) store.scans.markRejected(r.client_scan_id, r.reason, now);
+        for (const c of reply.conflicts) {
+          const at = Date.parse(c.canonical.scanned_at);
+          const fresh = store.scans.recordConflict(
+            {
+              clientScanId: c.client_scan_id,
+              seatId: c.seat_id,
+              eventId: c.canonical.event_id,
+              canonicalAt: at,
+              canonicalBy: c.canonical.admitted_by,
+              canonicalDevice: c.canonical.device_id,
+            },
+            now,
+          );
+          if (fresh) newConflicts++;
+          store.catalog.learnAdmission(c.canonical.event_id, c.seat_id, at, {
+            name: c.canonical.admitted_by,
+            deviceId: c.canonical.device_id,
+          });
+        }
+        requeued = this.recheckAccepted(batch, reply);
+      })
+      .immediate();
     const remaining = store.scans.pendingCount();
     // Whatever the server neither stored nor refused stays pending; a batch that settles nothing would loop hot.
     const settled = new Set([...reply.accepted, ...reply.rejected.map((r) => r.client_scan_id)]);
     if (!batch.some((r) => settled.has(r.client_scan_id))) throw new Error(`the server settled none of ${batch.length} uploaded scans`);
-    return { sent: batch.length, accepted: reply.accepted.length, conflicts: reply.conflicts.length, newConflicts, rejected: reply.rejected.length, requeued, remaining };
+    return {
+      sent: batch.length,
+      accepted: reply.accepted.length,
+      conflicts: reply.conflicts.length,
+      newConflicts,
+      rejected: reply.rejected.length,
+      requeued,
+      remaining,
+    };
   }
 
   /**
@@ -123,7 +137,8 @@ export class Pusher {
       if (this.rechecked.has(r.client_scan_id)) continue;
       const seat = store.catalog.seat(r.seat_id);
       // Only a canonical admission learned from the server and earlier than ours can have beaten it.
-      if (seat?.admitted_source !== 'server' || seat.admitted_at === null || seat.admitted_at >= r.device_time + r.clock_offset_ms) continue;
+      if (seat?.admitted_source !== 'server' || seat.admitted_at === null || seat.admitted_at >= r.device_time + r.clock_offset_ms)
+        continue;
       if (recheckLostAdmission(store.scans, r.seat_id, { deviceId: seat.admitted_device }, self)) {
         this.rechecked.add(r.client_scan_id);
         requeued++;

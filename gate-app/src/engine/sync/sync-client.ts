@@ -75,7 +75,14 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     private readonly timing: SyncTiming = DEFAULT_TIMING,
   ) {
     super();
-    this.puller = new Puller(api, store, () => clock.device(), () => this.emit('keys'), trust, () => this.streamRestart?.abort());
+    this.puller = new Puller(
+      api,
+      store,
+      () => clock.device(),
+      () => this.emit('keys'),
+      trust,
+      () => this.streamRestart?.abort(),
+    );
     this.pusher = new Pusher(api, store, clock, integrity);
     const backoff = { initialMs: timing.initialBackoffMs, maxMs: timing.maxBackoffMs };
     const onError = (what: string) => (err: unknown, retryInMs: number) => this.failed(what, err, retryInMs);
@@ -238,7 +245,10 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof IntegrityError) {
       this.integrity.refused(message);
-      this.emit('problem', `sync refused: integrity — ${what}: ${message} (retry in ${(retryInMs / 1000).toFixed(1)} s; deciding on the last good snapshot)`);
+      this.emit(
+        'problem',
+        `sync refused: integrity — ${what}: ${message} (retry in ${(retryInMs / 1000).toFixed(1)} s; deciding on the last good snapshot)`,
+      );
       return;
     }
     this.emit('problem', `${what} failed (retry in ${(retryInMs / 1000).toFixed(1)} s): ${message}`);

@@ -1,7 +1,12 @@
 // process: engine
 import {
-  CredentialVerifier, decodeDeviceKeyPair, decodeIssuingPublicKey, openGateKey,
-  type DeviceKeyPair, type GateKey, type IssuingPublicKey,
+  CredentialVerifier,
+  decodeDeviceKeyPair,
+  decodeIssuingPublicKey,
+  openGateKey,
+  type DeviceKeyPair,
+  type GateKey,
+  type IssuingPublicKey,
 } from '@ticketgate/crypto';
 import type { KeySet } from '../store/key-repo.js';
 

@@ -122,7 +122,14 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict] }> {
       if (!store.catalog.admitLocally(seat.seat_id, scannedAt, gate)) {
         throw new Error(`seat ${seat.seat_id} changed under the scan transaction`);
       }
-      decision.seat = { ...seat, status: 'CHECKED_IN', admitted_at: scannedAt, admitted_by: gate.name, admitted_device: gate.deviceId, admitted_source: 'local' };
+      decision.seat = {
+        ...seat,
+        status: 'CHECKED_IN',
+        admitted_at: scannedAt,
+        admitted_by: gate.name,
+        admitted_device: gate.deviceId,
+        admitted_source: 'local',
+      };
     }
     const c = decision.claims;
     store.scans.insert({

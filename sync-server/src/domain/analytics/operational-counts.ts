@@ -13,7 +13,8 @@ export interface OperationalCounts {
   devices: Record<string, number>;
 }
 
-const countsBy = (table: string, column: string) => `(SELECT COALESCE(json_object_agg(k, n), '{}') FROM (SELECT ${column} AS k, count(*) AS n FROM ${table} GROUP BY 1) x)`;
+const countsBy = (table: string, column: string) =>
+  `(SELECT COALESCE(json_object_agg(k, n), '{}') FROM (SELECT ${column} AS k, count(*) AS n FROM ${table} GROUP BY 1) x)`;
 
 /**
  * Database-wide counts for the Prometheus scrape, in one round trip. They hold

@@ -47,7 +47,13 @@ export async function recentScans(db: Queryable, eventId: string, limit: number)
 /** Newest transfers of an event's seats that completed (including later disputed or reversed ones). */
 export async function recentTransfers(db: Queryable, eventId: string, limit: number): Promise<RecentTransfer[]> {
   await eventHall(db, eventId);
-  const { rows } = await db.query<{ seat_id: string; seller_id: string; buyer_id: string; completed_at: Date; status: RecentTransfer['status'] }>(
+  const { rows } = await db.query<{
+    seat_id: string;
+    seller_id: string;
+    buyer_id: string;
+    completed_at: Date;
+    status: RecentTransfer['status'];
+  }>(
     `SELECT t.seat_id, t.seller_id, t.buyer_id, COALESCE(t.completed_at, t.updated_at) AS completed_at, t.status
        FROM transfers t JOIN seats s ON s.id = t.seat_id
       WHERE s.event_id = $1 AND t.status = ANY($2::text[])

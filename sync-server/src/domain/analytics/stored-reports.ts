@@ -11,7 +11,10 @@ export interface StoredReport {
 }
 
 /** Keeps a generated report in PostgreSQL (not on a server's disk), so any instance can serve it by id. */
-export async function storeReport(db: Queryable, r: { reportDate: string; format: ReportFormat; content: string; at: Date }): Promise<string> {
+export async function storeReport(
+  db: Queryable,
+  r: { reportDate: string; format: ReportFormat; content: string; at: Date },
+): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     'INSERT INTO stored_reports (report_date, format, content, created_at) VALUES ($1, $2, $3, $4) RETURNING id',
     [r.reportDate, r.format, r.content, r.at],

@@ -9,7 +9,10 @@ export interface Registration {
 }
 
 /** New accounts are fans with no credits; the display name defaults to the email's local part. */
-export async function registerUser(ctx: Pick<AppContext, 'pool' | 'passwords'>, input: Registration): Promise<{ id: string; email: string }> {
+export async function registerUser(
+  ctx: Pick<AppContext, 'pool' | 'passwords'>,
+  input: Registration,
+): Promise<{ id: string; email: string }> {
   // Checked before hashing so a taken email does not cost an argon2id run; the
   // unique index still decides when two registrations race.
   const taken = await ctx.pool.query('SELECT 1 FROM users WHERE lower(email) = lower($1)', [input.email]);

@@ -25,7 +25,8 @@ export async function addSeats(pool: Pool, eventId: string, seats: SeatSpec[]): 
       if (priced.has(s.category)) continue;
       // Imported lines are named one by one; blocks once per category.
       if (s.line !== undefined) unpriced.push({ line: s.line, message: `category "${s.category}" is not a pricing tier of this event` });
-      else if (!unpricedCategories.has(s.category)) unpriced.push({ message: `category "${s.category}" is not a pricing tier of this event` });
+      else if (!unpricedCategories.has(s.category))
+        unpriced.push({ message: `category "${s.category}" is not a pricing tier of this event` });
       unpricedCategories.add(s.category);
     }
     if (unpriced.length) {

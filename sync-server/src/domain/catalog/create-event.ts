@@ -22,7 +22,9 @@ export interface NewEvent {
 /** An event with its pricing tiers and no seats yet (seats are added by block or CSV import). */
 export async function createEvent(pool: Pool, input: NewEvent, now: number): Promise<EventInfo> {
   if (input.eventDate.getTime() <= now) {
-    throw new DomainError('VALIDATION_ERROR', 'event_date must be in the future.', [{ field: 'body.event_date', message: 'must be in the future' }]);
+    throw new DomainError('VALIDATION_ERROR', 'event_date must be in the future.', [
+      { field: 'body.event_date', message: 'must be in the future' },
+    ]);
   }
   return withTransaction(pool, async (db) => (await eventInfo(db, await insertEvent(db, input), now))!);
 }
@@ -49,9 +51,10 @@ export async function insertEvent(db: Queryable, input: NewEvent): Promise<strin
   );
   const id = rows[0]!.id;
   const tiers = Object.entries(input.tiersCents);
-  await db.query(
-    'INSERT INTO event_categories (event_id, category, price_cents) SELECT $1, * FROM unnest($2::text[], $3::bigint[])',
-    [id, tiers.map(([c]) => c), tiers.map(([, cents]) => cents)],
-  );
+  await db.query('INSERT INTO event_categories (event_id, category, price_cents) SELECT $1, * FROM unnest($2::text[], $3::bigint[])', [
+    id,
+    tiers.map(([c]) => c),
+    tiers.map(([, cents]) => cents),
+  ]);
   return id;
 }

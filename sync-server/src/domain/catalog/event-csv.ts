@@ -16,7 +16,10 @@ type ParsedEvent = Omit<NewEvent, 'venueId'> & { line: number };
 /** `CAT1=350.00;CAT2=200` → cents by category, or the reason it is not that. */
 function parsePrices(text: string): Record<string, number> | string {
   const tiers: Record<string, number> = {};
-  for (const part of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [category = '', price = ''] = part.split('=').map((x) => x.trim());
     const m = PRICE.exec(price);
     if (!CATEGORY.test(category) || !m) return `prices: "${part}" is not CATEGORY=price (A-Z 0-9 _ -, at most 2 decimals)`;
@@ -34,7 +37,8 @@ function parsePrices(text: string): Record<string, number> | string {
  */
 export function parseEventCsv(text: string, now: number): ParsedEvent[] {
   const { records, unterminatedAt } = parseCsv(text);
-  if (unterminatedAt) throw lineErrors([{ line: unterminatedAt, message: 'a quoted field is never closed' }], 'The file has errors; nothing was imported');
+  if (unterminatedAt)
+    throw lineErrors([{ line: unterminatedAt, message: 'a quoted field is never closed' }], 'The file has errors; nothing was imported');
   const [header, ...rows] = records;
   if (!header || header.cells.map((c) => c.toLowerCase()).join(',') !== EVENT_CSV_HEADER.join(',')) {
     throw new DomainError('VALIDATION_ERROR', `The header must be "${EVENT_CSV_HEADER.join(',')}".`, [
@@ -69,14 +73,17 @@ export function parseEventCsv(text: string, now: number): ParsedEvent[] {
   }
   if (errors.length) throw lineErrors(errors, 'The file has errors; nothing was imported');
   if (events.length === 0) throw new DomainError('VALIDATION_ERROR', 'The file lists no events.');
-  if (events.length > EVENTS_PER_IMPORT_MAX) throw new DomainError('VALIDATION_ERROR', `At most ${EVENTS_PER_IMPORT_MAX} events per import.`);
+  if (events.length > EVENTS_PER_IMPORT_MAX)
+    throw new DomainError('VALIDATION_ERROR', `At most ${EVENTS_PER_IMPORT_MAX} events per import.`);
   return events;
 }
 
 /** Creates every event of a parsed file in one transaction, each in its hall's venue; an unknown hall fails the whole file. */
 export async function importEvents(pool: Pool, events: ParsedEvent[]): Promise<string[]> {
   return withTransaction(pool, async (db) => {
-    const { rows } = await db.query<{ id: string; venue_id: string }>('SELECT id, venue_id FROM halls WHERE id = ANY($1)', [[...new Set(events.map((e) => e.hallId))]]);
+    const { rows } = await db.query<{ id: string; venue_id: string }>('SELECT id, venue_id FROM halls WHERE id = ANY($1)', [
+      [...new Set(events.map((e) => e.hallId))],
+    ]);
     const venueOf = new Map(rows.map((h) => [h.id, h.venue_id]));
     const unknown = events.filter((e) => !venueOf.has(e.hallId)).map((e) => ({ line: e.line, message: `no hall ${e.hallId}` }));
     if (unknown.length) throw lineErrors(unknown, 'The file names unknown halls; nothing was imported', 'HALL_NOT_FOUND');

@@ -30,7 +30,8 @@ export interface SeatMapEntry {
 
 // A hold past its expiry is as good as released, whether or not the sweeper has
 // run yet: listings count it, and the seat map shows it, as AVAILABLE.
-export const effectiveStatus = (nowParam: string) => `CASE WHEN s.status = 'HELD' AND s.held_until <= ${nowParam} THEN 'AVAILABLE' ELSE s.status END`;
+export const effectiveStatus = (nowParam: string) =>
+  `CASE WHEN s.status = 'HELD' AND s.held_until <= ${nowParam} THEN 'AVAILABLE' ELSE s.status END`;
 const seatCounts = (nowParam: string) =>
   `count(*)::int AS total_seats, count(*) FILTER (WHERE ${effectiveStatus(nowParam)} = 'AVAILABLE')::int AS available_seats`;
 
@@ -109,7 +110,11 @@ async function eventHeader(db: Queryable, eventId: string): Promise<EventInfo | 
  * counts come from the map itself), seats ordered as a venue prints them
  * (row A..Z before AA, then seat number).
  */
-export async function eventWithSeats(db: Queryable, eventId: string, now: number): Promise<{ event: EventInfo; seats: SeatMapEntry[] } | null> {
+export async function eventWithSeats(
+  db: Queryable,
+  eventId: string,
+  now: number,
+): Promise<{ event: EventInfo; seats: SeatMapEntry[] } | null> {
   const [event, seatRows] = await Promise.all([
     eventHeader(db, eventId),
     db.query<{ id: string; row_label: string; seat_number: number; status: SeatStatus; category: string }>(
@@ -123,7 +128,14 @@ export async function eventWithSeats(db: Queryable, eventId: string, now: number
   let available = 0;
   const seats = seatRows.rows.map((r): SeatMapEntry => {
     if (r.status === 'AVAILABLE') available++;
-    return { id: r.id, row: r.row_label, number: r.seat_number, status: r.status, category: r.category, priceCents: event.tiersCents[r.category] ?? 0 };
+    return {
+      id: r.id,
+      row: r.row_label,
+      number: r.seat_number,
+      status: r.status,
+      category: r.category,
+      priceCents: event.tiersCents[r.category] ?? 0,
+    };
   });
   return { event: { ...event, totalSeats: seats.length, availableSeats: available }, seats };
 }

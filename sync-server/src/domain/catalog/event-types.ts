@@ -7,7 +7,23 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * "concerts", "plays" or "football" find music, theatre and sport.
  */
 export const EVENT_TYPE_WORDS: Record<Exclude<EventType, 'other'>, readonly string[]> = {
-  music: ['music', 'musical', 'concert', 'concerts', 'gig', 'gigs', 'band', 'bands', 'orchestra', 'jazz', 'rock', 'pop', 'classical', 'afrobeats', 'festival'],
+  music: [
+    'music',
+    'musical',
+    'concert',
+    'concerts',
+    'gig',
+    'gigs',
+    'band',
+    'bands',
+    'orchestra',
+    'jazz',
+    'rock',
+    'pop',
+    'classical',
+    'afrobeats',
+    'festival',
+  ],
   theatre: ['theatre', 'theater', 'theatres', 'play', 'plays', 'drama', 'opera', 'stage'],
   sport: ['sport', 'sports', 'match', 'matches', 'game', 'games', 'football', 'basketball', 'tennis', 'badminton', 'boxing', 'esports'],
   comedy: ['comedy', 'comedian', 'comedians', 'standup', 'stand-up', 'funny'],

@@ -4,7 +4,13 @@ import { seatLabel, type SeatSpec } from './seat-layout.js';
 
 const HEADER = ['row', 'seat_number', 'category'];
 
-const cells = (line: string): string[] => line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim());
+const cells = (line: string): string[] =>
+  line.split(',').map((c) =>
+    c
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim(),
+  );
 
 /**
  * Parses a seat list (`row,seat_number,category` header, one seat per line).
@@ -40,7 +46,8 @@ export function parseSeatCsv(text: string): SeatSpec[] {
     const number = /^[0-9]{1,9}$/.test(num) ? Number(num) : NaN;
     const problems: string[] = [];
     if (!ROW_LABEL.test(row)) problems.push(`row "${row}" must be 1-8 of A-Z, 0-9`);
-    if (!(number >= 1 && number <= SEAT_NUMBER_MAX)) problems.push(`seat_number "${num}" must be a whole number from 1 to ${SEAT_NUMBER_MAX}`);
+    if (!(number >= 1 && number <= SEAT_NUMBER_MAX))
+      problems.push(`seat_number "${num}" must be a whole number from 1 to ${SEAT_NUMBER_MAX}`);
     if (category === '') problems.push('category is missing');
     if (problems.length) {
       bad(problems.join('; '));

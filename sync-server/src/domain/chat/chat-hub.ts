@@ -130,20 +130,52 @@ export class ChatHub {
   }
 
   private async message(id: string): Promise<ChatEvent | undefined> {
-    const { rows } = await this.pool.query<{ id: string; conversation_id: string; sender_id: string; sender_type: 'user' | 'agent'; content: string; metadata: Record<string, unknown>; created_at: Date }>(
-      'SELECT id, conversation_id, sender_id, sender_type, content, metadata, created_at FROM chat_messages WHERE id = $1',
-      [id],
-    );
+    const { rows } = await this.pool.query<{
+      id: string;
+      conversation_id: string;
+      sender_id: string;
+      sender_type: 'user' | 'agent';
+      content: string;
+      metadata: Record<string, unknown>;
+      created_at: Date;
+    }>('SELECT id, conversation_id, sender_id, sender_type, content, metadata, created_at FROM chat_messages WHERE id = $1', [id]);
     const r = rows[0];
-    return r && { type: 'message', message: { id: r.id, conversation_id: r.conversation_id, sender_id: r.sender_id, sender_type: r.sender_type, content: r.content, timestamp: r.created_at.toISOString(), metadata: r.metadata } };
+    return (
+      r && {
+        type: 'message',
+        message: {
+          id: r.id,
+          conversation_id: r.conversation_id,
+          sender_id: r.sender_id,
+          sender_type: r.sender_type,
+          content: r.content,
+          timestamp: r.created_at.toISOString(),
+          metadata: r.metadata,
+        },
+      }
+    );
   }
 
   private async escalation(id: string): Promise<ChatEvent | undefined> {
-    const { rows } = await this.pool.query<{ id: string; conversation_id: string; reason: string; metadata: Record<string, unknown>; created_at: Date }>(
-      'SELECT id, conversation_id, reason, metadata, created_at FROM chat_escalations WHERE id = $1',
-      [id],
-    );
+    const { rows } = await this.pool.query<{
+      id: string;
+      conversation_id: string;
+      reason: string;
+      metadata: Record<string, unknown>;
+      created_at: Date;
+    }>('SELECT id, conversation_id, reason, metadata, created_at FROM chat_escalations WHERE id = $1', [id]);
     const r = rows[0];
-    return r && { type: 'escalation', escalation: { id: r.id, conversation_id: r.conversation_id, reason: r.reason, timestamp: r.created_at.toISOString(), metadata: r.metadata } };
+    return (
+      r && {
+        type: 'escalation',
+        escalation: {
+          id: r.id,
+          conversation_id: r.conversation_id,
+          reason: r.reason,
+          timestamp: r.created_at.toISOString(),
+          metadata: r.metadata,
+        },
+      }
+    );
   }
 }

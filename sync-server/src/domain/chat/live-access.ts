@@ -16,7 +16,11 @@ export class MessageBudget {
   private used = 0;
   private windowStart: number;
 
-  constructor(private readonly max: number, private readonly windowMs: number, private readonly now: () => number) {
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+  ) {
     this.windowStart = now();
   }
 

@@ -67,7 +67,13 @@ export async function applyPaymentEvent(
       now,
       pi.amountCents,
     ]);
-    await moveCredits(db, { userId: topup.user_id, amountCents: pi.amountCents, kind: 'TOPUP', referenceType: 'stripe_payment_intent', referenceId: pi.id });
+    await moveCredits(db, {
+      userId: topup.user_id,
+      amountCents: pi.amountCents,
+      kind: 'TOPUP',
+      referenceType: 'stripe_payment_intent',
+      referenceId: pi.id,
+    });
     return 'credited';
   });
 }

@@ -1,15 +1,7 @@
 import type { Queryable } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
 
-export type LedgerKind =
-  | 'OPENING'
-  | 'TOPUP'
-  | 'PURCHASE'
-  | 'TRANSFER_IN'
-  | 'TRANSFER_OUT'
-  | 'REVERSAL_IN'
-  | 'REVERSAL_OUT'
-  | 'ADJUSTMENT';
+export type LedgerKind = 'OPENING' | 'TOPUP' | 'PURCHASE' | 'TRANSFER_IN' | 'TRANSFER_OUT' | 'REVERSAL_IN' | 'REVERSAL_OUT' | 'ADJUSTMENT';
 
 export interface CreditMovement {
   userId: string;

@@ -18,7 +18,8 @@ interface FeatureRule {
 // One decision function per rule. Thresholds are those of the live rules' spirit:
 // a bulk buy is 8+ tickets, a new account is under a week old.
 const highVolumePurchase = (e: PurchaseFeatures) => (e.tickets_per_txn ?? 0) >= 8;
-const newAccountBulkBuy = (e: PurchaseFeatures) => e.account_age_days !== undefined && e.account_age_days < 7 && (e.tickets_per_txn ?? 0) >= 4;
+const newAccountBulkBuy = (e: PurchaseFeatures) =>
+  e.account_age_days !== undefined && e.account_age_days < 7 && (e.tickets_per_txn ?? 0) >= 4;
 const rapidFirePurchases = (e: PurchaseFeatures) => (e.txns_per_min ?? 0) > 10;
 const deviceHopping = (e: PurchaseFeatures) => (e.device_changes ?? 0) > 5;
 const resalePriceGouging = (e: PurchaseFeatures) => (e.avg_price_ratio ?? 0) >= 3;

@@ -33,7 +33,8 @@ export interface LiveRule {
 }
 
 type Row = { subject: string; user_id: string | null; details: Record<string, unknown> };
-const hits = (rule: string, rows: Row[]): FlagHit[] => rows.map((r) => ({ rule, subject: r.subject, userId: r.user_id, details: r.details }));
+const hits = (rule: string, rows: Row[]): FlagHit[] =>
+  rows.map((r) => ({ rule, subject: r.subject, userId: r.user_id, details: r.details }));
 
 /**
  * More than N paid purchases from one client address within any 10 minutes.

@@ -11,17 +11,21 @@ export function hashClientAddress(masterKey: string, address: string): string {
   return createHmac('sha256', `purchase-origin:${masterKey}`).update(address.trim().toLowerCase()).digest('hex').slice(0, 32);
 }
 
-export async function recordPurchaseOrigin(db: Queryable, o: { orderId: string; userId: string; addressHash: string; at: Date }): Promise<void> {
-  await db.query('INSERT INTO purchase_origins (order_id, user_id, address_hash, recorded_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-    o.orderId,
-    o.userId,
-    o.addressHash,
-    o.at,
-  ]);
+export async function recordPurchaseOrigin(
+  db: Queryable,
+  o: { orderId: string; userId: string; addressHash: string; at: Date },
+): Promise<void> {
+  await db.query(
+    'INSERT INTO purchase_origins (order_id, user_id, address_hash, recorded_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+    [o.orderId, o.userId, o.addressHash, o.at],
+  );
 }
 
 /** Retention: origins older than `days` are deleted (run by the fraud job). */
 export async function pruneOrigins(db: Queryable, now: Date, days: number): Promise<number> {
-  const { rowCount } = await db.query(`DELETE FROM purchase_origins WHERE recorded_at < $1::timestamptz - make_interval(days => $2)`, [now, days]);
+  const { rowCount } = await db.query(`DELETE FROM purchase_origins WHERE recorded_at < $1::timestamptz - make_interval(days => $2)`, [
+    now,
+    days,
+  ]);
   return rowCount ?? 0;
 }

@@ -1,7 +1,14 @@
 import type { Queryable } from '../../db/pool.js';
 
 /** The six inputs of the Veritix scalper model, in its order. */
-export const SCALPER_FEATURES = ['tickets_per_txn', 'txns_per_min', 'avg_price_ratio', 'account_age_days', 'zip_mismatch', 'device_changes'] as const;
+export const SCALPER_FEATURES = [
+  'tickets_per_txn',
+  'txns_per_min',
+  'avg_price_ratio',
+  'account_age_days',
+  'zip_mismatch',
+  'device_changes',
+] as const;
 export type FeatureVector = [number, number, number, number, number, number];
 
 /** A purchase "transaction": a user's confirmed orders of one event within the same 5 minutes (TicketGate sells one seat per order). */

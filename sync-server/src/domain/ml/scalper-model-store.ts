@@ -23,7 +23,10 @@ export class ScalperModelStore {
   private loaded?: { version: number; model: ScalperModel };
   private checkedAt = -Infinity;
 
-  constructor(private readonly pool: Pool, private readonly now: () => number) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly now: () => number,
+  ) {}
 
   /** The latest model, or MODEL_NOT_READY (503) before the first training. */
   async predict(features: FeatureVector): Promise<{ probability: number; version: number }> {

@@ -54,7 +54,14 @@ export class ScalperModel {
     // A feature that never varies (zip_mismatch: not observable) keeps weight 0: divide by 1, not by 0.
     const stds = SCALPER_FEATURES.map((_, i) => Math.sqrt(shaped.reduce((s, r) => s + (r[i]! - means[i]!) ** 2, 0) / shaped.length) || 1);
     const regression = new LogisticRegression({ numSteps: TRAIN_STEPS, learningRate: LEARNING_RATE });
-    regression.train(design(train.map((e) => e.features), means, stds), Matrix.columnVector(train.map((e) => e.label)));
+    regression.train(
+      design(
+        train.map((e) => e.features),
+        means,
+        stds,
+      ),
+      Matrix.columnVector(train.map((e) => e.label)),
+    );
     return new ScalperModel(regression, means, stds);
   }
 
@@ -72,7 +79,13 @@ export class ScalperModel {
   }
 
   serialize(): SerializedModel {
-    return { library: 'ml-logistic-regression', features: SCALPER_FEATURES, means: this.means, stds: this.stds, regression: this.regression.toJSON() };
+    return {
+      library: 'ml-logistic-regression',
+      features: SCALPER_FEATURES,
+      means: this.means,
+      stds: this.stds,
+      regression: this.regression.toJSON(),
+    };
   }
 }
 
@@ -98,7 +111,11 @@ export function splitExamples(examples: (Example & { id: string })[], testShare:
 export class NotEnoughExamples extends Error {}
 
 /** Trains on the training split and evaluates on the held-out one, never on the rows it learned from. */
-export function trainAndEvaluate(examples: (Example & { id: string })[], threshold: number, testShare = 0.3): { model: ScalperModel; evaluation: Evaluation } {
+export function trainAndEvaluate(
+  examples: (Example & { id: string })[],
+  threshold: number,
+  testShare = 0.3,
+): { model: ScalperModel; evaluation: Evaluation } {
   const count = (xs: Example[], l: 0 | 1) => xs.filter((e) => e.label === l).length;
   if (count(examples, 1) < MIN_PER_CLASS || count(examples, 0) < MIN_PER_CLASS) {
     throw new NotEnoughExamples(

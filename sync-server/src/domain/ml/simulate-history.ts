@@ -122,7 +122,14 @@ export async function simulateHistory(ctx: AppContext, opts: SimulationOptions):
   };
   await Promise.all([worker(), worker(), worker()]);
 
-  const reviewed = await review(ctx, { fans, bots, rnd, share: opts.fanReviewShare ?? 0.6, errorRate: opts.reviewErrorRate ?? 0.04, at: now });
+  const reviewed = await review(ctx, {
+    fans,
+    bots,
+    rnd,
+    share: opts.fanReviewShare ?? 0.6,
+    errorRate: opts.reviewErrorRate ?? 0.04,
+    at: now,
+  });
   return { fans: fans.map((f) => f.id), bots: bots.map((b) => b.id), orders, reviewed };
 }
 
@@ -153,7 +160,10 @@ async function allocateSeats(ctx: AppContext, plans: Plan[]): Promise<void> {
     const preferred = seats.filter((s) => s.category === p.category);
     const taken = [...preferred, ...seats.filter((s) => s.category !== p.category)].slice(0, p.seats);
     const ids = new Set(taken.map((s) => s.id));
-    free.set(p.event.id, seats.filter((s) => !ids.has(s.id)));
+    free.set(
+      p.event.id,
+      seats.filter((s) => !ids.has(s.id)),
+    );
     p.seatIds = taken.map((s) => s.id);
   }
 }
@@ -225,19 +235,24 @@ async function review(
   ctx: AppContext,
   r: { fans: { id: string }[]; bots: { id: string }[]; rnd: () => number; share: number; errorRate: number; at: number },
 ): Promise<number> {
-  const operator = (await ctx.pool.query<{ id: string }>("SELECT id FROM users WHERE role IN ('operator', 'admin') ORDER BY created_at LIMIT 1")).rows[0];
+  const operator = (
+    await ctx.pool.query<{ id: string }>("SELECT id FROM users WHERE role IN ('operator', 'admin') ORDER BY created_at LIMIT 1")
+  ).rows[0];
   if (!operator) throw new Error('simulateHistory needs an operator account to record review decisions');
-  const sample = [...r.bots.map((b) => ({ id: b.id, bot: true })), ...r.fans.filter(() => r.rnd() < r.share).map((f) => ({ id: f.id, bot: false }))];
+  const sample = [
+    ...r.bots.map((b) => ({ id: b.id, bot: true })),
+    ...r.fans.filter(() => r.rnd() < r.share).map((f) => ({ id: f.id, bot: false })),
+  ];
   const when = new Date(r.at);
   await recordFlags(
     ctx.pool,
     sample.map((s) => ({ rule: SIMULATION_REVIEW_RULE, subject: s.id, userId: s.id, details: { source: 'simulation' } })),
     when,
   );
-  const { rows } = await ctx.pool.query<{ id: string; user_id: string }>('SELECT id, user_id FROM fraud_flags WHERE rule = $1 AND user_id = ANY($2)', [
-    SIMULATION_REVIEW_RULE,
-    sample.map((s) => s.id),
-  ]);
+  const { rows } = await ctx.pool.query<{ id: string; user_id: string }>(
+    'SELECT id, user_id FROM fraud_flags WHERE rule = $1 AND user_id = ANY($2)',
+    [SIMULATION_REVIEW_RULE, sample.map((s) => s.id)],
+  );
   const isBot = new Map(sample.map((s) => [s.id, s.bot]));
   for (const f of rows) {
     const right = r.rnd() >= r.errorRate;

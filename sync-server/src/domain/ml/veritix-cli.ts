@@ -33,7 +33,9 @@ try {
     }
     case 'evaluate': {
       const r = await leaveOneOutHitRate(ctx.pool, ctx.now());
-      console.log(`leave-one-out hit rate@3 over ${r.users} users: CF ${r.collaborative.toFixed(3)}, popularity ${r.popularity.toFixed(3)}`);
+      console.log(
+        `leave-one-out hit rate@3 over ${r.users} users: CF ${r.collaborative.toFixed(3)}, popularity ${r.popularity.toFixed(3)}`,
+      );
       break;
     }
     default:

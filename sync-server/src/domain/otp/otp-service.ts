@@ -68,7 +68,14 @@ export async function checkOtp(
   input: { userId: string; context: OtpContext; referenceId: string; code: string },
 ): Promise<OtpCheck> {
   return withTransaction(pool, async (db) => {
-    const { rows } = await db.query<{ id: string; code_hash: string; attempts: number; max_attempts: number; expires_at: Date; status: string }>(
+    const { rows } = await db.query<{
+      id: string;
+      code_hash: string;
+      attempts: number;
+      max_attempts: number;
+      expires_at: Date;
+      status: string;
+    }>(
       `SELECT id, code_hash, attempts, max_attempts, expires_at, status FROM otp_challenges
         WHERE user_id = $1 AND context = $2 AND reference_id = $3 AND status IN ('PENDING', 'FAILED', 'VERIFIED')
         ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
@@ -85,7 +92,11 @@ export async function checkOtp(
     }
     const attempts = c.attempts + 1;
     const exhausted = attempts >= c.max_attempts;
-    await db.query(`UPDATE otp_challenges SET attempts = $2, status = $3 WHERE id = $1`, [c.id, attempts, exhausted ? 'FAILED' : 'PENDING']);
+    await db.query(`UPDATE otp_challenges SET attempts = $2, status = $3 WHERE id = $1`, [
+      c.id,
+      attempts,
+      exhausted ? 'FAILED' : 'PENDING',
+    ]);
     return exhausted ? { ok: false, code: 'OTP_MAX_RETRIES' } : { ok: false, code: 'OTP_INVALID', attemptsLeft: c.max_attempts - attempts };
   });
 }

@@ -63,7 +63,10 @@ export async function payOrder(ctx: AppContext, input: { actor: { id: string; ro
     case 'NOT_THE_OWNER':
       return requireOrderAccess(input.actor, { user_id: r.user_id! }) as never;
     case 'ORDER_ENDED':
-      throw new DomainError('SEAT_NOT_HELD', `This order was ${r.order_status!.toLowerCase()}; the seat is no longer held. Reserve it again.`);
+      throw new DomainError(
+        'SEAT_NOT_HELD',
+        `This order was ${r.order_status!.toLowerCase()}; the seat is no longer held. Reserve it again.`,
+      );
     case 'OTP_REQUIRED':
       return sendPurchaseOtp(ctx, input.orderId, r);
     case 'INSUFFICIENT_CREDITS':
@@ -86,7 +89,11 @@ async function sendPurchaseOtp(ctx: AppContext, orderId: string, r: PayRow): Pro
       phone,
       context: 'purchase',
       referenceId: orderId,
-      purpose: smsSeatDeal('confirm your purchase of', { row_label: r.row_label!, seat_number: r.seat_number!, event_name: r.event_name! }, r.amount_cents!),
+      purpose: smsSeatDeal(
+        'confirm your purchase of',
+        { row_label: r.row_label!, seat_number: r.seat_number!, event_name: r.event_name! },
+        r.amount_cents!,
+      ),
     }),
   );
   throw new DomainError(

@@ -44,4 +44,8 @@ export async function sweepExpiredHolds(ctx: Pick<AppContext, 'pool' | 'now'>): 
   return total;
 }
 
-export const holdSweeperJob: BackgroundJob = { name: 'hold-sweeper', intervalMs: (ctx) => ctx.config.SWEEP_INTERVAL_MS, run: sweepExpiredHolds };
+export const holdSweeperJob: BackgroundJob = {
+  name: 'hold-sweeper',
+  intervalMs: (ctx) => ctx.config.SWEEP_INTERVAL_MS,
+  run: sweepExpiredHolds,
+};

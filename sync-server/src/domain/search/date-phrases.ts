@@ -47,7 +47,11 @@ export function parseDatePhrase(query: string, now: number): DateRange | undefin
   const current = new Date(now);
   if (s.isCertain('month') && !s.isCertain('day')) {
     const month = s.get('month')! - 1;
-    const year = s.isCertain('year') ? s.get('year')! : month >= current.getUTCMonth() ? current.getUTCFullYear() : current.getUTCFullYear() + 1;
+    const year = s.isCertain('year')
+      ? s.get('year')!
+      : month >= current.getUTCMonth()
+        ? current.getUTCFullYear()
+        : current.getUTCFullYear() + 1;
     return { from: new Date(Date.UTC(year, month, 1)), to: new Date(Date.UTC(year, month + 1, 1)), text: found.text };
   }
   const day = Date.UTC(s.get('year')!, s.get('month')! - 1, s.get('day')!);

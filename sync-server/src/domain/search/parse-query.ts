@@ -23,7 +23,9 @@ export interface ParsedQuery {
 
 // Words that say "I am searching" but name nothing: left out of the full-text query.
 const FILLER = new Set(
-  'event events show shows ticket tickets find me any some what whats happening things thing to do around near in at on the a an for of and with live this next coming'.split(' '),
+  'event events show shows ticket tickets find me any some what whats happening things thing to do around near in at on the a an for of and with live this next coming'.split(
+    ' ',
+  ),
 );
 
 const TYPE_OF_WORD = new Map<string, EventType>(
@@ -70,5 +72,13 @@ export function parseSearchQuery(query: string, now: number, places: KnownPlace[
       keywords.push(word);
     }
   }
-  return { ...(dates ? { dates } : {}), types: [...types], typeWords, venueIds: [...venueIds], cities: [...cities], text: free.join(' '), keywords: [...new Set(keywords)] };
+  return {
+    ...(dates ? { dates } : {}),
+    types: [...types],
+    typeWords,
+    venueIds: [...venueIds],
+    cities: [...cities],
+    text: free.join(' '),
+    keywords: [...new Set(keywords)],
+  };
 }

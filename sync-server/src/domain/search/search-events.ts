@@ -18,7 +18,18 @@ export interface FoundEvent {
 export const SEARCH_LIMIT = 20;
 
 // Venue words too common to name one venue ("Singapore Indoor Stadium" is found by "indoor stadium", not by "stadium").
-const GENERIC_VENUE_WORDS = new Set(['theatre', 'theater', 'stadium', 'arena', 'indoor', 'centre', 'center', 'hall', 'singapore', 'national']);
+const GENERIC_VENUE_WORDS = new Set([
+  'theatre',
+  'theater',
+  'stadium',
+  'arena',
+  'indoor',
+  'centre',
+  'center',
+  'hall',
+  'singapore',
+  'national',
+]);
 const TYPE_WORDS = new Set(Object.values(EVENT_TYPE_WORDS).flat());
 
 /** Venues (by full name or a distinctive word) and cities of the catalogue, as the query parser matches them. */
@@ -29,7 +40,12 @@ export async function knownPlaces(db: Queryable): Promise<KnownPlace[]> {
     const words = full.split(/\s+/).filter((w) => w.length >= 5 && !GENERIC_VENUE_WORDS.has(w) && !TYPE_WORDS.has(w));
     return { venueId: v.id, names: [full, ...words] };
   });
-  const cities = [...new Set([...rows.map((v) => v.city), ...(await db.query<{ city: string }>('SELECT DISTINCT city FROM events')).rows.map((r) => r.city)])]
+  const cities = [
+    ...new Set([
+      ...rows.map((v) => v.city),
+      ...(await db.query<{ city: string }>('SELECT DISTINCT city FROM events')).rows.map((r) => r.city),
+    ]),
+  ]
     .filter((c) => c.trim() !== '')
     .map((city) => ({ city, names: [city.toLowerCase()] }));
   // Longer names first, so "esplanade theatre" wins over a city or word inside it.
@@ -68,7 +84,16 @@ export async function findEvents(db: Queryable, q: ParsedQuery, now: number): Pr
         AND (numnode(q.match) = 0 OR (e.search_vector || v.search_vector) @@ q.match)
       ORDER BY CASE WHEN numnode(q.rank) = 0 THEN 0 ELSE ts_rank(e.search_vector, q.rank) END DESC, e.event_date, e.id
       LIMIT ${SEARCH_LIMIT}`,
-    [q.text, rankText, new Date(now), q.dates?.from ?? null, q.dates?.to ?? null, q.types, q.venueIds, q.cities.map((c) => c.toLowerCase())],
+    [
+      q.text,
+      rankText,
+      new Date(now),
+      q.dates?.from ?? null,
+      q.dates?.to ?? null,
+      q.types,
+      q.venueIds,
+      q.cities.map((c) => c.toLowerCase()),
+    ],
   );
   return rows.map((r) => ({
     id: r.id,

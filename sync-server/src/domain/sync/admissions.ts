@@ -41,7 +41,14 @@ export interface CanonicalChange {
  */
 export async function electCanonicalAdmissions(db: Queryable, seatIds: string[]): Promise<CanonicalChange[]> {
   if (seatIds.length === 0) return [];
-  const { rows } = await db.query<{ id: string; seat_id: string; scanned_at: Date; device_id: string | null; client_scan_id: string | null; is_conflict: boolean }>(
+  const { rows } = await db.query<{
+    id: string;
+    seat_id: string;
+    scanned_at: Date;
+    device_id: string | null;
+    client_scan_id: string | null;
+    is_conflict: boolean;
+  }>(
     `SELECT id, seat_id, scanned_at, device_id, client_scan_id, is_conflict FROM scans
       WHERE seat_id = ANY($1::uuid[]) AND result = 'SUCCESS'`,
     [seatIds],
@@ -57,10 +64,9 @@ export async function electCanonicalAdmissions(db: Queryable, seatIds: string[])
     )
     .filter((w) => w.is_conflict);
   if (winners.length === 0) return [];
-  await db.query(
-    `UPDATE scans SET is_conflict = true WHERE seat_id = ANY($1::uuid[]) AND result = 'SUCCESS' AND NOT is_conflict`,
-    [winners.map((w) => w.seat_id)],
-  );
+  await db.query(`UPDATE scans SET is_conflict = true WHERE seat_id = ANY($1::uuid[]) AND result = 'SUCCESS' AND NOT is_conflict`, [
+    winners.map((w) => w.seat_id),
+  ]);
   await db.query('UPDATE scans SET is_conflict = false WHERE id = ANY($1::uuid[])', [winners.map((w) => w.id)]);
   return winners.map((w) => ({ seatId: w.seat_id, scannedAt: w.scanned_at }));
 }
@@ -91,7 +97,13 @@ export function admittedBy(deviceName: string | null): string {
 /** The canonical admission of each seat that has one. */
 export async function canonicalAdmissions(db: Queryable, seatIds: string[]): Promise<Map<string, sync.Admission>> {
   if (seatIds.length === 0) return new Map();
-  const { rows } = await db.query<{ seat_id: string; event_id: string; scanned_at: Date; device_id: string | null; device_name: string | null }>(
+  const { rows } = await db.query<{
+    seat_id: string;
+    event_id: string;
+    scanned_at: Date;
+    device_id: string | null;
+    device_name: string | null;
+  }>(
     `SELECT a.seat_id, s.event_id, a.scanned_at, a.device_id, d.name AS device_name
        FROM scans a JOIN seats s ON s.id = a.seat_id LEFT JOIN devices d ON d.id = a.device_id
       WHERE a.seat_id = ANY($1::uuid[]) AND a.result = 'SUCCESS' AND NOT a.is_conflict`,
@@ -100,7 +112,13 @@ export async function canonicalAdmissions(db: Queryable, seatIds: string[]): Pro
   return new Map(
     rows.map((r) => [
       r.seat_id,
-      { event_id: r.event_id, seat_id: r.seat_id, scanned_at: r.scanned_at.toISOString(), device_id: r.device_id, admitted_by: admittedBy(r.device_name) },
+      {
+        event_id: r.event_id,
+        seat_id: r.seat_id,
+        scanned_at: r.scanned_at.toISOString(),
+        device_id: r.device_id,
+        admitted_by: admittedBy(r.device_name),
+      },
     ]),
   );
 }

@@ -22,7 +22,11 @@ export async function createEnrolmentCode(
     `INSERT INTO enrolment_codes (code_hash, hall_id, created_by, expires_at, created_at, binding_key_wrapped)
      VALUES ($1, $2, $3, $4, $5, $6)`,
     [
-      codeHash, input.hallId, input.createdBy, expiresAt, new Date(ctx.now()),
+      codeHash,
+      input.hallId,
+      input.createdBy,
+      expiresAt,
+      new Date(ctx.now()),
       wrapSecret(ctx.config.MASTER_KEY, { purpose: 'enrolment', kid: codeHash }, toBase64Url(enrolmentBindingKey(code))),
     ],
   );
@@ -67,7 +71,10 @@ export async function enrolDevice(
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
       [deviceId, hall, input.name, hashDeviceToken(deviceToken), input.boxPublicKey, input.appVersion ?? null, now],
     );
-    return { hallId: hall, bindingKey: fromBase64Url(unwrapSecret(ctx.config.MASTER_KEY, { purpose: 'enrolment', kid: codeHash }, rows[0]!.binding_key_wrapped)) };
+    return {
+      hallId: hall,
+      bindingKey: fromBase64Url(unwrapSecret(ctx.config.MASTER_KEY, { purpose: 'enrolment', kid: codeHash }, rows[0]!.binding_key_wrapped)),
+    };
   });
   return { deviceId, deviceToken, hallId, bindingKey };
 }

@@ -12,7 +12,10 @@ import { currentHallEvents } from './hall-events.js';
  * within the rotation overlap), and the sync key chain (rotation). The route
  * signs the whole manifest with the active sync key.
  */
-export async function buildHallManifest(ctx: Pick<AppContext, 'pool' | 'keys' | 'syncKeys' | 'now'>, device: DeviceIdentity): Promise<sync.HallManifest> {
+export async function buildHallManifest(
+  ctx: Pick<AppContext, 'pool' | 'keys' | 'syncKeys' | 'now'>,
+  device: DeviceIdentity,
+): Promise<sync.HallManifest> {
   const { rows } = await ctx.pool.query<{ hall_name: string; venue_name: string; box_public_key: string }>(
     `SELECT h.name AS hall_name, v.name AS venue_name, d.box_public_key
        FROM devices d JOIN halls h ON h.id = d.hall_id JOIN venues v ON v.id = h.venue_id

@@ -17,7 +17,11 @@ interface Rejection {
   code: admission.UploadRejection;
   detail: string | null;
 }
-const rejection = (scan: sync.UploadedScan, code: admission.UploadRejection, detail?: string | null): Rejection => ({ scan, code, detail: detail ?? null });
+const rejection = (scan: sync.UploadedScan, code: admission.UploadRejection, detail?: string | null): Rejection => ({
+  scan,
+  code,
+  detail: detail ?? null,
+});
 
 interface ScanRow {
   clientScanId: string;
@@ -53,7 +57,9 @@ export async function uploadScans(ctx: UploadContext, device: DeviceIdentity, re
   }
 
   // Another writer (the online /api/verify) may admit the same seat without our seat lock order.
-  return retryOnUniqueViolation(ctx.pool, ONE_ADMISSION_PER_SEAT, (db) => storeBatch(db, ctx, device, [...wanted.values()], req, now, rejected));
+  return retryOnUniqueViolation(ctx.pool, ONE_ADMISSION_PER_SEAT, (db) =>
+    storeBatch(db, ctx, device, [...wanted.values()], req, now, rejected),
+  );
 }
 
 async function storeBatch(
@@ -73,7 +79,11 @@ async function storeBatch(
   const seatOf = (s: sync.UploadedScan) => (s.seat_id ? (locked.get(s.seat_id) ?? known.seats.get(s.seat_id)) : undefined);
 
   // Admissions stored by an earlier upload of this batch were judged then: a re-sent batch gets the same answer.
-  const stored = await storedScanIds(db, device.id, scans.map((s) => s.client_scan_id));
+  const stored = await storedScanIds(
+    db,
+    device.id,
+    scans.map((s) => s.client_scan_id),
+  );
   const proofs = await proveAdmissions(
     db,
     ctx,
@@ -95,7 +105,13 @@ async function storeBatch(
     // Any other scan is kept only for the device's own hall: it is the hall's entry log.
     const eventHall = s.event_id ? known.events.get(s.event_id) : undefined;
     if (s.result !== 'SUCCESS' && ((seat && seat.hallId !== device.hallId) || (eventHall && eventHall !== device.hallId))) {
-      rejected.push(rejection(s, 'other_hall', `names a ${seat && seat.hallId !== device.hallId ? 'seat' : 'event'} of hall ${seat?.hallId ?? eventHall}`));
+      rejected.push(
+        rejection(
+          s,
+          'other_hall',
+          `names a ${seat && seat.hallId !== device.hallId ? 'seat' : 'event'} of hall ${seat?.hallId ?? eventHall}`,
+        ),
+      );
       continue;
     }
     const eventId = seat?.eventId ?? (eventHall ? s.event_id : null);
@@ -196,7 +212,9 @@ async function knownSeatsAndEvents(db: Client, seatIds: string[], scans: sync.Up
   const eventIds = [...new Set(scans.map((s) => s.event_id).filter((id): id is string => !!id))];
   const events = new Map<string, string>();
   if (eventIds.length > 0) {
-    const { rows } = await db.query<{ id: string; hall_id: string }>('SELECT id, hall_id FROM events WHERE id = ANY($1::uuid[])', [eventIds]);
+    const { rows } = await db.query<{ id: string; hall_id: string }>('SELECT id, hall_id FROM events WHERE id = ANY($1::uuid[])', [
+      eventIds,
+    ]);
     for (const r of rows) events.set(r.id, r.hall_id);
   }
   return { seats, events };

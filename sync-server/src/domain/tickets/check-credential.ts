@@ -23,7 +23,13 @@ export async function checkCredential(ctx: Pick<AppContext, 'keys' | 'pool' | 'n
   const outcome = await ctx.keys.verify(text, ctx.now());
   if (outcome.status === 'invalid') return { valid: false, reason: 'QR_INVALID' };
   const { claims } = outcome;
-  const { rows } = await ctx.pool.query<{ status: string; generation: number; owner_user_id: string | null; event_name: string; venue_id: string }>(
+  const { rows } = await ctx.pool.query<{
+    status: string;
+    generation: number;
+    owner_user_id: string | null;
+    event_name: string;
+    venue_id: string;
+  }>(
     `SELECT s.status, s.generation, s.owner_user_id, e.name AS event_name, e.venue_id
        FROM seats s JOIN events e ON e.id = s.event_id
       WHERE s.id = $1 AND s.event_id = $2`,

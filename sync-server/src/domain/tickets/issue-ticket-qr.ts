@@ -33,7 +33,9 @@ export async function issueTicketQr(ctx: AppContext, input: { userId: string; se
   if (seat.status !== 'SOLD') {
     throw new DomainError(
       'SEAT_UNAVAILABLE',
-      seat.status === 'CHECKED_IN' ? 'This ticket has already been used to enter.' : 'This seat is not paid for yet: complete the payment first.',
+      seat.status === 'CHECKED_IN'
+        ? 'This ticket has already been used to enter.'
+        : 'This seat is not paid for yet: complete the payment first.',
     );
   }
   const issuedAt = Math.floor(ctx.now() / 1000);

@@ -63,7 +63,10 @@ export async function confirmTransfer(ctx: AppContext, callerId: string, input: 
   });
   if (outcome === 'EXPIRED') throw new DomainError('TRANSFER_INVALID_STATE', EXPIRED_MESSAGE);
   if (outcome === 'SEAT_CHANGED') {
-    throw new DomainError('SEAT_UNAVAILABLE', 'The seller no longer holds this ticket (used or changed hands); the transfer was cancelled.');
+    throw new DomainError(
+      'SEAT_UNAVAILABLE',
+      'The seller no longer holds this ticket (used or changed hands); the transfer was cancelled.',
+    );
   }
   return findTransfer(ctx.pool, t.id);
 }

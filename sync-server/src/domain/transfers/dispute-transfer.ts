@@ -10,7 +10,11 @@ import { findTransfer, lockTransfer, lockUsers, requireParty, requireStatus, typ
  * that amount on the transfer, so the resolution releases exactly what was frozen.
  * A dispute that was already resolved (UPHELD) cannot be reopened.
  */
-export async function disputeTransfer(ctx: AppContext, callerId: string, input: { transferId: string; reason: string }): Promise<TransferRecord> {
+export async function disputeTransfer(
+  ctx: AppContext,
+  callerId: string,
+  input: { transferId: string; reason: string },
+): Promise<TransferRecord> {
   await withTransaction(ctx.pool, async (db) => {
     const t = await lockTransfer(db, input.transferId);
     requireParty(t, callerId, 'dispute');

@@ -20,7 +20,11 @@ export async function cancelExpiredTransfers(ctx: AppContext): Promise<number> {
           ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         [now],
       );
-      return closePendingTransfers(db, rows.map((r) => r.id), { status: 'CANCELLED', reason: 'EXPIRED', at: now });
+      return closePendingTransfers(
+        db,
+        rows.map((r) => r.id),
+        { status: 'CANCELLED', reason: 'EXPIRED', at: now },
+      );
     });
     total += closed.length;
     if (closed.length < BATCH) return total;

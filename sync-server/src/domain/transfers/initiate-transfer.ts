@@ -38,7 +38,8 @@ export async function initiateTransfer(ctx: AppContext, callerId: string, input:
       if (!users.some((u) => u.id === sellerId)) throw new DomainError('USER_NOT_FOUND', 'Seller does not exist.');
       if (!buyer) throw new DomainError('USER_NOT_FOUND', 'Buyer does not exist.');
 
-      if (seat.status !== 'SOLD') throw new DomainError('SEAT_UNAVAILABLE', `Only sold, unused tickets can be transferred (seat is ${seat.status}).`);
+      if (seat.status !== 'SOLD')
+        throw new DomainError('SEAT_UNAVAILABLE', `Only sold, unused tickets can be transferred (seat is ${seat.status}).`);
       if (!isHeldBy(seat, sellerId)) throw new DomainError('NOT_SEAT_OWNER', 'The seller does not own this seat.');
       if (seat.event_date.getTime() <= now.getTime()) throw new DomainError('EVENT_ENDED', 'The event has already taken place.');
 

@@ -51,11 +51,20 @@ interface SeatForScan {
 export async function verifyTicket(ctx: AppContext, input: { staffUserId: string; hallId: string; text: string }): Promise<ScanVerdict> {
   const at = new Date(ctx.now());
   const credential = await ctx.keys.verify(input.text, at.getTime());
-  const scan = { staffUserId: input.staffUserId, hallId: input.hallId, at, claims: credential.status === 'invalid' ? null : credential.claims };
+  const scan = {
+    staffUserId: input.staffUserId,
+    hallId: input.hallId,
+    at,
+    claims: credential.status === 'invalid' ? null : credential.claims,
+  };
   return retryOnUniqueViolation(ctx.pool, ONE_ADMISSION_PER_SEAT, (db) => decideAndRecord(db, scan, credential));
 }
 
-async function decideAndRecord(db: Queryable, scan: Omit<ScanRow, 'result' | 'reason'>, credential: admission.CredentialCheck): Promise<ScanVerdict> {
+async function decideAndRecord(
+  db: Queryable,
+  scan: Omit<ScanRow, 'result' | 'reason'>,
+  credential: admission.CredentialCheck,
+): Promise<ScanVerdict> {
   const { claims } = scan;
   const found = claims ? await lockSeat(db, claims.seatId) : undefined;
   const seat = found && claims && found.event_id === claims.eventId ? found : undefined;
@@ -65,12 +74,15 @@ async function decideAndRecord(db: Queryable, scan: Omit<ScanRow, 'result' | 're
   const v = admission.decideAdmission({
     credential,
     eventKnown,
-    seat: seat ? { eventId: seat.event_id, status: seat.status, generation: seat.generation, checkedInAt: seat.checked_in_at?.getTime() ?? null } : null,
+    seat: seat
+      ? { eventId: seat.event_id, status: seat.status, generation: seat.generation, checkedInAt: seat.checked_in_at?.getTime() ?? null }
+      : null,
     prior,
     view: { hallId: scan.hallId, authoritative: true, deviceId: null },
   });
 
-  if (v.result === 'SUCCESS') await db.query(`UPDATE seats SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [seat!.id, scan.at]);
+  if (v.result === 'SUCCESS')
+    await db.query(`UPDATE seats SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [seat!.id, scan.at]);
   await recordScan(db, { ...scan, result: v.result, reason: v.result === 'SUCCESS' ? null : logReason(v, credential) });
 
   const firstAdmission = v.firstAdmission ? { at: new Date(v.firstAdmission.at), by: v.firstAdmission.by } : undefined;

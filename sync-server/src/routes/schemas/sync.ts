@@ -27,14 +27,16 @@ export const docs = {
   hall: documentErrors(
     "The device's hall with its current and upcoming events (date at most a day ago): each with its change sequence and its gate " +
       "keys sealed to this device's box key (openGateKey with the device key pair), plus the public issuing keys still valid and the " +
-      'sync key chain.' + SIGNED,
+      'sync key chain.' +
+      SIGNED,
     DEVICE_ERRORS,
   ),
   seats: documentErrors(
     "Seats of one event of the device's hall as SeatTuples: since=0 is the full snapshot, since=N the seats changed after N. " +
       '`cursor` is the sequence to ask from next time; it is consistent (one repeatable-read snapshot), so a change committed ' +
       'during the pull comes with the next delta. A cursor ahead of the server gets a full snapshot (full=true). Gzip-encoded ' +
-      'when the request accepts it.' + SIGNED,
+      'when the request accepts it.' +
+      SIGNED,
     [
       ...DEVICE_ERRORS,
       ['INVALID_UUID', 'event_id is not a UUID'],
@@ -48,7 +50,8 @@ export const docs = {
       'answers the same. The first admission of a seat (by scan time, ties by device id) is canonical; later ones are conflicts, ' +
       "and this gate's conflicts in the batch (re-sent ones included) are returned with the canonical admission. An admission " +
       'of a SOLD seat checks it in. `rejected` scans will never be stored: do not resend them. backlog and clock_offset_ms are ' +
-      'recorded on the device for operators, and so is sync_integrity (an empty batch may carry it alone).' + SIGNED,
+      'recorded on the device for operators, and so is sync_integrity (an empty batch may carry it alone).' +
+      SIGNED,
     [...DEVICE_ERRORS, ['VALIDATION_ERROR', 'Body failed validation (more than 1000 scans, bad ids or results)']],
   ),
   stream: documentErrors(
