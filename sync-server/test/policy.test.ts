@@ -164,10 +164,14 @@ describe('access policy', () => {
 describe('access policy of the Veritix services', () => {
   const service = { service: true } as const;
 
-  it('ticket validation without check-in: staff and services', () => {
-    requireTicketValidation(staff, 'venue-1');
-    requireTicketValidation(service, 'venue-1');
-    expect(refused(() => requireTicketValidation(fan, 'venue-1'))).toMatch(/Only staff/);
+  it('ticket validation without check-in: staff of that venue, and services', () => {
+    const venue1 = { all: false, venueIds: new Set(['venue-1']) } as const;
+    const venue2 = { all: false, venueIds: new Set(['venue-2']) } as const;
+    requireTicketValidation(staff, 'venue-1', venue1);
+    requireTicketValidation(service, 'venue-1', venue2);
+    expect(refused(() => requireTicketValidation(fan, 'venue-1', venue1))).toMatch(/Only staff/);
+    // Staff of another venue (the staff-b attack on /api/verify, replayed on /api/validate-qr).
+    expect(refused(() => requireTicketValidation(staff, 'venue-1', venue2))).toMatch(/not assigned/);
   });
 
   it('recommendations: your own, or anyone for a service', () => {

@@ -1,3 +1,4 @@
+import { canSeeVenue, type VenueScope } from './venues.js';
 import { hasRole, type Role } from '../domain/auth/roles.js';
 import { DomainError } from '../domain/errors.js';
 
@@ -164,9 +165,11 @@ export interface Service {
  * venues yet, so every staff member passes for every venue; the venue is part
  * of the question so that tying them changes this rule only.
  */
-export function requireTicketValidation(caller: Actor | Service, _venueId: string): void {
-  if ('service' in caller || isSupport(caller)) return;
-  forbidden('Only staff may validate tickets.');
+export function requireTicketValidation(caller: Actor | Service, venueId: string, scope: VenueScope): void {
+  if ('service' in caller) return;
+  if (!isSupport(caller)) forbidden('Only staff may validate tickets.');
+  // Staff and operators validate only tickets of the venues they are assigned to, as at /api/verify.
+  if (!canSeeVenue(scope, venueId)) forbidden('This ticket is for a venue you are not assigned to.');
 }
 
 /** Recommendations are personal: a user asks for their own, a service for anyone's. */

@@ -4,7 +4,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkCredential, seatOwnerAndEvent } from '../domain/tickets/check-credential.js';
 import { issueTicketQr } from '../domain/tickets/issue-ticket-qr.js';
+import { venuesOf } from '../domain/access/venue-scope.js';
 import { DomainError } from '../domain/errors.js';
+import { ALL_VENUES } from '../policy/venues.js';
 import { addressKey } from '../http/rate-limits.js';
 import { requireTicketValidation } from '../policy/access.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
@@ -54,7 +56,8 @@ export const qrRoutes: FastifyPluginAsyncZod = async (app) => {
   const validate = async (req: FastifyRequest, text: string): Promise<z.infer<z.ZodObject<typeof Validation>>> => {
     const check = await checkCredential(ctx, text);
     if (check.ticket) {
-      requireTicketValidation(req.user ?? { service: true }, check.ticket.venueId);
+      const scope = req.user ? await venuesOf(ctx.pool, req.user) : ALL_VENUES;
+      requireTicketValidation(req.user ?? { service: true }, check.ticket.venueId, scope);
     }
     ctx.counters.qrValidations.inc({ result: check.valid ? 'valid' : 'invalid' });
     if (!check.valid) return { isValid: false, metadata: null, reason: check.reason };
