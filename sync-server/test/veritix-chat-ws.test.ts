@@ -59,7 +59,7 @@ describe('live chat over WebSocket, across two server instances of one database'
   let t: TestApp;
   let a: string;
   let peer: Awaited<ReturnType<typeof startPeer>>;
-  let fan: Actor, fan2: Actor, staff: Actor;
+  let fan: Actor, fan2: Actor, staff: Actor, admin: Actor;
   const clients: Client[] = [];
   const open = async (...args: Parameters<typeof connect>) => {
     const c = await connect(...args);
@@ -71,7 +71,12 @@ describe('live chat over WebSocket, across two server instances of one database'
     t = await createTestApp({ seed: true, env: { CHAT_WS_MESSAGES_PER_10S: '5', CHAT_WS_MAX_BYTES: '2048' } });
     a = await t.app.listen({ host: '127.0.0.1', port: 0 });
     peer = await startPeer(t);
-    [fan, fan2, staff] = (await Promise.all([DEMO.fan, DEMO.fan2, DEMO.staff].map((e) => demoUser(t, e)))) as [Actor, Actor, Actor];
+    [fan, fan2, staff, admin] = (await Promise.all([DEMO.fan, DEMO.fan2, DEMO.staff, DEMO.admin].map((e) => demoUser(t, e)))) as [
+      Actor,
+      Actor,
+      Actor,
+      Actor,
+    ];
   });
   afterAll(async () => {
     for (const c of clients) c.ws.terminate();
@@ -80,7 +85,7 @@ describe('live chat over WebSocket, across two server instances of one database'
     await t.close();
   });
 
-  it('a fan on one instance and support on the other exchange messages; HTTP messages reach sockets too', async () => {
+  it("a fan on one instance and support (an admin: staff read only their venues' escalations) on the other exchange messages; HTTP messages reach sockets too", async () => {
     const mine = await open(a, `/api/ws/chat/live-1/${fan.id}`, { token: fan.token });
     mine.ws.send(JSON.stringify({ content: 'My ticket does not show.', metadata: { seat: 'A-1' } }));
     const ack = await mine.next((f) => f.type === 'ack');
@@ -95,10 +100,10 @@ describe('live chat over WebSocket, across two server instances of one database'
     });
 
     // Support joins on the other instance, authenticating the browser way (subprotocol).
-    const agent = await open(peer.url, `/api/ws/chat/live-1/${staff.id}`, { token: staff.token, viaProtocol: true });
+    const agent = await open(peer.url, `/api/ws/chat/live-1/${admin.id}`, { token: admin.token, viaProtocol: true });
     expect(agent.ws.protocol).toBe(CHAT_PROTOCOL);
     agent.ws.send(JSON.stringify({ content: 'Pull down to refresh My Tickets.', sender_type: 'agent' }));
-    expect(await mine.next((f) => f.type === 'message' && f.sender_id === staff.id)).toMatchObject({
+    expect(await mine.next((f) => f.type === 'message' && f.sender_id === admin.id)).toMatchObject({
       sender_type: 'agent',
       content: 'Pull down to refresh My Tickets.',
     });

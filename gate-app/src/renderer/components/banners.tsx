@@ -17,7 +17,20 @@ export function Banners(props: { status: GateStatus | null; reachable: boolean; 
   }
   if (!s) return null;
   const alerts: string[] = [];
-  if (s.clock_warning) alerts.push(`Clock is off by ${Math.round((s.clock_offset_ms ?? 0) / 1000)} s: tickets may be refused as expired.`);
+  // Permanent for as long as the gate runs that way: the steward must know the link is not private.
+  if (s.transport_warning) alerts.push('Insecure connection: this gate talks to the server over plain http. Tell your supervisor.');
+  if (s.sync_integrity === 'refused') {
+    alerts.push(
+      'Sync refused: integrity. Data from the network failed its check; still admitting from the last good data. Tell your supervisor.',
+    );
+  }
+  if (s.clock_jump_refused_ms !== null && s.clock_jump_refused_ms !== undefined) {
+    alerts.push(
+      `The server's time jumped by ${Math.round(s.clock_jump_refused_ms / 1000)} s: refused, the gate keeps its last good clock.`,
+    );
+  } else if (s.clock_warning) {
+    alerts.push(`Clock is off by ${Math.round((s.clock_offset_ms ?? 0) / 1000)} s: tickets may be refused as expired.`);
+  }
   if (s.conflicts)
     alerts.push(`${s.conflicts} double admission${s.conflicts === 1 ? '' : 's'} detected while offline; the control room has the details.`);
   if (s.rejected_uploads) alerts.push(`${s.rejected_uploads} scan${s.rejected_uploads === 1 ? '' : 's'} refused by the server.`);

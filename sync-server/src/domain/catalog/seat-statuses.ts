@@ -7,15 +7,15 @@ export interface SeatStatuses {
 }
 
 /**
- * The version of an event's seat statuses: the event's change sequence (bumped
- * by every write to one of its seats, inserts included) and the number of holds
- * that have expired but are not yet released. The second part changes the
- * version the moment a hold runs out, before the sweeper writes anything; it
- * only grows until the release, which bumps the sequence. One index lookup, so
- * an unchanged map (the usual poll) costs no seat scan.
+ * The version of an event's seat statuses: the sum and count of its seats'
+ * change stamps (every write to a seat gives it a new, larger stamp, so the sum
+ * moves with any committed change, whatever order transactions commit in — a
+ * plain max would not, as stamps come from transaction ids) and the number of
+ * holds that have expired but are not yet released. The last part changes the
+ * version the moment a hold runs out, before the sweeper writes anything.
  */
-const VERSION = (nowParam: string) => `e.seq || '.' || (SELECT count(*) FROM seats h
-     WHERE h.status = 'HELD' AND h.held_until <= ${nowParam} AND h.event_id = e.id)`;
+const VERSION = (nowParam: string) => `(SELECT coalesce(sum(v.seq), 0) || ':' || count(*) FROM seats v WHERE v.event_id = e.id)
+     || '.' || (SELECT count(*) FROM seats h WHERE h.status = 'HELD' AND h.held_until <= ${nowParam} AND h.event_id = e.id)`;
 
 /** The current version, or null for an unknown event. */
 export async function seatStatusVersion(db: Queryable, eventId: string, now: number): Promise<string | null> {
