@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GateProcess, ServerApi, startSyncServer, until, type ServerProcess } from './harness.js';
+import { GateProcess, ServerApi, startSyncServer, until, waitSnapshot, type ServerProcess } from './harness.js';
 
 // The acceptance scenarios of issue 6 against the REAL sync server and real gate
 // processes. One server for the file; the tests run in order and share it.
@@ -11,12 +11,7 @@ describe('gates against the real sync server', () => {
   let gate2: GateProcess;
   const gates: GateProcess[] = [];
 
-  const ready = (g: GateProcess) =>
-    g.waitStatus(
-      'online with the 5,000-seat snapshot',
-      (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === 5000),
-      60_000,
-    );
+  const ready = (g: GateProcess) => waitSnapshot(g, eventId);
 
   beforeAll(async () => {
     server = await startSyncServer();

@@ -456,3 +456,12 @@ export class GateProcess {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
+
+/** Waits until a gate is online and holds the full snapshot of an event (the 5,000-seat demo arena by default). */
+export function waitSnapshot(g: GateProcess, eventId: string, seats = 5000): Promise<unknown> {
+  return g.waitStatus(
+    `online with the ${seats}-seat snapshot`,
+    (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === seats),
+    60_000,
+  );
+}

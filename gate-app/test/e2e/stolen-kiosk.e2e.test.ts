@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { decodeBase32 } from '@ticketgate/crypto';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GateProcess, ServerApi, startSyncServer, until, type ServerProcess } from './harness.js';
+import { GateProcess, ServerApi, startSyncServer, until, waitSnapshot, type ServerProcess } from './harness.js';
 
 // The stolen-kiosk drill of docs/operations.md against the REAL sync server and
 // real gate processes: revoke the lost gate, rotate the event's gate key; the
@@ -16,12 +16,7 @@ describe('stolen-kiosk drill', () => {
   let stolen: GateProcess;
   const gates: GateProcess[] = [];
 
-  const ready = (g: GateProcess) =>
-    g.waitStatus(
-      'online with the snapshot',
-      (s) => s.connectivity === 'online' && s.events.some((e) => e.event_id === eventId && e.seats === 5000),
-      60_000,
-    );
+  const ready = (g: GateProcess) => waitSnapshot(g, eventId);
 
   beforeAll(async () => {
     server = await startSyncServer();
