@@ -160,7 +160,9 @@ describe('operator console against the real server and gates', () => {
 
   it('scans at two gates move the live chart within 2 s', async () => {
     const [north1, north2] = gates as [GateProcess, GateProcess];
-    await open('Live doors');
+    // Opened by its address (a reload): the server answers every /console path with the console, the session survives.
+    await page.goto(`${server.url}/console/live`);
+    await page.getByRole('heading', { level: 1, name: 'Live doors' }).waitFor();
     await page.getByLabel('Event').selectOption(arena);
     await until(
       'the live stream',

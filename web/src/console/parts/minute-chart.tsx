@@ -10,6 +10,8 @@ export interface ChartSeries {
 /** Distinct for colour-blind readers too: the legend and the table beside the chart name every line. */
 const COLOURS = ['#0b3d91', '#b3261e', '#0f6b32', '#8a5a00', '#6b2c91', '#00707a', '#4a4a4a', '#c2185b'];
 const HEIGHT = 220;
+/** Axis labels in UTC, 24-hour, like every time the console shows. */
+const hhmm = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().slice(11, 16);
 
 /**
  * Counts per minute as lines, drawn by uPlot and updated in place when the
@@ -30,7 +32,9 @@ export function MinuteChart({ id, title, minutes, series }: { id: string; title:
       width: Math.max(280, el.clientWidth),
       height: HEIGHT,
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.2))] } },
-      axes: [{}, { label: 'per minute' }],
+      axes: [{ values: (_u, splits) => splits.map(hhmm) }, { label: 'per minute' }],
+      // The table below carries the figures; a hover legend would only repeat them.
+      legend: { live: false },
       series: [
         { label: 'minute (UTC)' },
         ...series.map((s, i) => ({
@@ -40,7 +44,6 @@ export function MinuteChart({ id, title, minutes, series }: { id: string; title:
           dash: i >= COLOURS.length ? [6, 4] : [],
         })),
       ],
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     };
     const u = new uPlot(opts, data, el);
     plot.current = u;
