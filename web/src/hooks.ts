@@ -53,3 +53,21 @@ export function useVisiblePoll(fn: () => void | Promise<void>, ms: number, deps:
     };
   }, deps);
 }
+
+/** A form's submission: busy while `fn` runs, and the error in words when it fails (the log-in and sign-up forms). */
+export function useSubmit(): { busy: boolean; error: string | null; run: (fn: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
