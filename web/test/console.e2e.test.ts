@@ -116,6 +116,14 @@ describe('operator console against the real server and gates', () => {
     await seats.getByRole('button', { name: 'Import' }).click();
     await seats.getByText('Imported 2 seats; the event now has 2.').waitFor();
     expect(await errors.count()).toBe(0);
+
+    const hall = form('add-hall');
+    await hall.getByLabel('Venue').selectOption({ label: 'Singapore Indoor Stadium' });
+    await hall.getByLabel(/Hall code/).fill('HALL-C');
+    await hall.getByLabel('Name').fill('Console Hall');
+    await hall.getByRole('button', { name: 'Add hall' }).click();
+    await hall.getByText('Hall HALL-C added.').waitFor();
+    await page.locator('[data-table="halls"] td', { hasText: 'Console Hall' }).waitFor();
     await capture('catalog');
   });
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ErrorNote, Loading, Screen } from '../../ui.js';
+import { AddHallForm, AddVenueForm } from '../parts/catalog-forms.js';
 import { CsvImport } from '../parts/csv-import.js';
 import { DataTable } from '../parts/data-table.js';
 import { EventsTable } from '../parts/events-table.js';
@@ -60,6 +61,10 @@ export function CatalogView() {
           describe={(r) => `Imported ${r.imported} events.`}
           onDone={scope.reload}
         />
+      </div>
+      <div class="grid-2">
+        <AddVenueForm />
+        <AddHallForm />
       </div>
     </Screen>
   );
