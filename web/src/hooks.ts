@@ -54,8 +54,12 @@ export function useVisiblePoll(fn: () => void | Promise<void>, ms: number, deps:
   }, deps);
 }
 
-/** A form's submission: busy while `fn` runs, and the error in words when it fails (the log-in and sign-up forms). */
-export function useSubmit(): { busy: boolean; error: string | null; run: (fn: () => Promise<void>) => Promise<void> } {
+/** A form's submission: busy while `fn` runs, and the error in words (`describe`) when it fails. */
+export function useSubmit(describe: (err: unknown) => string = errorText): {
+  busy: boolean;
+  error: string | null;
+  run: (fn: () => Promise<void>) => Promise<void>;
+} {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async (fn: () => Promise<void>) => {
@@ -64,7 +68,7 @@ export function useSubmit(): { busy: boolean; error: string | null; run: (fn: ()
     try {
       await fn();
     } catch (err) {
-      setError(errorText(err));
+      setError(describe(err));
     } finally {
       setBusy(false);
     }

@@ -5,12 +5,15 @@ import { ErrorNote, formValues } from './ui.js';
 /** Email and password, the busy state and the server's refusal in words: the fan app's and the console's log-in. */
 export function LoginForm({
   login,
+  describe,
   children,
 }: {
   login: (email: string, password: string) => Promise<void>;
+  /** How a refusal reads (the fan app's general sentences by default). */
+  describe?: (err: unknown) => string;
   children?: ComponentChildren;
 }) {
-  const { busy, error, run } = useSubmit();
+  const { busy, error, run } = useSubmit(describe);
   const submit = (e: Event) => {
     const f = formValues(e);
     return run(() => login(f.email!, f.password!));

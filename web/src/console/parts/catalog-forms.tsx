@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { useSubmit } from '../../hooks.js';
 import { ErrorNote, Note, formValues } from '../../ui.js';
-import { api } from '../api.js';
+import { api, opsErrorText } from '../api.js';
 import { useScope } from '../scope.js';
 
 /** POST /api/ops/venues: an operator's new venue is assigned to them; the scope reloads so it shows at once. */
 export function AddVenueForm() {
   const scope = useScope();
-  const { busy, error, run } = useSubmit();
+  const { busy, error, run } = useSubmit(opsErrorText);
   const [done, setDone] = useState<string | null>(null);
   const submit = (e: Event) => {
     const f = formValues(e);
@@ -46,7 +46,7 @@ export function AddVenueForm() {
 /** POST /api/ops/halls: a hall of one of the operator's venues, with its public code (the one gates and tickets name). */
 export function AddHallForm() {
   const scope = useScope();
-  const { busy, error, run } = useSubmit();
+  const { busy, error, run } = useSubmit(opsErrorText);
   const [done, setDone] = useState<string | null>(null);
   const submit = (e: Event) => {
     const f = formValues(e);
