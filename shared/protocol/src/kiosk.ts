@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SeatStatus } from './sync.js';
+import { Direction, SeatStatus } from './sync.js';
 import { ScanResult } from './verdicts.js';
 
 /**
@@ -27,6 +27,8 @@ export const ScanRequest = z.object({
   payload: z.string().min(1).max(4096),
   /** Where the scan came from (wedge, manual, camera, …), kept in the scan log. */
   source: z.string().min(1).max(40).optional(),
+  /** Entry (default: the gate's own direction) or exit. */
+  direction: Direction.optional(),
 });
 export type ScanRequest = z.infer<typeof ScanRequest>;
 
