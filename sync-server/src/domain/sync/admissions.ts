@@ -56,6 +56,14 @@ export async function electCanonicalAdmissions(db: Queryable, seatIds: string[])
   const bySeat = new Map<string, typeof rows>(seatIds.map((id) => [id, []]));
   for (const r of rows) bySeat.get(r.seat_id)?.push(r);
 
+  // A seat still showing an admission that was annulled since: it changes even when nothing replaces it.
+  const { rows: showingAnnulled } = await db.query<{ id: string }>(
+    `SELECT s.id FROM seats s
+      WHERE s.id = ANY($1::uuid[]) AND s.status = 'CHECKED_IN' AND EXISTS (
+            SELECT 1 FROM scans k WHERE k.seat_id = s.id AND k.result = 'SUCCESS' AND k.annulled_at IS NOT NULL AND k.scanned_at = s.checked_in_at)`,
+    [seatIds],
+  );
+  const stale = new Set(showingAnnulled.map((r) => r.id));
   const demote: string[] = [];
   const reentries: string[] = [];
   const promote: string[] = [];
@@ -73,7 +81,7 @@ export async function electCanonicalAdmissions(db: Queryable, seatIds: string[])
     for (const m of elected.conflicts) if (!m.row.is_conflict) demote.push(m.row.id);
     for (const m of elected.reentries) if (!m.row.re_entry) reentries.push(m.row.id);
     if (winner && (winner.is_conflict || winner.re_entry)) promote.push(winner.id);
-    if (before?.id !== winner?.id) changes.push({ seatId, scannedAt: winner?.scanned_at ?? null });
+    if (before?.id !== winner?.id || (stale.has(seatId) && !winner)) changes.push({ seatId, scannedAt: winner?.scanned_at ?? null });
   }
   if (demote.length) await db.query('UPDATE scans SET is_conflict = true, re_entry = false WHERE id = ANY($1::uuid[])', [demote]);
   if (reentries.length) await db.query('UPDATE scans SET is_conflict = false, re_entry = true WHERE id = ANY($1::uuid[])', [reentries]);
