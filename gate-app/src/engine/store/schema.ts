@@ -201,4 +201,6 @@ ALTER TABLE conflicts_v6 RENAME TO conflicts;
 CREATE INDEX scans_pending_idx ON scans (seq) WHERE upload_state = 'pending';
 CREATE UNIQUE INDEX scans_one_success_per_entry ON scans (seat_id, entry_no) WHERE result = 'SUCCESS' AND annulled_at IS NULL;
 CREATE INDEX scans_movements_idx ON scans (seat_id) WHERE result IN ('SUCCESS', 'EXITED') AND annulled_at IS NULL;
+-- The server's echo of an admission this gate annulled must not check the seat in again.
+CREATE INDEX scans_annulled_idx ON scans (seat_id) WHERE annulled_at IS NOT NULL;
 `;
