@@ -83,7 +83,12 @@ const PushScannerConfig = z.object({
   id: z.string().min(1).optional(),
 });
 
-const BaseScannerConfig = z.discriminatedUnion('type', [SerialScannerConfig, HidPosScannerConfig, HidKeyboardScannerConfig, PushScannerConfig]);
+const BaseScannerConfig = z.discriminatedUnion('type', [
+  SerialScannerConfig,
+  HidPosScannerConfig,
+  HidKeyboardScannerConfig,
+  PushScannerConfig,
+]);
 /** Each scanner may say which way its scans go (a scanner on the exit side of a door); absent: the gate's direction. */
 export const ScannerConfigSchema = z.intersection(BaseScannerConfig, z.object({ direction: z.enum(['entry', 'exit']).optional() }));
 
@@ -159,7 +164,12 @@ const HidPassageConfig = z.object({
 const SimulatedPassageConfig = z.object({ type: z.literal('simulated'), id: z.string().min(1).optional(), timeoutMs: PassageTimeoutMs });
 
 /** Optional passage sensing: without it, a SUCCESS stands once the turnstile is pulsed (no confirmation). */
-export const PassageConfigSchema = z.discriminatedUnion('type', [SerialPassageConfig, GpioPassageConfig, HidPassageConfig, SimulatedPassageConfig]);
+export const PassageConfigSchema = z.discriminatedUnion('type', [
+  SerialPassageConfig,
+  GpioPassageConfig,
+  HidPassageConfig,
+  SimulatedPassageConfig,
+]);
 
 export const OutputConfigSchema = z.discriminatedUnion('type', [RelaySerialOutput, SerialBytesOutputConfig, GpioOutputConfig, NoOutput]);
 

@@ -81,7 +81,10 @@ describe('passage sensors', () => {
     expect(openPassageSensor(config.passage)).toBeInstanceOf(SimulatedPassageSensor);
     expect(openPassageSensor(parseHardwareConfig({}).passage)).toBeNull();
     expect([...scannerDirections(config, openScanners(config))]).toEqual([['back', 'exit']]);
-    expect(parseHardwareConfig({ passage: { type: 'serial', path: '/dev/ttyUSB1' } }).passage).toMatchObject({ token: 'PASS', timeoutMs: 5000 });
+    expect(parseHardwareConfig({ passage: { type: 'serial', path: '/dev/ttyUSB1' } }).passage).toMatchObject({
+      token: 'PASS',
+      timeoutMs: 5000,
+    });
     expect(() => parseHardwareConfig({ passage: { type: 'gpio', line: 4, timeoutMs: 1 } })).toThrow(/timeoutMs/);
     expect(() => parseHardwareConfig({ scanners: [{ type: 'wedge', direction: 'sideways' }] })).toThrow(/direction/);
   });

@@ -162,7 +162,10 @@ describe('admission conformance: the server', () => {
       if (a.device) {
         const exit = a.direction === 'exit';
         const res = await upload(t, a.device === 'A' ? gateA : gateB, [
-          { ...scan({ eventId: arenaId, seatId: seatId!, at, ...(exit ? { result: 'EXITED' as const } : {}) }), direction: a.direction ?? 'entry' },
+          {
+            ...scan({ eventId: arenaId, seatId: seatId!, at, ...(exit ? { result: 'EXITED' as const } : {}) }),
+            direction: a.direction ?? 'entry',
+          },
         ]);
         expect(res.statusCode).toBe(200);
       } else {

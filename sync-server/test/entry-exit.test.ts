@@ -62,7 +62,10 @@ describe('entry, exit, annulment and occupancy (server)', () => {
 
     const manifest = await t.app.inject({ method: 'GET', url: '/api/sync/hall', headers: floorGate.headers });
     const event = manifest.json().data.events.find((e: { event_id: string }) => e.event_id === eventId);
-    expect(event.admission_policy).toMatchObject({ reentry: true, zones: [{ zone: 'FLOOR', device_ids: [floorGate.deviceId] }, { zone: 'BALCONY' }] });
+    expect(event.admission_policy).toMatchObject({
+      reentry: true,
+      zones: [{ zone: 'FLOOR', device_ids: [floorGate.deviceId] }, { zone: 'BALCONY' }],
+    });
   });
 
   it('an uploaded admission annulled later frees the seat: the same ticket is admitted again', async () => {
@@ -81,7 +84,9 @@ describe('entry, exit, annulment and occupancy (server)', () => {
       expect(res.json().data).toMatchObject({ accepted: [admitted.client_scan_id], conflicts: [], rejected: [] });
     }
     expect(await status()).toBe('SOLD');
-    const { rows } = await t.ctx.pool.query('SELECT annulled_at, is_conflict FROM scans WHERE client_scan_id = $1', [admitted.client_scan_id]);
+    const { rows } = await t.ctx.pool.query('SELECT annulled_at, is_conflict FROM scans WHERE client_scan_id = $1', [
+      admitted.client_scan_id,
+    ]);
     expect(rows).toEqual([{ annulled_at: new Date(at + 5_000), is_conflict: false }]);
 
     const again = await call(t, 'POST', '/api/verify', staff.token, {

@@ -55,9 +55,11 @@ describe('passage sensing with the real server', () => {
     expect(first.result).toBe('SUCCESS');
 
     // No passage: the gate annuls it after its timeout and the seat is admissible again.
-    await gate.waitSeat(ticket.seatId, 'admissible again', (s) => s.status === 'SOLD' && !s.admitted).catch((err: Error) => {
-      throw new Error(`${err.message}\n${gate.output()}`);
-    });
+    await gate
+      .waitSeat(ticket.seatId, 'admissible again', (s) => s.status === 'SOLD' && !s.admitted)
+      .catch((err: Error) => {
+        throw new Error(`${err.message}\n${gate.output()}`);
+      });
     const journal = (await (await gate.api('/scans?limit=10')).json()) as { client_scan_id: string; annulled_at: number | null }[];
     expect(journal.find((s) => s.client_scan_id === first.scan_id)?.annulled_at).not.toBeNull();
 

@@ -1,4 +1,11 @@
-import { closePort, defaultSerialPortFactory, DEFAULT_LINE, openPort, type SerialPortFactory, type SerialPortLike } from '../serial/port.js';
+import {
+  closePort,
+  defaultSerialPortFactory,
+  DEFAULT_LINE,
+  openPort,
+  type SerialPortFactory,
+  type SerialPortLike,
+} from '../serial/port.js';
 import { BasePassageSensor } from './sensor.js';
 
 export interface SerialPassageOptions {

@@ -47,7 +47,9 @@ export function rulesOf(event: EventRow | null): admission.AdmissionRules {
  * admission the server (or a peer) told it of when another device made it.
  */
 function historyOf(seat: SeatRow, snap: Snapshot): admission.Movement[] {
-  const own = snap.movements(seat.seat_id).map((m) => ({ direction: m.direction, at: m.at, deviceId: snap.deviceId, scanId: m.client_scan_id }));
+  const own = snap
+    .movements(seat.seat_id)
+    .map((m) => ({ direction: m.direction, at: m.at, deviceId: snap.deviceId, scanId: m.client_scan_id }));
   const learned =
     seat.admitted_at !== null && seat.admitted_source === 'server' && seat.admitted_device !== snap.deviceId
       ? [{ direction: 'entry' as const, at: seat.admitted_at, deviceId: seat.admitted_device, scanId: '' }]
@@ -64,11 +66,7 @@ function historyOf(seat: SeatRow, snap: Snapshot): admission.Movement[] {
  * Pure: reads the snapshot, writes nothing. The caller records the scan and
  * the admission in the same transaction.
  */
-export function decide(
-  outcome: VerifyOutcome,
-  snap: Snapshot,
-  scan: { at: number; direction: sync.Direction },
-): Decision {
+export function decide(outcome: VerifyOutcome, snap: Snapshot, scan: { at: number; direction: sync.Direction }): Decision {
   const claims = outcome.status === 'invalid' ? null : outcome.claims;
   const event = claims ? (snap.event(claims.eventId) ?? null) : null;
   const found = claims ? snap.seat(claims.seatId) : undefined;

@@ -71,11 +71,7 @@ export async function electCanonicalAdmissions(db: Queryable, seatIds: string[])
   for (const [seatId, list] of bySeat) {
     const movements = list.map((r) => ({ ...asMovement(r), row: r }));
     const event = list[0]?.event_id;
-    const elected = admission.electMovements(
-      movements,
-      (event && rules.get(event)) || admission.SINGLE_ENTRY,
-      admission.compareAdmissions,
-    );
+    const elected = admission.electMovements(movements, (event && rules.get(event)) || admission.SINGLE_ENTRY, admission.compareAdmissions);
     const before = list.find((r) => r.result === 'SUCCESS' && !r.is_conflict && !r.re_entry) ?? null;
     const winner = elected.canonical?.row ?? null;
     for (const m of elected.conflicts) if (!m.row.is_conflict) demote.push(m.row.id);

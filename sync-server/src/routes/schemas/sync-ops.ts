@@ -45,7 +45,7 @@ export const docs = {
     [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'event_id missing or not a UUID'], ['EVENT_NOT_FOUND', 'No such event']],
   ),
   policyGet: documentErrors(
-    "The event's admission policy (docs/api.md, \"Admission policy\"); `custom: false` and the defaults (single entry) when none was set.",
+    'The event\'s admission policy (docs/api.md, "Admission policy"); `custom: false` and the defaults (single entry) when none was set.',
     [...OPERATOR_ERRORS, ['INVALID_UUID', 'event_id is not a UUID'], ['EVENT_NOT_FOUND', 'No such event']],
   ),
   policyPut: documentErrors(
