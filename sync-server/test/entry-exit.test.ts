@@ -17,7 +17,11 @@ describe('entry, exit, annulment and occupancy (server)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true });
-    [operator, operatorB, staff] = await Promise.all([DEMO.operator, DEMO['operator-b'], DEMO.staff].map((e) => demoUser(t, e)));
+    [operator, operatorB, staff] = await Promise.all([
+      demoUser(t, DEMO.operator),
+      demoUser(t, DEMO['operator-b']),
+      demoUser(t, DEMO.staff),
+    ]);
     eventId = await upcomingEvent(t, 'HALL-A');
     [floorGate, plainGate] = [await enrolGate(t, { name: 'Floor door' }), await enrolGate(t, { name: 'Main door' })];
   });
