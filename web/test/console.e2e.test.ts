@@ -210,8 +210,9 @@ describe('operator console against the real server and gates', () => {
     // A refused scan shows by reason.
     expect((await north1.scan(q1)).result).toBe('DUPLICATE');
     await page.locator('[data-table="invalid"] td', { hasText: 'ALREADY USED' }).waitFor({ timeout: 10_000 });
-    // No occupancy endpoint on this server yet: said so, no figure made up.
-    await page.locator('[data-occupancy="unavailable"]').waitFor();
+    // Occupancy from the server's entry and exit counts: the two admitted are inside.
+    const arenaRow = page.locator('[data-table="occupancy"] tbody tr', { hasText: 'Main Arena' });
+    await until('occupancy of the arena', async () => (await arenaRow.locator('td').nth(1).textContent({ timeout: 500 })) === '2', 10_000);
     await capture('live');
   });
 

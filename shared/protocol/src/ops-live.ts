@@ -46,7 +46,10 @@ export const LiveHallSeries = z.object({
   total: z.number().int(),
 });
 
-export const InvalidCount = z.object({ result: ScanResult.exclude(['SUCCESS']), count: z.number().int() });
+/** The verdicts that turn someone away at the door (exit scans are not among them). */
+export const RefusedResult = ScanResult.exclude(['SUCCESS', 'EXITED', 'NOT_INSIDE']);
+export type RefusedResult = z.infer<typeof RefusedResult>;
+export const InvalidCount = z.object({ result: RefusedResult, count: z.number().int() });
 
 export const RejectedUploads = z.object({
   device_id: z.uuid(),

@@ -54,6 +54,7 @@ export async function doorSnapshot(db: Queryable, eventId: string, nowMs: number
     hallSeries[i]! += r.n;
   }
 
+  const refused = SCAN_RESULTS.filter((r): r is opsLive.RefusedResult => opsLive.RefusedResult.safeParse(r).success);
   const invalid = new Map<ScanResult, number>();
   let unreadable = 0;
   let conflicts = 0;
@@ -63,7 +64,7 @@ export async function doorSnapshot(db: Queryable, eventId: string, nowMs: number
     unreadable += g.no_event;
     conflicts += g.conflicts;
     total += g.by_result.SUCCESS;
-    for (const r of SCAN_RESULTS) if (r !== 'SUCCESS' && g.by_result[r]) invalid.set(r, (invalid.get(r) ?? 0) + g.by_result[r]);
+    for (const r of refused) if (g.by_result[r]) invalid.set(r, (invalid.get(r) ?? 0) + g.by_result[r]);
     const key = g.device_id ?? 'online';
     // Revoked gates and idle online verification leave the chart; their scans stay in the totals.
     const shown = g.device_id ? activeIds.has(g.device_id) || g.by_result.SUCCESS > 0 : g.total > 0;
@@ -82,10 +83,7 @@ export async function doorSnapshot(db: Queryable, eventId: string, nowMs: number
     minutes: minutes.map((m) => new Date(m).toISOString()),
     halls: [{ hall_id: hallId, hall_name: hall.rows[0]?.name ?? hallId, admissions: hallSeries, total }],
     gates: gateSeries,
-    invalid: SCAN_RESULTS.filter((r) => r !== 'SUCCESS' && invalid.has(r)).map((r) => ({
-      result: r as Exclude<ScanResult, 'SUCCESS'>,
-      count: invalid.get(r)!,
-    })),
+    invalid: refused.filter((r) => invalid.has(r)).map((r) => ({ result: r, count: invalid.get(r)! })),
     unreadable,
     conflicts,
     rejected_uploads: rejected.rows.map((r) => ({

@@ -1,3 +1,4 @@
+import type { sync } from '@ticketgate/protocol';
 import { ApiError } from '@ticketgate/ui/api';
 import { useState } from 'preact/hooks';
 import { useVisiblePoll } from '../../hooks.js';
@@ -6,21 +7,11 @@ import { api, opsErrorText } from '../api.js';
 import { DataTable } from './data-table.js';
 
 /** GET /api/sync/occupancy?event_id= (entry and exit counting): who is inside each hall and zone. */
-export interface Occupancy {
-  event_id: string;
-  halls: {
-    hall_id: string;
-    hall_name: string;
-    inside: number;
-    entries: number;
-    exits: number;
-    zones: { zone: string; inside: number }[];
-  }[];
-}
+type Occupancy = sync.OccupancyView;
 
 const OCCUPANCY_POLL_MS = 3000;
 
-/** Occupancy per hall and zone; "unavailable" while the server has no occupancy endpoint (404), rather than a made-up figure. */
+/** Occupancy per hall and zone; "unavailable" from a server without the occupancy endpoint (404), rather than a made-up figure. */
 export function OccupancyPanel({ eventId }: { eventId: string }) {
   const [data, setData] = useState<Occupancy | null>(null);
   const [unavailable, setUnavailable] = useState(false);
