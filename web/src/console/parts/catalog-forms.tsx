@@ -4,8 +4,11 @@ import { ErrorNote, Note, formValues } from '../../ui.js';
 import { api, opsErrorText } from '../api.js';
 import { useScope } from '../scope.js';
 
-/** POST /api/ops/venues: an operator's new venue is assigned to them; the scope reloads so it shows at once. */
-export function AddVenueForm() {
+/**
+ * A catalog addition: the form's fields to one POST, the confirmation in
+ * words, the form cleared and the venue scope reloaded so the addition shows at once.
+ */
+function useCatalogAdd(add: (f: Record<string, string>) => Promise<string>) {
   const scope = useScope();
   const { busy, error, run } = useSubmit(opsErrorText);
   const [done, setDone] = useState<string | null>(null);
@@ -13,12 +16,20 @@ export function AddVenueForm() {
     const f = formValues(e);
     const form = e.currentTarget as HTMLFormElement;
     return run(async () => {
-      const v = await api.post<{ name: string }>('/api/ops/venues', { name: f.name, address: f.address, city: f.city });
-      setDone(`Venue ${v.name} added.`);
+      setDone(await add(f));
       form.reset();
       scope.reload();
     });
   };
+  return { scope, busy, error, done, submit };
+}
+
+/** POST /api/ops/venues: an operator's new venue is assigned to them; the scope reloads so it shows at once. */
+export function AddVenueForm() {
+  const { busy, error, done, submit } = useCatalogAdd(async (f) => {
+    const v = await api.post<{ name: string }>('/api/ops/venues', { name: f.name, address: f.address, city: f.city });
+    return `Venue ${v.name} added.`;
+  });
   return (
     <form class="card form" aria-labelledby="add-venue-title" onSubmit={(e) => void submit(e)}>
       <h2 id="add-venue-title">Add a venue</h2>
@@ -45,19 +56,10 @@ export function AddVenueForm() {
 
 /** POST /api/ops/halls: a hall of one of the operator's venues, with its public code (the one gates and tickets name). */
 export function AddHallForm() {
-  const scope = useScope();
-  const { busy, error, run } = useSubmit(opsErrorText);
-  const [done, setDone] = useState<string | null>(null);
-  const submit = (e: Event) => {
-    const f = formValues(e);
-    const form = e.currentTarget as HTMLFormElement;
-    return run(async () => {
-      const h = await api.post<{ hall_id: string }>('/api/ops/halls', { venue_id: f.venue, hall_id: f.code, name: f.name });
-      setDone(`Hall ${h.hall_id} added.`);
-      form.reset();
-      scope.reload();
-    });
-  };
+  const { scope, busy, error, done, submit } = useCatalogAdd(async (f) => {
+    const h = await api.post<{ hall_id: string }>('/api/ops/halls', { venue_id: f.venue, hall_id: f.code, name: f.name });
+    return `Hall ${h.hall_id} added.`;
+  });
   return (
     <form class="card form" aria-labelledby="add-hall-title" onSubmit={(e) => void submit(e)}>
       <h2 id="add-hall-title">Add a hall</h2>
