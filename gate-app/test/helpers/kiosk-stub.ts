@@ -90,6 +90,7 @@ const STATUS: kiosk.GateStatus = {
   recent_conflicts: [],
   events: [],
   keys: { gate: 0, issuing: 0 },
+  mesh: null,
   warnings: [],
   problems: [],
 };
