@@ -380,10 +380,11 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       this.trust,
       this.integrity,
       this.timing,
+      this.opts.mesh !== undefined,
     );
     this.syncClient.on('keys', () => this.reloadKeys());
     // A manifest may have brought this gate's first mesh certificate: then it can speak to its peers.
-    this.syncClient.on('pulled', () => this.meshNode?.certificateChanged());
+    this.syncClient.on('certified', () => this.meshNode?.certificateChanged());
     this.syncClient.on('revoked', (note) => this.emit('revoked', note));
     this.syncClient.on('problem', (message) => this.problem(message));
   }
