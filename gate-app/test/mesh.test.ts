@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   generateMeshKeyPair,
   generateSyncKeyPair,
@@ -8,8 +11,8 @@ import {
   type SyncKeyPair,
 } from '@ticketgate/crypto';
 import type { mesh } from '@ticketgate/protocol';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GateStore, KeyRing, SyncTrust, type ServerSeat } from '../src/engine/index.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GateEngine, GateStore, KeyRing, SyncTrust, type ServerSeat } from '../src/engine/index.js';
 import { MeshEnvelope } from '../src/engine/mesh/envelope.js';
 import { MeshIdentity, meshKeyPairOf, type SelfIdentity } from '../src/engine/mesh/identity.js';
 import { mergePeerRecords } from '../src/engine/mesh/merge.js';
@@ -200,5 +203,90 @@ describe('hall mesh: what a gate believes', () => {
       `record ${p.self.deviceId}/2: admission without its credential`,
     ]);
     expect(store.catalog.seat(hall.seats.sold.seatId)?.admitted_at).toBeNull();
+  });
+});
+
+describe('hall mesh: two gate engines over loopback TCP', () => {
+  let hall: LocalHall;
+  const engines: GateEngine[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.close()));
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    hall.cleanup();
+  });
+
+  /** A second gate of the same hall: the hall's data folder copied, enrolled under a new device id; both certified. */
+  const certify = (dir: string, deviceId?: string) => {
+    const store = GateStore.open(dir);
+    try {
+      const d = store.device.get()!;
+      if (deviceId)
+        store.device.saveEnrolment({
+          deviceId,
+          deviceToken: 't',
+          deviceName: 'Gate Two',
+          hallId: hall.hallId,
+          serverUrl: '',
+          syncKey: d.sync_key!,
+          at: Date.now(),
+        });
+      store.device.saveMeshCert(
+        issueDeviceCert(hall.syncKey, {
+          deviceId: store.device.get()!.device_id!,
+          hallId: hall.hallId,
+          name: store.device.get()!.device_name!,
+          publicKey: toBase64Url(meshKeyPairOf(store.device).publicKey),
+          issuedAt: Date.now() - 1000,
+          expiresAt: Date.now() + DAY,
+        }),
+      );
+    } finally {
+      store.close();
+    }
+  };
+
+  it('a gate that joins late catches up by digest, in pages, before its first verdict; pushes reach it afterwards', async () => {
+    hall = await createLocalHall({ manySeats: 1200 });
+    const second = mkdtempSync(join(tmpdir(), 'tg-gate-'));
+    dirs.push(second);
+    cpSync(hall.dir, second, { recursive: true });
+    certify(hall.dir);
+    certify(second, randomUUID());
+
+    const a = await GateEngine.open({ dataDir: hall.dir, mesh: { listen: { host: '127.0.0.1', port: 0 }, peers: [], mdns: false } });
+    engines.push(a);
+    a.start();
+    await a.startMesh();
+    // 1,200 admissions at gate A before gate B exists: more than two pages of a catch-up answer.
+    const verdicts = await Promise.all(hall.many.map((s) => a.scan(hall.ticket(s))));
+    expect(verdicts.every((v) => v.result === 'SUCCESS')).toBe(true);
+
+    // A generous bound: on a loaded test machine the catch-up, not the bound, must end the wait.
+    const b = await GateEngine.open({
+      dataDir: second,
+      mesh: { peers: [{ host: '127.0.0.1', port: a.mesh()!.port! }], mdns: false, timing: { catchUpMs: 20_000 } },
+    });
+    engines.push(b);
+    b.start();
+    await b.startMesh();
+    // Its very first verdict waits for the catch-up from the reachable peer.
+    const first = await b.scan(hall.ticket(hall.many.at(-1)!));
+    expect(first).toMatchObject({ result: 'DUPLICATE', firstAdmission: { by: 'Gate Test' } });
+    const mb = b.mesh()!.status();
+    expect(mb.records).toBe(1200);
+    // Only what B lacked, 500 records a message: three pages and the end of the answer (plus A's digest).
+    const ma = a.mesh()!.status();
+    expect(ma.pushes_sent).toBe(0);
+    expect(mb.messages_received).toBeLessThanOrEqual(3 + 1 + 1);
+
+    // Now linked: a new admission at B is pushed to A, and A's answer is DUPLICATE.
+    const v = await b.scan(hall.ticket(hall.seats.sold));
+    expect(v.result).toBe('SUCCESS');
+    await vi.waitFor(() => expect(a.seat(hall.seats.sold.seatId)?.admitted_at).not.toBeNull(), { timeout: 5000, interval: 5 });
+    expect((await a.scan(hall.ticket(hall.seats.sold))).result).toBe('DUPLICATE');
+    expect(b.mesh()!.status().pushes_sent).toBe(1);
+    // Neither gate ever had a message refused.
+    expect([a.mesh()!.status().refused, b.mesh()!.status().refused]).toEqual([0, 0]);
   });
 });

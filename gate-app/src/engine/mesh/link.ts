@@ -43,6 +43,21 @@ export class MeshLink extends EventEmitter<{ line: [string]; close: [] }> {
     return true;
   }
 
+  /** Resolves once the socket's send buffer is below `bytes` (or the link closed): a long answer waits for the peer to read. */
+  async belowBuffered(bytes: number): Promise<void> {
+    while (!this.closed && this.socket.writableLength > bytes) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.socket.off('drain', done);
+          this.off('close', done);
+          resolve();
+        };
+        this.socket.once('drain', done);
+        this.once('close', done);
+      });
+    }
+  }
+
   get open(): boolean {
     return !this.closed;
   }

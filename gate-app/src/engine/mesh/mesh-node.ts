@@ -25,7 +25,10 @@ export interface MeshTiming {
   reconnectMaxMs: number;
 }
 
-export const DEFAULT_MESH_TIMING: MeshTiming = { antiEntropyMs: 10_000, catchUpMs: 1_500, reconnectInitialMs: 200, reconnectMaxMs: 5_000 };
+/** A catch-up answer sends its next page once the link's send buffer is below this. */
+const PAGE_BUFFER_BYTES = 512 * 1024;
+
+export const DEFAULT_MESH_TIMING: MeshTiming = { antiEntropyMs: 10_000, catchUpMs: 3_000, reconnectInitialMs: 200, reconnectMaxMs: 5_000 };
 
 export interface MeshOptions {
   listen?: MeshAddress;
@@ -291,7 +294,8 @@ export class MeshNode extends EventEmitter<MeshEvents> {
     link.peerName = peer.name;
     switch (body.type) {
       case 'digest':
-        return this.answerDigest(link, body.payload.digest, body.id);
+        void this.answerDigest(link, body.payload.digest, body.id);
+        return;
       case 'records':
         return this.merge(body.payload.records);
       case 'caught_up':
@@ -304,11 +308,16 @@ export class MeshNode extends EventEmitter<MeshEvents> {
     }
   }
 
-  /** Sends the records the peer's digest says it lacks, a page at a time, then `caught_up`. */
-  private answerDigest(link: MeshLink, digest: mesh.MeshDigest, replyTo: string): void {
+  /**
+   * Sends the records the peer's digest says it lacks, a page at a time, then
+   * `caught_up`. Each page waits until the peer has read most of the one before,
+   * so a long catch-up holds one page in memory, not the whole answer.
+   */
+  private async answerDigest(link: MeshLink, digest: mesh.MeshDigest, replyTo: string): Promise<void> {
     for (const origin of this.store.mesh.origins(mesh.MAX_DIGEST_ORIGINS)) {
       let after = digest[origin] ?? 0;
       for (;;) {
+        if (this.stopped) return;
         const page = this.store.mesh.since(origin, after, mesh.MAX_RECORDS_PER_MESSAGE);
         if (page.length === 0) break;
         const sealed = this.envelope.seal('records', { records: page });
@@ -316,6 +325,7 @@ export class MeshNode extends EventEmitter<MeshEvents> {
         this.counters.sent++;
         after = page[page.length - 1]!.seq;
         if (page.length < mesh.MAX_RECORDS_PER_MESSAGE) break;
+        await link.belowBuffered(PAGE_BUFFER_BYTES);
       }
     }
     const done = this.envelope.seal('caught_up', { reply_to: replyTo });

@@ -83,6 +83,8 @@ export class DeviceRepo {
 
   /** The stored mesh key pair, created on first use (like the box key: it survives re-enrolment). */
   meshKeyPair(generate: () => string): string {
+    const stored = this.get()?.mesh_key_pair;
+    if (stored) return stored;
     this.meshKeyStmt.run(generate());
     return this.get()!.mesh_key_pair!;
   }
