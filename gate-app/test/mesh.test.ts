@@ -13,6 +13,7 @@ import {
 import type { mesh } from '@ticketgate/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GateEngine, GateStore, KeyRing, SyncTrust, type ServerSeat } from '../src/engine/index.js';
+import { startDiscovery } from '../src/engine/mesh/discovery.js';
 import { MeshEnvelope } from '../src/engine/mesh/envelope.js';
 import { MeshIdentity, meshKeyPairOf, type SelfIdentity } from '../src/engine/mesh/identity.js';
 import { mergePeerRecords } from '../src/engine/mesh/merge.js';
@@ -288,5 +289,36 @@ describe('hall mesh: two gate engines over loopback TCP', () => {
     expect(b.mesh()!.status().pushes_sent).toBe(1);
     // Neither gate ever had a message refused.
     expect([a.mesh()!.status().refused, b.mesh()!.status().refused]).toEqual([0, 0]);
+  });
+});
+
+describe('hall mesh: mDNS discovery', () => {
+  it('gates of one hall find each other by mDNS; a gate of another hall is neither reported nor reports them', async () => {
+    // Halls and devices of this run only, so parallel runs on the same network do not see each other.
+    const hallA = `A-${randomUUID().slice(0, 6)}`;
+    const hallB = `B-${randomUUID().slice(0, 6)}`;
+    const seen: Record<string, string[]> = { a: [], b: [], c: [] };
+    const problems: string[] = [];
+    const start = (who: string, hallId: string, port: number) =>
+      startDiscovery(
+        { hallId, deviceId: randomUUID(), port },
+        (p) => seen[who]!.push(String(p.port)),
+        (m) => problems.push(m),
+      );
+    const found = await Promise.all([start('a', hallA, 17301), start('b', hallA, 17302), start('c', hallB, 17303)]);
+    try {
+      await vi.waitFor(
+        () => {
+          expect(seen.a).toContain('17302');
+          expect(seen.b).toContain('17301');
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      expect([...seen.a, ...seen.b]).not.toContain('17303');
+      expect(seen.c).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await Promise.all(found.map((d) => d.stop()));
+    }
   });
 });
