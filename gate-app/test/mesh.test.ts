@@ -297,12 +297,12 @@ describe('hall mesh: mDNS discovery', () => {
     // Halls and devices of this run only, so parallel runs on the same network do not see each other.
     const hallA = `A-${randomUUID().slice(0, 6)}`;
     const hallB = `B-${randomUUID().slice(0, 6)}`;
-    const seen: Record<string, string[]> = { a: [], b: [], c: [] };
+    const seen: Record<'a' | 'b' | 'c', string[]> = { a: [], b: [], c: [] };
     const problems: string[] = [];
-    const start = (who: string, hallId: string, port: number) =>
+    const start = (who: keyof typeof seen, hallId: string, port: number) =>
       startDiscovery(
         { hallId, deviceId: randomUUID(), port },
-        (p) => seen[who]!.push(String(p.port)),
+        (p) => seen[who].push(String(p.port)),
         (m) => problems.push(m),
       );
     const found = await Promise.all([start('a', hallA, 17301), start('b', hallA, 17302), start('c', hallB, 17303)]);

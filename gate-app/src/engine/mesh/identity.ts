@@ -11,18 +11,9 @@ import type { DeviceRepo } from '../store/device-repo.js';
 import type { MeshRepo } from '../store/mesh-repo.js';
 import type { SyncTrust } from '../sync/trust.js';
 
-const decoded = new Map<string, MeshKeyPair>();
-
 /** This gate's mesh key pair, created and stored on first use. */
 export function meshKeyPairOf(device: DeviceRepo): MeshKeyPair {
-  const encoded = device.meshKeyPair(() => encodeMeshKeyPair(generateMeshKeyPair()));
-  let k = decoded.get(encoded);
-  if (!k) {
-    k = decodeMeshKeyPair(encoded);
-    decoded.clear();
-    decoded.set(encoded, k);
-  }
-  return k;
+  return decodeMeshKeyPair(device.meshKeyPair(() => encodeMeshKeyPair(generateMeshKeyPair())));
 }
 
 export interface SelfIdentity {
@@ -45,6 +36,8 @@ const CERT_CACHE = 256;
  */
 export class MeshIdentity {
   private readonly verified = new Map<string, DeviceCertClaims>();
+  /** The decoded key, kept while the stored one is the same (every message is signed with it). */
+  private key: { encoded: string; pair: MeshKeyPair } | undefined;
 
   constructor(
     private readonly device: DeviceRepo,
@@ -58,7 +51,9 @@ export class MeshIdentity {
   self(): SelfIdentity | null {
     const d = this.device.get();
     if (!d?.device_id || !d.hall_id || !d.mesh_cert || d.revoked_at != null) return null;
-    return { deviceId: d.device_id, hallId: d.hall_id, name: d.device_name ?? 'gate', cert: d.mesh_cert, key: meshKeyPairOf(this.device) };
+    if (!d.mesh_key_pair) return null;
+    if (this.key?.encoded !== d.mesh_key_pair) this.key = { encoded: d.mesh_key_pair, pair: decodeMeshKeyPair(d.mesh_key_pair) };
+    return { deviceId: d.device_id, hallId: d.hall_id, name: d.device_name ?? 'gate', cert: d.mesh_cert, key: this.key.pair };
   }
 
   checkPeer(cert: string, hallId: string): PeerCheck {
