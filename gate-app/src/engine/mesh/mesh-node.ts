@@ -294,7 +294,9 @@ export class MeshNode extends EventEmitter<MeshEvents> {
     link.peerName = peer.name;
     switch (body.type) {
       case 'digest':
-        void this.answerDigest(link, body.payload.digest, body.id);
+        void this.answerDigest(link, body.payload.digest, body.id).catch((err: unknown) =>
+          this.emit('problem', `mesh: answering ${link.address}: ${(err as Error).message}`),
+        );
         return;
       case 'records':
         return this.merge(body.payload.records);
