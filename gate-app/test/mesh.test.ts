@@ -180,6 +180,9 @@ describe('hall mesh: what a gate believes', () => {
         generation: 1,
         hallId: hall.hallId,
         credential: hall.ticket(s),
+        direction: 'entry',
+        zone: null,
+        entryNo: 1,
       });
     }
     const report = merge([record(p.self, hall.seats.sold, at - 500, 1), record(p.self, hall.seats.sold2, at + 500, 2)]);
