@@ -48,7 +48,9 @@ export class MeshRepo {
       `INSERT INTO sync_state (scope, cursor) VALUES ('${OWN_CURSOR}', ?) ON CONFLICT (scope) DO UPDATE SET cursor = excluded.cursor`,
     );
     // The records a gate shares: its admissions (the mesh's one predicate over the journal).
-    this.newOwnStmt = db.prepare<[number], ScanRow>(`SELECT * FROM scans WHERE seq > ? AND result = 'SUCCESS' AND annulled_at IS NULL ORDER BY seq`);
+    this.newOwnStmt = db.prepare<[number], ScanRow>(
+      `SELECT * FROM scans WHERE seq > ? AND result = 'SUCCESS' AND annulled_at IS NULL ORDER BY seq`,
+    );
     this.revokedStmt = db.prepare<[string], { x: number }>('SELECT 1 AS x FROM revoked_peers WHERE device_id = ?');
     this.clearRevokedStmt = db.prepare('DELETE FROM revoked_peers');
     this.insertRevokedStmt = db.prepare('INSERT OR IGNORE INTO revoked_peers (device_id) VALUES (?)');
