@@ -5,6 +5,7 @@
 // lines and to the local HTTP API (--http).
 //
 //   npm run gate -- --server URL --enrol CODE --data DIR --http 127.0.0.1:PORT [--serial PATH] [--hardware config.json]
+//                   [--mesh HOST:PORT] [--peer HOST:PORT ...] [--no-mdns]
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -33,6 +34,7 @@ const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [
                       [--serial PATH] [--hardware config.json] [--name NAME] [--hide-holder-names]
                       [--skew SECONDS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
                       [--ca FILE] [--allow-insecure-http] [--direction entry|exit]
+                      [--mesh HOST:PORT] [--peer HOST:PORT ...] [--no-mdns] [--mesh-anti-entropy-ms MS]
 
   --data DIR        gate data folder (SQLite snapshot, scans, device identity); required
   --server URL      sync server (https://; http:// only to this machine); remembered at enrolment
@@ -53,7 +55,12 @@ const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [
   --name NAME       this gate's name at enrolment (shown as "admitted by")
   --direction DIR   entry (default) or exit: the direction of scans that do not name theirs
                     (a scanner's own "direction" in --hardware, a POST /scan "direction" win)
-  --ui DIR          kiosk UI files served at / (default: the built renderer next to this program)`;
+  --ui DIR          kiosk UI files served at / (default: the built renderer next to this program)
+  --mesh HOST:PORT  join the hall mesh (docs/mesh.md), listening for peer gates there (e.g. 0.0.0.0:7300)
+  --peer HOST:PORT  a peer gate's mesh address (repeat for each; for networks without multicast)
+  --no-mdns         do not announce or discover peers by mDNS (static --peer list only)
+  --mesh-anti-entropy-ms MS
+                    how often digests are exchanged with every peer besides each (re)connect (default 10000)`;
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} gate: ${msg}\n`);
 
@@ -77,6 +84,10 @@ function options() {
         'max-backoff-ms': { type: 'string' },
         ca: { type: 'string' },
         'allow-insecure-http': { type: 'boolean' },
+        mesh: { type: 'string' },
+        peer: { type: 'string', multiple: true },
+        'no-mdns': { type: 'boolean' },
+        'mesh-anti-entropy-ms': { type: 'string' },
         direction: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -103,9 +114,22 @@ function options() {
       if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a non-negative number`);
       return n;
     };
+    const peers = (values.peer ?? []).filter((p) => p !== '').map((p) => parseAddress(p, '--peer'));
+    const meshListen = values.mesh ? parseAddress(values.mesh, '--mesh') : undefined;
     return {
       ...values,
       data: values.data,
+      meshOptions:
+        meshListen || peers.length
+          ? {
+              ...(meshListen ? { listen: meshListen } : {}),
+              peers,
+              mdns: !values['no-mdns'],
+              ...(values['mesh-anti-entropy-ms'] !== undefined
+                ? { timing: { antiEntropyMs: num(values['mesh-anti-entropy-ms'], '--mesh-anti-entropy-ms')! } }
+                : {}),
+            }
+          : undefined,
       direction: values.direction as 'entry' | 'exit' | undefined,
       skew: num(values.skew, '--skew'),
       pollMs: num(values['poll-ms'], '--poll-ms'),
@@ -151,6 +175,7 @@ async function main(): Promise<void> {
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
     ...(o.name ? { name: o.name } : {}),
     ...(o['hide-holder-names'] ? { holderNames: false } : {}),
+    ...(o.meshOptions ? { mesh: o.meshOptions } : {}),
     ...(o.direction ? { direction: o.direction } : {}),
     timing,
   });
@@ -223,6 +248,13 @@ async function main(): Promise<void> {
     return;
   }
   engine.start();
+  if (o.meshOptions) {
+    await engine.startMesh();
+    const m = engine.mesh()?.status();
+    log(
+      `mesh: ${m?.listening ? `listening on ${m.listening}` : 'not listening'}, ${o.meshOptions.peers.length} static peer(s), mDNS ${o.meshOptions.mdns ? 'on' : 'off'}`,
+    );
+  }
   const d = engine.status();
   if (d.transport_warning) log(d.transport_warning);
   log(

@@ -1,5 +1,6 @@
 // process: engine
 import { decodeDeviceKeyPair, encodeDeviceKeyPair, enrolmentCodeId, generateDeviceKeyPair, toBase64Url } from '@ticketgate/crypto';
+import { meshKeyPairOf } from './mesh/identity.js';
 import { sync } from '@ticketgate/protocol';
 import type { GateStore } from './store/gate-store.js';
 import type { ApiClient } from './sync/api-client.js';
@@ -29,6 +30,8 @@ export async function enrolDevice(
       name: opts.name,
       box_public_key: toBase64Url(boxKeyPair.publicKey),
       app_version: APP_VERSION,
+      // Certified for the hall mesh: the first manifest carries the certificate.
+      mesh_public_key: toBase64Url(meshKeyPairOf(store.device).publicKey),
     },
   });
   store.device.saveEnrolment({

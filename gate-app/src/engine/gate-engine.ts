@@ -4,6 +4,10 @@ import { hostname } from 'node:os';
 import { ready, DEFAULT_CLOCK_SKEW_SECONDS } from '@ticketgate/crypto';
 import { SCAN_RESULTS, type kiosk, type ScanResult, type sync } from '@ticketgate/protocol';
 import { enrolDevice } from './enrol.js';
+import { startDiscovery, type Discovery } from './mesh/discovery.js';
+import { MeshEnvelope } from './mesh/envelope.js';
+import { MeshIdentity } from './mesh/identity.js';
+import { DEFAULT_MESH_TIMING, MeshNode, type MeshAddress, type MeshTiming } from './mesh/mesh-node.js';
 import type { SeatRow } from './store/catalog-repo.js';
 import { GateStore } from './store/gate-store.js';
 import { ApiClient } from './sync/api-client.js';
@@ -36,6 +40,22 @@ export interface GateEngineOptions {
   holderNames?: boolean;
   /** The direction of scans that do not name theirs (`--direction`): an exit gate says `exit`. Default entry. */
   direction?: sync.Direction;
+  /** The hall mesh (docs/mesh.md): absent, this gate learns other gates' admissions from the server only. */
+  mesh?: GateMeshOptions;
+}
+
+export interface GateMeshOptions {
+  /** Where peers reach this gate (`--mesh HOST:PORT`); absent, it only dials out. */
+  listen?: MeshAddress;
+  /** Static peers (`--peer HOST:PORT`, repeated). */
+  peers: MeshAddress[];
+  /** Announce and discover peers by mDNS (off with `--no-mdns`). */
+  mdns: boolean;
+  /** Most peers an admission is pushed to directly (default 16). */
+  fanout?: number;
+  /** A message more than this far from this gate's clock is refused (default 60 s). */
+  windowMs?: number;
+  timing?: Partial<MeshTiming>;
 }
 
 export interface GateEngineEvents {
@@ -74,6 +94,8 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
   private api: ApiClient | undefined;
   private syncClient: SyncClient | undefined;
   private desk: ScanDesk | undefined;
+  private meshNode: MeshNode | undefined;
+  private discovery: Discovery | undefined;
   private problems: { at: number; message: string }[] = [];
   private lastPersistedOffset: number | null;
   private closed = false;
@@ -150,14 +172,56 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     return verdictView(v, (code) => this.store.halls.get(code));
   }
 
-  /** Starts syncing (no-op when revoked: the gate keeps verifying from its snapshot). */
+  /** Starts syncing (no-op when revoked: the gate keeps verifying from its snapshot) and the mesh. */
   start(): void {
     if (!this.isEnrolled()) throw new NotEnrolledError();
     this.syncClient?.start();
+    void this.startMesh().catch((err: unknown) => this.problem(`mesh: ${(err as Error).message}`));
   }
 
-  scan(text: string, source = 'api', direction?: sync.Direction): Promise<ScanVerdict> {
-    if (!this.desk) return Promise.reject(new NotEnrolledError());
+  /** The mesh node, once started (tests and the CLI read its address). */
+  mesh(): MeshNode | undefined {
+    return this.meshNode;
+  }
+
+  /** Starts the mesh node once (idempotent); resolves when it listens. */
+  async startMesh(): Promise<void> {
+    const o = this.opts.mesh;
+    if (!o || this.meshNode || this.closed) return;
+    const skewMs = (this.opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
+    const identity = new MeshIdentity(this.store.device, this.store.mesh, this.trust, () => this.clock.now(), skewMs);
+    const node = new MeshNode(
+      this.store,
+      identity,
+      new MeshEnvelope(identity, () => this.clock.now(), o.windowMs ?? 60_000),
+      () => this.keyRing.verifier,
+      () => this.clock.device(),
+      {
+        ...(o.listen ? { listen: o.listen } : {}),
+        peers: o.peers,
+        fanout: o.fanout ?? 16,
+        timing: { ...DEFAULT_MESH_TIMING, ...o.timing },
+      },
+    );
+    this.meshNode = node;
+    node.on('problem', (m) => this.problem(m));
+    // An own admission lost to a peer's earlier one: the next upload's reply carries the conflict.
+    node.on('requeued', () => this.syncClient?.scanRecorded());
+    await node.start();
+    const d = this.store.device.get();
+    if (o.mdns && node.port !== null && d?.device_id && d.hall_id) {
+      this.discovery = await startDiscovery(
+        { hallId: d.hall_id, deviceId: d.device_id, port: node.port },
+        (peer) => node.discovered(peer),
+        (m) => this.problem(m),
+      );
+    }
+  }
+
+  async scan(text: string, source = 'api', direction?: sync.Direction): Promise<ScanVerdict> {
+    if (!this.desk) throw new NotEnrolledError();
+    // A gate that just (re)joined its peers decides only once it heard what they admitted meanwhile (bounded wait).
+    await this.meshNode?.caughtUp();
     return this.desk.scan(text, source, direction);
   }
 
@@ -183,6 +247,8 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     if (this.closed) return;
     await this.desk?.drain();
     await this.syncClient?.stop();
+    await this.discovery?.stop();
+    await this.meshNode?.stop();
     this.closed = true;
     this.store.close();
   }
@@ -279,6 +345,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
         };
       }),
       keys: { gate: this.keyRing.verifierKeyCount.gate, issuing: this.keyRing.verifierKeyCount.issuing },
+      mesh: this.meshNode?.status() ?? null,
       direction: this.opts.direction ?? 'entry',
       occupancy: occupancyView(this.store.scans.occupancy()),
       warnings,
@@ -317,6 +384,8 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       });
       this.desk.on('verdict', (v) => {
         this.syncClient?.scanRecorded();
+        // The fast path: peers hear of an admission at once, server or not.
+        if (v.result === 'SUCCESS') this.meshNode?.admitted();
         this.emit('verdict', v);
       });
       this.desk.on('annulled', (v) => {
@@ -335,8 +404,11 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       this.trust,
       this.integrity,
       this.timing,
+      this.opts.mesh !== undefined,
     );
     this.syncClient.on('keys', () => this.reloadKeys());
+    // A manifest may have brought this gate's first mesh certificate: then it can speak to its peers.
+    this.syncClient.on('certified', () => this.meshNode?.certificateChanged());
     this.syncClient.on('revoked', (note) => this.emit('revoked', note));
     this.syncClient.on('problem', (message) => this.problem(message));
   }

@@ -87,9 +87,9 @@ export async function listenGateHttp(server: Server, address: string): Promise<{
   return { host: a.address, port: a.port, url: `http://${shown}:${a.port}` };
 }
 
-export function parseAddress(address: string): { host: string; port: number } {
+export function parseAddress(address: string, option = '--http'): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(address.trim());
-  if (!m) throw new Error(`--http expects HOST:PORT (e.g. 127.0.0.1:7000), got ${JSON.stringify(address)}`);
+  if (!m) throw new Error(`${option} expects HOST:PORT (e.g. 127.0.0.1:7000), got ${JSON.stringify(address)}`);
   const port = Number(m[3]);
   if (port > 65535) throw new Error(`port out of range: ${port}`);
   return { host: m[1] ?? m[2]!, port };

@@ -107,6 +107,7 @@ const STATUS: kiosk.GateStatus = {
   recent_conflicts: [],
   events: [],
   keys: { gate: 0, issuing: 0 },
+  mesh: null,
   direction: 'entry',
   occupancy: { inside: 0, entries: 0, exits: 0, zones: [] },
   warnings: [],

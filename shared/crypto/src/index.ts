@@ -64,3 +64,15 @@ export {
   enrolmentMac,
   verifyEnrolmentMac,
 } from './sync-signature.js';
+export {
+  type MeshKeyPair,
+  type DeviceCertClaims,
+  type DeviceCertCheck,
+  generateMeshKeyPair,
+  encodeMeshKeyPair,
+  decodeMeshKeyPair,
+  issueDeviceCert,
+  verifyDeviceCert,
+  signMeshMessage,
+  verifyMeshMessage,
+} from './device-cert.js';

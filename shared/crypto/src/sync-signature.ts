@@ -30,7 +30,7 @@ export interface SyncPublicKey {
 }
 
 /** What a signature covers besides the body: which reply it is, so one cannot stand in for another. */
-export type SyncSignedKind = 'enrol' | 'hall' | 'seats' | 'scans' | 'stream';
+export type SyncSignedKind = 'enrol' | 'hall' | 'seats' | 'scans' | 'stream' | 'mesh-key';
 
 const KID_CONTEXT = Buffer.from('TICKETGATE:KID:SYNC:');
 const SIGNING_PREFIX = 'ticketgate-sync/v1';

@@ -5,3 +5,4 @@ export * as sync from './sync.js';
 export * as admission from './admission/index.js';
 export * as kiosk from './kiosk.js';
 export * as opsLive from './ops-live.js';
+export * as mesh from './mesh.js';

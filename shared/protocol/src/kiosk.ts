@@ -137,6 +137,28 @@ export const GateStatus = z.object({
     }),
   ),
   keys: z.object({ gate: z.number().int(), issuing: z.number().int() }),
+  /** The hall mesh (docs/mesh.md); null when this gate runs without it. */
+  mesh: z
+    .object({
+      listening: z.string().nullable(),
+      /** False until the server certified this gate's mesh key (then it cannot speak on the mesh). */
+      certified: z.boolean(),
+      links: z.array(
+        z.object({ address: z.string(), outbound: z.boolean(), peer_id: z.string().nullable(), peer_name: z.string().nullable() }),
+      ),
+      /** Admission records of the hall held (own and peers'). */
+      records: z.number().int(),
+      pushes_sent: z.number().int(),
+      messages_sent: z.number().int(),
+      messages_received: z.number().int(),
+      /** Messages and records refused (foreign hall, revoked or uncertified sender, replay, tampering, bad proof). */
+      refused: z.number().int(),
+      last_refusal: z.string().nullable(),
+      /** Seats this gate admitted that a peer had admitted first (each one a conflict for the server). */
+      double_admissions: z.number().int(),
+    })
+    .nullable()
+    .default(null),
   /** The gate's direction for scans that do not name theirs (`--direction`). */
   direction: Direction.default('entry'),
   /**

@@ -31,6 +31,9 @@ export type SeatStatus = z.infer<typeof SeatStatus>;
 
 // ---- enrolment -------------------------------------------------------------
 
+/** A raw Ed25519 public key, base64url (32 bytes). */
+export const MeshPublicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an Ed25519 public key: 43 base64url characters');
+
 /** Operator: POST /api/sync/enrolments */
 export const CreateEnrolmentRequest = z.object({
   hall_id: HallCode,
@@ -55,6 +58,8 @@ export const EnrolRequest = z.object({
   /** X25519 public key (base64url): gate keys in manifests are sealed to it. */
   box_public_key: z.string().min(40).max(64),
   app_version: z.string().max(32).optional(),
+  /** Ed25519 public key (base64url) of the gate's mesh key: the server certifies it for the hall mesh (docs/mesh.md). */
+  mesh_public_key: MeshPublicKey.optional(),
 });
 export const EnrolResponse = z.object({
   device_id: z.uuid(),
@@ -65,6 +70,9 @@ export const EnrolResponse = z.object({
   server_time: z.string(),
 });
 
+/** Gate: POST /api/sync/mesh-key — registers (or replaces) the device's mesh key; gates enrolled before the mesh use it. */
+export const MeshKeyRequest = z.object({ public_key: MeshPublicKey });
+export const MeshKeyResponse = z.object({ device_cert: z.string(), server_time: z.string() });
 // ---- admission policy (docs/api.md, "Admission policy") -----------------------
 
 export const Direction = z.enum(['entry', 'exit']);
@@ -167,6 +175,14 @@ export const HallManifest = z.object({
   /** The sync key chain (rotation): a gate follows it from its pinned key, link by link. */
   sync_keys: z.array(SyncKeyLink).min(1),
   events: z.array(ManifestEvent),
+  /**
+   * This device's certificate for the hall mesh (docs/mesh.md), signed with the
+   * active sync key, issued afresh with every manifest; null until the gate has
+   * registered a mesh key (POST /api/sync/mesh-key, or `mesh_public_key` at enrolment).
+   */
+  device_cert: z.string().nullable().default(null),
+  /** Revoked devices of this hall: their certificates are refused by the mesh from now on. */
+  revoked_devices: z.array(z.uuid()).default([]),
   server_time: z.string(),
 });
 export type HallManifest = z.infer<typeof HallManifest>;

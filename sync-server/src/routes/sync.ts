@@ -6,6 +6,7 @@ import { ok, sync } from '@ticketgate/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { registerMeshKey } from '../domain/sync/device-cert.js';
 import { recordSyncIntegrity } from '../domain/sync/devices.js';
 import { enrolDevice } from '../domain/sync/enrolment.js';
 import { openGateFeed, type FeedSink } from '../domain/sync/gate-feed.js';
@@ -51,6 +52,7 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         name: req.body.name,
         boxPublicKey: req.body.box_public_key,
         appVersion: req.body.app_version,
+        meshPublicKey: req.body.mesh_public_key,
       });
       const key = await ctx.syncKeys.activeKey();
       const body = envelopeBytes(sync.EnrolResponse, {
@@ -82,6 +84,28 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
       const nonce = requestNonce(req);
       const body = envelopeBytes(sync.HallManifest, await buildHallManifest(ctx, deviceOf(req)));
       signReply(reply, await ctx.syncKeys.activeKey(), 'hall', nonce, body);
+      return sendJson(reply, body);
+    },
+  );
+
+  app.post(
+    '/mesh-key',
+    {
+      preHandler: app.authenticateDevice,
+      schema: {
+        tags,
+        security,
+        summary: "Register the gate's mesh key and get its device certificate",
+        description: docs.meshKey.description,
+        body: sync.MeshKeyRequest,
+        response: { 200: ok(sync.MeshKeyResponse), ...docs.meshKey.errors },
+      },
+    },
+    async (req, reply) => {
+      const nonce = requestNonce(req);
+      const cert = await registerMeshKey(ctx, deviceOf(req), req.body.public_key);
+      const body = envelopeBytes(sync.MeshKeyResponse, { device_cert: cert, server_time: new Date(ctx.now()).toISOString() });
+      signReply(reply, await ctx.syncKeys.activeKey(), 'mesh-key', nonce, body);
       return sendJson(reply, body);
     },
   );

@@ -15,6 +15,10 @@ export interface DeviceRow {
   revoked_note: string | null;
   /** Encoded sync public key the gate trusts (encodeSyncPublicKey); null before a v3 enrolment. */
   sync_key: string | null;
+  /** This gate's Ed25519 mesh key pair (encodeMeshKeyPair); created on first use. */
+  mesh_key_pair: string | null;
+  /** The server's certificate for the mesh key (docs/mesh.md); null until the server issued one. */
+  mesh_cert: string | null;
 }
 
 export interface Enrolment {
@@ -36,6 +40,8 @@ export class DeviceRepo {
   private readonly hallStmt;
   private readonly revokeStmt;
   private readonly pinStmt;
+  private readonly meshKeyStmt;
+  private readonly meshCertStmt;
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[], DeviceRow>('SELECT * FROM device WHERE id = 1');
@@ -47,6 +53,8 @@ export class DeviceRepo {
     );
     this.hallStmt = db.prepare('UPDATE device SET hall_name = ?, venue_name = ?, device_name = ? WHERE id = 1');
     this.pinStmt = db.prepare('UPDATE device SET sync_key = ? WHERE id = 1');
+    this.meshKeyStmt = db.prepare('UPDATE device SET mesh_key_pair = ? WHERE id = 1 AND mesh_key_pair IS NULL');
+    this.meshCertStmt = db.prepare('UPDATE device SET mesh_cert = ? WHERE id = 1');
     this.revokeStmt = db.prepare('UPDATE device SET revoked_at = COALESCE(revoked_at, ?), revoked_note = ? WHERE id = 1');
   }
 
@@ -71,6 +79,18 @@ export class DeviceRepo {
   /** A rotation the pinned key endorsed: the successor becomes the pinned key. */
   pinSyncKey(encoded: string): void {
     this.pinStmt.run(encoded);
+  }
+
+  /** The stored mesh key pair, created on first use (like the box key: it survives re-enrolment). */
+  meshKeyPair(generate: () => string): string {
+    const stored = this.get()?.mesh_key_pair;
+    if (stored) return stored;
+    this.meshKeyStmt.run(generate());
+    return this.get()!.mesh_key_pair!;
+  }
+
+  saveMeshCert(cert: string): void {
+    this.meshCertStmt.run(cert);
   }
 
   markRevoked(at: number, note: string): void {

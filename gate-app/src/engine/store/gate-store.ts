@@ -3,6 +3,7 @@ import { CatalogRepo, type CatalogOptions } from './catalog-repo.js';
 import { DeviceRepo } from './device-repo.js';
 import { HallRepo } from './hall-repo.js';
 import { KeyRepo } from './key-repo.js';
+import { MeshRepo } from './mesh-repo.js';
 import { openGateDatabase, type Db } from './open-database.js';
 import { ScanRepo } from './scan-repo.js';
 import { SyncStateRepo } from './sync-state-repo.js';
@@ -13,6 +14,7 @@ export class GateStore {
   readonly catalog: CatalogRepo;
   readonly halls: HallRepo;
   readonly keys: KeyRepo;
+  readonly mesh: MeshRepo;
   readonly scans: ScanRepo;
   readonly syncState: SyncStateRepo;
 
@@ -24,6 +26,7 @@ export class GateStore {
     this.catalog = new CatalogRepo(db, catalog);
     this.halls = new HallRepo(db);
     this.keys = new KeyRepo(db);
+    this.mesh = new MeshRepo(db);
     this.scans = new ScanRepo(db);
     this.syncState = new SyncStateRepo(db);
   }

@@ -6,7 +6,7 @@
  * Times are integer milliseconds since the epoch (UTC); they only become ISO
  * strings on the wire and in the local API.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const SCHEMA_V1 = `
 -- Who this gate is. One row. The device token and the box private key live here,
@@ -203,4 +203,33 @@ CREATE UNIQUE INDEX scans_one_success_per_entry ON scans (seat_id, entry_no) WHE
 CREATE INDEX scans_movements_idx ON scans (seat_id) WHERE result IN ('SUCCESS', 'EXITED') AND annulled_at IS NULL;
 -- The server's echo of an admission this gate annulled must not check the seat in again.
 CREATE INDEX scans_annulled_idx ON scans (seat_id) WHERE annulled_at IS NOT NULL;
+`;
+
+/**
+ * v7: the hall mesh (docs/mesh.md). The gate's own Ed25519 mesh key and the
+ * certificate the server issued for it; the hall's revoked devices (from the
+ * manifest); and every admission record of the hall this gate holds — its own
+ * and its peers' — numbered per admitting device, with each origin's contiguous
+ * high-water mark (what a digest tells a peer).
+ */
+export const SCHEMA_V7 = `
+ALTER TABLE device ADD COLUMN mesh_key_pair TEXT;
+ALTER TABLE device ADD COLUMN mesh_cert TEXT;
+CREATE TABLE revoked_peers (
+  device_id  TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE mesh_records (
+  origin          TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  client_scan_id  TEXT NOT NULL UNIQUE,
+  seat_id         TEXT,
+  -- The record as the mesh carries it (protocol mesh.MeshRecord, JSON).
+  record          TEXT NOT NULL,
+  received_at     INTEGER NOT NULL,
+  PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
+CREATE TABLE mesh_origins (
+  origin      TEXT PRIMARY KEY,
+  high_water  INTEGER NOT NULL
+) WITHOUT ROWID;
 `;

@@ -1,6 +1,7 @@
 // process: engine
-import { decodeIssuingPublicKey } from '@ticketgate/crypto';
+import { decodeIssuingPublicKey, toBase64Url, verifyDeviceCert } from '@ticketgate/crypto';
 import { sync } from '@ticketgate/protocol';
+import { meshKeyPairOf } from '../mesh/identity.js';
 import { applySeatBatch } from '../store/apply-seat-delta.js';
 import type { GateStore } from '../store/gate-store.js';
 import type { ApiClient } from './api-client.js';
@@ -28,6 +29,9 @@ export interface PullReport {
  * this device, this hall, this event, this cursor — or it is refused whole.
  */
 export class Puller {
+  /** The device certificate of the last verified manifest. */
+  private lastDeviceCert: string | null = null;
+
   constructor(
     private readonly api: ApiClient,
     private readonly store: GateStore,
@@ -55,6 +59,7 @@ export class Puller {
         const moved = this.trust.advance(m.sync_keys);
         store.device.saveHall(m.hall_name, m.venue_name, m.device_name);
         store.halls.replace(m.halls);
+        store.mesh.replaceRevoked(m.revoked_devices);
         store.catalog.saveEvents(
           m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq, policy: e.admission_policy })),
         );
@@ -70,7 +75,37 @@ export class Puller {
       .immediate();
     if (JSON.stringify(store.keys.all()) !== before) this.onKeysChanged();
     if (rotated) this.onSyncKeyRotated();
+    this.lastDeviceCert = m.device_cert;
     return m;
+  }
+
+  /**
+   * Keeps this gate's mesh certificate (docs/mesh.md): the manifest's, when it
+   * certifies this gate's own key; otherwise (a gate enrolled before the mesh,
+   * or a new key) the key is registered and the reply's certificate kept.
+   */
+  async certify(signal?: AbortSignal): Promise<void> {
+    let cert = this.lastDeviceCert;
+    const { device } = this.store;
+    const own = toBase64Url(meshKeyPairOf(device).publicKey);
+    const check = (c: string | null) => {
+      if (!c) return false;
+      // Key, signature and identity; not time: peers judge validity by their clocks, and this gate's may lag the server's.
+      const v = verifyDeviceCert(c, [this.trust.required()], this.now(), Number.POSITIVE_INFINITY);
+      if (!v.ok) throw new IntegrityError(`device certificate: ${v.reason}`);
+      return v.claims.publicKey === own && v.claims.deviceId === device.get()?.device_id;
+    };
+    if (!check(cert)) {
+      const reply = await this.api.post('/api/sync/mesh-key', {
+        schema: sync.MeshKeyResponse,
+        signed: { kind: 'mesh-key' },
+        body: { public_key: own },
+        ...(signal ? { signal } : {}),
+      });
+      if (!check(reply.device_cert)) throw new IntegrityError('the server certified another key than this gate registered');
+      cert = reply.device_cert;
+    }
+    device.saveMeshCert(cert!);
   }
 
   /** Pulls one event's seats past its cursor and applies them in one transaction. */

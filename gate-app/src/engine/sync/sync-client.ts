@@ -38,6 +38,8 @@ export interface SyncEvents {
   keys: [];
   revoked: [note: string];
   admission: [seatId: string];
+  /** The device certificate for the mesh was checked (and renewed) with the server. */
+  certified: [];
   problem: [message: string];
 }
 
@@ -73,6 +75,8 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     private readonly trust: SyncTrust,
     private readonly integrity: IntegrityMonitor,
     private readonly timing: SyncTiming = DEFAULT_TIMING,
+    /** This gate is on the hall mesh: keep its device certificate current (docs/mesh.md). */
+    private readonly mesh = false,
   ) {
     super();
     this.puller = new Puller(
@@ -153,6 +157,7 @@ export class SyncClient extends EventEmitter<SyncEvents> {
       this.dirty.clear();
       reports = await this.puller.all(signal);
       this.nextFullPullAt = now + this.timing.pollIntervalMs;
+      if (this.mesh) await this.certify(signal);
     } else {
       reports = [];
       for (const eventId of [...this.dirty]) {
@@ -169,6 +174,18 @@ export class SyncClient extends EventEmitter<SyncEvents> {
     if (reports.length) this.emit('pulled', reports);
     if (reports.some((r) => r.requeued > 0)) this.pushLoop.wake();
     return Math.max(0, this.nextFullPullAt - this.clock.device());
+  }
+
+  /** A certificate problem silences this gate on the mesh but must not stop its sync with the server: reported, retried next pull. */
+  private async certify(signal: AbortSignal): Promise<void> {
+    try {
+      await this.puller.certify(signal);
+      this.emit('certified');
+    } catch (err) {
+      if (signal.aborted) throw err;
+      if (err instanceof IntegrityError) this.integrity.refused(err.message);
+      this.emit('problem', `mesh certificate: ${err instanceof Error ? err.message : String(err)} (retried at the next pull)`);
+    }
   }
 
   private async pushTask(signal: AbortSignal): Promise<number> {

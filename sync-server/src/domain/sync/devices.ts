@@ -4,7 +4,7 @@ import { withTransaction, type Queryable } from '../../db/pool.js';
 import type { Actor } from '../../policy/access.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { DomainError } from '../errors.js';
-import { notifyRevoked } from '../live/notices.js';
+import { notifyKeysChanged, notifyRevoked } from '../live/notices.js';
 
 interface DeviceRow {
   id: string;
@@ -86,6 +86,8 @@ export async function revokeDevice(ctx: Pick<AppContext, 'pool' | 'now'>, actor:
     );
     if (rows[0]) {
       await notifyRevoked(db, deviceId);
+      // The hall's other gates re-pull their manifest, which lists revoked devices: their mesh refuses this one from then on.
+      await notifyKeysChanged(db, rows[0].hall_id);
       await recordAudit(db, {
         actor,
         action: 'device.revoke',

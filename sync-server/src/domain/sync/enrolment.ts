@@ -40,7 +40,7 @@ export async function createEnrolmentCode(
  */
 export async function enrolDevice(
   ctx: Deps,
-  input: { codeId: string; name: string; boxPublicKey: string; appVersion?: string | undefined },
+  input: { codeId: string; name: string; boxPublicKey: string; appVersion?: string | undefined; meshPublicKey?: string | undefined },
 ): Promise<{ deviceId: string; deviceToken: string; hallId: string; bindingKey: Uint8Array }> {
   let key: Uint8Array;
   try {
@@ -67,9 +67,18 @@ export async function enrolDevice(
     const hall = rows[0]?.hall_id;
     if (!hall) throw new DomainError('ENROLMENT_INVALID');
     await db.query(
-      `INSERT INTO devices (id, hall_id, name, token_hash, box_public_key, app_version, enrolled_at, last_seen_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-      [deviceId, hall, input.name, hashDeviceToken(deviceToken), input.boxPublicKey, input.appVersion ?? null, now],
+      `INSERT INTO devices (id, hall_id, name, token_hash, box_public_key, app_version, enrolled_at, last_seen_at, mesh_public_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,
+      [
+        deviceId,
+        hall,
+        input.name,
+        hashDeviceToken(deviceToken),
+        input.boxPublicKey,
+        input.appVersion ?? null,
+        now,
+        input.meshPublicKey ?? null,
+      ],
     );
     return {
       hallId: hall,

@@ -1,6 +1,7 @@
 import { encodeIssuingPublicKey, fromBase64Url, ready, sealGateKey } from '@ticketgate/crypto';
 import type { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
+import { currentDeviceCert, revokedDevicesOf } from './device-cert.js';
 import type { DeviceIdentity } from './device-identity.js';
 import { storedPolicies } from './admission-policy.js';
 import { currentHallEvents } from './hall-events.js';
@@ -60,6 +61,8 @@ export async function buildHallManifest(
     issuing_keys: issuing.map(encodeIssuingPublicKey),
     sync_keys: await ctx.syncKeys.chain(),
     events,
+    device_cert: await currentDeviceCert(ctx, device),
+    revoked_devices: await revokedDevicesOf(ctx, device.hallId),
     server_time: new Date(ctx.now()).toISOString(),
   };
 }

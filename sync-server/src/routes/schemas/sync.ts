@@ -27,9 +27,17 @@ export const docs = {
   hall: documentErrors(
     "The device's hall with its current and upcoming events (date at most a day ago): each with its change sequence and its gate " +
       "keys sealed to this device's box key (openGateKey with the device key pair), plus the public issuing keys still valid and the " +
-      'sync key chain.' +
+      "sync key chain; `device_cert`, this device's certificate for the hall mesh (docs/mesh.md), freshly issued; and " +
+      '`revoked_devices`, the revoked devices of the hall, whose certificates gates refuse.' +
       SIGNED,
     DEVICE_ERRORS,
+  ),
+  meshKey: documentErrors(
+    "Registers (or replaces) this gate's Ed25519 mesh public key (base64url, 32 bytes) and answers its device certificate, " +
+      'signed with the active sync key: device id, hall, name, key, issue and expiry time (docs/mesh.md). Gates enrolled before ' +
+      'the mesh call it once; later manifests carry a fresh certificate.' +
+      SIGNED,
+    [...DEVICE_ERRORS, ['VALIDATION_ERROR', 'public_key is not 43 base64url characters']],
   ),
   seats: documentErrors(
     "Seats of one event of the device's hall as SeatTuples: since=0 is the full snapshot, since=N the seats changed after N. " +
