@@ -24,6 +24,10 @@ export function isSupport(actor: Actor): boolean {
   return hasRole(actor.role, 'staff');
 }
 
+export function requireSupport(actor: Actor): void {
+  if (!isSupport(actor)) forbidden('Support staff only.');
+}
+
 /**
  * Reading (balances): where a query names a user (`user_id`), it must be the
  * caller, unless the caller is an admin looking at someone else. Returns the

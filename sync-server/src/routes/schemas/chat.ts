@@ -39,6 +39,11 @@ export const docs = {
     [...ACCESS, ...BAD_ID],
   ),
   escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
+  recent: documentErrors(
+    `${NOTE}Staff and above. The newest escalations (\`limit\` 1-200, default 50) naming one of the caller's venues; admins see every ` +
+      'escalation, also those naming no venue. New ones arrive live on the /ws/support socket.',
+    [...AUTH_ERRORS, ['FORBIDDEN', 'Caller is not support staff'], ['VALIDATION_ERROR', 'limit outside 1-200']],
+  ),
   conversations: documentErrors(`${NOTE}Conversations the user has written in, most recent first. Your own, unless you are an admin.`, [
     ...AUTH_ERRORS,
     ['FORBIDDEN', 'user_id is someone else and you are not an admin'],

@@ -204,9 +204,9 @@ export const docs = {
     ['FORBIDDEN', 'Caller is neither party nor admin'],
     ...NOT_FOUND,
   ]),
-  all: documentErrors('Admin only. Every transfer, newest first, optionally by status, seat or user (as either party).', [
-    ...AUTH_ERRORS,
-    ['VALIDATION_ERROR', 'Bad query'],
-    ['FORBIDDEN', 'Caller is not an admin'],
-  ]),
+  all: documentErrors(
+    'Operators and admins. Transfers newest first, optionally by status, seat or user (as either party): an admin sees every ' +
+      'transfer, an operator those of tickets for events at their assigned venues. Deciding disputes stays admin-only.',
+    [...AUTH_ERRORS, ['VALIDATION_ERROR', 'Bad query'], ['FORBIDDEN', 'Caller is below operator']],
+  ),
 };
