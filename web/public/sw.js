@@ -56,6 +56,8 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/docs') || url.pathname === '/health') return;
+  // The operator console is online-only and not part of the fan app's shell.
+  if (url.pathname === '/console' || url.pathname.startsWith('/console/') || url.pathname.startsWith('/console-')) return;
   // App pages: the network when it answers, the cached shell when offline.
   if (req.mode === 'navigate') {
     event.respondWith(fetch(req).catch(() => caches.match('/index.html')));

@@ -1,8 +1,9 @@
 // process: build tool
-// Bundles the fan web app (Preact, TypeScript → one minified ES module) with
-// esbuild into web/dist/ with content-hashed names, writes index.html and the
-// service worker with those names, and a gzip copy of every text file, which
-// the sync server serves to browsers that accept it.
+// Bundles the fan web app and the operator console (Preact, TypeScript → one
+// minified ES module each, so fans never download the console) with esbuild
+// into web/dist/ with content-hashed names, writes index.html, console.html and
+// the fan app's service worker with those names, and a gzip copy of every text
+// file, which the sync server serves to browsers that accept it.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -19,13 +20,20 @@ export interface WebBuild {
   /** Bytes of the JS bundle, raw and gzipped (the figure docs/fan-app.md states). */
   jsBytes: number;
   jsGzipBytes: number;
+  /** The operator console's bundle (console.html loads it, index.html never does). */
+  console: { js: string; css: string; jsBytes: number; jsGzipBytes: number };
 }
 
 export async function buildWebApp(outdir = WEB_DIST): Promise<WebBuild> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await build({
-    entryPoints: { app: join(here, 'src/main.tsx'), styles: join(here, 'src/styles.css') },
+    entryPoints: {
+      app: join(here, 'src/main.tsx'),
+      styles: join(here, 'src/styles.css'),
+      console: join(here, 'src/console/main.tsx'),
+      'console-styles': join(here, 'src/console/console.css'),
+    },
     outdir,
     entryNames: '[name]-[hash]',
     bundle: true,
@@ -40,11 +48,18 @@ export async function buildWebApp(outdir = WEB_DIST): Promise<WebBuild> {
     logLevel: 'warning',
   });
   const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
-  const js = outputs.find((f) => /^app-.*\.js$/.test(f))!;
-  const css = outputs.find((f) => /^styles-.*\.css$/.test(f))!;
+  const named = (name: string, ext: string) => outputs.find((f) => new RegExp(`^${name}-[A-Z0-9]{8}\\${ext}$`).test(f))!;
+  const js = named('app', '.js');
+  const css = named('styles', '.css');
+  const consoleJs = named('console', '.js');
+  const consoleCss = named('console-styles', '.css');
   const pub = join(here, 'public');
-  for (const f of readdirSync(pub)) if (f !== 'index.html' && f !== 'sw.js') copyFileSync(join(pub, f), join(outdir, f));
-  writeFileSync(join(outdir, 'index.html'), readFileSync(join(pub, 'index.html'), 'utf8').replace('__JS__', js).replace('__CSS__', css));
+  const PAGES = ['index.html', 'console.html', 'sw.js'];
+  for (const f of readdirSync(pub)) if (!PAGES.includes(f)) copyFileSync(join(pub, f), join(outdir, f));
+  const page = (file: string, jsName: string, cssName: string) =>
+    writeFileSync(join(outdir, file), readFileSync(join(pub, file), 'utf8').replace('__JS__', jsName).replace('__CSS__', cssName));
+  page('index.html', js, css);
+  page('console.html', consoleJs, consoleCss);
   const shell = ['/', '/index.html', `/${js}`, `/${css}`, '/manifest.webmanifest', '/icon.svg'];
   const sw = readFileSync(join(pub, 'sw.js'), 'utf8')
     .replace("'__VERSION__'", JSON.stringify(js.slice(4, -3)))
@@ -54,18 +69,17 @@ export async function buildWebApp(outdir = WEB_DIST): Promise<WebBuild> {
     if (/\.(js|css|html|webmanifest|svg|map)$/.test(f))
       writeFileSync(join(outdir, `${f}.gz`), gzipSync(readFileSync(join(outdir, f)), { level: 9 }));
   }
-  return {
-    dir: outdir,
-    js,
-    css,
-    jsBytes: readFileSync(join(outdir, js)).length,
-    jsGzipBytes: readFileSync(join(outdir, `${js}.gz`)).length,
-  };
+  const size = (f: string) => ({
+    jsBytes: readFileSync(join(outdir, f)).length,
+    jsGzipBytes: readFileSync(join(outdir, `${f}.gz`)).length,
+  });
+  return { dir: outdir, js, css, ...size(js), console: { js: consoleJs, css: consoleCss, ...size(consoleJs) } };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const b = await buildWebApp();
   console.log(
-    `web app built into ${b.dir}: ${b.js} ${(b.jsBytes / 1024).toFixed(1)} KiB, ${(b.jsGzipBytes / 1024).toFixed(1)} KiB gzipped`,
+    `web app built into ${b.dir}: ${b.js} ${(b.jsBytes / 1024).toFixed(1)} KiB, ${(b.jsGzipBytes / 1024).toFixed(1)} KiB gzipped; ` +
+      `console ${b.console.js} ${(b.console.jsBytes / 1024).toFixed(1)} KiB, ${(b.console.jsGzipBytes / 1024).toFixed(1)} KiB gzipped`,
   );
 }

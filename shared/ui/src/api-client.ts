@@ -33,6 +33,8 @@ export interface Page<T> {
 
 interface CallOptions {
   body?: unknown;
+  /** A body sent as it is (a CSV file) instead of JSON. */
+  text?: { body: string; type: string };
   /** Send the access token (refreshing it once if it expired). */
   auth?: boolean;
   headers?: Record<string, string>;
@@ -100,6 +102,11 @@ export class ApiClient {
     return this.call<T>('POST', path, { auth: true, ...opts, body });
   }
 
+  /** POST of a text document (a CSV import) as the body, with its media type. */
+  postText<T>(path: string, body: string, type = 'text/csv'): Promise<T> {
+    return this.call<T>('POST', path, { auth: true, text: { body, type } });
+  }
+
   /** A paginated list: data and pagination. */
   async page<T>(path: string): Promise<Page<T>> {
     const res = await this.send('GET', path, { auth: true });
@@ -138,13 +145,14 @@ export class ApiClient {
     }
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.text) headers['content-type'] = opts.text.type;
     if (opts.auth && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
     let res: Response;
     try {
       res = await fetch(this.base + path, {
         method,
         headers,
-        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : opts.text ? { body: opts.text.body } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } catch (err) {

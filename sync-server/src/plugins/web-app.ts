@@ -20,6 +20,8 @@ const APP_PAGES = [
   '/transfers/*',
   '/help',
 ];
+/** The operator console's pages (VIEWS in web/src/console/views.tsx): its own page and bundle, so fans never load it. */
+const CONSOLE_PAGES = ['/console', '/console/*'];
 /** esbuild names bundles `name-HASH.js`: those never change and may be cached for a year. */
 const HASHED = /-[A-Z0-9]{8}\.(js|css)(\.map)?$/;
 
@@ -27,7 +29,7 @@ const HASHED = /-[A-Z0-9]{8}\.(js|css)(\.map)?$/;
  * Serves the built fan web app (web/dist) at `/`: hashed bundles cached for a
  * year, everything else revalidated (ETag), gzip variants the build wrote
  * served to clients that accept them, and `index.html` for the app's own page
- * paths, so client-side routes survive a reload.
+ * paths (`console.html` for the operator console's), so client-side routes survive a reload.
  */
 export async function webApp(app: FastifyInstance, opts: { root: string }): Promise<void> {
   if (!existsSync(join(opts.root, 'index.html'))) {
@@ -50,6 +52,7 @@ export async function webApp(app: FastifyInstance, opts: { root: string }): Prom
       if (path.endsWith('sw.js')) res.setHeader('service-worker-allowed', '/');
     },
   });
-  const page = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
-  for (const path of APP_PAGES) app.get(path, async (_req, reply) => page(reply));
+  const page = (reply: FastifyReply, file: string) => reply.header('cache-control', 'no-cache').sendFile(file);
+  for (const path of APP_PAGES) app.get(path, async (_req, reply) => page(reply, 'index.html'));
+  for (const path of CONSOLE_PAGES) app.get(path, async (_req, reply) => page(reply, 'console.html'));
 }

@@ -1,5 +1,6 @@
 import { errorText } from '@ticketgate/ui/errors';
 import { useState } from 'preact/hooks';
+import { LoginForm } from '../login-form.js';
 import { Link, navigate } from '../router.js';
 import { api } from '../session.js';
 import { ErrorNote, Screen, formValues } from '../ui.js';
@@ -11,39 +12,18 @@ function next(): string {
 }
 
 export function Login() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    const f = formValues(e);
-    setBusy(true);
-    try {
-      await api.login(f.email!, f.password!);
-      navigate(next(), true);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <Screen title="Log in">
-      <form class="card form" onSubmit={(e) => void submit(e)}>
-        <label>
-          Email
-          <input name="email" type="email" autocomplete="username" required />
-        </label>
-        <label>
-          Password
-          <input name="password" type="password" autocomplete="current-password" required />
-        </label>
-        <ErrorNote text={error} />
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Logging in…' : 'Log in'}
-        </button>
+      <LoginForm
+        login={async (email, password) => {
+          await api.login(email, password);
+          navigate(next(), true);
+        }}
+      >
         <p>
           New here? <Link href={`/register${location.search}`}>Create an account</Link>
         </p>
-      </form>
+      </LoginForm>
     </Screen>
   );
 }

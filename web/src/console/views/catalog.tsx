@@ -1,0 +1,79 @@
+import { dateInWords } from '@ticketgate/ui/time';
+import { useState } from 'preact/hooks';
+import { ErrorNote, Loading, Screen } from '../../ui.js';
+import { CsvImport } from '../parts/csv-import.js';
+import { DataTable } from '../parts/data-table.js';
+import { useScope, type ScopeHall } from '../scope.js';
+
+/** Venues, halls and events of the operator's venues; seats and events added by CSV import. */
+export function CatalogView() {
+  const scope = useScope();
+  const [seatEvent, setSeatEvent] = useState<string>('');
+  const eventId = seatEvent || scope.eventId || '';
+  if (!scope.loaded)
+    return (
+      <Screen title="Catalog">
+        <ErrorNote text={scope.error} />
+        <Loading what="the catalog" />
+      </Screen>
+    );
+  return (
+    <Screen title="Catalog">
+      <DataTable<ScopeHall>
+        caption="Venues and halls"
+        label="halls"
+        columns={[
+          { title: 'Venue', cell: (h) => h.venue_name },
+          { title: 'Hall code', cell: (h) => h.hall_id },
+          { title: 'Hall', cell: (h) => h.name },
+        ]}
+        rows={scope.halls}
+        rowKey={(h) => h.hall_id}
+        empty="No venues are assigned to you."
+      />
+      <DataTable
+        caption="Upcoming events"
+        label="events"
+        columns={[
+          { title: 'Event', cell: (e) => e.name },
+          { title: 'Hall', cell: (e) => e.hall_id },
+          { title: 'Starts', cell: (e) => dateInWords(e.event_date) },
+          { title: 'Seats', num: true, cell: (e) => e.total_seats },
+          { title: 'Available', num: true, cell: (e) => e.available_seats },
+        ]}
+        rows={scope.events}
+        rowKey={(e) => e.event_id}
+        empty="No upcoming events."
+      />
+      <div class="grid-2">
+        <CsvImport<{ inserted: number; total_seats: number }>
+          id="seat-import"
+          title="Import seats"
+          path={eventId ? `/api/ops/events/${eventId}/seats/import` : null}
+          example="row,seat_number,category / A,1,CAT1"
+          describe={(r) => `Imported ${r.inserted} seats; the event now has ${r.total_seats}.`}
+          onDone={scope.reload}
+        >
+          <label>
+            Event
+            <select name="event" value={eventId} onChange={(e) => setSeatEvent((e.currentTarget as HTMLSelectElement).value)}>
+              {scope.events.map((e) => (
+                <option key={e.event_id} value={e.event_id}>
+                  {e.name} · {e.hall_id}
+                </option>
+              ))}
+            </select>
+          </label>
+        </CsvImport>
+        <CsvImport<{ imported: number }>
+          id="event-import"
+          title="Import events"
+          path="/api/ops/events/import"
+          example="hall_id,name,event_date,event_type,city,description,pricing_tiers"
+          describe={(r) => `Imported ${r.imported} events.`}
+          onDone={scope.reload}
+        />
+      </div>
+    </Screen>
+  );
+}
