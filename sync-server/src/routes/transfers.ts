@@ -22,6 +22,7 @@ import {
   InitiateBody,
   Initiated,
   ResolveBody,
+  ReverseBody,
   Resolved,
   Reversed,
   Status,
@@ -216,12 +217,12 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         summary: 'Reverse a disputed transfer (admin)',
         description: docs.reverse.description,
-        body: TransferIdBody,
+        body: ReverseBody,
         response: { 200: ok(Reversed).describe('Transfer REVERSED: ownership and credits restored'), ...docs.reverse.errors },
       },
     },
     async (req) => {
-      const t = await reverseTransfer(ctx, user(req), req.body.transfer_id);
+      const t = await reverseTransfer(ctx, user(req), req.body.transfer_id, req.body.note);
       return {
         success: true as const,
         data: {
@@ -250,7 +251,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const t = await upholdTransfer(ctx, user(req), req.body.transfer_id);
+      const t = await upholdTransfer(ctx, user(req), req.body.transfer_id, req.body.note);
       return {
         success: true as const,
         data: {
