@@ -188,6 +188,21 @@ describe('console back-office endpoints are scoped to the caller’s venues', ()
       expect(new Set(forB.map((e) => e.venue_id))).toEqual(new Set([venueB]));
       expect((await recent(admin)).map((e) => e.id)).toEqual(expect.arrayContaining([arenaEsc, bare, theirs]));
       expectError(await api(t, 'GET', '/api/support/escalations', fan), 403, 'FORBIDDEN');
+
+      // The attack on the conversation socket: staff-b listening in on venue A's conversation.
+      for (const c of ['scoped-a', 'scoped-b'])
+        await api(t, 'POST', `/api/chat/${c}/messages`, admin, { content: 'Looking into it', sender_type: 'agent' });
+      const handshake = (conversation: string) =>
+        new Promise<number>((resolve) => {
+          const c = new WebSocket(`${base.replace(/^http/, 'ws')}/api/ws/chat/${conversation}/${staffB.id}`, {
+            headers: { authorization: `Bearer ${staffB.token}` },
+          });
+          c.once('open', () => (c.terminate(), resolve(101)));
+          c.once('unexpected-response', (req, res) => (req.destroy(), resolve(res.statusCode ?? 0)));
+          c.once('error', () => resolve(-1));
+        });
+      expect(await handshake('scoped-a')).toBe(403);
+      expect(await handshake('scoped-b')).toBe(101);
     } finally {
       ws.terminate();
       t.app.server.closeAllConnections();

@@ -181,11 +181,17 @@ describe('access policy of the Veritix services', () => {
   });
 
   it('live chat: yourself in the path, and a conversation you may write in', () => {
-    requireLiveChatJoin(fan, fan.id, { started: false, joined: false });
-    requireLiveChatJoin(fan, fan.id, { started: true, joined: true });
-    requireLiveChatJoin(staff, staff.id, { started: true, joined: false });
-    expect(refused(() => requireLiveChatJoin(fan, 'fan-2', { started: false, joined: false }))).toMatch(/path must be you/);
-    expect(refused(() => requireLiveChatJoin(staff, fan.id, { started: true, joined: false }))).toMatch(/path must be you/);
-    expect(refused(() => requireLiveChatJoin(fan, fan.id, { started: true, joined: false }))).toMatch(/not part of this conversation/);
+    requireLiveChatJoin(fan, fan.id, { started: false, joined: false }, false);
+    requireLiveChatJoin(fan, fan.id, { started: true, joined: true }, false);
+    requireLiveChatJoin(staff, staff.id, { started: true, joined: false }, true);
+    expect(refused(() => requireLiveChatJoin(fan, 'fan-2', { started: false, joined: false }, false))).toMatch(/path must be you/);
+    expect(refused(() => requireLiveChatJoin(staff, fan.id, { started: true, joined: false }, true))).toMatch(/path must be you/);
+    expect(refused(() => requireLiveChatJoin(fan, fan.id, { started: true, joined: false }, false))).toMatch(
+      /not part of this conversation/,
+    );
+    // Support of another venue (the conversation was not escalated to theirs) may not listen in.
+    expect(refused(() => requireLiveChatJoin(staff, staff.id, { started: true, joined: false }, false))).toMatch(
+      /not part of this conversation/,
+    );
   });
 });
