@@ -12,6 +12,7 @@ import { fraudRulesJob } from './domain/fraud/fraud-job.js';
 import { KeyStore } from './domain/keys/key-store.js';
 import { SyncKeyStore } from './domain/keys/sync-keys.js';
 import { keyRotationJob } from './domain/keys/rotate-keys.js';
+import { DoorFeeds } from './domain/live/door-feeds.js';
 import { LiveBus } from './domain/live/live-bus.js';
 import { ScalperModelStore } from './domain/ml/scalper-model-store.js';
 import { scalperRetrainJob } from './domain/ml/scalper-retrain-job.js';
@@ -50,6 +51,8 @@ export interface AppContext {
   payments: PaymentsProvider;
   /** Live notifications (LISTEN/NOTIFY) for the gates' SSE streams and the instance's caches. */
   live: LiveBus;
+  /** The operators' live door streams (GET /api/ops/live), one shared watch per event, fed by `live`. */
+  doorFeeds: DoorFeeds;
   /** Live chat fan-out across instances (LISTEN/NOTIFY) for the chat sockets; started by the first socket. */
   chat: ChatHub;
   /** Scalper model versions (PostgreSQL), the latest loaded by each instance. */
@@ -113,6 +116,7 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     sms: createSmsProvider(config),
     payments: createPaymentsProvider(config),
     live,
+    doorFeeds: new DoorFeeds(pool, live, () => ctx.now(), { log: (msg, err) => log.warn({ err }, msg) }),
     seatMaps: new SeatMapCache(pool),
     sessions: createSessionCheck(pool, live),
     limiter: createRateLimiter(config.RATE_LIMIT_STORE, pool),

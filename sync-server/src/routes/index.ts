@@ -11,6 +11,7 @@ import { chatRoutes } from './chat.js';
 import { creditHistoryRoutes } from './credit-history.js';
 import { creditRoutes } from './credits.js';
 import { eventRoutes } from './events.js';
+import { opsLiveRoutes } from './ops-live.js';
 import { opsOutboxRoutes } from './ops-outbox.js';
 import { fraudRoutes } from './fraud.js';
 import { otpRoutes } from './otp.js';
@@ -75,6 +76,7 @@ export const API_ROUTES: readonly RoutesModule[] = [
   { plugin: userLookupRoutes, needs: ['authenticate'] },
   { plugin: syncRoutes, prefix: '/sync', needs: ['authenticateDevice'] },
   { plugin: syncOpsRoutes, prefix: '/sync', needs: ['requireRole'] },
+  { plugin: opsLiveRoutes, needs: ['requireRole'] },
 ];
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {

@@ -195,14 +195,16 @@ export interface SseMessage {
   json: string;
 }
 
-/** Reads an SSE stream with fetch, as a gate would; `next` waits for a matching message. */
+/** Reads a gate's SSE stream with fetch, as a gate would; `next` waits for a matching message. */
 export async function openStream(baseUrl: string, token: string) {
-  const abort = new AbortController();
   const nonce = newSyncNonce();
-  const res = await fetch(`${baseUrl}/api/sync/stream`, {
-    headers: { authorization: `Bearer ${token}`, [sync.NONCE_HEADER]: nonce },
-    signal: abort.signal,
-  });
+  return { nonce, ...(await readSse(`${baseUrl}/api/sync/stream`, { authorization: `Bearer ${token}`, [sync.NONCE_HEADER]: nonce })) };
+}
+
+/** Reads any SSE stream of the server with fetch; frames with two data lines are signed (signature, JSON), with one plain JSON. */
+export async function readSse(url: string, headers: Record<string, string> = {}) {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers, signal: abort.signal });
   const body = res.status === 200 ? undefined : await res.json();
   const messages: SseMessage[] = [];
   let wake: () => void = () => {};
@@ -226,7 +228,8 @@ export async function openStream(baseUrl: string, token: string) {
           buf = buf.slice(cut + 2);
           const event = /^event: (.*)$/m.exec(frame)?.[1];
           const id = /^id: (.*)$/m.exec(frame)?.[1];
-          const [sig, json] = [...frame.matchAll(/^data: (.*)$/gm)].map((m) => m[1]!);
+          const lines = [...frame.matchAll(/^data: (.*)$/gm)].map((m) => m[1]!);
+          const [sig, json] = lines.length === 1 ? [undefined, lines[0]] : lines;
           if (event && json !== undefined) messages.push({ event, id, sig, json, data: JSON.parse(json) });
         }
         wake();
@@ -239,7 +242,6 @@ export async function openStream(baseUrl: string, token: string) {
   })();
   let seen = 0;
   return {
-    nonce,
     status: res.status,
     contentType: res.headers.get('content-type'),
     body,

@@ -3,7 +3,8 @@ import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { DomainError } from '../errors.js';
 import type { Role } from './roles.js';
 
-export type TokenKind = 'access' | 'refresh';
+/** `stream`: a one-minute ticket that only opens the operator's live door stream (an EventSource cannot send a header). */
+export type TokenKind = 'access' | 'refresh' | 'stream';
 
 export interface TokenClaims {
   sub: string;
@@ -12,7 +13,7 @@ export interface TokenClaims {
   typ: TokenKind;
   /** Refresh tokens: the rotation family, revoked whole when a used token is replayed (the session id). */
   fam?: string;
-  /** Access tokens: the session they belong to, checked on every request (plugins/auth.ts). */
+  /** Access tokens and stream tickets: the session they belong to, checked on every request (plugins/auth.ts). */
   sid?: string;
   exp: number;
 }
@@ -37,6 +38,12 @@ export interface TokenSigner {
 }
 
 const ISSUER = 'ticketgate';
+
+const EXPIRED_MESSAGE: Record<TokenKind, string> = {
+  access: 'Access token has expired. Refresh required.',
+  refresh: 'Refresh token has expired. Log in again.',
+  stream: 'Stream ticket has expired. Ask for a new one.',
+};
 
 /**
  * Tokens whose signature and claims were checked recently, by their exact text.
@@ -87,10 +94,7 @@ export function createTokenSigner(secret: string): TokenSigner {
       } catch (err) {
         if (err instanceof DomainError) throw err;
         if (err instanceof joseErrors.JWTExpired) {
-          throw new DomainError(
-            'TOKEN_EXPIRED',
-            expected === 'access' ? 'Access token has expired. Refresh required.' : 'Refresh token has expired. Log in again.',
-          );
+          throw new DomainError('TOKEN_EXPIRED', EXPIRED_MESSAGE[expected]);
         }
         throw new DomainError('UNAUTHORIZED', 'Invalid token.');
       }

@@ -15,7 +15,10 @@ export interface LiveSubscriber {
   close(): void;
 }
 
-/** An instance-wide cache kept true by notices (the session check, the key store): sees every session and keys notice. */
+/**
+ * An instance-wide listener (the session check, the key store, the operators'
+ * live door streams): sees every session, keys and admission notice.
+ */
 export interface LiveObserver {
   notice(n: LiveNotice): void;
   /** The LISTEN connection was lost: notices may have been missed, drop everything cached. */
@@ -168,7 +171,7 @@ export class LiveBus {
 
   private route(notice: LiveNotice | undefined): void {
     if (!notice) return;
-    if (notice.k === 'session' || notice.k === 'keys') {
+    if (notice.k !== 'seats' && notice.k !== 'revoked') {
       for (const o of [...this.observers]) o.notice(notice);
       if (notice.k === 'session') return;
     }
