@@ -47,7 +47,7 @@ export function AuditView() {
   return (
     <Screen title="Audit log">
       <form
-        class="form toolbar"
+        class="toolbar"
         aria-label="Filter the audit log"
         onSubmit={(e) => {
           setFilters({ ...EMPTY, ...formValues(e) });

@@ -43,7 +43,7 @@ function RevenueShare() {
           The split in force: organiser {c.organizer_percentage} %, platform {c.platform_percentage} %, charity {c.charity_percentage} %.
         </p>
       ) : null}
-      <form class="form toolbar" onSubmit={(e) => void calculate(e)} aria-label="Calculate a revenue split">
+      <form class="toolbar" onSubmit={(e) => void calculate(e)} aria-label="Calculate a revenue split">
         <label>
           Event
           <select name="event_id" required>
@@ -119,7 +119,7 @@ function DailyReports() {
     <section aria-labelledby="daily-reports">
       <h2 id="daily-reports">Daily reports</h2>
       <p class="muted">Sales, revenue, transfers and invalid scans of one UTC day in your venues, per event.</p>
-      <form class="form toolbar" onSubmit={(e) => void generate(e)} aria-label="Generate a daily report">
+      <form class="toolbar" onSubmit={(e) => void generate(e)} aria-label="Generate a daily report">
         <label>
           Day (UTC)
           <input name="target_date" type="date" required defaultValue={todayUtc()} />

@@ -59,7 +59,8 @@ function Conversation({ escalation }: { escalation: SupportEscalation }) {
       <ol class="chat" aria-live="polite" aria-label="Messages">
         {messages.length ? (
           messages.map((m) => (
-            <li key={m.id} class={m.sender_type === 'agent' ? 'from-agent' : 'from-me'}>
+            // The fan app's bubbles seen from this side: support's own messages on the right.
+            <li key={m.id} class={m.sender_type === 'agent' ? 'from-me' : 'from-agent'} data-sender={m.sender_type}>
               <span class="sr-only">{m.sender_type === 'agent' ? 'Support:' : 'Fan:'}</span>
               {m.content}
               <time class="muted">{when(m.timestamp)}</time>
@@ -106,8 +107,10 @@ export function SupportView() {
     const e = f as unknown as SupportEscalation;
     setList((l) => (l?.some((x) => x.id === e.id) ? l : [e, ...(l ?? [])]));
   });
+  // Live frames carry the metadata only: the venue is the one it names, or its event's.
   const venueName = (e: SupportEscalation) => {
-    const v = e.venue_id ?? (typeof e.metadata.venue_id === 'string' ? e.metadata.venue_id : null);
+    const named = (k: string) => (typeof e.metadata[k] === 'string' ? (e.metadata[k] as string) : null);
+    const v = e.venue_id ?? named('venue_id') ?? scope.events.find((x) => x.event_id === named('event_id'))?.venue.venue_id ?? null;
     return scope.venues.find((x) => x.venue_id === v)?.name ?? (v ? 'Another venue' : 'No venue named');
   };
   return (
