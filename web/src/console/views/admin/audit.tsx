@@ -6,6 +6,7 @@ import { api } from '../../api.js';
 import { DataTable } from '../../parts/data-table.js';
 import { Pager } from '../../parts/pager.js';
 import { ShortId } from '../../parts/short-id.js';
+import { detailsInWords, utcMinute } from '../../record-text.js';
 
 const PER_PAGE = 25;
 /** The privileged actions the server records, in words (an action not listed is shown by its name). */
@@ -20,10 +21,6 @@ const ACTION_WORDS: Record<string, string> = {
   'user.role_change': 'Role changed',
   'outbox.read': 'SMS outbox read',
 };
-const detailText = (d: Record<string, unknown>) =>
-  Object.entries(d)
-    .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
 
 type Filters = Record<'action' | 'actor_id' | 'target_id' | 'since' | 'until', string>;
 const EMPTY: Filters = { action: '', actor_id: '', target_id: '', since: '', until: '' };
@@ -90,7 +87,7 @@ export function AuditView() {
         caption={log.data ? `Audit records (${log.data.pagination.total})` : 'Audit records'}
         label="audit"
         columns={[
-          { title: 'When', cell: (r) => `${r.at.slice(0, 19).replace('T', ' ')} UTC` },
+          { title: 'When', cell: (r) => utcMinute(r.at) },
           { title: 'Action', cell: (r) => ACTION_WORDS[r.action] ?? r.action },
           {
             title: 'By',
@@ -111,7 +108,7 @@ export function AuditView() {
               </>
             ),
           },
-          { title: 'Details', cell: (r) => detailText(r.details) },
+          { title: 'Details', cell: (r) => detailsInWords(r.details) },
         ]}
         rows={log.data?.data ?? []}
         rowKey={(r) => String(r.id)}

@@ -9,6 +9,7 @@ import { DataTable } from '../../parts/data-table.js';
 import { Pager } from '../../parts/pager.js';
 import { ShortId } from '../../parts/short-id.js';
 import { StatePill, type PillTone } from '../../parts/state-pill.js';
+import { utcMinute } from '../../record-text.js';
 
 const STATUS_TONE: Record<TransferStatus, PillTone> = {
   DISPUTED: 'bad',
@@ -26,7 +27,6 @@ const STATUS_WORDS: Record<TransferStatus, string> = {
   CANCELLED: 'Cancelled',
   FAILED: 'Failed',
 };
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
 const seatOf = (t: OpsTransfer) => `${t.event_name}, row ${t.row_number} seat ${t.seat_number}`;
 
 export function TransferStatusPill({ status }: { status: TransferStatus }) {
@@ -52,10 +52,10 @@ function DisputeCard({ t, canDecide, onDecided }: { t: OpsTransfer; canDecide: b
           <ShortId id={t.buyer_user_id} />
         </dd>
         <dt>Completed</dt>
-        <dd>{when(t.completed_at)}</dd>
+        <dd>{utcMinute(t.completed_at)}</dd>
         <dt>Disputed</dt>
         <dd>
-          {when(t.dispute?.disputed_at ?? null)} by {t.dispute?.disputed_by === t.buyer_user_id ? 'the buyer' : 'the seller'}
+          {utcMinute(t.dispute?.disputed_at ?? null)} by {t.dispute?.disputed_by === t.buyer_user_id ? 'the buyer' : 'the seller'}
         </dd>
         <dt>Reason given</dt>
         <dd>{t.dispute?.reason || <span class="muted">none</span>}</dd>
@@ -170,10 +170,10 @@ function TransfersTable({ page }: { page: Page<OpsTransfer> | undefined }) {
         { title: 'Price', num: true, cell: (t) => money(t.credits_amount) },
         { title: 'Seller', cell: (t) => <ShortId id={t.seller_user_id} /> },
         { title: 'Buyer', cell: (t) => <ShortId id={t.buyer_user_id} /> },
-        { title: 'Started', cell: (t) => when(t.created_at) },
+        { title: 'Started', cell: (t) => utcMinute(t.created_at) },
         {
           title: 'Decision',
-          cell: (t) => (t.resolution ? `${t.resolution === 'REVERSED' ? 'Reversed' : 'Upheld'} ${when(t.resolved_at)}` : ''),
+          cell: (t) => (t.resolution ? `${t.resolution === 'REVERSED' ? 'Reversed' : 'Upheld'} ${utcMinute(t.resolved_at)}` : ''),
         },
       ]}
       rows={page?.data ?? []}

@@ -7,6 +7,7 @@ import { ConfirmAction } from '../../parts/confirm-action.js';
 import { DataTable } from '../../parts/data-table.js';
 import { ShortId } from '../../parts/short-id.js';
 import { StatePill } from '../../parts/state-pill.js';
+import { detailsInWords, utcMinute } from '../../record-text.js';
 
 /** The live rules in words (the server names them; an unknown name is shown as it is). */
 const RULE_WORDS: Record<string, string> = {
@@ -17,16 +18,10 @@ const RULE_WORDS: Record<string, string> = {
   bulk_allocation: 'One account holding a large share of an event',
 };
 const STATUS_WORDS: Record<FlagStatus, string> = { OPEN: 'Open', CONFIRMED: 'Confirmed', DISMISSED: 'Dismissed' };
-const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-const detailText = (d: Record<string, unknown>) =>
-  Object.entries(d)
-    .filter(([, v]) => typeof v !== 'object' || v === null)
-    .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${String(v)}`)
-    .join(' · ');
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 
 function FlagActions({ flag, onDone }: { flag: FraudFlag; onDone: (msg: string) => void }) {
-  if (flag.status !== 'OPEN') return <span class="muted">{flag.decided_at ? `Decided ${when(flag.decided_at)}` : ''}</span>;
+  if (flag.status !== 'OPEN') return <span class="muted">{flag.decided_at ? `Decided ${utcMinute(flag.decided_at)}` : ''}</span>;
   const decide = (decision: 'confirm' | 'dismiss') => async () => {
     await api.raw('POST', `/api/fraud/flags/${flag.id}/${decision}`);
     onDone(`Flag ${decision === 'confirm' ? 'confirmed' : 'dismissed'}.`);
@@ -66,7 +61,7 @@ function ModelStatus() {
         <p>
           {latest ? (
             <>
-              <StatePill tone="ok" text={`Version ${latest.version} in use`} /> trained {when(latest.trained_at)} on {latest.examples}{' '}
+              <StatePill tone="ok" text={`Version ${latest.version} in use`} /> trained {utcMinute(latest.trained_at)} on {latest.examples}{' '}
               decided accounts.
             </>
           ) : (
@@ -81,7 +76,7 @@ function ModelStatus() {
         label="model-versions"
         columns={[
           { title: 'Version', num: true, cell: (v) => v.version },
-          { title: 'Trained', cell: (v) => when(v.trained_at) },
+          { title: 'Trained', cell: (v) => utcMinute(v.trained_at) },
           { title: 'Accounts', num: true, cell: (v) => v.examples },
           { title: 'AUC', num: true, cell: (v) => (v.auc === null ? 'n/a' : v.auc.toFixed(3)) },
           { title: 'Precision', num: true, cell: (v) => pct(v.precision) },
@@ -121,9 +116,9 @@ export function FraudView() {
         label="fraud-flags"
         columns={[
           { title: 'Rule', cell: (f) => RULE_WORDS[f.rule] ?? f.rule },
-          { title: 'Details', cell: (f) => detailText(f.details) },
+          { title: 'Details', cell: (f) => detailsInWords(f.details) },
           { title: 'Account', cell: (f) => <ShortId id={f.user_id} /> },
-          { title: 'Detected', cell: (f) => when(f.detected_at) },
+          { title: 'Detected', cell: (f) => utcMinute(f.detected_at) },
           { title: 'Status', cell: (f) => <StatePill tone={f.status === 'OPEN' ? 'warn' : 'off'} text={STATUS_WORDS[f.status]} /> },
           {
             title: 'Decision',
