@@ -22,7 +22,15 @@ import {
   requireTicketValidation,
   type Actor,
 } from '../src/policy/access.js';
-import { canSeeVenue, requireAssignable, requireAssignmentManager, requireVenue, scopeOf, venueFilter } from '../src/policy/venues.js';
+import {
+  canSeeVenue,
+  requireAssignable,
+  requireAssignmentManager,
+  requireReportScope,
+  requireVenue,
+  scopeOf,
+  venueFilter,
+} from '../src/policy/venues.js';
 
 const fan: Actor = { id: 'fan-1', role: 'fan' };
 const other: Actor = { id: 'fan-2', role: 'fan' };
@@ -132,6 +140,17 @@ describe('access policy', () => {
   it('gates read only the events of their hall', () => {
     requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h1' });
     expect(refused(() => requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h2' }))).toMatch(/not in hall h1/);
+  });
+
+  it('stored reports: read by a caller whose venues cover every venue of the report', () => {
+    const both = scopeOf(operator, ['v-a', 'v-b']);
+    requireReportScope(scopeOf(admin, []), null);
+    requireReportScope(both, ['v-a']);
+    requireReportScope(both, ['v-a', 'v-b']);
+    requireReportScope(scopeOf(operator, ['v-b']), []);
+    // A platform-wide report (null) is not an operator's, even one of every venue there is today.
+    expect(refused(() => requireReportScope(both, null))).toMatch(/venues you are not assigned to/);
+    expect(refused(() => requireReportScope(scopeOf(operator, ['v-b']), ['v-a', 'v-b']))).toMatch(/venues you are not assigned to/);
   });
 
   it('venue scope: admins everywhere, staff and operators their assigned venues, fans none', () => {
