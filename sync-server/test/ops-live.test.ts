@@ -153,6 +153,18 @@ describe('operator live door stream (GET /api/ops/live)', () => {
     }
   });
 
+  it('is in the OpenAPI document with its query schema', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/ops/live', '/api/ops/live/tickets']));
+    const params = (spec.paths['/api/ops/live'].get.parameters as { name: string; required: boolean }[]).map((p) => [p.name, p.required]);
+    expect(params).toEqual(
+      expect.arrayContaining([
+        ['event_id', true],
+        ['ticket', true],
+      ]),
+    );
+  });
+
   it('closes the stream when its session ends (logout), telling the console why', async () => {
     const op = await demoUser(t, DEMO.operator);
     const s = await stream(event, await ticketOf(op.token));

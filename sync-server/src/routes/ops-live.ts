@@ -14,8 +14,9 @@ export const opsLiveRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const tags = ['Operations'];
   const openStreams = new Set<() => void>();
-  // An open stream would keep server.close() waiting for ever.
+  // An open stream would keep server.close() waiting for ever: say why, then end any still opening.
   app.addHook('preClose', async () => {
+    ctx.doorFeeds.close();
     for (const end of [...openStreams]) end();
   });
 

@@ -31,3 +31,17 @@ export function deviceState(d: sync.DeviceView, now: number): DeviceState {
   if (age > ONLINE_WITHIN_MS || deviceProblems(d).length > 0) return 'degraded';
   return 'online';
 }
+
+/** "12 s ago", "4 min ago", "3 h ago": how long since a gate was last heard from, to the second while it matters. */
+export function agoText(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return `${Math.floor(s / 3600)} h ago`;
+}
+
+/** A clock offset in seconds with its sign (server minus gate), "0.0 s" rather than "-0.0 s". */
+export function offsetText(ms: number): string {
+  const s = Math.round(ms / 100) / 10;
+  return `${s === 0 ? '0.0' : s > 0 ? `+${s.toFixed(1)}` : s.toFixed(1)} s`;
+}

@@ -69,7 +69,7 @@ export function CatalogView() {
           id="event-import"
           title="Import events"
           path="/api/ops/events/import"
-          example="hall_id,name,event_date,event_type,city,description,pricing_tiers"
+          example="hall_id,name,event_date,event_type,city,description,prices / HALL-A,Jazz Night,2027-01-15T12:00:00Z,music,,Trio,CAT1=80"
           describe={(r) => `Imported ${r.imported} events.`}
           onDone={scope.reload}
         />

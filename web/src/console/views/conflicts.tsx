@@ -13,7 +13,8 @@ import { useScope } from '../scope.js';
 const CONFLICTS_POLL_MS = 3000;
 
 /** Double admissions of the event: the seat, the first admission (canonical) and the later one, with where and when. */
-export function ConflictsTable({ eventId }: { eventId: string }) {
+/** `refreshKey` re-reads at once when it changes (the live view passes the conflict count of its stream). */
+export function ConflictsTable({ eventId, refreshKey }: { eventId: string; refreshKey?: number }) {
   const [rows, setRows] = useState<sync.ConflictView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useVisiblePoll(
@@ -26,7 +27,7 @@ export function ConflictsTable({ eventId }: { eventId: string }) {
       }
     },
     CONFLICTS_POLL_MS,
-    [eventId],
+    [eventId, refreshKey],
   );
   return (
     <>

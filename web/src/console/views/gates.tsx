@@ -2,12 +2,12 @@ import type { sync } from '@ticketgate/protocol';
 import { enrolmentLinkText } from '@ticketgate/ui';
 import { errorText } from '@ticketgate/ui/errors';
 import { QrCode } from '@ticketgate/ui/qr';
-import { dateInWords, relativeInWords } from '@ticketgate/ui/time';
+import { dateInWords } from '@ticketgate/ui/time';
 import { useState } from 'preact/hooks';
 import { useVisiblePoll } from '../../hooks.js';
 import { ErrorNote, Screen, formValues } from '../../ui.js';
 import { api } from '../api.js';
-import { deviceProblems, deviceState, type DeviceState } from '../device-state.js';
+import { agoText, deviceProblems, deviceState, offsetText, type DeviceState } from '../device-state.js';
 import { DataTable } from '../parts/data-table.js';
 import { StatePill, type PillTone } from '../parts/state-pill.js';
 import { useScope } from '../scope.js';
@@ -152,12 +152,12 @@ function DevicesTable() {
               );
             },
           },
-          { title: 'Last sync', cell: (d) => (d.last_seen_at ? relativeInWords(d.last_seen_at, now) : 'never') },
+          { title: 'Last sync', cell: (d) => (d.last_seen_at ? agoText(now - Date.parse(d.last_seen_at)) : 'never') },
           { title: 'Backlog', num: true, cell: (d) => d.backlog ?? '–' },
           {
             title: 'Clock offset',
             num: true,
-            cell: (d) => (d.clock_offset_ms === null ? '–' : `${(d.clock_offset_ms / 1000).toFixed(1)} s`),
+            cell: (d) => (d.clock_offset_ms === null ? '–' : offsetText(d.clock_offset_ms)),
           },
           { title: 'App version', cell: (d) => d.app_version ?? '–' },
           { title: 'Problems', cell: (d) => deviceProblems(d).join('; ') || 'none' },
