@@ -19,9 +19,7 @@ const DOCS_IMAGES = join(ROOT, 'docs/images');
 /** The screenshots docs/operations.md shows: artifact name → docs image name. */
 const FOR_DOCS: Record<string, string> = {
   'admin-disputes-confirm': 'console-dispute-reverse.png',
-  'admin-fraud': 'console-fraud.png',
   'admin-revenue': 'console-reports.png',
-  'admin-support': 'console-support.png',
   'admin-gates-code': 'console-enrol.png',
 };
 const ARENA = 'TicketGate Live: Arena Night';
