@@ -223,6 +223,10 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
     wsHandler: (socket: WebSocket, req: FastifyRequest) => {
       // Staff and operators hear only their venues' escalations (the rule that lets them read the conversation).
       const venues = venuesOf(ctx.pool, req.user!).then(venueFilter);
+      venues.catch((err: unknown) => {
+        req.log.error({ err }, 'support socket: venues not loaded');
+        socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
+      });
       const admit = async (e: ChatEvent) => e.type === 'escalation' && escalationInVenues(ctx.pool, e.escalation.id, await venues);
       void listen(socket, req, { support: true }, admit).catch(() => {});
     },

@@ -6,7 +6,7 @@ import { venuesOf } from '../domain/access/venue-scope.js';
 import { venueFilter } from '../policy/venues.js';
 import { conversationHistory, sendMessage, userConversations } from '../domain/analytics/chat-messages.js';
 import { chatSender, requireConversationList, requireSupport } from '../policy/access.js';
-import { ConversationParams, Metadata, docs, security, tags } from './schemas/chat.js';
+import { ConversationParams, Metadata, RecentEscalations, RecentQuery, docs, security, tags } from './schemas/chat.js';
 
 /** Veritix chat over HTTP (docs/analytics.md); the WebSocket endpoint is not provided. */
 export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -172,21 +172,9 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         summary: "Recent escalations of the caller's venues (support staff)",
         description: docs.recent.description,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        querystring: RecentQuery,
         response: {
-          200: z.object({
-            escalations: z.array(
-              z.object({
-                id: z.string(),
-                conversation_id: z.string(),
-                reason: z.string(),
-                timestamp: z.string(),
-                venue_id: z.string().nullable().describe('The venue it names (metadata venue_id, or the venue of its event_id)'),
-                metadata: Metadata,
-              }),
-            ),
-            count: z.number().int(),
-          }),
+          200: RecentEscalations,
           ...docs.recent.errors,
         },
       },

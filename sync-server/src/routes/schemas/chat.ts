@@ -14,6 +14,22 @@ export const ConversationParams = z.object({
 
 export const Metadata = z.record(z.string(), z.unknown());
 
+export const RecentQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export const RecentEscalations = z.object({
+  escalations: z.array(
+    z.object({
+      id: z.string(),
+      conversation_id: z.string(),
+      reason: z.string(),
+      timestamp: z.string(),
+      venue_id: z.string().nullable().describe('The venue it names (metadata venue_id, or the venue of its event_id)'),
+      metadata: Metadata,
+    }),
+  ),
+  count: z.number().int(),
+});
+
 export const ACCESS: ErrorRows = [
   ...AUTH_ERRORS,
   ['FORBIDDEN', 'Not part of this conversation (admins read any; staff and operators those escalated to one of their venues)'],
