@@ -113,7 +113,7 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     keys,
     syncKeys: new SyncKeyStore(pool, config.MASTER_KEY),
     passwords: createPasswordService(config),
-    sms: createSmsProvider(config),
+    sms: createSmsProvider(config, pool),
     payments: createPaymentsProvider(config),
     live,
     doorFeeds: new DoorFeeds(pool, live, () => ctx.now(), { log: (msg, err) => log.warn({ err }, msg) }),

@@ -65,6 +65,20 @@ describe('events gain description, type and city: operator catalogue and CSV imp
     expect((await csv(`${HEADER}\n`, fan.token)).statusCode).toBe(403);
   });
 
+  it("an operator imports only into their own venues' halls: a file naming another venue's hall imports nothing", async () => {
+    // The attack: operator-b (the theatre's operator only) slips an event into the stadium's hall.
+    const other = await demoUser(t, DEMO['operator-b']);
+    const before = (await t.ctx.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const file = [HEADER, `HALL-B,Own Show,${future(6)},music,,x,GA=10`, `HALL-A,Planted Show,${future(6)},music,,x,GA=10`].join('\n');
+    const res = await csv(file, other.token);
+    expect([res.statusCode, res.json().error_code]).toEqual([403, 'FORBIDDEN']);
+    expect(res.json().details).toEqual([{ field: 'line 3', message: 'hall HALL-A belongs to a venue you are not assigned to' }]);
+    expect((await t.ctx.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(before);
+    // Their own hall alone imports.
+    const own = await csv([HEADER, `HALL-B,Own Show,${future(6)},music,,x,GA=10`].join('\n'), other.token);
+    expect(own.statusCode, own.body).toBe(201);
+  });
+
   it('the operator catalogue takes description, type and city, and validates the type', async () => {
     const venue = (
       await t.app.inject({ method: 'GET', url: '/api/ops/venues', headers: { authorization: `Bearer ${operator.token}` } })

@@ -53,3 +53,25 @@ export function useVisiblePoll(fn: () => void | Promise<void>, ms: number, deps:
     };
   }, deps);
 }
+
+/** A form's submission: busy while `fn` runs, and the error in words (`describe`) when it fails. */
+export function useSubmit(describe: (err: unknown) => string = errorText): {
+  busy: boolean;
+  error: string | null;
+  run: (fn: () => Promise<void>) => Promise<void>;
+} {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(describe(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}

@@ -1,28 +1,22 @@
-import { errorText } from '@ticketgate/ui/errors';
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useSubmit } from './hooks.js';
 import { ErrorNote, formValues } from './ui.js';
 
 /** Email and password, the busy state and the server's refusal in words: the fan app's and the console's log-in. */
 export function LoginForm({
   login,
+  describe,
   children,
 }: {
   login: (email: string, password: string) => Promise<void>;
+  /** How a refusal reads (the fan app's general sentences by default). */
+  describe?: (err: unknown) => string;
   children?: ComponentChildren;
 }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const { busy, error, run } = useSubmit(describe);
+  const submit = (e: Event) => {
     const f = formValues(e);
-    setBusy(true);
-    try {
-      await login(f.email!, f.password!);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    return run(() => login(f.email!, f.password!));
   };
   return (
     <form class="card form" onSubmit={(e) => void submit(e)}>

@@ -80,6 +80,12 @@ describe('operator console against the real server and gates', () => {
     await page.goto(`${server.url}/console`);
     await page.getByRole('heading', { name: 'Operator console: log in' }).waitFor();
     await capture('login');
+    // A fan's account is signed out again at once, with the reason.
+    await page.getByLabel('Email').fill('fan@demo.ticketgate.test');
+    await page.getByLabel('Password').fill('demo-pass-123');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').getByText('This account is not an operator or admin account.').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('ticketgate.console.session'))).toBeNull();
     await page.getByLabel('Email').fill('operator@demo.ticketgate.test');
     await page.getByLabel('Password').fill('demo-pass-123');
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -116,6 +122,20 @@ describe('operator console against the real server and gates', () => {
     await seats.getByRole('button', { name: 'Import' }).click();
     await seats.getByText('Imported 2 seats; the event now has 2.').waitFor();
     expect(await errors.count()).toBe(0);
+
+    const hall = form('add-hall');
+    await hall.getByLabel('Venue').selectOption({ label: 'Singapore Indoor Stadium' });
+    await hall.getByLabel(/Hall code/).fill('CONS-1');
+    await hall.getByLabel('Name').fill('Console Hall');
+    await hall.getByRole('button', { name: 'Add hall' }).click();
+    await hall.getByText('Hall CONS-1 added.').waitFor();
+    // A taken code is refused with the server's own reason.
+    await hall.getByLabel('Venue').selectOption({ label: 'Singapore Indoor Stadium' });
+    await hall.getByLabel(/Hall code/).fill('HALL-A');
+    await hall.getByLabel('Name').fill('Again');
+    await hall.getByRole('button', { name: 'Add hall' }).click();
+    await hall.getByRole('alert').getByText('Hall HALL-A already exists.').waitFor();
+    await page.locator('[data-table="halls"] td', { hasText: 'Console Hall' }).waitFor();
     await capture('catalog');
   });
 

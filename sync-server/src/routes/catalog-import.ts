@@ -2,6 +2,7 @@ import { ok } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EVENT_CSV_HEADER, importEvents, parseEventCsv } from '../domain/catalog/event-csv.js';
+import { venuesOf } from '../domain/access/venue-scope.js';
 import { acceptCsv, operatorsOnly } from '../http/operator-scope.js';
 import { docs } from './schemas/catalog-import.js';
 
@@ -26,7 +27,8 @@ export const catalogImportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const ids = await importEvents(app.ctx.pool, parseEventCsv(req.body, app.ctx.now()));
+      const events = parseEventCsv(req.body, app.ctx.now());
+      const ids = await importEvents(app.ctx.pool, events, await venuesOf(app.ctx.pool, req.user!));
       return reply.status(201).send({ success: true, data: { imported: ids.length, event_ids: ids } });
     },
   );

@@ -198,7 +198,10 @@ export interface SseMessage {
 /** Reads a gate's SSE stream with fetch, as a gate would; `next` waits for a matching message. */
 export async function openStream(baseUrl: string, token: string) {
   const nonce = newSyncNonce();
-  return { nonce, ...(await readSse(`${baseUrl}/api/sync/stream`, { authorization: `Bearer ${token}`, [sync.NONCE_HEADER]: nonce })) };
+  // Assigned onto the reader, not spread: its isEnded and endedCleanly getters must stay live.
+  return Object.assign(await readSse(`${baseUrl}/api/sync/stream`, { authorization: `Bearer ${token}`, [sync.NONCE_HEADER]: nonce }), {
+    nonce,
+  });
 }
 
 /** Reads any SSE stream of the server with fetch; frames with two data lines are signed (signature, JSON), with one plain JSON. */

@@ -1,4 +1,5 @@
-import { ApiClient, localSessionStore, type PublicUser } from '@ticketgate/ui/api';
+import { ApiClient, ApiError, localSessionStore, type PublicUser } from '@ticketgate/ui/api';
+import { errorText } from '@ticketgate/ui/errors';
 import { useSessionUser } from '../use-session.js';
 
 /**
@@ -17,4 +18,16 @@ export type ConsoleRole = 'operator' | 'admin';
 
 export function consoleRole(user: PublicUser | null): ConsoleRole | null {
   return user?.role === 'operator' || user?.role === 'admin' ? user.role : null;
+}
+
+/**
+ * An error as an operator should read it: the server's own message (it names
+ * the hall, line or device at fault), where the fan app shows a friendlier
+ * general sentence per code; the general sentence when the server said nothing.
+ */
+export function opsErrorText(err: unknown): string {
+  if (err instanceof ApiError && err.code !== 'NETWORK' && err.code !== 'INTERNAL_ERROR' && err.message && !/^HTTP \d+$/.test(err.message))
+    return err.message;
+  if (err instanceof Error && !(err instanceof ApiError)) return err.message;
+  return errorText(err);
 }

@@ -1,7 +1,7 @@
 import { ApiError } from '@ticketgate/ui/api';
 import { LoginForm } from '../login-form.js';
 import { Screen } from '../ui.js';
-import { api, consoleRole } from './api.js';
+import { api, consoleRole, opsErrorText } from './api.js';
 
 /**
  * Operators and admins sign in here. A fan or a steward who signs in is
@@ -12,6 +12,7 @@ export function ConsoleLogin() {
   return (
     <Screen title="Operator console: log in">
       <LoginForm
+        describe={opsErrorText}
         login={async (email, password) => {
           const user = await api.login(email, password);
           if (!consoleRole(user)) {

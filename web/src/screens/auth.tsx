@@ -1,5 +1,4 @@
-import { errorText } from '@ticketgate/ui/errors';
-import { useState } from 'preact/hooks';
+import { useSubmit } from '../hooks.js';
 import { LoginForm } from '../login-form.js';
 import { Link, navigate } from '../router.js';
 import { api } from '../session.js';
@@ -29,12 +28,10 @@ export function Login() {
 }
 
 export function Register() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const { busy, error, run } = useSubmit();
+  const submit = (e: Event) => {
     const f = formValues(e);
-    setBusy(true);
-    try {
+    return run(async () => {
       await api.register({
         email: f.email!,
         phone: f.phone!.replace(/[\s-]/g, ''),
@@ -43,11 +40,7 @@ export function Register() {
       });
       await api.login(f.email!, f.password!);
       navigate(next(), true);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Screen title="Create your account">

@@ -1,3 +1,4 @@
+import { canSeeVenue, type VenueScope } from '../../policy/venues.js';
 import { withTransaction, type Pool } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
 import { insertEvent, type NewEvent } from './create-event.js';
@@ -78,8 +79,13 @@ export function parseEventCsv(text: string, now: number): ParsedEvent[] {
   return events;
 }
 
-/** Creates every event of a parsed file in one transaction, each in its hall's venue; an unknown hall fails the whole file. */
-export async function importEvents(pool: Pool, events: ParsedEvent[]): Promise<string[]> {
+/**
+ * Creates every event of a parsed file in one transaction, each in its hall's
+ * venue; an unknown hall, or a hall of a venue outside the caller's scope
+ * (an operator imports only into their own venues), fails the whole file with
+ * the lines named.
+ */
+export async function importEvents(pool: Pool, events: ParsedEvent[], scope: VenueScope): Promise<string[]> {
   return withTransaction(pool, async (db) => {
     const { rows } = await db.query<{ id: string; venue_id: string }>('SELECT id, venue_id FROM halls WHERE id = ANY($1)', [
       [...new Set(events.map((e) => e.hallId))],
@@ -87,6 +93,10 @@ export async function importEvents(pool: Pool, events: ParsedEvent[]): Promise<s
     const venueOf = new Map(rows.map((h) => [h.id, h.venue_id]));
     const unknown = events.filter((e) => !venueOf.has(e.hallId)).map((e) => ({ line: e.line, message: `no hall ${e.hallId}` }));
     if (unknown.length) throw lineErrors(unknown, 'The file names unknown halls; nothing was imported', 'HALL_NOT_FOUND');
+    const outside = events
+      .filter((e) => !canSeeVenue(scope, venueOf.get(e.hallId)!))
+      .map((e) => ({ line: e.line, message: `hall ${e.hallId} belongs to a venue you are not assigned to` }));
+    if (outside.length) throw lineErrors(outside, 'The file names halls outside your venues; nothing was imported', 'FORBIDDEN');
     const ids: string[] = [];
     for (const { line: _line, ...e } of events) ids.push(await insertEvent(db, { ...e, venueId: venueOf.get(e.hallId)! }));
     return ids;

@@ -10,7 +10,10 @@ export const docs = documentErrors(
     `named by its line in \`details\`; nothing is imported unless the whole file is valid. At most ${EVENTS_PER_IMPORT_MAX} events.`,
   [
     ...AUTH_ERRORS,
-    ['FORBIDDEN', 'Caller is not an operator or admin'],
+    [
+      'FORBIDDEN',
+      'Caller is not an operator or admin, or the file names a hall of a venue an operator is not assigned to (each such line in details)',
+    ],
     ['VALIDATION_ERROR', 'Wrong header, bad records (columns, date, type, prices), no events, too many'],
     ['HALL_NOT_FOUND', 'A record names a hall that does not exist'],
   ],

@@ -1,9 +1,8 @@
 import { ApiError } from '@ticketgate/ui/api';
-import { errorText } from '@ticketgate/ui/errors';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ErrorNote, Note } from '../../ui.js';
-import { api } from '../api.js';
+import { api, opsErrorText } from '../api.js';
 import { DataTable } from './data-table.js';
 
 type Phase = { k: 'idle' } | { k: 'reading'; pct: number } | { k: 'sending' } | { k: 'done'; text: string } | { k: 'failed' };
@@ -73,7 +72,7 @@ export function CsvImport<T>({
       onDone?.();
     } catch (err) {
       setPhase({ k: 'failed' });
-      setError(err instanceof Error && !(err instanceof ApiError) ? err.message : errorText(err));
+      setError(opsErrorText(err));
       if (err instanceof ApiError) setProblems(err.details.map((d) => ({ line: d.field, message: d.message })));
     }
   };

@@ -1,9 +1,8 @@
 import { ApiError } from '@ticketgate/ui/api';
-import { errorText } from '@ticketgate/ui/errors';
 import { useState } from 'preact/hooks';
 import { useVisiblePoll } from '../../hooks.js';
 import { ErrorNote } from '../../ui.js';
-import { api } from '../api.js';
+import { api, opsErrorText } from '../api.js';
 import { DataTable } from './data-table.js';
 
 /** GET /api/sync/occupancy?event_id= (entry and exit counting): who is inside each hall and zone. */
@@ -34,7 +33,7 @@ export function OccupancyPanel({ eventId }: { eventId: string }) {
         setError(null);
       } catch (err) {
         if (err instanceof ApiError && err.status === 404 && err.code === 'NOT_FOUND') setUnavailable(true);
-        else setError(errorText(err));
+        else setError(opsErrorText(err));
       }
     },
     OCCUPANCY_POLL_MS,

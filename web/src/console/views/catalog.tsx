@@ -1,8 +1,9 @@
-import { dateInWords } from '@ticketgate/ui/time';
 import { useState } from 'preact/hooks';
 import { ErrorNote, Loading, Screen } from '../../ui.js';
+import { AddHallForm, AddVenueForm } from '../parts/catalog-forms.js';
 import { CsvImport } from '../parts/csv-import.js';
 import { DataTable } from '../parts/data-table.js';
+import { EventsTable } from '../parts/events-table.js';
 import { useScope, type ScopeHall } from '../scope.js';
 
 /** Venues, halls and events of the operator's venues; seats and events added by CSV import. */
@@ -31,20 +32,7 @@ export function CatalogView() {
         rowKey={(h) => h.hall_id}
         empty="No venues are assigned to you."
       />
-      <DataTable
-        caption="Upcoming events"
-        label="events"
-        columns={[
-          { title: 'Event', cell: (e) => e.name },
-          { title: 'Hall', cell: (e) => e.hall_id },
-          { title: 'Starts', cell: (e) => dateInWords(e.event_date) },
-          { title: 'Seats', num: true, cell: (e) => e.total_seats },
-          { title: 'Available', num: true, cell: (e) => e.available_seats },
-        ]}
-        rows={scope.events}
-        rowKey={(e) => e.event_id}
-        empty="No upcoming events."
-      />
+      <EventsTable caption="Upcoming events" label="events" events={scope.events} />
       <div class="grid-2">
         <CsvImport<{ inserted: number; total_seats: number }>
           id="seat-import"
@@ -73,6 +61,10 @@ export function CatalogView() {
           describe={(r) => `Imported ${r.imported} events.`}
           onDone={scope.reload}
         />
+      </div>
+      <div class="grid-2">
+        <AddVenueForm />
+        <AddHallForm />
       </div>
     </Screen>
   );

@@ -1,9 +1,8 @@
 import type { sync } from '@ticketgate/protocol';
-import { errorText } from '@ticketgate/ui/errors';
 import { useState } from 'preact/hooks';
 import { useVisiblePoll } from '../../hooks.js';
 import { ErrorNote, Screen } from '../../ui.js';
-import { api } from '../api.js';
+import { api, opsErrorText } from '../api.js';
 import { admissionText } from '../admission-text.js';
 import { DataTable } from '../parts/data-table.js';
 import { EventPicker } from '../parts/event-picker.js';
@@ -23,7 +22,7 @@ export function ConflictsTable({ eventId, refreshKey }: { eventId: string; refre
         setRows((await api.page<sync.ConflictView>(`/api/sync/conflicts?event_id=${eventId}&per_page=100`)).data);
         setError(null);
       } catch (err) {
-        setError(errorText(err));
+        setError(opsErrorText(err));
       }
     },
     CONFLICTS_POLL_MS,

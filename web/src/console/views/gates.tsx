@@ -1,12 +1,11 @@
 import type { sync } from '@ticketgate/protocol';
 import { enrolmentLinkText } from '@ticketgate/ui';
-import { errorText } from '@ticketgate/ui/errors';
 import { QrCode } from '@ticketgate/ui/qr';
 import { dateInWords } from '@ticketgate/ui/time';
 import { useState } from 'preact/hooks';
 import { useVisiblePoll } from '../../hooks.js';
 import { ErrorNote, Screen, formValues } from '../../ui.js';
-import { api } from '../api.js';
+import { api, opsErrorText } from '../api.js';
 import { agoText, deviceProblems, deviceState, offsetText, type DeviceState } from '../device-state.js';
 import { DataTable } from '../parts/data-table.js';
 import { StatePill, type PillTone } from '../parts/state-pill.js';
@@ -32,7 +31,7 @@ function EnrolmentCard() {
     try {
       setCode(await api.post<Enrolment>('/api/sync/enrolments', { hall_id: f.hall, ttl_minutes: Number(f.ttl) }));
     } catch (err) {
-      setError(errorText(err));
+      setError(opsErrorText(err));
     }
   };
   return (
@@ -94,7 +93,7 @@ function RevokeButton({ device, onDone }: { device: sync.DeviceView; onDone: () 
       setAsking(false);
       onDone();
     } catch (err) {
-      setError(errorText(err));
+      setError(opsErrorText(err));
     }
   };
   return (
@@ -123,7 +122,7 @@ function DevicesTable() {
         setNow(Date.now());
         setError(null);
       } catch (err) {
-        setError(errorText(err));
+        setError(opsErrorText(err));
       }
     },
     DEVICES_POLL_MS,

@@ -1,7 +1,6 @@
-import { dateInWords } from '@ticketgate/ui/time';
 import { Link } from '../../router.js';
 import { ErrorNote, Loading, Screen } from '../../ui.js';
-import { DataTable } from '../parts/data-table.js';
+import { EventsTable } from '../parts/events-table.js';
 import { useScope } from '../scope.js';
 
 /** The start page: the operator's venues and upcoming events, with the way to each show-day view. */
@@ -18,21 +17,7 @@ export function OverviewView() {
             Before doors: <Link href="/console/catalog">import seats</Link>, then <Link href="/console/gates">enrol the gates</Link>. During
             the show: <Link href="/console/live">watch the doors</Link> and <Link href="/console/conflicts">handle conflicts</Link>.
           </p>
-          <DataTable
-            caption="Upcoming events in your venues"
-            label="overview-events"
-            columns={[
-              { title: 'Event', cell: (e) => e.name },
-              { title: 'Venue', cell: (e) => e.venue.name },
-              { title: 'Hall', cell: (e) => e.hall_id },
-              { title: 'Starts', cell: (e) => dateInWords(e.event_date) },
-              { title: 'Seats', num: true, cell: (e) => e.total_seats },
-              { title: 'Available', num: true, cell: (e) => e.available_seats },
-            ]}
-            rows={scope.events}
-            rowKey={(e) => e.event_id}
-            empty="No upcoming events."
-          />
+          <EventsTable caption="Upcoming events in your venues" label="overview-events" events={scope.events} />
         </>
       )}
     </Screen>
