@@ -32,7 +32,7 @@ import {
 const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT [--http-public]]
                       [--serial PATH] [--hardware config.json] [--name NAME] [--hide-holder-names]
                       [--skew SECONDS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
-                      [--ca FILE] [--allow-insecure-http]
+                      [--ca FILE] [--allow-insecure-http] [--direction entry|exit]
 
   --data DIR        gate data folder (SQLite snapshot, scans, device identity); required
   --server URL      sync server (https://; http:// only to this machine); remembered at enrolment
@@ -51,6 +51,8 @@ const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [
   --serial PATH     a serial barcode scanner (CR-terminated, 9600 8N1)
   --hardware FILE   scanners and turnstile output (JSON, see docs/hardware.md)
   --name NAME       this gate's name at enrolment (shown as "admitted by")
+  --direction DIR   entry (default) or exit: the direction of scans that do not name theirs
+                    (a scanner's own "direction" in --hardware, a POST /scan "direction" win)
   --ui DIR          kiosk UI files served at / (default: the built renderer next to this program)`;
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} gate: ${msg}\n`);
@@ -75,6 +77,7 @@ function options() {
         'max-backoff-ms': { type: 'string' },
         ca: { type: 'string' },
         'allow-insecure-http': { type: 'boolean' },
+        direction: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -86,6 +89,8 @@ function options() {
     // An empty value (an unset variable in a systemd unit's ExecStart) means the option is absent.
     for (const [k, v] of Object.entries(values)) if (v === '') delete values[k as keyof typeof values];
     if (!values.data) throw new Error('--data is required');
+    if (values.direction !== undefined && values.direction !== 'entry' && values.direction !== 'exit')
+      throw new Error('--direction must be entry or exit');
     if (values.http) {
       const { host } = parseAddress(values.http);
       // The API admits people: reachable from the hall network only when someone says so.
@@ -101,6 +106,7 @@ function options() {
     return {
       ...values,
       data: values.data,
+      direction: values.direction as 'entry' | 'exit' | undefined,
       skew: num(values.skew, '--skew'),
       pollMs: num(values['poll-ms'], '--poll-ms'),
       maxBackoffMs: num(values['max-backoff-ms'], '--max-backoff-ms'),
@@ -145,6 +151,7 @@ async function main(): Promise<void> {
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
     ...(o.name ? { name: o.name } : {}),
     ...(o['hide-holder-names'] ? { holderNames: false } : {}),
+    ...(o.direction ? { direction: o.direction } : {}),
     timing,
   });
 
@@ -246,9 +253,14 @@ async function startHardware(
   const raw = o.hardware ? (JSON.parse(readFileSync(o.hardware, 'utf8')) as { scanners?: unknown[] }) : { scanners: [] };
   if (o.serial) raw.scanners = [...(raw.scanners ?? []), { type: 'serial', id: 'cli-serial', path: o.serial }];
   const config = hw.parseHardwareConfig(raw);
-  const scanners = hw.mergeScanners(hw.openScanners(config), { dedupeWindowMs: config.dedupeWindowMs });
+  const opened = hw.openScanners(config);
+  // A scanner on the exit side of a door says so in its config; the others take the gate's direction.
+  const directions = hw.scannerDirections(config, opened);
+  const scanners = hw.mergeScanners(opened, { dedupeWindowMs: config.dedupeWindowMs });
   scanners.on('scan', (s) => {
-    engine.scan(s.text, s.sourceId).catch((err: unknown) => log(`scan not recorded: ${(err as Error).message}`));
+    engine
+      .scan(s.text, s.sourceId, directions.get(s.sourceId))
+      .catch((err: unknown) => log(`scan not recorded: ${(err as Error).message}`));
   });
   scanners.on('problem', (m) => log(`scanner: ${m}`));
   scanners.on('status', (st, detail) => log(`scanners: ${st}${detail ? ` (${detail})` : ''}`));
@@ -258,9 +270,33 @@ async function startHardware(
   const output = hw.openOutput(config.output);
   if (output) {
     output.on('problem', (m) => log(`turnstile: ${m}`));
-    wireTurnstile(engine, output, (m) => log(m));
+    const sensor = hw.openPassageSensor(config.passage);
+    if (sensor) {
+      sensor.on('problem', (m) => log(`passage sensor: ${m}`));
+      await sensor.start();
+      cleanups.push(() => sensor.close());
+    }
+    const stop = wireTurnstile(
+      engine,
+      output,
+      (m) => log(m),
+      sensor && config.passage
+        ? {
+            sensor,
+            timeoutMs: config.passage.timeoutMs,
+            annul: (v) => {
+              if (engine.annul(v)) log(`no passage within ${config.passage!.timeoutMs} ms: scan ${v.clientScanId} annulled`);
+            },
+            confirmed: (v) => engine.confirmPassage(v),
+          }
+        : undefined,
+    );
+    cleanups.push(stop);
     cleanups.push(() => output.close());
-    log(`turnstile output ${output.id} (${output.kind}) opens on SUCCESS only`);
+    log(
+      `turnstile output ${output.id} (${output.kind}) opens on SUCCESS and EXITED only` +
+        (sensor ? `; passage sensor ${sensor.id} (${sensor.kind}) confirms within ${config.passage!.timeoutMs} ms` : ''),
+    );
   }
   const scannerStates = (): ScannerState[] =>
     Object.entries(scanners.statuses()).map(([id, st]) => ({ id, state: st.status, detail: st.detail ?? null }));

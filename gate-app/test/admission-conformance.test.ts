@@ -12,10 +12,12 @@ describe('admission conformance: the gate', () => {
   let hall: LocalHall;
   let gate: GateEngine;
   let self: string;
+  // The gate's device clock, moved back to make a vector's earlier movements at their time.
+  let shiftMs = 0;
 
   beforeAll(async () => {
     hall = await createLocalHall();
-    gate = await GateEngine.open({ dataDir: hall.dir });
+    gate = await GateEngine.open({ dataDir: hall.dir, deviceClock: () => Date.now() + shiftMs });
     self = gate.store.device.get()!.device_id!;
   });
   afterAll(async () => {
@@ -23,10 +25,10 @@ describe('admission conformance: the gate', () => {
     hall?.cleanup();
   });
 
-  const now = () => Math.floor(Date.now() / 1000);
+  const now = () => Math.floor((Date.now() + shiftMs) / 1000);
 
   /** A fresh seat of the vector's state in the snapshot (generation 2), and the code to scan. */
-  function situation(v: admission.AdmissionVector): string {
+  function situation(v: admission.AdmissionVector): { text: string; seatId: string } {
     const seat: ServerSeat = {
       seatId: randomUUID(),
       eventId: v.unknown === 'event' ? randomUUID() : hall.eventId,
@@ -54,14 +56,37 @@ describe('admission conformance: the gate', () => {
       issuedAt: v.credential === 'expired' ? now() - 600 : v.credential === 'not_yet_valid' ? now() + 120 : now(),
       ...(v.credential === 'unknown_key' ? { gate: generateGateKey() } : {}),
     });
-    if (v.credential !== 'tampered') return text;
+    if (v.credential !== 'tampered') return { text, seatId: seat.seatId };
     const i = 100;
-    return text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1);
+    return { text: text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1), seatId: seat.seatId };
+  }
+
+  /** The event's policy as a manifest would have delivered it. */
+  function setPolicy(v: admission.AdmissionVector, category: string): void {
+    const { policy } = admission.policyFor(v, Date.now(), category, self);
+    gate.store.db.prepare('UPDATE events SET policy = ? WHERE event_id = ?').run(policy && JSON.stringify(policy), hall.eventId);
+  }
+
+  /** The vector's earlier movements of the same ticket, through the gate's own scan path at their times. */
+  async function replayHistory(v: admission.AdmissionVector, seatId: string): Promise<void> {
+    const seat = gate.seat(seatId);
+    if (!seat) return;
+    for (const h of v.history ?? []) {
+      shiftMs = -h.agoMs;
+      const text = hall.ticket({ ...hall.seats.sold, seatId, eventId: seat.event_id, generation: 2 }, { generation: 2, issuedAt: now() });
+      const earlier = await gate.scan(text, 'history', h.direction);
+      expect(earlier.result, `history ${h.direction} ${h.agoMs} ms before`).toBe(h.direction === 'entry' ? 'SUCCESS' : 'EXITED');
+      if (h.annulled) expect(gate.annul(earlier)).toBe(true);
+    }
+    shiftMs = 0;
   }
 
   it.each(admission.ADMISSION_VECTORS.map((v) => [v.name, v] as const))('%s', async (_, v) => {
     const want = v.gate ?? v.expect;
-    const verdict = await gate.scan(situation(v));
+    setPolicy(v, 'CAT1');
+    const { text, seatId } = situation(v);
+    await replayHistory(v, seatId);
+    const verdict = await gate.scan(text, 'api', v.direction ?? 'entry');
     expect({ result: verdict.result, reason: verdict.rule }).toEqual(want);
   });
 });

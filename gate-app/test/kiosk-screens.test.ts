@@ -66,6 +66,42 @@ const VERDICTS: Record<string, { reply: Record<string, unknown>; headline: strin
     headline: 'NOT VALID',
     instruction: 'Do not admit — not a TicketGate ticket, or altered',
   },
+  // The admission policy and exits.
+  RE_ENTRY: {
+    reply: { result: 'SUCCESS', message: 'back', ...SEAT, re_entry: true, reason: 're_entry' },
+    headline: 'RE-ENTRY',
+    instruction: 'Let the fan back in',
+  },
+  WRONG_ZONE: {
+    reply: { result: 'WRONG_ZONE', message: 'wz', ...SEAT, correct_zone: 'FLOOR' },
+    headline: 'WRONG ZONE',
+    instruction: 'Send to zone FLOOR',
+  },
+  NOT_YET_OPEN: {
+    reply: { result: 'NOT_YET_OPEN', message: 'early', ...SEAT },
+    headline: 'NOT OPEN',
+    instruction: 'Do not admit yet — doors are not open; ask the fan to wait',
+  },
+  ENTRY_CLOSED: {
+    reply: { result: 'ENTRY_CLOSED', message: 'late', ...SEAT },
+    headline: 'ENTRY CLOSED',
+    instruction: 'Do not admit — last entry time has passed; call a supervisor',
+  },
+  ENTRY_LIMIT: {
+    reply: { result: 'ENTRY_LIMIT', message: 'limit', ...SEAT },
+    headline: 'LIMIT REACHED',
+    instruction: 'Do not admit — this ticket has used all its entries',
+  },
+  EXITED: {
+    reply: { result: 'EXITED', message: 'bye', ...SEAT, direction: 'exit' },
+    headline: 'EXITED',
+    instruction: 'Let the fan out — exit recorded',
+  },
+  NOT_INSIDE: {
+    reply: { result: 'NOT_INSIDE', message: 'out', ...SEAT, direction: 'exit' },
+    headline: 'NOT INSIDE',
+    instruction: 'Let the fan out — no entry on record, exit not counted',
+  },
 };
 
 const ONLINE = {
@@ -91,6 +127,22 @@ const STATUS_SCREENS: Record<string, { status: Record<string, unknown>; expect: 
     text: /OFFLINE — last sync 12 min ago \(\d\d:\d\d:\d\d CET\) · 37 scans waiting to upload/,
   },
   conflicts: { status: { ...ONLINE, conflicts: 1 }, expect: '#alert', text: /1 double admission detected while offline/ },
+  occupancy: {
+    status: {
+      ...ONLINE,
+      occupancy: {
+        inside: 412,
+        entries: 530,
+        exits: 118,
+        zones: [
+          { zone: 'FLOOR', inside: 300 },
+          { zone: 'BALCONY', inside: 112 },
+        ],
+      },
+    },
+    expect: '#occupancy',
+    text: /412 inside · FLOOR 300 · BALCONY 112/,
+  },
   revoked: {
     status: { ...ONLINE, revoked: true, revoked_at: '2026-01-10T18:40:00.000Z', connectivity: 'offline' },
     expect: '#device-screen[data-problem="revoked"]',
@@ -151,6 +203,8 @@ async function scan(page: Page, payload: string): Promise<void> {
   await page.click('#manual button');
   const result = VERDICTS[payload]!.reply.result as ScanResult;
   await expect.poll(() => page.getAttribute('#verdict', 'data-result')).toBe(result);
+  // A re-entry and a first admission are both SUCCESS: wait for the headline too.
+  await expect.poll(() => page.textContent('#verdict-headline')).toBe(VERDICTS[payload]!.headline);
 }
 
 /** Nothing sticks out of the window, and the headline fits its box. */

@@ -83,12 +83,14 @@ const PushScannerConfig = z.object({
   id: z.string().min(1).optional(),
 });
 
-export const ScannerConfigSchema = z.discriminatedUnion('type', [
+const BaseScannerConfig = z.discriminatedUnion('type', [
   SerialScannerConfig,
   HidPosScannerConfig,
   HidKeyboardScannerConfig,
   PushScannerConfig,
 ]);
+/** Each scanner may say which way its scans go (a scanner on the exit side of a door); absent: the gate's direction. */
+export const ScannerConfigSchema = z.intersection(BaseScannerConfig, z.object({ direction: z.enum(['entry', 'exit']).optional() }));
 
 const PulseMs = z.number().int().min(20).max(10_000).default(200);
 
@@ -131,11 +133,50 @@ const GpioOutputConfig = z.object({
 
 const NoOutput = z.object({ type: z.literal('none') });
 
+/** How long the gate waits for a passage after unlocking, before it annuls the admission. */
+const PassageTimeoutMs = z.number().int().min(10).max(120_000).default(5_000);
+
+const SerialPassageConfig = z.object({
+  type: z.literal('serial'),
+  id: z.string().min(1).optional(),
+  path: z.string().min(1),
+  baudRate: z.number().int().positive().default(9600),
+  token: z.string().min(1).max(32).default('PASS'),
+  timeoutMs: PassageTimeoutMs,
+});
+const GpioPassageConfig = z.object({
+  type: z.literal('gpio'),
+  id: z.string().min(1).optional(),
+  chip: z.string().min(1).default('gpiochip0'),
+  line: z.union([z.number().int().min(0), z.string().min(1)]),
+  activeLow: z.boolean().default(false),
+  gpiod: z.union([z.literal(1), z.literal(2)]).default(2),
+  timeoutMs: PassageTimeoutMs,
+});
+const HidPassageConfig = z.object({
+  type: z.literal('hid'),
+  id: z.string().min(1).optional(),
+  path: z.string().min(1),
+  byte: z.number().int().min(0).max(63).default(0),
+  mask: z.number().int().min(1).max(255).default(1),
+  timeoutMs: PassageTimeoutMs,
+});
+const SimulatedPassageConfig = z.object({ type: z.literal('simulated'), id: z.string().min(1).optional(), timeoutMs: PassageTimeoutMs });
+
+/** Optional passage sensing: without it, a SUCCESS stands once the turnstile is pulsed (no confirmation). */
+export const PassageConfigSchema = z.discriminatedUnion('type', [
+  SerialPassageConfig,
+  GpioPassageConfig,
+  HidPassageConfig,
+  SimulatedPassageConfig,
+]);
+
 export const OutputConfigSchema = z.discriminatedUnion('type', [RelaySerialOutput, SerialBytesOutputConfig, GpioOutputConfig, NoOutput]);
 
 export const HardwareConfigSchema = z.object({
   scanners: z.array(ScannerConfigSchema).default([]),
   output: OutputConfigSchema.nullable().default(null),
+  passage: PassageConfigSchema.nullable().default(null),
   /** node-hid backend for the whole process; 'libusb' detaches the kernel driver so a
    *  keyboard-mode scanner stops typing into whatever window has focus. */
   hidDriver: z.enum(['hidraw', 'libusb']).default('hidraw'),
@@ -148,6 +189,7 @@ export type HardwareConfig = z.output<typeof HardwareConfigSchema>;
 export type HardwareConfigInput = z.input<typeof HardwareConfigSchema>;
 export type ScannerConfig = z.output<typeof ScannerConfigSchema>;
 export type OutputConfig = z.output<typeof OutputConfigSchema>;
+export type PassageConfig = z.output<typeof PassageConfigSchema>;
 
 /** Parses a configuration and throws one readable message listing every problem. */
 export function parseHardwareConfig(input: unknown): HardwareConfig {

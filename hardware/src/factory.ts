@@ -1,4 +1,9 @@
-import type { HardwareConfig, OutputConfig, ScannerConfig } from './config.js';
+import type { HardwareConfig, OutputConfig, PassageConfig, ScannerConfig } from './config.js';
+import { GpioPassageSensor, type LineSpawner } from './passage/gpio-passage.js';
+import { HidPassageSensor } from './passage/hid-passage.js';
+import type { PassageSensor } from './passage/sensor.js';
+import { SerialPassageSensor } from './passage/serial-passage.js';
+import { SimulatedPassageSensor } from './simulators/passage.js';
 import { createNodeHidBackend, type HidBackend } from './hid/backend.js';
 import { HidKeyboardScanner, HidPosScanner } from './hid/hid-scanner.js';
 import { mergeScanners, type MergedScanner } from './merge.js';
@@ -15,6 +20,7 @@ export interface HardwareDeps {
   serialPortFactory?: SerialPortFactory;
   hidBackend?: HidBackend;
   commandRunner?: CommandRunner;
+  lineSpawner?: LineSpawner;
   now?: () => number;
 }
 
@@ -128,4 +134,49 @@ export async function startScanners(config: HardwareConfig, deps: HardwareDeps =
   });
   await merged.start();
   return merged;
+}
+
+/** The passage sensor of the turnstile, or null when the gate has none (admissions then need no confirmation). */
+export function openPassageSensor(config: PassageConfig | null | undefined, deps: HardwareDeps = {}): PassageSensor | null {
+  if (!config) return null;
+  const id = config.id ? { id: config.id } : {};
+  switch (config.type) {
+    case 'serial':
+      return new SerialPassageSensor({
+        ...id,
+        path: config.path,
+        baudRate: config.baudRate,
+        token: config.token,
+        ...(deps.serialPortFactory ? { portFactory: deps.serialPortFactory } : {}),
+      });
+    case 'gpio':
+      return new GpioPassageSensor({
+        ...id,
+        chip: config.chip,
+        line: config.line,
+        activeLow: config.activeLow,
+        gpiod: config.gpiod,
+        ...(deps.lineSpawner ? { spawner: deps.lineSpawner } : {}),
+      });
+    case 'hid':
+      return new HidPassageSensor({
+        ...id,
+        path: config.path,
+        byte: config.byte,
+        mask: config.mask,
+        backend: deps.hidBackend ?? createNodeHidBackend(),
+      });
+    case 'simulated':
+      return new SimulatedPassageSensor(config.id);
+  }
+}
+
+/** The direction each scanner's config gives its scans, by scanner id (only those that set one). */
+export function scannerDirections(config: HardwareConfig, scanners: readonly { id: string }[]): Map<string, 'entry' | 'exit'> {
+  const out = new Map<string, 'entry' | 'exit'>();
+  config.scanners.forEach((sc, i) => {
+    const id = scanners[i]?.id;
+    if (sc.direction && id) out.set(id, sc.direction);
+  });
+  return out;
 }

@@ -87,15 +87,23 @@ export {
   type GpioOutputOptions,
 } from './outputs/gpio.js';
 
+// Passage sensing (a turnstile that confirms)
+export { BasePassageSensor, type PassageSensor, type PassageEvents } from './passage/sensor.js';
+export { SerialPassageSensor, type SerialPassageOptions } from './passage/serial-passage.js';
+export { GpioPassageSensor, nodeLineSpawner, type GpioPassageOptions, type LineSpawner } from './passage/gpio-passage.js';
+export { HidPassageSensor, type HidPassageOptions } from './passage/hid-passage.js';
+
 // Configuration and factories
 export {
   HardwareConfigSchema,
   ScannerConfigSchema,
   OutputConfigSchema,
+  PassageConfigSchema,
   parseHardwareConfig,
   type HardwareConfig,
   type HardwareConfigInput,
   type ScannerConfig,
   type OutputConfig,
+  type PassageConfig,
 } from './config.js';
-export { openScanners, openOutput, startScanners, type HardwareDeps } from './factory.js';
+export { openScanners, openOutput, openPassageSensor, scannerDirections, startScanners, type HardwareDeps } from './factory.js';

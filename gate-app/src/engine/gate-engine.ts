@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { ready, DEFAULT_CLOCK_SKEW_SECONDS } from '@ticketgate/crypto';
-import { SCAN_RESULTS, type kiosk, type ScanResult } from '@ticketgate/protocol';
+import { SCAN_RESULTS, type kiosk, type ScanResult, type sync } from '@ticketgate/protocol';
 import { enrolDevice } from './enrol.js';
 import type { SeatRow } from './store/catalog-repo.js';
 import { GateStore } from './store/gate-store.js';
@@ -34,10 +34,16 @@ export interface GateEngineOptions {
   caFile?: string;
   /** False: store and show no holder names (`--hide-holder-names`); verdicts and /seats then carry `holder: null`. Default true. */
   holderNames?: boolean;
+  /** The direction of scans that do not name theirs (`--direction`): an exit gate says `exit`. Default entry. */
+  direction?: sync.Direction;
 }
 
 export interface GateEngineEvents {
   verdict: [verdict: ScanVerdict];
+  /** The turnstile opened for this scan and nobody passed: it was annulled. */
+  annulled: [verdict: ScanVerdict];
+  /** The passage sensor confirmed this scan's passage. */
+  passed: [verdict: ScanVerdict];
   enrolled: [deviceId: string];
   revoked: [note: string];
   problem: [message: string];
@@ -150,9 +156,19 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     this.syncClient?.start();
   }
 
-  scan(text: string, source = 'api'): Promise<ScanVerdict> {
+  scan(text: string, source = 'api', direction?: sync.Direction): Promise<ScanVerdict> {
     if (!this.desk) return Promise.reject(new NotEnrolledError());
-    return this.desk.scan(text, source);
+    return this.desk.scan(text, source, direction);
+  }
+
+  /** Nobody went through after this scan opened the turnstile: annul it (the seat is admissible again). */
+  annul(v: ScanVerdict): boolean {
+    return this.desk?.annul(v) ?? false;
+  }
+
+  /** The passage sensor saw this scan's holder go through: the admission stands. */
+  confirmPassage(v: ScanVerdict): void {
+    this.emit('passed', v);
   }
 
   seat(seatId: string): SeatRow | undefined {
@@ -263,6 +279,8 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
         };
       }),
       keys: { gate: this.keyRing.verifierKeyCount.gate, issuing: this.keyRing.verifierKeyCount.issuing },
+      direction: this.opts.direction ?? 'entry',
+      occupancy: occupancyView(this.store.scans.occupancy()),
       warnings,
       problems: this.problems.slice(-10).map((p) => ({ at: iso(p.at), message: p.message })),
     };
@@ -295,10 +313,16 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
         },
         clock: this.clock,
         ...(this.opts.timeZone ? { timeZone: this.opts.timeZone } : {}),
+        ...(this.opts.direction ? { direction: this.opts.direction } : {}),
       });
       this.desk.on('verdict', (v) => {
         this.syncClient?.scanRecorded();
         this.emit('verdict', v);
+      });
+      this.desk.on('annulled', (v) => {
+        // The annulment goes up like a scan: soon.
+        this.syncClient?.scanRecorded();
+        this.emit('annulled', v);
       });
     }
     const serverUrl = this.serverUrl() ?? device.server_url;
@@ -329,6 +353,17 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     if (this.problems.length > 50) this.problems.shift();
     this.emit('problem', message);
   }
+}
+
+/** Inside = entries minus exits, never below zero (an exit scanned at a door whose entry this gate did not see). */
+function occupancyView(o: ReturnType<GateStore['scans']['occupancy']>): kiosk.GateStatus['occupancy'] {
+  const inside = (entries: number, exits: number) => Math.max(0, entries - exits);
+  return {
+    inside: inside(o.entries, o.exits),
+    entries: o.entries,
+    exits: o.exits,
+    zones: o.zones.map((z) => ({ zone: z.zone, inside: inside(z.entries, z.exits) })),
+  };
 }
 
 /** Unknown while the server's last "unknown token" is newer than the last good sync. */

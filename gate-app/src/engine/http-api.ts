@@ -130,7 +130,7 @@ async function handle(
   }
   if (path === '/scan') {
     const body = await postBody(req, kiosk.ScanRequest);
-    const verdict = await engine.scan(body.payload, body.source ?? 'http');
+    const verdict = await engine.scan(body.payload, body.source ?? 'http', body.direction);
     return send<kiosk.VerdictReply>(res, 200, engine.view(verdict));
   }
   if (path === '/enrol')

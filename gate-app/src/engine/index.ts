@@ -6,7 +6,7 @@ export { createGateHttpServer, injectToken, listenGateHttp, parseAddress, type G
 export { hostAllowed, isLoopbackHost, originAllowed, refuseApiRequest, tokenMatches, type LocalApiPolicy } from './local-api-guard.js';
 export { newLocalApiToken, readLocalApiToken, writeLocalApiToken } from './local-api-token.js';
 export { verdictView, seatView } from './views.js';
-export { wireTurnstile, type TurnstileOutput } from './turnstile.js';
+export { wireTurnstile, type PassageConfirmation, type PassageSource, type Timers, type TurnstileOutput } from './turnstile.js';
 export { GateStore } from './store/gate-store.js';
 export { openGateDatabase, DATABASE_FILE, type Db } from './store/open-database.js';
 export { applySeatBatch, type SeatBatch } from './store/apply-seat-delta.js';

@@ -28,6 +28,9 @@ export function verdictView(v: ScanVerdict, hallNames: (code: string) => sync.Ha
     correct_venue_name: correct?.venue_name ?? null,
     first_admitted_at: iso(v.firstAdmission?.at),
     first_admitted_by: v.firstAdmission?.by ?? null,
+    direction: v.direction,
+    correct_zone: v.correctZone,
+    re_entry: v.reEntry,
   };
 }
 

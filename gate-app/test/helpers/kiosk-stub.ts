@@ -44,6 +44,9 @@ const VERDICT: Omit<kiosk.VerdictReply, 'result' | 'message' | 'scan_id' | 'scan
   correct_venue_name: null,
   first_admitted_at: null,
   first_admitted_by: null,
+  direction: 'entry',
+  correct_zone: null,
+  re_entry: false,
 };
 
 const STATUS: kiosk.GateStatus = {
@@ -73,7 +76,21 @@ const STATUS: kiosk.GateStatus = {
   last_push_at: null,
   backlog: 0,
   rejected_uploads: 0,
-  counts: { SUCCESS: 0, DUPLICATE: 0, UNPAID: 0, NOT_FOUND: 0, WRONG_HALL: 0, EXPIRED: 0, QR_INVALID: 0 },
+  counts: {
+    SUCCESS: 0,
+    DUPLICATE: 0,
+    UNPAID: 0,
+    NOT_FOUND: 0,
+    WRONG_HALL: 0,
+    EXPIRED: 0,
+    QR_INVALID: 0,
+    NOT_YET_OPEN: 0,
+    ENTRY_CLOSED: 0,
+    WRONG_ZONE: 0,
+    ENTRY_LIMIT: 0,
+    EXITED: 0,
+    NOT_INSIDE: 0,
+  },
   total_scans: 0,
   clock_offset_ms: null,
   clock_warning: false,
@@ -90,6 +107,8 @@ const STATUS: kiosk.GateStatus = {
   recent_conflicts: [],
   events: [],
   keys: { gate: 0, issuing: 0 },
+  direction: 'entry',
+  occupancy: { inside: 0, entries: 0, exits: 0, zones: [] },
   warnings: [],
   problems: [],
 };
@@ -150,6 +169,10 @@ export async function startKioskStub(dist: string, verdictFor: (scan: StubScan) 
         upload_state: 'pending',
         uploaded_at: null,
         upload_note: null,
+        direction: verdict.direction,
+        annulled_at: null,
+        zone: null,
+        entry_no: null,
       });
       return json(res, 200, verdict);
     }

@@ -14,3 +14,4 @@ export {
   type PosScannerFamily,
 } from './hid-fixtures.js';
 export { encodeKeyboardReports, keyEvents, scannerBurst, humanTyping, type BurstOptions } from './keyboard.js';
+export { SimulatedPassageSensor } from './passage.js';

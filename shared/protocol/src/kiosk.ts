@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SeatStatus } from './sync.js';
+import { Direction, SeatStatus } from './sync.js';
 import { ScanResult } from './verdicts.js';
 
 /**
@@ -27,6 +27,8 @@ export const ScanRequest = z.object({
   payload: z.string().min(1).max(4096),
   /** Where the scan came from (wedge, manual, camera, …), kept in the scan log. */
   source: z.string().min(1).max(40).optional(),
+  /** Entry (default: the gate's own direction) or exit. */
+  direction: Direction.optional(),
 });
 export type ScanRequest = z.infer<typeof ScanRequest>;
 
@@ -51,6 +53,11 @@ export const VerdictReply = z.object({
   correct_venue_name: z.string().nullable(),
   first_admitted_at: MaybeTime,
   first_admitted_by: z.string().nullable(),
+  direction: Direction.default('entry'),
+  /** WRONG_ZONE: a zone of the event's admission policy the ticket may enter. */
+  correct_zone: z.string().nullable().default(null),
+  /** SUCCESS of a later entry (re-entry after an exit, a new day of a per-day event). */
+  re_entry: z.boolean().default(false),
 });
 export type VerdictReply = z.infer<typeof VerdictReply>;
 
@@ -130,6 +137,20 @@ export const GateStatus = z.object({
     }),
   ),
   keys: z.object({ gate: z.number().int(), issuing: z.number().int() }),
+  /** The gate's direction for scans that do not name theirs (`--direction`). */
+  direction: Direction.default('entry'),
+  /**
+   * People inside by this gate's journal (its own entries minus exits of the
+   * events it lists, annulled admissions left out), per zone it stood at.
+   */
+  occupancy: z
+    .object({
+      inside: z.number().int(),
+      entries: z.number().int(),
+      exits: z.number().int(),
+      zones: z.array(z.object({ zone: z.string(), inside: z.number().int() })),
+    })
+    .default({ inside: 0, entries: 0, exits: 0, zones: [] }),
   warnings: z.array(z.string()),
   problems: z.array(z.object({ at: MaybeTime, message: z.string() })),
 });
@@ -169,6 +190,11 @@ export const ScanLogEntry = z.object({
   upload_state: z.enum(['pending', 'uploaded', 'conflict', 'rejected']),
   uploaded_at: z.number().nullable(),
   upload_note: z.string().nullable(),
+  direction: Direction.default('entry'),
+  /** When the admission was annulled (turnstile opened, nobody passed); epoch ms. */
+  annulled_at: z.number().nullable().default(null),
+  zone: z.string().nullable().default(null),
+  entry_no: z.number().int().nullable().default(null),
 });
 export const ScansReply = z.array(ScanLogEntry);
 export type ScanLogEntry = z.infer<typeof ScanLogEntry>;

@@ -65,6 +65,62 @@ export const EnrolResponse = z.object({
   server_time: z.string(),
 });
 
+// ---- admission policy (docs/api.md, "Admission policy") -----------------------
+
+export const Direction = z.enum(['entry', 'exit']);
+export type Direction = z.infer<typeof Direction>;
+export const ZoneName = z.string().regex(/^[A-Za-z0-9 _-]{1,32}$/, 'zone: 1-32 of letters, digits, space, _ and -');
+
+/**
+ * An event's admission policy, as operators set it and gates receive it in the
+ * signed manifest. The default (no policy stored) is single entry: one entry
+ * per ticket, no times, no zones. admission.toRules reads it for the rule.
+ */
+export const AdmissionPolicy = z
+  .object({
+    /** An exit lets the ticket enter again. */
+    reentry: z.boolean().default(false),
+    /** Most entries a ticket makes in all (re-entries and new days included). */
+    max_entries: z.number().int().min(1).max(1000).nullable().default(null),
+    /** Entries before this time are NOT_YET_OPEN (ISO 8601 UTC). */
+    doors_open_at: z.iso.datetime({ offset: true }).nullable().default(null),
+    /** Entries after this time are ENTRY_CLOSED. */
+    last_entry_at: z.iso.datetime({ offset: true }).nullable().default(null),
+    /** Multi-day events: each UTC day admits the ticket afresh. */
+    per_day: z.boolean().default(false),
+    /** Zones: which ticket categories enter where, and which gates stand at each zone. */
+    zones: z
+      .array(
+        z.object({
+          zone: ZoneName,
+          categories: z.array(z.string().min(1).max(40)).max(50),
+          device_ids: z.array(z.uuid()).max(200).default([]),
+        }),
+      )
+      .max(50)
+      .default([]),
+  })
+  .refine((p) => !p.doors_open_at || !p.last_entry_at || Date.parse(p.doors_open_at) < Date.parse(p.last_entry_at), {
+    message: 'doors_open_at must be before last_entry_at',
+    path: ['last_entry_at'],
+  })
+  .refine((p) => new Set(p.zones.map((z) => z.zone)).size === p.zones.length, { message: 'zone names must be unique', path: ['zones'] })
+  .refine((p) => new Set(p.zones.flatMap((z) => z.device_ids)).size === p.zones.flatMap((z) => z.device_ids).length, {
+    message: 'a gate stands at one zone at most',
+    path: ['zones'],
+  });
+export type AdmissionPolicy = z.infer<typeof AdmissionPolicy>;
+
+/** Operator: GET/PUT /api/events/:event_id/admission-policy */
+export const AdmissionPolicyView = z.object({
+  event_id: z.uuid(),
+  policy: AdmissionPolicy,
+  /** False: nothing stored, the default single entry applies. */
+  custom: z.boolean(),
+  updated_at: z.string().nullable(),
+});
+export type AdmissionPolicyView = z.infer<typeof AdmissionPolicyView>;
+
 // ---- hall manifest and per-event seat deltas ---------------------------------
 
 export const ManifestEvent = z.object({
@@ -75,6 +131,8 @@ export const ManifestEvent = z.object({
   seq: z.number().int(),
   /** Gate keys of this event, each sealed to this device's box key. */
   gate_keys: z.array(z.object({ kid: z.string(), sealed: z.string() })),
+  /** The event's admission policy; null (and from older servers absent): single entry. */
+  admission_policy: AdmissionPolicy.nullable().default(null),
 });
 
 /**
@@ -169,6 +227,14 @@ export const UploadedScan = z.object({
    * other verdicts (a gate sends no more than a SUCCESS needs).
    */
   credential: z.string().min(1).max(400).nullable().optional(),
+  /** Entry or exit; absent (older gates): entry. An exit's verdict is EXITED or NOT_INSIDE. */
+  direction: Direction.optional(),
+  /**
+   * When the gate annulled this admission (ISO 8601 UTC): the turnstile opened
+   * but nobody passed. An annulled SUCCESS does not count (the seat is admissible
+   * again); sent again with this set after an earlier upload without it.
+   */
+  annulled_at: z.string().nullable().optional(),
 });
 export type UploadedScan = z.infer<typeof UploadedScan>;
 
@@ -287,6 +353,26 @@ export const ConflictView = z.object({
   canonical: Admission,
 });
 export type ConflictView = z.infer<typeof ConflictView>;
+
+/**
+ * GET /api/sync/occupancy?event_id= — people inside now, per hall and zone:
+ * counted entries (admissions and re-entries, not annulled) minus exits. Scans at
+ * a gate without a zone count in the hall only.
+ */
+export const OccupancyView = z.object({
+  event_id: z.uuid(),
+  halls: z.array(
+    z.object({
+      hall_id: HallCode,
+      hall_name: z.string(),
+      inside: z.number().int(),
+      entries: z.number().int(),
+      exits: z.number().int(),
+      zones: z.array(z.object({ zone: z.string(), inside: z.number().int() })),
+    }),
+  ),
+});
+export type OccupancyView = z.infer<typeof OccupancyView>;
 
 /** GET /api/sync/stats?event_id= — scans per gate by verdict. */
 export const GateCounts = z.object({

@@ -5,6 +5,8 @@ const { ADMISSION_VECTORS, ELECTION_VECTORS, decideAdmission, canonicalOf } = ad
 type Vector = admission.AdmissionVector;
 
 const HALL = 'HALL-A';
+/** Noon UTC: the per-day vectors' "earlier today" stays on the same day. */
+const NOW = Date.parse('2026-12-01T12:00:00Z');
 const ME = '00000000-0000-4000-8000-00000000000a';
 const OTHER = '00000000-0000-4000-8000-00000000000b';
 
@@ -23,13 +25,30 @@ function inputOf(v: Vector, authoritative: boolean): admission.AdmissionInput {
         ? { status: 'invalid', reason: 'unknown_key_id', hallCode: claims.hallCode }
         : { status: v.credential, claims, ageSeconds: v.credential === 'expired' ? 600 : v.credential === 'not_yet_valid' ? -120 : 1 };
   const self = authoritative ? null : ME;
+  const { policy, zone } = admission.policyFor(v, NOW, 'CAT1', self);
+  const rules = admission.toRules(policy);
+  // What a caller's store holds after the vector's earlier movements: its not annulled ones, the first entry as THE admission.
+  const history = (v.history ?? [])
+    .filter((h) => !h.annulled)
+    .map((h, i) => ({ direction: h.direction, at: NOW - h.agoMs, deviceId: self, scanId: `h-${i}` }));
+  const firstEntry = history.find((h) => h.direction === 'entry');
+  const prior =
+    v.prior !== 'none'
+      ? { at: 1_000, by: v.prior === 'here' ? 'me' : 'Gate North', deviceId: v.prior === 'here' ? self : OTHER }
+      : firstEntry
+        ? { at: firstEntry.at, by: 'me', deviceId: self }
+        : null;
+  const status = firstEntry && v.seat === 'SOLD' ? 'CHECKED_IN' : v.seat;
   return {
     credential,
     eventKnown: v.unknown !== 'event',
-    seat: v.unknown ? null : { eventId: 'event-1', status: v.seat, generation: 2 },
-    prior:
-      v.prior === 'none' ? null : { at: 1_000, by: v.prior === 'here' ? 'me' : 'Gate North', deviceId: v.prior === 'here' ? self : OTHER },
-    view: { hallId: HALL, authoritative, deviceId: self },
+    seat: v.unknown ? null : { eventId: 'event-1', status, generation: 2, category: 'CAT1' },
+    prior,
+    view: { hallId: HALL, authoritative, deviceId: self, zone: authoritative ? zone : admission.zoneOfDevice(rules, self) },
+    direction: v.direction ?? 'entry',
+    at: NOW,
+    rules,
+    history,
   };
 }
 
@@ -66,11 +85,17 @@ describe('the admission rule against its conformance vectors', () => {
 describe('the canonical admission against the election vectors', () => {
   it.each(ELECTION_VECTORS.map((v) => [v.name, v] as const))('%s', (_, v) => {
     const rows = v.admissions.map((a, i) => ({
+      direction: a.direction ?? ('entry' as const),
       at: a.atMs,
       deviceId: a.device && (a.device === 'A' ? ME : OTHER),
       scanId: `scan-${i}`,
       i,
     }));
-    expect(canonicalOf(rows)?.i).toBe(v.winner);
+    expect(canonicalOf(rows.filter((r) => r.direction === 'entry'))?.i).toBe(v.winner);
+    const rules = { ...admission.SINGLE_ENTRY, reentry: v.reentry ?? false };
+    const elected = admission.electMovements(rows, rules, admission.compareAdmissions);
+    expect(elected.canonical?.i).toBe(v.winner);
+    const wanted = v.conflicts ?? rows.filter((r) => r.direction === 'entry' && r.i !== v.winner).map((r) => r.i);
+    expect(elected.conflicts.map((c) => c.i).sort()).toEqual([...wanted].sort());
   });
 });

@@ -11,6 +11,12 @@ export const VERDICT_WORDS: Record<ScanResult, string> = {
   NOT_FOUND: 'NOT VALID',
   QR_INVALID: 'NOT VALID',
   UNPAID: 'UNPAID',
+  NOT_YET_OPEN: 'NOT OPEN',
+  ENTRY_CLOSED: 'ENTRY CLOSED',
+  WRONG_ZONE: 'WRONG ZONE',
+  ENTRY_LIMIT: 'LIMIT REACHED',
+  EXITED: 'EXITED',
+  NOT_INSIDE: 'NOT INSIDE',
 };
 
 export function VerdictBadge({ result, children }: { result: ScanResult; children?: ComponentChildren }) {

@@ -32,6 +32,10 @@ export interface VerdictDetail {
   correctHall?: { code: string; hallName?: string | null; venueName?: string | null } | null;
   /** The venue's display zone (IANA), UTC when unknown. */
   timeZone?: string;
+  /** WRONG_ZONE: a zone the ticket may enter. */
+  correctZone?: string | null;
+  /** SUCCESS of a second or later entry (re-entry after an exit, a new day). */
+  reEntry?: boolean;
 }
 
 const LOOK: Record<VerdictTone, Pick<VerdictPresentation, 'icon' | 'shape' | 'background' | 'foreground'>> = {
@@ -57,7 +61,9 @@ export function hallInWords(hall: NonNullable<VerdictDetail['correctHall']>): st
 export function presentVerdict(result: ScanResult, detail: VerdictDetail = {}): VerdictPresentation {
   switch (result) {
     case 'SUCCESS':
-      return present(result, 'admit', 'admit', 'ADMIT', 'Let the fan in');
+      return detail.reEntry
+        ? present(result, 'admit', 'admit', 'RE-ENTRY', 'Let the fan back in')
+        : present(result, 'admit', 'admit', 'ADMIT', 'Let the fan in');
     case 'DUPLICATE': {
       if (!detail.firstAdmittedAt)
         return present(result, 'used', 'refuse', 'ALREADY USED', 'Do not admit — this ticket has already entered');
@@ -86,6 +92,24 @@ export function presentVerdict(result: ScanResult, detail: VerdictDetail = {}): 
       return present(result, 'refuse', 'refuse', 'NOT VALID', 'Do not admit — ticket not on record; call a supervisor');
     case 'QR_INVALID':
       return present(result, 'refuse', 'refuse', 'NOT VALID', 'Do not admit — not a TicketGate ticket, or altered');
+    case 'NOT_YET_OPEN':
+      return present(result, 'refresh', 'refresh', 'NOT OPEN', 'Do not admit yet — doors are not open; ask the fan to wait');
+    case 'ENTRY_CLOSED':
+      return present(result, 'refuse', 'refuse', 'ENTRY CLOSED', 'Do not admit — last entry time has passed; call a supervisor');
+    case 'WRONG_ZONE':
+      return present(
+        result,
+        'redirect',
+        'redirect',
+        'WRONG ZONE',
+        detail.correctZone ? `Send to zone ${detail.correctZone}` : 'Send the fan to the zone of the ticket category',
+      );
+    case 'ENTRY_LIMIT':
+      return present(result, 'used', 'refuse', 'LIMIT REACHED', 'Do not admit — this ticket has used all its entries');
+    case 'EXITED':
+      return present(result, 'admit', 'admit', 'EXITED', 'Let the fan out — exit recorded');
+    case 'NOT_INSIDE':
+      return present(result, 'refresh', 'refresh', 'NOT INSIDE', 'Let the fan out — no entry on record, exit not counted');
   }
 }
 
@@ -98,4 +122,10 @@ export const RESULT_IN_WORDS: Record<ScanResult, string> = {
   UNPAID: 'unpaid',
   NOT_FOUND: 'not on record',
   QR_INVALID: 'not a valid ticket',
+  NOT_YET_OPEN: 'before doors',
+  ENTRY_CLOSED: 'after last entry',
+  WRONG_ZONE: 'wrong zone',
+  ENTRY_LIMIT: 'entry limit',
+  EXITED: 'exited',
+  NOT_INSIDE: 'exit, not inside',
 };

@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { operationalCounts, type OperationalCounts } from '../domain/analytics/operational-counts.js';
 import { ttlCache } from '../domain/analytics/ttl-cache.js';
+import { currentOccupancy } from '../domain/sync/occupancy.js';
 import { documentErrors } from '../http/error-docs.js';
 import { serviceKeyIfConfigured } from './service-key.js';
 
@@ -55,10 +56,10 @@ export const metrics = fp(async (app: FastifyInstance) => {
   const counts = ttlCache(
     COUNTS_TTL_MS,
     () => ctx.now(),
-    () => operationalCounts(ctx.pool),
+    async () => ({ ...(await operationalCounts(ctx.pool)), occupancy: await currentOccupancy(ctx.pool, ctx.now()) }),
   );
   const dbUp = new Gauge({ name: 'ticketgate_database_up', help: '1 when the last scrape could read the database', registers: [registry] });
-  let current: OperationalCounts | undefined;
+  let current: (OperationalCounts & { occupancy: Awaited<ReturnType<typeof currentOccupancy>> }) | undefined;
   // Loaded once per scrape before collection (prom-client collects all metrics concurrently); the gauges read it.
   const refresh = async () => {
     try {
@@ -96,6 +97,16 @@ export const metrics = fp(async (app: FastifyInstance) => {
     collect() {
       this.reset();
       for (const reason of admission.UPLOAD_REJECTIONS) this.set({ reason }, current?.rejectedUploads[reason] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'ticketgate_occupancy_inside',
+    help: 'People inside now per current event, hall and zone (zone "" = the whole hall): entries minus exits, annulled admissions excluded',
+    labelNames: ['event_id', 'hall_id', 'zone'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const o of current?.occupancy ?? []) this.set({ event_id: o.event_id, hall_id: o.hall_id, zone: o.zone }, o.inside);
     },
   });
   for (const g of STATUS_GAUGES) {

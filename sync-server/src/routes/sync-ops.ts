@@ -1,7 +1,11 @@
 import { PageQuery, ok, paginated, sync } from '@ticketgate/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { withTransaction } from '../db/pool.js';
+import { policyView, savePolicy, storedPolicies } from '../domain/sync/admission-policy.js';
 import { listConflicts } from '../domain/sync/conflicts.js';
+import { eventHall } from '../domain/sync/hall-events.js';
+import { eventOccupancy } from '../domain/sync/occupancy.js';
 import { listDevices, revokeDevice } from '../domain/sync/devices.js';
 import { createEnrolmentCode } from '../domain/sync/enrolment.js';
 import { gateStats } from '../domain/sync/gate-stats.js';
@@ -142,6 +146,72 @@ export const syncOpsRoutes: FastifyPluginAsyncZod = async (app) => {
         success: true as const,
         data: { event_id: req.query.event_id, hall_id: hallId, gates, server_time: new Date(ctx.now()).toISOString() },
       };
+    },
+  );
+
+  app.get(
+    '/occupancy',
+    {
+      preHandler: operator,
+      schema: {
+        tags,
+        security,
+        summary: 'People inside now, per hall and zone',
+        description: docs.occupancy.description,
+        querystring: sync.EventQuery,
+        response: { 200: ok(sync.OccupancyView), ...docs.occupancy.errors },
+      },
+    },
+    async (req) => {
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), req.query.event_id);
+      return { success: true as const, data: await eventOccupancy(ctx.pool, req.query.event_id) };
+    },
+  );
+
+  const eventParams = z.object({ event_id: z.uuid() });
+  app.get(
+    '/events/:event_id/admission-policy',
+    {
+      preHandler: operator,
+      schema: {
+        tags,
+        security,
+        summary: "An event's admission policy",
+        description: docs.policyGet.description,
+        params: eventParams,
+        response: { 200: ok(sync.AdmissionPolicyView), ...docs.policyGet.errors },
+      },
+    },
+    async (req) => {
+      const { event_id } = req.params;
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), event_id);
+      await eventHall(ctx.pool, event_id);
+      return { success: true as const, data: policyView(event_id, (await storedPolicies(ctx.pool, [event_id])).get(event_id)) };
+    },
+  );
+
+  app.put(
+    '/events/:event_id/admission-policy',
+    {
+      preHandler: operator,
+      schema: {
+        tags,
+        security,
+        summary: "Set an event's admission policy",
+        description: docs.policyPut.description,
+        params: eventParams,
+        body: sync.AdmissionPolicy,
+        response: { 200: ok(sync.AdmissionPolicyView), ...docs.policyPut.errors },
+      },
+    },
+    async (req) => {
+      const { event_id } = req.params;
+      await requireEventInScope(ctx.pool, await venuesOf(ctx.pool, req.user!), event_id);
+      const stored = await withTransaction(ctx.pool, async (db) => {
+        await eventHall(db, event_id);
+        return savePolicy(db, event_id, req.body, { id: req.user!.id, role: req.user!.role });
+      });
+      return { success: true as const, data: policyView(event_id, stored) };
     },
   );
 };

@@ -25,7 +25,13 @@ export const verifyRoutes: FastifyPluginAsyncZod = async (app) => {
       requireOwnStaffId(req.user!, req.body.staff_id);
       // Staff check tickets only at the halls of the venues they work for.
       await requireHallInScope(app.ctx.pool, await venuesOf(app.ctx.pool, req.user!), req.body.hall_id);
-      const v = await verifyTicket(app.ctx, { staffUserId: req.user!.id, hallId: req.body.hall_id, text: req.body.qr_payload });
+      const v = await verifyTicket(app.ctx, {
+        staffUserId: req.user!.id,
+        hallId: req.body.hall_id,
+        text: req.body.qr_payload,
+        direction: req.body.direction,
+        zone: req.body.zone ?? null,
+      });
       if (v.result === 'QR_INVALID') throw new DomainError('QR_INVALID', v.message);
       return {
         success: true as const,
@@ -43,6 +49,7 @@ export const verifyRoutes: FastifyPluginAsyncZod = async (app) => {
             : {}),
           ...(v.firstAdmission ? { first_scanned_at: v.firstAdmission.at.toISOString() } : {}),
           ...(v.correctHall ? { correct_hall: v.correctHall } : {}),
+          ...(v.correctZone ? { correct_zone: v.correctZone } : {}),
         },
       };
     },

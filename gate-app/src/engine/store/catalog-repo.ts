@@ -10,6 +10,8 @@ export interface EventRow {
   event_date: string;
   server_seq: number;
   listed: number;
+  /** The event's admission policy as the signed manifest carried it (sync.AdmissionPolicy JSON); null: single entry. */
+  policy: string | null;
 }
 
 export interface SeatRow {
@@ -73,6 +75,8 @@ export class CatalogRepo {
   private readonly countsStmt;
   private readonly eventsStmt;
   private readonly bumpSeqStmt;
+  private readonly unadmitStmt;
+  private readonly annulledHereStmt;
   private readonly holderNames: boolean;
 
   constructor(db: Db, opts: CatalogOptions = { holderNames: true }) {
@@ -81,9 +85,9 @@ export class CatalogRepo {
     this.eventStmt = db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?');
     this.eventsStmt = db.prepare<[], EventRow>('SELECT * FROM events ORDER BY event_date');
     this.upsertEventStmt = db.prepare(
-      `INSERT INTO events (event_id, name, event_date, server_seq, listed) VALUES (?, ?, ?, ?, 1)
+      `INSERT INTO events (event_id, name, event_date, server_seq, listed, policy) VALUES (?, ?, ?, ?, 1, ?)
        ON CONFLICT (event_id) DO UPDATE SET name = excluded.name, event_date = excluded.event_date,
-         server_seq = max(events.server_seq, excluded.server_seq), listed = 1`,
+         server_seq = max(events.server_seq, excluded.server_seq), listed = 1, policy = excluded.policy`,
     );
     this.unlistStmt = db.prepare('UPDATE events SET listed = 0 WHERE event_id NOT IN (SELECT value FROM json_each(?))');
     this.bumpSeqStmt = db.prepare('UPDATE events SET server_seq = max(server_seq, ?) WHERE event_id = ?');
@@ -121,6 +125,19 @@ export class CatalogRepo {
               status = CASE WHEN status = 'SOLD' THEN 'CHECKED_IN' ELSE status END
         WHERE seat_id = ? AND event_id = ?`,
     );
+    // Only the admission this gate made (or the server's echo of it): a canonical admission by anyone else stands.
+    this.unadmitStmt = db.prepare(
+      `UPDATE seats SET status = CASE WHEN status = 'CHECKED_IN' THEN 'SOLD' ELSE status END,
+              admitted_at = NULL, admitted_by = NULL, admitted_device = NULL, admitted_source = NULL
+        WHERE seat_id = ? AND admitted_at = ? AND (admitted_source = 'local' OR admitted_device IS ?)`,
+    );
+    // By device, not by time: the server may have clamped the scan time of our upload to its arrival.
+    this.annulledHereStmt = db.prepare<{ seat: string; device: string | null }, { x: number }>(
+      `SELECT 1 AS x FROM scans
+        WHERE seat_id = @seat AND result = 'SUCCESS' AND annulled_at IS NOT NULL
+          AND @device IS (SELECT device_id FROM device WHERE id = 1)
+          AND NOT EXISTS (SELECT 1 FROM scans WHERE seat_id = @seat AND result = 'SUCCESS' AND annulled_at IS NULL)`,
+    );
     this.countsStmt = db.prepare<[], EventCounts>(
       `SELECT event_id, count(*) AS seats,
               sum(status IN ('SOLD', 'CHECKED_IN')) AS sold, sum(admitted_at IS NOT NULL) AS admitted
@@ -137,8 +154,8 @@ export class CatalogRepo {
   }
 
   /** The hall manifest's event list: upserts them and unlists the rest. */
-  saveEvents(events: { eventId: string; name: string; eventDate: string; seq: number }[]): void {
-    for (const e of events) this.upsertEventStmt.run(e.eventId, e.name, e.eventDate, e.seq);
+  saveEvents(events: { eventId: string; name: string; eventDate: string; seq: number; policy?: sync.AdmissionPolicy | null }[]): void {
+    for (const e of events) this.upsertEventStmt.run(e.eventId, e.name, e.eventDate, e.seq, e.policy ? JSON.stringify(e.policy) : null);
     this.unlistStmt.run(JSON.stringify(events.map((e) => e.eventId)));
   }
 
@@ -153,6 +170,9 @@ export class CatalogRepo {
 
   /** `snapshot` is the cursor of the full snapshot listing the seat, 0 for a delta. Call inside a transaction. */
   upsertSeat(s: ServerSeat, snapshot: number): void {
+    // The server's echo of an admission this gate has annulled since (its annulment not uploaded yet) is not news.
+    if (s.admittedAt !== null && this.annulledHere(s.seatId, s.admittedDevice))
+      s = { ...s, status: s.status === 'CHECKED_IN' ? 'SOLD' : s.status, admittedAt: null, admittedBy: null, admittedDevice: null };
     // Positional binding: measurably cheaper than named parameters at 100,000 rows.
     const admitted = s.admittedAt !== null;
     this.upsertSeatStmt.run(
@@ -180,9 +200,20 @@ export class CatalogRepo {
     return this.admitLocallyStmt.run(at, by.name, by.deviceId, seatId).changes === 1;
   }
 
+  /** Undoes this gate's admission of a seat made at `at` (annulled: nobody passed); true when the seat is admissible again. */
+  unadmit(seatId: string, at: number, deviceId: string | null): boolean {
+    return this.unadmitStmt.run(seatId, at, deviceId).changes === 1;
+  }
+
   /** A canonical admission from the server: it replaces whatever this gate believed. */
   learnAdmission(eventId: string, seatId: string, at: number, by: { name: string; deviceId: string | null }): boolean {
+    if (this.annulledHere(seatId, by.deviceId)) return false;
     return this.learnAdmissionStmt.run(at, by.name, by.deviceId, seatId, eventId).changes === 1;
+  }
+
+  /** An admission by `deviceId` is this gate's, annulled since (nobody passed), and it has no other admission of the seat. */
+  private annulledHere(seatId: string, deviceId: string | null): boolean {
+    return this.annulledHereStmt.get({ seat: seatId, device: deviceId }) !== undefined;
   }
 
   counts(): EventCounts[] {

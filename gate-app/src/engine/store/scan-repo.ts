@@ -1,5 +1,5 @@
 // process: engine
-import type { ScanResult } from '@ticketgate/protocol';
+import type { ScanResult, sync } from '@ticketgate/protocol';
 import type { Db } from './open-database.js';
 
 export interface ScanRecord {
@@ -15,6 +15,26 @@ export interface ScanRecord {
   hallId: string | null;
   /** The scanned credential of a SUCCESS (its proof for the server); null otherwise. */
   credential: string | null;
+  direction: sync.Direction;
+  /** The zone this gate stands at under the event's policy, null when none. */
+  zone: string | null;
+  /** SUCCESS: the entry's number for the seat at this gate (1 = first admission); null otherwise. */
+  entryNo: number | null;
+}
+
+/** One of a seat's not annulled admissions or exits at this gate. */
+export interface LocalMovement {
+  client_scan_id: string;
+  direction: sync.Direction;
+  /** Corrected scan time (ms). */
+  at: number;
+}
+
+/** People inside as this gate's journal counts them: its own entries minus exits, annulled ones left out. */
+export interface LocalOccupancy {
+  entries: number;
+  exits: number;
+  zones: { zone: string; entries: number; exits: number }[];
 }
 
 export interface ScanRow {
@@ -33,6 +53,10 @@ export interface ScanRow {
   upload_state: 'pending' | 'uploaded' | 'conflict' | 'rejected';
   uploaded_at: number | null;
   upload_note: string | null;
+  direction: sync.Direction;
+  annulled_at: number | null;
+  zone: string | null;
+  entry_no: number | null;
 }
 
 export interface ConflictRow {
@@ -74,11 +98,16 @@ export class ScanRepo {
   private readonly localAdmissionStmt;
   private readonly anyUploadedAdmissionStmt;
   private readonly requeueStmt;
+  private readonly movementsStmt;
+  private readonly annulStmt;
+  private readonly occupancyStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO scans (client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id, credential)
-       VALUES (@clientScanId, @deviceTime, @clockOffsetMs, @source, @result, @reason, @eventId, @seatId, @generation, @hallId, @credential)`,
+      `INSERT INTO scans (client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id, credential,
+                          direction, zone, entry_no)
+       VALUES (@clientScanId, @deviceTime, @clockOffsetMs, @source, @result, @reason, @eventId, @seatId, @generation, @hallId, @credential,
+               @direction, @zone, @entryNo)`,
     );
     this.pendingStmt = db.prepare<[number], ScanRow>(`SELECT * FROM scans WHERE upload_state = 'pending' ORDER BY seq LIMIT ?`);
     this.pendingCountStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM scans WHERE upload_state = 'pending'`);
@@ -100,7 +129,7 @@ export class ScanRepo {
     // The journal as the local API shows it: without the credentials (tickets a reader could replay within their minute).
     this.recentStmt = db.prepare<[number], Omit<ScanRow, 'credential'>>(
       `SELECT seq, client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id,
-              upload_state, uploaded_at, upload_note FROM scans ORDER BY seq DESC LIMIT ?`,
+              upload_state, uploaded_at, upload_note, direction, annulled_at, zone, entry_no FROM scans ORDER BY seq DESC LIMIT ?`,
     );
     this.byIdStmt = db.prepare<[string], ScanRow>('SELECT * FROM scans WHERE client_scan_id = ?');
     this.conflictsStmt = db.prepare<[number], ConflictRow>(
@@ -109,13 +138,48 @@ export class ScanRepo {
     );
     this.conflictCountStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM conflicts');
     this.localAdmissionStmt = db.prepare<[string], { client_scan_id: string; upload_state: ScanRow['upload_state'] }>(
-      `SELECT client_scan_id, upload_state FROM scans WHERE seat_id = ? AND result = 'SUCCESS'`,
+      `SELECT client_scan_id, upload_state FROM scans WHERE seat_id = ? AND result = 'SUCCESS' AND annulled_at IS NULL
+        ORDER BY entry_no LIMIT 1`,
     );
     this.anyUploadedAdmissionStmt = db.prepare<[], { x: number }>(
       `SELECT 1 AS x FROM scans WHERE result = 'SUCCESS' AND upload_state = 'uploaded' LIMIT 1`,
     );
     this.requeueStmt = db.prepare(`UPDATE scans SET upload_state = 'pending' WHERE client_scan_id = ? AND upload_state = 'uploaded'`);
     this.lastScanStmt = db.prepare<[], { at: number | null }>('SELECT max(device_time) AS at FROM scans');
+    this.movementsStmt = db.prepare<[string], LocalMovement>(
+      `SELECT client_scan_id, direction, device_time + clock_offset_ms AS at FROM scans
+        WHERE seat_id = ? AND result IN ('SUCCESS', 'EXITED') AND annulled_at IS NULL ORDER BY seq`,
+    );
+    // An annulment already uploaded goes up again (pending) carrying it; one not yet uploaded goes up with it.
+    this.annulStmt = db.prepare<[number, string], ScanRow>(
+      `UPDATE scans SET annulled_at = ?, upload_state = CASE WHEN upload_state = 'uploaded' THEN 'pending' ELSE upload_state END
+        WHERE client_scan_id = ? AND result IN ('SUCCESS', 'EXITED') AND annulled_at IS NULL RETURNING *`,
+    );
+    this.occupancyStmt = db.prepare<[], { zone: string | null; entries: number; exits: number }>(
+      `SELECT s.zone, sum(s.result = 'SUCCESS') AS entries, sum(s.result = 'EXITED') AS exits
+         FROM scans s JOIN events e ON e.event_id = s.event_id AND e.listed = 1
+        WHERE s.result IN ('SUCCESS', 'EXITED') AND s.annulled_at IS NULL GROUP BY s.zone`,
+    );
+  }
+
+  /** The seat's not annulled admissions and exits at this gate, oldest first. */
+  movements(seatId: string): LocalMovement[] {
+    return this.movementsStmt.all(seatId);
+  }
+
+  /** Marks a scan annulled (call inside the transaction that also frees the seat). Returns it, or undefined when not annullable. */
+  annul(clientScanId: string, at: number): ScanRow | undefined {
+    return this.annulStmt.get(at, clientScanId);
+  }
+
+  /** Entries and exits of the events the gate lists, per zone this gate stood at. */
+  occupancy(): LocalOccupancy {
+    const rows = this.occupancyStmt.all();
+    return {
+      entries: rows.reduce((n, r) => n + r.entries, 0),
+      exits: rows.reduce((n, r) => n + r.exits, 0),
+      zones: rows.filter((r) => r.zone !== null).map((r) => ({ zone: r.zone!, entries: r.entries, exits: r.exits })),
+    };
   }
 
   insert(r: ScanRecord): void {

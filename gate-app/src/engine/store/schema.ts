@@ -6,7 +6,7 @@
  * Times are integer milliseconds since the epoch (UTC); they only become ISO
  * strings on the wire and in the local API.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const SCHEMA_V1 = `
 -- Who this gate is. One row. The device token and the box private key live here,
@@ -138,4 +138,69 @@ CREATE TABLE halls (
   hall_name   TEXT NOT NULL,
   venue_name  TEXT NOT NULL
 ) WITHOUT ROWID;
+`;
+
+/**
+ * v6: entry and exit scans, annulled admissions, the events' admission policies.
+ *
+ * The scan journal is rebuilt (SQLite cannot widen a CHECK in place) with the
+ * policy's verdicts, a direction, an annulment time (a turnstile nobody passed),
+ * the zone the gate stood at, and the entry's number for the seat: one admission
+ * per seat becomes one admission per (seat, entry number) among those not
+ * annulled, so a re-entry is a new row while two scans deciding the same entry
+ * still cannot both succeed. conflicts references scans, so it moves along
+ * (child first out, parent first in); the renames carry the reference over.
+ */
+export const SCHEMA_V6 = `
+ALTER TABLE events ADD COLUMN policy TEXT;
+
+CREATE TABLE scans_v6 (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  client_scan_id  TEXT NOT NULL UNIQUE,
+  device_time     INTEGER NOT NULL,
+  clock_offset_ms INTEGER NOT NULL,
+  source          TEXT NOT NULL,
+  result          TEXT NOT NULL CHECK (result IN ('SUCCESS', 'DUPLICATE', 'UNPAID', 'NOT_FOUND', 'WRONG_HALL', 'EXPIRED', 'QR_INVALID',
+                                                  'NOT_YET_OPEN', 'ENTRY_CLOSED', 'WRONG_ZONE', 'ENTRY_LIMIT', 'EXITED', 'NOT_INSIDE')),
+  reason          TEXT,
+  event_id        TEXT,
+  seat_id         TEXT,
+  generation      INTEGER,
+  hall_id         TEXT,
+  upload_state    TEXT NOT NULL DEFAULT 'pending' CHECK (upload_state IN ('pending', 'uploaded', 'conflict', 'rejected')),
+  uploaded_at     INTEGER,
+  upload_note     TEXT,
+  credential      TEXT,
+  direction       TEXT NOT NULL DEFAULT 'entry' CHECK (direction IN ('entry', 'exit')),
+  -- Set when the turnstile opened for this scan and nobody passed: the scan then counts for nothing.
+  annulled_at     INTEGER,
+  zone            TEXT,
+  -- SUCCESS only: 1 for the seat's first admission at this gate, 2 for its first re-entry, …
+  entry_no        INTEGER,
+  CHECK (result <> 'SUCCESS' OR (seat_id IS NOT NULL AND entry_no IS NOT NULL))
+);
+INSERT INTO scans_v6 (seq, client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id,
+                      upload_state, uploaded_at, upload_note, credential, entry_no)
+  SELECT seq, client_scan_id, device_time, clock_offset_ms, source, result, reason, event_id, seat_id, generation, hall_id,
+         upload_state, uploaded_at, upload_note, credential, CASE WHEN result = 'SUCCESS' THEN 1 END
+    FROM scans;
+CREATE TABLE conflicts_v6 (
+  client_scan_id   TEXT PRIMARY KEY REFERENCES scans_v6 (client_scan_id),
+  seat_id          TEXT NOT NULL,
+  event_id         TEXT NOT NULL,
+  canonical_at     INTEGER NOT NULL,
+  canonical_by     TEXT NOT NULL,
+  canonical_device TEXT,
+  recorded_at      INTEGER NOT NULL
+);
+INSERT INTO conflicts_v6 SELECT client_scan_id, seat_id, event_id, canonical_at, canonical_by, canonical_device, recorded_at FROM conflicts;
+DROP TABLE conflicts;
+DROP TABLE scans;
+ALTER TABLE scans_v6 RENAME TO scans;
+ALTER TABLE conflicts_v6 RENAME TO conflicts;
+CREATE INDEX scans_pending_idx ON scans (seq) WHERE upload_state = 'pending';
+CREATE UNIQUE INDEX scans_one_success_per_entry ON scans (seat_id, entry_no) WHERE result = 'SUCCESS' AND annulled_at IS NULL;
+CREATE INDEX scans_movements_idx ON scans (seat_id) WHERE result IN ('SUCCESS', 'EXITED') AND annulled_at IS NULL;
+-- The server's echo of an admission this gate annulled must not check the seat in again.
+CREATE INDEX scans_annulled_idx ON scans (seat_id) WHERE annulled_at IS NOT NULL;
 `;

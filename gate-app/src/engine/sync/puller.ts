@@ -55,7 +55,9 @@ export class Puller {
         const moved = this.trust.advance(m.sync_keys);
         store.device.saveHall(m.hall_name, m.venue_name, m.device_name);
         store.halls.replace(m.halls);
-        store.catalog.saveEvents(m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq })));
+        store.catalog.saveEvents(
+          m.events.map((e) => ({ eventId: e.event_id, name: e.name, eventDate: e.event_date, seq: e.seq, policy: e.admission_policy })),
+        );
         store.keys.replace(
           {
             gate: m.events.flatMap((e) => e.gate_keys.map((k) => ({ kid: k.kid, eventId: e.event_id, sealed: k.sealed }))),

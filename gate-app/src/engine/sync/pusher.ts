@@ -32,6 +32,8 @@ export function toUploadedScan(r: ScanRow): sync.UploadedScan {
     reason: r.reason === null ? null : r.reason.slice(0, 200),
     scanned_at: new Date(r.device_time + r.clock_offset_ms).toISOString(),
     credential: r.result === 'SUCCESS' ? r.credential : null,
+    direction: r.direction,
+    annulled_at: r.annulled_at === null ? null : new Date(r.annulled_at).toISOString(),
   };
 }
 

@@ -1,7 +1,8 @@
 // process: engine
 import type { TicketClaims, VerifyOutcome } from '@ticketgate/crypto';
-import { admission, verdictMessage, type ScanResult } from '@ticketgate/protocol';
+import { admission, sync, verdictMessage, type ScanResult } from '@ticketgate/protocol';
 import type { EventRow, SeatRow } from '../store/catalog-repo.js';
+import type { LocalMovement } from '../store/scan-repo.js';
 
 export interface Decision {
   result: ScanResult;
@@ -15,6 +16,13 @@ export interface Decision {
   event: EventRow | null;
   firstAdmission: { at: number; by: string } | null;
   correctHall: string | null;
+  direction: sync.Direction;
+  /** The zone this gate stands at under the event's policy. */
+  zone: string | null;
+  /** WRONG_ZONE: a zone the ticket may enter. */
+  correctZone: string | null;
+  /** SUCCESS of a later entry (re-entry, new day): the seat keeps its first admission. */
+  reEntry: boolean;
 }
 
 export interface Snapshot {
@@ -23,8 +31,30 @@ export interface Snapshot {
   deviceId: string | null;
   seat(seatId: string): SeatRow | undefined;
   event(eventId: string): EventRow | undefined;
+  /** This gate's own not annulled admissions and exits of a seat. */
+  movements(seatId: string): LocalMovement[];
   /** Display zone of admission times in messages. */
   timeZone?: string;
+}
+
+/** The event's rules from the policy the signed manifest carried (single entry without one). */
+export function rulesOf(event: EventRow | null): admission.AdmissionRules {
+  return event?.policy ? admission.toRules(sync.AdmissionPolicy.parse(JSON.parse(event.policy))) : admission.SINGLE_ENTRY;
+}
+
+/**
+ * What this gate knows of a seat's movements: its own, and the canonical
+ * admission the server (or a peer) told it of when another device made it.
+ */
+function historyOf(seat: SeatRow, snap: Snapshot): admission.Movement[] {
+  const own = snap
+    .movements(seat.seat_id)
+    .map((m) => ({ direction: m.direction, at: m.at, deviceId: snap.deviceId, scanId: m.client_scan_id }));
+  const learned =
+    seat.admitted_at !== null && seat.admitted_source === 'server' && seat.admitted_device !== snap.deviceId
+      ? [{ direction: 'entry' as const, at: seat.admitted_at, deviceId: seat.admitted_device, scanId: '' }]
+      : [];
+  return [...learned, ...own];
 }
 
 /**
@@ -36,7 +66,7 @@ export interface Snapshot {
  * Pure: reads the snapshot, writes nothing. The caller records the scan and
  * the admission in the same transaction.
  */
-export function decide(outcome: VerifyOutcome, snap: Snapshot): Decision {
+export function decide(outcome: VerifyOutcome, snap: Snapshot, scan: { at: number; direction: sync.Direction }): Decision {
   const claims = outcome.status === 'invalid' ? null : outcome.claims;
   const event = claims ? (snap.event(claims.eventId) ?? null) : null;
   const found = claims ? snap.seat(claims.seatId) : undefined;
@@ -46,19 +76,28 @@ export function decide(outcome: VerifyOutcome, snap: Snapshot): Decision {
       ? { at: seat.admitted_at, by: seat.admitted_by, deviceId: seat.admitted_source === 'local' ? snap.deviceId : seat.admitted_device }
       : null;
 
+  const rules = rulesOf(event);
+  const zone = admission.zoneOfDevice(rules, snap.deviceId);
   const v = admission.decideAdmission({
     credential: outcome,
     eventKnown: event !== null,
-    seat: seat && { eventId: seat.event_id, status: seat.status, generation: seat.generation },
+    seat: seat && { eventId: seat.event_id, status: seat.status, generation: seat.generation, category: seat.category },
     prior,
-    view: { hallId: snap.hallId, authoritative: false, deviceId: snap.deviceId },
+    view: { hallId: snap.hallId, authoritative: false, deviceId: snap.deviceId, zone },
+    direction: scan.direction,
+    at: scan.at,
+    rules,
+    history: seat ? historyOf(seat, snap) : [],
   });
+  const reEntry = v.result === 'SUCCESS' && (v.reason === 're_entry' || v.reason === 'new_day');
 
   const firstAdmission = v.firstAdmission ? { at: v.firstAdmission.at, by: v.firstAdmission.by ?? 'another gate' } : null;
   const message = verdictMessage(v.result, {
     ...(firstAdmission ? { firstAdmittedAt: firstAdmission.at, firstAdmittedBy: firstAdmission.by } : {}),
     ...(v.correctHall ? { correctHall: v.correctHall } : {}),
+    ...(v.correctZone ? { correctZone: v.correctZone } : {}),
     ...(snap.timeZone ? { timeZone: snap.timeZone } : {}),
+    reEntry,
   });
   // The seat and event are shown only once the rule got as far as looking at them.
   const judged = admission.judgedSeat(v);
@@ -72,13 +111,17 @@ export function decide(outcome: VerifyOutcome, snap: Snapshot): Decision {
     event: judged || v.reason === 'unknown_seat' ? event : null,
     firstAdmission,
     correctHall: v.correctHall ?? null,
+    direction: scan.direction,
+    zone,
+    correctZone: v.correctZone ?? null,
+    reEntry,
   };
 }
 
 /** The reason a gate logs and uploads: the verifier's own word for a refused code, with the age of a stale one. */
 function gateReason(v: admission.AdmissionVerdict, outcome: VerifyOutcome): string | null {
   if (v.detail) return v.detail;
-  if (v.reason === 'admitted' || v.reason === 'other_hall') return null;
+  if (v.reason === 'admitted' || v.reason === 'other_hall' || v.reason === 'exited') return null;
   if (outcome.status === 'expired') return `expired (${Math.round(outcome.ageSeconds)} s old)`;
   if (outcome.status === 'not_yet_valid') return `not yet valid (${Math.round(-outcome.ageSeconds)} s ahead)`;
   return v.reason;

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { normaliseScan, type CredentialVerifier } from '@ticketgate/crypto';
+import type { sync } from '@ticketgate/protocol';
 import type { GateStore } from '../store/gate-store.js';
 import { decide, type Decision } from './decide.js';
 
@@ -25,11 +26,14 @@ export interface ScanDeskOptions {
   timeZone?: string;
   /** Most scans committed together (group commit). */
   maxGroup?: number;
+  /** The direction of scans that do not say theirs (the gate's `--direction`); entry by default. */
+  direction?: sync.Direction;
 }
 
 interface Queued {
   text: string;
   source: string;
+  direction: sync.Direction;
   resolve(v: ScanVerdict): void;
   reject(e: unknown): void;
 }
@@ -45,7 +49,7 @@ interface Queued {
  * group commit — so throughput is not capped at one disk sync per scan while
  * each scan still waits for the sync that covers it.
  */
-export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict] }> {
+export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict]; annulled: [ScanVerdict] }> {
   private queue: Queued[] = [];
   private scheduled = false;
   private readonly maxGroup: number;
@@ -55,15 +59,36 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict] }> {
   constructor(private readonly opts: ScanDeskOptions) {
     super();
     this.maxGroup = opts.maxGroup ?? 256;
-    const tx = opts.store.db.transaction((items: Queued[]) => items.map((q) => this.record(q.text, q.source)));
+    const tx = opts.store.db.transaction((items: Queued[]) => items.map((q) => this.record(q.text, q.source, q.direction)));
     this.commitGroup = (items) => tx.immediate(items);
   }
 
-  scan(text: string, source = 'api'): Promise<ScanVerdict> {
+  scan(text: string, source = 'api', direction: sync.Direction = this.opts.direction ?? 'entry'): Promise<ScanVerdict> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ text, source, resolve, reject });
+      this.queue.push({ text, source, direction, resolve, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * Annuls a passage that did not happen (the turnstile opened, nobody went
+   * through): the scan is marked annulled — uploaded again with its annulment
+   * if it was already uploaded — and, if it was the seat's admission here, the
+   * seat is admissible again; all in one transaction. False when the scan is
+   * not an admission or exit, or already annulled.
+   */
+  annul(v: ScanVerdict): boolean {
+    const { store } = this.opts;
+    const done = store.db
+      .transaction(() => {
+        const row = store.scans.annul(v.clientScanId, this.opts.clock.device() + Math.round(this.opts.clock.offset()));
+        if (!row) return false;
+        if (row.result === 'SUCCESS' && row.seat_id) store.catalog.unadmit(row.seat_id, v.scannedAt, this.opts.gate().deviceId);
+        return true;
+      })
+      .immediate();
+    if (done) this.emit('annulled', v);
+    return done;
   }
 
   /** Resolves once every queued scan is committed (shutdown). */
@@ -103,21 +128,33 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict] }> {
   }
 
   /** One scan inside the group's transaction. */
-  private record(text: string, source: string): ScanVerdict {
+  private record(text: string, source: string, direction: sync.Direction): ScanVerdict {
     const { store, verifier, clock } = this.opts;
     const deviceTime = clock.device();
     const clockOffsetMs = Math.round(clock.offset());
     const scannedAt = deviceTime + clockOffsetMs;
     const gate = this.opts.gate();
-    const decision = decide(verifier.verify(text, scannedAt), {
-      hallId: this.opts.hallId(),
-      deviceId: gate.deviceId,
-      seat: (id) => store.catalog.seat(id),
-      event: (id) => store.catalog.event(id),
-      ...(this.opts.timeZone ? { timeZone: this.opts.timeZone } : {}),
-    });
+    const decision = decide(
+      verifier.verify(text, scannedAt),
+      {
+        hallId: this.opts.hallId(),
+        deviceId: gate.deviceId,
+        seat: (id) => store.catalog.seat(id),
+        event: (id) => store.catalog.event(id),
+        movements: (id) => store.scans.movements(id),
+        ...(this.opts.timeZone ? { timeZone: this.opts.timeZone } : {}),
+      },
+      { at: scannedAt, direction },
+    );
     const clientScanId = randomUUID();
+    let entryNo: number | null = null;
     if (decision.result === 'SUCCESS') {
+      const seat = decision.seat!;
+      // The unique (seat, entry number) index refuses a second process deciding the same entry.
+      entryNo = store.scans.movements(seat.seat_id).filter((m) => m.direction === 'entry').length + 1;
+    }
+    // A re-entry (or a new day) is counted in the journal; the seat keeps its first admission.
+    if (decision.result === 'SUCCESS' && !decision.reEntry) {
       const seat = decision.seat!;
       if (!store.catalog.admitLocally(seat.seat_id, scannedAt, gate)) {
         throw new Error(`seat ${seat.seat_id} changed under the scan transaction`);
@@ -145,6 +182,9 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict] }> {
       hallId: decision.correctHall ?? c?.hallCode ?? null,
       // The proof the server asks of an admission (docs/sync-protocol.md): the code as scanned, nothing for a refusal.
       credential: decision.result === 'SUCCESS' ? normaliseScan(text) : null,
+      direction,
+      zone: decision.zone,
+      entryNo,
     });
     return { ...decision, clientScanId, deviceTime, clockOffsetMs, scannedAt, source };
   }

@@ -9,13 +9,14 @@ export function RecentScans(props: { scans: ScanLogEntry[]; timeZone: string }) 
       <h2 id="recent-title">Last scans</h2>
       <ol id="recent-scans">
         {props.scans.map((s) => {
-          const p = presentVerdict(s.result);
+          const p = presentVerdict(s.result, { reEntry: s.result === 'SUCCESS' && (s.reason === 're_entry' || s.reason === 'new_day') });
           return (
             <li key={s.client_scan_id} data-result={s.result}>
               <span class="chip" style={{ background: p.background, color: p.foreground }}>
                 {p.headline}
               </span>
               <span class="time">{clockWithZone(s.device_time + s.clock_offset_ms, props.timeZone)}</span>
+              {s.annulled_at !== null ? <span class="muted"> · annulled (no passage)</span> : null}
             </li>
           );
         })}

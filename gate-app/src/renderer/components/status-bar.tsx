@@ -12,6 +12,11 @@ export function countsInWords(counts: GateStatus['counts']): string {
     .join(' · ');
 }
 
+/** "412 inside · FLOOR 300 · BALCONY 112": people inside by this gate's count, then per zone. */
+export function occupancyInWords(o: GateStatus['occupancy']): string {
+  return [`${o.inside} inside`, ...o.zones.map((z) => `${z.zone} ${z.inside}`)].join(' · ');
+}
+
 /** Where this gate stands and whether it can reach the server, in words and a symbol, not colour alone. */
 export function StatusBar(props: { status: GateStatus | null; reachable: boolean }) {
   const s = props.status;
@@ -42,6 +47,13 @@ export function StatusBar(props: { status: GateStatus | null; reachable: boolean
           {' '}
           · backlog <span id="backlog">{s?.backlog ?? 0}</span>
         </span>
+        {s ? (
+          <span class="muted">
+            {' · '}
+            {s.direction === 'exit' ? 'EXIT · ' : ''}
+            <span id="occupancy">{occupancyInWords(s.occupancy)}</span>
+          </span>
+        ) : null}
       </div>
     </header>
   );

@@ -12,6 +12,8 @@ export function presentReply(v: Verdict, timeZone: string): VerdictPresentation 
     firstAdmittedAt: v.first_admitted_at,
     firstAdmittedBy: v.first_admitted_by,
     correctHall: v.correct_hall ? { code: v.correct_hall, hallName: v.correct_hall_name, venueName: v.correct_venue_name } : null,
+    correctZone: v.correct_zone,
+    reEntry: v.re_entry,
     timeZone,
   });
 }

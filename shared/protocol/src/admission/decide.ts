@@ -1,5 +1,16 @@
 import type { SeatStatus } from '../sync.js';
 import type { ScanResult } from '../verdicts.js';
+import {
+  electMovements,
+  mayEnterAgain,
+  SINGLE_ENTRY,
+  utcDay,
+  zonesOfCategory,
+  type AdmissionRules,
+  type Direction,
+  type Movement,
+  type MovementState,
+} from './policy.js';
 
 /**
  * THE admission rule: one pure function, used by a gate deciding from its
@@ -11,6 +22,11 @@ import type { ScanResult } from '../verdicts.js';
  * returns a verdict wins. A new rule (entry/exit, re-entry, zones, doors-open,
  * device-bound passes) is a new step inserted at its place in the list, with
  * new conformance vectors beside it (vectors.ts).
+ *
+ * Exits and the event's admission policy (policy.ts) are such steps: an exit is
+ * judged once the seat is known to be sold; zone, doors-open and last-entry
+ * times come before "admitted before", which lets a ticket in again only when
+ * the policy allows it (re-entry after an exit, a new day) and entries are left.
  */
 
 /** What the credential verifier said: the shape of `VerifyOutcome` of @ticketgate/crypto, restated so this package stays dependency-free. */
@@ -33,6 +49,8 @@ export interface AdmissionSeat {
   generation: number;
   /** When the seat was checked in, if the caller knows it (epoch ms): a DUPLICATE without a known admitter still names the time. */
   checkedInAt?: number | null;
+  /** Ticket category: which zones it may enter (AdmissionRules.zones). */
+  category?: string;
 }
 
 /** The canonical (first) admission of the seat: earliest scan time wins, ties broken by device id. */
@@ -57,6 +75,8 @@ export interface AdmissionView {
   authoritative: boolean;
   /** The caller's own device id (null for online staff): tells "admitted here" from "admitted elsewhere". */
   deviceId: string | null;
+  /** The zone this gate (or staff member) stands at; null or absent: no zone (every category enters). */
+  zone?: string | null;
 }
 
 export interface AdmissionInput {
@@ -66,6 +86,18 @@ export interface AdmissionInput {
   seat: AdmissionSeat | null;
   prior: PriorAdmission | null;
   view: AdmissionView;
+  /** Entry (the default) or exit. */
+  direction?: Direction;
+  /** Scan time (epoch ms): needed by the policy's times and days; without it they are not applied. */
+  at?: number;
+  /** The event's admission policy; absent: SINGLE_ENTRY (today's behaviour). */
+  rules?: AdmissionRules;
+  /**
+   * The seat's known, not annulled movements before this scan (the prior
+   * admission among them, if the caller has it as a movement). Absent: the
+   * caller knows only `prior` / a CHECKED_IN status, read as one entry, inside.
+   */
+  history?: readonly Movement[];
 }
 
 /** Machine-readable reasons; a verdict's reason names the step that decided it. */
@@ -85,7 +117,18 @@ export type AdmissionReason =
   | 'admitted_elsewhere'
   | 'checked_in'
   | 'admitted'
-  | 'generation_ahead_of_snapshot';
+  | 'generation_ahead_of_snapshot'
+  // The admission policy and directions:
+  | 'other_zone'
+  | 'exited'
+  | 'not_inside'
+  | 'doors_not_open'
+  | 'entry_closed'
+  | 'entry_limit'
+  /** SUCCESS after an exit (re-entry policy). */
+  | 're_entry'
+  /** SUCCESS on a later day of a per-day event. */
+  | 'new_day';
 
 export interface AdmissionVerdict {
   result: ScanResult;
@@ -94,6 +137,8 @@ export interface AdmissionVerdict {
   detail?: string;
   /** WRONG_HALL: where the ticket belongs. */
   correctHall?: string;
+  /** WRONG_ZONE: a zone the ticket may enter. */
+  correctZone?: string;
   /** DUPLICATE: the first admission. */
   firstAdmission?: PriorAdmission;
 }
@@ -155,7 +200,31 @@ export const ADMISSION_STEPS: readonly AdmissionStep[] = [
   // after its last sync). Refusing is the safe side; the gate's status page shows
   // how fresh its snapshot is.
   found('seat is sold', ({ seat }) => (seat.status === 'AVAILABLE' ? { result: 'NOT_FOUND', reason: 'seat_not_sold' } : null)),
-  found('not admitted before', ({ seat, prior, view }) => {
+  found('exit', (i) => {
+    if (directionOf(i) !== 'exit') return null;
+    return movementState(i).inside ? { result: 'EXITED', reason: 'exited' } : { result: 'NOT_INSIDE', reason: 'not_inside' };
+  }),
+  found('right zone', ({ seat, rules = SINGLE_ENTRY, view }) => {
+    const allowed = seat.category === undefined ? [] : zonesOfCategory(rules, seat.category);
+    if (!view.zone || allowed.length === 0 || allowed.includes(view.zone)) return null;
+    return { result: 'WRONG_ZONE', reason: 'other_zone', correctZone: allowed[0]! };
+  }),
+  found('doors are open', ({ rules = SINGLE_ENTRY, at }) =>
+    at !== undefined && rules.doorsOpenAt !== null && at < rules.doorsOpenAt ? { result: 'NOT_YET_OPEN', reason: 'doors_not_open' } : null,
+  ),
+  found('entry not closed', ({ rules = SINGLE_ENTRY, at }) =>
+    at !== undefined && rules.lastEntryAt !== null && at > rules.lastEntryAt ? { result: 'ENTRY_CLOSED', reason: 'entry_closed' } : null,
+  ),
+  found('entries left', (i) => {
+    const state = movementState(i);
+    if (state.entries === 0 || mayEnterAgain(i.rules ?? SINGLE_ENTRY, state, i.at ?? state.lastEntryAt ?? 0) !== 'limit') return null;
+    return { result: 'ENTRY_LIMIT', reason: 'entry_limit', ...(i.prior ? { firstAdmission: i.prior } : {}) };
+  }),
+  found('not admitted before', (i) => {
+    const { seat, prior, view } = i;
+    // Re-entry after an exit, or a new day of a per-day event: the policy lets the ticket in again.
+    const state = movementState(i);
+    if (state.entries > 0 && mayEnterAgain(i.rules ?? SINGLE_ENTRY, state, i.at ?? state.lastEntryAt ?? 0) === 'yes') return null;
     if (prior) {
       const here = prior.deviceId === view.deviceId;
       return { result: 'DUPLICATE', reason: here ? 'admitted_here' : 'admitted_elsewhere', firstAdmission: prior };
@@ -165,11 +234,30 @@ export const ADMISSION_STEPS: readonly AdmissionStep[] = [
       ? { result: 'DUPLICATE', reason: 'checked_in' }
       : { result: 'DUPLICATE', reason: 'checked_in', firstAdmission: { at: seat.checkedInAt, by: null, deviceId: null } };
   }),
-  found('admit', ({ seat, credential: { claims } }) => ({
-    result: 'SUCCESS',
-    reason: claims.generation > seat.generation ? 'generation_ahead_of_snapshot' : 'admitted',
-  })),
+  found('admit', (i) => {
+    const state = movementState(i);
+    if (state.entries > 0) {
+      const newDay = i.rules?.perDay && state.lastEntryAt !== null && i.at !== undefined && utcDay(i.at) !== utcDay(state.lastEntryAt);
+      return { result: 'SUCCESS', reason: newDay ? 'new_day' : 're_entry' };
+    }
+    return { result: 'SUCCESS', reason: i.credential.claims.generation > i.seat.generation ? 'generation_ahead_of_snapshot' : 'admitted' };
+  }),
 ];
+
+const directionOf = (i: AdmissionInput): Direction => i.direction ?? 'entry';
+
+/**
+ * Where the seat stands: the walk over its known movements (electMovements,
+ * the elections' own walk), or — for a caller that knows only the first
+ * admission or a CHECKED_IN status — one entry, still inside.
+ */
+function movementState(i: Found): MovementState {
+  const walked = i.history ? electMovements(i.history, i.rules ?? SINGLE_ENTRY, compareAdmissions).state : null;
+  if (walked && walked.entries > 0) return walked;
+  const firstAt = i.prior?.at ?? (i.seat.status === 'CHECKED_IN' ? (i.seat.checkedInAt ?? null) : null);
+  if (i.prior || i.seat.status === 'CHECKED_IN') return { entries: 1, inside: true, lastEntryAt: firstAt };
+  return { entries: 0, inside: false, lastEntryAt: null };
+}
 
 /** Reasons decided before the rule looks at the seat: such verdicts describe no seat (a forged or misdirected code learns nothing about it). */
 const BEFORE_SEAT: ReadonlySet<AdmissionReason> = new Set<AdmissionReason>([

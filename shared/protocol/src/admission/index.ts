@@ -1,3 +1,4 @@
 export * from './decide.js';
 export * from './proof.js';
 export * from './vectors.js';
+export * from './policy.js';

@@ -1,4 +1,5 @@
 import { decideAdmission, type AdmissionReason, type CredentialCheck } from './decide.js';
+import type { AdmissionRules } from './policy.js';
 
 /**
  * Whether an admission a gate uploaded is proven, so the server may let it
@@ -84,6 +85,8 @@ export interface ProofInput {
   /** The seat's sales, transfers and reissues. */
   holdings: readonly SeatHolding[];
   window: AdmissionWindow;
+  /** The event's admission policy: an admission before its doors opened or after its last entry is not believed either. */
+  rules?: AdmissionRules;
 }
 
 export type ProofVerdict = { accepted: true } | { accepted: false; reason: UploadRejection; detail?: string };
@@ -109,6 +112,8 @@ const FROM_RULE: Partial<Record<AdmissionReason, UploadRejection>> = {
   generation_unknown: 'generation_not_current',
   seat_held: 'not_sold',
   seat_not_sold: 'not_sold',
+  doors_not_open: 'outside_admission_window',
+  entry_closed: 'outside_admission_window',
 };
 
 export function judgeUploadedAdmission(input: ProofInput): ProofVerdict {
@@ -136,9 +141,20 @@ export function judgeUploadedAdmission(input: ProofInput): ProofVerdict {
     seat: { eventId: seat.eventId, status: held ? 'SOLD' : 'AVAILABLE', generation: held?.generation ?? claims.generation },
     prior: null,
     view: { hallId: input.deviceHall, authoritative: true, deviceId: null },
+    at: upload.at,
+    ...(input.rules ? { rules: widened(input.rules, window.skewMs) } : {}),
   });
   if (verdict.result === 'SUCCESS') return { accepted: true };
   const reason = FROM_RULE[verdict.reason] ?? 'proof_invalid';
   if (reason === 'not_sold' && input.holdings.some((h) => h.from - window.skewMs > upload.at)) return reject('before_sale');
   return reject(reason, verdict.detail ?? verdict.reason);
+}
+
+/** The policy's times widened by the clock skew a gate is allowed, like the admission window's ends. */
+function widened(rules: AdmissionRules, skewMs: number): AdmissionRules {
+  return {
+    ...rules,
+    doorsOpenAt: rules.doorsOpenAt === null ? null : rules.doorsOpenAt - skewMs,
+    lastEntryAt: rules.lastEntryAt === null ? null : rules.lastEntryAt + skewMs,
+  };
 }

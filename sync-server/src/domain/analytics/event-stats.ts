@@ -25,7 +25,7 @@ export async function eventStats(db: Queryable, eventId: string | undefined, ven
             COALESCE(sc.conflicts, 0)::int AS conflicts, COALESCE(tr.transfers, 0)::int AS transfers
        FROM events e
        LEFT JOIN (SELECT event_id,
-                         count(*) FILTER (WHERE result = 'SUCCESS' AND NOT is_conflict) AS scans,
+                         count(*) FILTER (WHERE result = 'SUCCESS' AND NOT is_conflict AND NOT re_entry AND annulled_at IS NULL) AS scans,
                          count(*) FILTER (WHERE result = ANY($2::text[])) AS invalid,
                          count(*) FILTER (WHERE is_conflict) AS conflicts
                     FROM scans

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'venue_assignment.remove',
   'user.role_change',
   'outbox.read',
+  'admission_policy.set',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -33,7 +33,7 @@ export async function listConflicts(
             count(*) OVER ()::int AS total
        FROM scans c
        JOIN seats s ON s.id = c.seat_id
-       JOIN scans k ON k.seat_id = c.seat_id AND k.result = 'SUCCESS' AND NOT k.is_conflict
+       JOIN scans k ON k.seat_id = c.seat_id AND k.result = 'SUCCESS' AND NOT k.is_conflict AND NOT k.re_entry AND k.annulled_at IS NULL
        LEFT JOIN devices cd ON cd.id = c.device_id
        LEFT JOIN devices kd ON kd.id = k.device_id
       WHERE c.is_conflict AND c.event_id = $1

@@ -2,6 +2,7 @@ import { encodeIssuingPublicKey, fromBase64Url, ready, sealGateKey } from '@tick
 import type { sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import type { DeviceIdentity } from './device-identity.js';
+import { storedPolicies } from './admission-policy.js';
 import { currentHallEvents } from './hall-events.js';
 
 /**
@@ -26,7 +27,12 @@ export async function buildHallManifest(
   await ready();
   const boxKey = fromBase64Url(hall.box_public_key);
   const events: sync.HallManifest['events'] = [];
-  for (const e of await currentHallEvents(ctx.pool, device.hallId, ctx.now())) {
+  const hallEvents = await currentHallEvents(ctx.pool, device.hallId, ctx.now());
+  const policies = await storedPolicies(
+    ctx.pool,
+    hallEvents.map((e) => e.id),
+  );
+  for (const e of hallEvents) {
     const keys = await ctx.keys.validGateKeys(e.id);
     events.push({
       event_id: e.id,
@@ -35,6 +41,8 @@ export async function buildHallManifest(
       seq: e.seq,
       // The active key first; a retired one stays listed for the overlap, then drops out of the gate's ring.
       gate_keys: keys.map((key) => ({ kid: key.kid, sealed: sealGateKey(key, boxKey) })),
+      // Signed with the rest of the manifest: a gate applies only a policy the server set.
+      admission_policy: policies.get(e.id)?.policy ?? null,
     });
   }
   const issuing = await ctx.keys.issuingPublicKeys();

@@ -1,8 +1,9 @@
-import type { admission, sync } from '@ticketgate/protocol';
+import { admission, type sync } from '@ticketgate/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { Client } from '../../db/pool.js';
 import { ONE_ADMISSION_PER_SEAT, retryOnUniqueViolation } from '../../db/unique-retry.js';
+import { admissionRules } from './admission-policy.js';
 import { proveAdmissions } from './admission-proof.js';
 import { applyAdmissionsToSeats, canonicalAdmissions, electCanonicalAdmissions, lockSeats } from './admissions.js';
 import type { DeviceIdentity } from './device-identity.js';
@@ -31,6 +32,19 @@ interface ScanRow {
   result: sync.UploadedScan['result'];
   reason: string | null;
   scannedAt: Date;
+  direction: sync.Direction;
+  annulledAt: Date | null;
+  /** The uploading gate's zone under the event's policy at the upload. */
+  zone: string | null;
+}
+
+/** Scans that take part in a seat's election: admissions and exits. */
+const isMovement = (s: { result: string }) => s.result === 'SUCCESS' || s.result === 'EXITED';
+
+/** The annulment time of an upload, null when none or unreadable (an unreadable one is ignored, the admission stands). */
+function annulledAt(s: sync.UploadedScan): Date | null {
+  const t = s.annulled_at ? Date.parse(s.annulled_at) : Number.NaN;
+  return Number.isNaN(t) ? null : new Date(t);
 }
 
 /**
@@ -72,7 +86,7 @@ async function storeBatch(
   preRejected: Rejection[],
 ): Promise<UploadResult> {
   const rejected = [...preRejected];
-  const admissionSeatIds = [...new Set(scans.filter((s) => s.result === 'SUCCESS').map((s) => s.seat_id!))];
+  const admissionSeatIds = [...new Set(scans.filter((s) => isMovement(s) && s.seat_id).map((s) => s.seat_id!))];
   const locked = await lockSeats(db, admissionSeatIds);
   const otherSeatIds = [...new Set(scans.map((s) => s.seat_id).filter((id): id is string => !!id && !locked.has(id)))];
   const known = await knownSeatsAndEvents(db, otherSeatIds, scans);
@@ -94,6 +108,9 @@ async function storeBatch(
       .map((s) => ({ scan: s, at: Date.parse(s.scanned_at), seat: seatOf(s) ?? null })),
   );
 
+  const rules = await admissionRules(db, [
+    ...new Set([...locked.values(), ...known.seats.values()].map((seat) => seat.eventId).concat([...known.events.keys()])),
+  ]);
   const rows: ScanRow[] = [];
   for (const s of scans) {
     const seat = seatOf(s);
@@ -126,13 +143,24 @@ async function storeBatch(
       reason: s.reason ?? ticketHall,
       // A scan cannot have happened after it arrived: clamping keeps a fast gate clock from winning admissions.
       scannedAt: new Date(Math.min(Date.parse(s.scanned_at), now)),
+      direction: s.direction ?? 'entry',
+      annulledAt: annulledAt(s),
+      zone: eventId ? admission.zoneOfDevice(rules.get(eventId) ?? admission.SINGLE_ENTRY, device.id) : null,
     });
   }
 
   const inserted = await insertScans(db, device, rows);
+  // An admission stored earlier and annulled since (its turnstile saw nobody pass) is sent again with its annulment.
+  const annulled = await recordAnnulments(
+    db,
+    device,
+    rows.filter((r) => r.annulledAt && !inserted.has(r.clientScanId)),
+  );
   await recordRejections(db, device, rejected, now);
-  const newAdmissionSeats = [...new Set(rows.filter((r) => r.result === 'SUCCESS' && inserted.has(r.clientScanId)).map((r) => r.seatId!))];
-  await applyAdmissionsToSeats(db, await electCanonicalAdmissions(db, newAdmissionSeats));
+  const changedSeats = [
+    ...new Set([...rows.filter((r) => isMovement(r) && r.seatId && inserted.has(r.clientScanId)).map((r) => r.seatId!), ...annulled]),
+  ];
+  await applyAdmissionsToSeats(db, await electCanonicalAdmissions(db, changedSeats));
 
   await db.query('UPDATE devices SET last_backlog = $2, clock_offset_ms = $3, last_seen_at = $4 WHERE id = $1', [
     device.id,
@@ -220,13 +248,31 @@ async function knownSeatsAndEvents(db: Client, seatIds: string[], scans: sync.Up
   return { seats, events };
 }
 
-/** Inserts the batch in one statement; admissions go in as provisional conflicts until elected. Returns the client ids that were new. */
+/** Marks stored admissions of this device annulled (once: a re-sent annulment changes nothing). Returns their seats. */
+async function recordAnnulments(db: Client, device: DeviceIdentity, rows: ScanRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const { rows: seats } = await db.query<{ seat_id: string }>(
+    `UPDATE scans k SET annulled_at = t.at, is_conflict = false, re_entry = false
+       FROM unnest($2::text[], $3::timestamptz[]) AS t(c, at)
+      WHERE k.device_id = $1 AND k.client_scan_id = t.c AND k.result = 'SUCCESS' AND k.annulled_at IS NULL
+     RETURNING k.seat_id`,
+    [device.id, rows.map((r) => r.clientScanId), rows.map((r) => r.annulledAt)],
+  );
+  return seats.map((s) => s.seat_id);
+}
+
+/**
+ * Inserts the batch in one statement; admissions go in as provisional conflicts
+ * until elected (an annulled one never counts). Returns the client ids that were new.
+ */
 async function insertScans(db: Client, device: DeviceIdentity, rows: ScanRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const { rows: inserted } = await db.query<{ client_scan_id: string }>(
-    `INSERT INTO scans (client_scan_id, device_id, hall_id, event_id, seat_id, generation, result, reason, scanned_at, is_conflict)
-     SELECT c, $1, $2, e, s, g, r, why, at, r = 'SUCCESS'
-       FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::text[], $8::text[], $9::timestamptz[]) AS t(c, e, s, g, r, why, at)
+    `INSERT INTO scans (client_scan_id, device_id, hall_id, event_id, seat_id, generation, result, reason, scanned_at, is_conflict,
+                        direction, annulled_at, zone)
+     SELECT c, $1, $2, e, s, g, r, why, at, r = 'SUCCESS' AND an IS NULL, dir, an, z
+       FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::timestamptz[], $12::text[])
+            AS t(c, e, s, g, r, why, at, dir, an, z)
      ON CONFLICT (device_id, client_scan_id) WHERE device_id IS NOT NULL DO NOTHING
      RETURNING client_scan_id`,
     [
@@ -239,6 +285,9 @@ async function insertScans(db: Client, device: DeviceIdentity, rows: ScanRow[]):
       rows.map((r) => r.result),
       rows.map((r) => r.reason),
       rows.map((r) => r.scannedAt),
+      rows.map((r) => r.direction),
+      rows.map((r) => r.annulledAt),
+      rows.map((r) => r.zone),
     ],
   );
   return new Set(inserted.map((r) => r.client_scan_id));

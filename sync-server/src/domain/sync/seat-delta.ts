@@ -32,7 +32,7 @@ const SEAT_TUPLES_SQL = `
          )), '[]')::text AS seats
     FROM seats s
     LEFT JOIN users u ON u.id = s.owner_user_id
-    LEFT JOIN scans a ON a.seat_id = s.id AND a.result = 'SUCCESS' AND NOT a.is_conflict
+    LEFT JOIN scans a ON a.seat_id = s.id AND a.result = 'SUCCESS' AND NOT a.is_conflict AND NOT a.re_entry AND a.annulled_at IS NULL
     LEFT JOIN devices d ON d.id = a.device_id
    WHERE s.event_id = $1 AND ($2::bigint IS NULL OR (s.seq > $2 AND s.seq <= $4))`;
 

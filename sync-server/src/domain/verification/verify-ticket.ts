@@ -1,9 +1,10 @@
 import type { TicketClaims } from '@ticketgate/crypto';
-import { admission, verdictMessage, type ScanResult } from '@ticketgate/protocol';
+import { admission, verdictMessage, type ScanResult, type sync } from '@ticketgate/protocol';
 import type { AppContext } from '../../context.js';
 import type { Queryable } from '../../db/pool.js';
 import { ONE_ADMISSION_PER_SEAT, retryOnUniqueViolation } from '../../db/unique-retry.js';
-import { canonicalAdmissions } from '../sync/admissions.js';
+import { admissionRules } from '../sync/admission-policy.js';
+import { asMovement, canonicalAdmissions, seatMovements } from '../sync/admissions.js';
 
 export interface ScanVerdict {
   result: ScanResult;
@@ -15,6 +16,8 @@ export interface ScanVerdict {
   firstAdmission?: { at: Date; by: string | null };
   /** WRONG_HALL: where the ticket belongs. */
   correctHall?: string;
+  /** WRONG_ZONE: a zone the ticket may enter. */
+  correctZone?: string;
 }
 
 interface ScanRow {
@@ -24,6 +27,10 @@ interface ScanRow {
   result: ScanResult;
   reason: string | null;
   at: Date;
+  direction: sync.Direction;
+  /** The zone the staff member stands at, as they said. */
+  zone: string | null;
+  reEntry: boolean;
 }
 
 interface SeatForScan {
@@ -35,6 +42,7 @@ interface SeatForScan {
   seat_number: number;
   checked_in_at: Date | null;
   owner_name: string | null;
+  category: string;
 }
 
 /**
@@ -48,7 +56,10 @@ interface SeatForScan {
  * DUPLICATE with the first one's time. A gate upload that admitted the seat
  * without that lock trips the one-admission index instead, and the scan is decided again.
  */
-export async function verifyTicket(ctx: AppContext, input: { staffUserId: string; hallId: string; text: string }): Promise<ScanVerdict> {
+export async function verifyTicket(
+  ctx: AppContext,
+  input: { staffUserId: string; hallId: string; text: string; direction?: sync.Direction; zone?: string | null },
+): Promise<ScanVerdict> {
   const at = new Date(ctx.now());
   const credential = await ctx.keys.verify(input.text, at.getTime());
   const scan = {
@@ -56,13 +67,15 @@ export async function verifyTicket(ctx: AppContext, input: { staffUserId: string
     hallId: input.hallId,
     at,
     claims: credential.status === 'invalid' ? null : credential.claims,
+    direction: input.direction ?? 'entry',
+    zone: input.zone ?? null,
   };
   return retryOnUniqueViolation(ctx.pool, ONE_ADMISSION_PER_SEAT, (db) => decideAndRecord(db, scan, credential));
 }
 
 async function decideAndRecord(
   db: Queryable,
-  scan: Omit<ScanRow, 'result' | 'reason'>,
+  scan: Omit<ScanRow, 'result' | 'reason' | 'reEntry'>,
   credential: admission.CredentialCheck,
 ): Promise<ScanVerdict> {
   const { claims } = scan;
@@ -70,25 +83,46 @@ async function decideAndRecord(
   const seat = found && claims && found.event_id === claims.eventId ? found : undefined;
   const prior = seat ? await priorAdmission(db, seat) : null;
   const eventKnown = claims ? seat !== undefined || (await eventExists(db, claims.eventId)) : false;
+  const rules = seat ? (await admissionRules(db, [seat.event_id])).get(seat.event_id) : undefined;
+  const history = seat ? (await seatMovements(db, [seat.id])).map(asMovement) : [];
 
   const v = admission.decideAdmission({
     credential,
     eventKnown,
     seat: seat
-      ? { eventId: seat.event_id, status: seat.status, generation: seat.generation, checkedInAt: seat.checked_in_at?.getTime() ?? null }
+      ? {
+          eventId: seat.event_id,
+          status: seat.status,
+          generation: seat.generation,
+          checkedInAt: seat.checked_in_at?.getTime() ?? null,
+          category: seat.category,
+        }
       : null,
     prior,
-    view: { hallId: scan.hallId, authoritative: true, deviceId: null },
+    view: { hallId: scan.hallId, authoritative: true, deviceId: null, zone: scan.zone },
+    direction: scan.direction,
+    at: scan.at.getTime(),
+    ...(rules ? { rules } : {}),
+    history,
   });
 
-  if (v.result === 'SUCCESS')
+  // A re-entry (or a new day) is counted but is not THE admission: the seat keeps its first one.
+  const reEntry = v.result === 'SUCCESS' && (v.reason === 're_entry' || v.reason === 'new_day');
+  if (v.result === 'SUCCESS' && !reEntry)
     await db.query(`UPDATE seats SET status = 'CHECKED_IN', checked_in_at = $2 WHERE id = $1`, [seat!.id, scan.at]);
-  await recordScan(db, { ...scan, result: v.result, reason: v.result === 'SUCCESS' ? null : logReason(v, credential) });
+  await recordScan(db, {
+    ...scan,
+    result: v.result,
+    reason: v.result === 'SUCCESS' ? (reEntry ? v.reason : null) : logReason(v, credential),
+    reEntry,
+  });
 
   const firstAdmission = v.firstAdmission ? { at: new Date(v.firstAdmission.at), by: v.firstAdmission.by } : undefined;
   const message = verdictMessage(v.result, {
     ...(firstAdmission ? { firstAdmittedAt: firstAdmission.at, ...(firstAdmission.by ? { firstAdmittedBy: firstAdmission.by } : {}) } : {}),
     ...(v.correctHall ? { correctHall: v.correctHall } : {}),
+    ...(v.correctZone ? { correctZone: v.correctZone } : {}),
+    reEntry,
   });
   return {
     result: v.result,
@@ -97,6 +131,7 @@ async function decideAndRecord(
     ...(seat && admission.judgedSeat(v) ? { seat: describe(seat) } : {}),
     ...(firstAdmission ? { firstAdmission } : {}),
     ...(v.correctHall ? { correctHall: v.correctHall } : {}),
+    ...(v.correctZone ? { correctZone: v.correctZone } : {}),
   };
 }
 
@@ -104,13 +139,14 @@ async function decideAndRecord(
 function logReason(v: admission.AdmissionVerdict, credential: admission.CredentialCheck): string {
   if (v.detail) return `${v.reason}: ${v.detail}`;
   if (v.correctHall) return `${v.reason}: ticket for ${v.correctHall}`;
+  if (v.correctZone) return `${v.reason}: ticket for zone ${v.correctZone}`;
   if (credential.status !== 'invalid' && credential.status !== 'valid') return `${v.reason}: age ${credential.ageSeconds}s`;
   return v.reason;
 }
 
 async function lockSeat(db: Queryable, seatId: string): Promise<SeatForScan | undefined> {
   const { rows } = await db.query<SeatForScan>(
-    `SELECT s.id, s.event_id, s.status, s.generation, s.row_label, s.seat_number, s.checked_in_at, u.display_name AS owner_name
+    `SELECT s.id, s.event_id, s.status, s.generation, s.row_label, s.seat_number, s.checked_in_at, s.category, u.display_name AS owner_name
        FROM seats s LEFT JOIN users u ON u.id = s.owner_user_id
       WHERE s.id = $1
       FOR UPDATE OF s`,
@@ -134,9 +170,21 @@ async function priorAdmission(db: Queryable, seat: SeatForScan): Promise<admissi
 /** One entry-log row. Seat and event ids are kept only when they exist (a forged id must not break the insert). */
 async function recordScan(db: Queryable, s: ScanRow): Promise<void> {
   await db.query(
-    `INSERT INTO scans (staff_user_id, hall_id, event_id, seat_id, generation, result, reason, scanned_at, received_at)
-     VALUES ($1, $2, (SELECT id FROM events WHERE id = $3), (SELECT id FROM seats WHERE id = $4), $5, $6, $7, $8, $8)`,
-    [s.staffUserId, s.hallId, s.claims?.eventId ?? null, s.claims?.seatId ?? null, s.claims?.generation ?? null, s.result, s.reason, s.at],
+    `INSERT INTO scans (staff_user_id, hall_id, event_id, seat_id, generation, result, reason, scanned_at, received_at, direction, zone, re_entry)
+     VALUES ($1, $2, (SELECT id FROM events WHERE id = $3), (SELECT id FROM seats WHERE id = $4), $5, $6, $7, $8, $8, $9, $10, $11)`,
+    [
+      s.staffUserId,
+      s.hallId,
+      s.claims?.eventId ?? null,
+      s.claims?.seatId ?? null,
+      s.claims?.generation ?? null,
+      s.result,
+      s.reason,
+      s.at,
+      s.direction,
+      s.zone,
+      s.reEntry,
+    ],
   );
 }
 

@@ -38,4 +38,25 @@ export const docs = {
       "event's hall is listed, idle ones with zeros.",
     [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'event_id missing or not a UUID'], ['EVENT_NOT_FOUND', 'No such event']],
   ),
+  occupancy: documentErrors(
+    'People inside now, per hall and zone of the event: entries (admissions and re-entries, by gates and online staff; ' +
+      'annulled admissions left out) minus exits of tickets that were inside. A zone counts the scans of the gates standing at it ' +
+      "(the event's admission policy); every zone of the policy is listed, and the event's hall even before its first scan.",
+    [...OPERATOR_ERRORS, ['VALIDATION_ERROR', 'event_id missing or not a UUID'], ['EVENT_NOT_FOUND', 'No such event']],
+  ),
+  policyGet: documentErrors(
+    'The event\'s admission policy (docs/api.md, "Admission policy"); `custom: false` and the defaults (single entry) when none was set.',
+    [...OPERATOR_ERRORS, ['INVALID_UUID', 'event_id is not a UUID'], ['EVENT_NOT_FOUND', 'No such event']],
+  ),
+  policyPut: documentErrors(
+    "Replaces the event's admission policy: re-entry after an exit, a maximum number of entries, doors-open and last-entry times, " +
+      'per-day entry, zones per ticket category with the gates standing at each. Audited (`admission_policy.set`). Gates apply it ' +
+      'from their next manifest; the online /api/verify and the election of uploads at once.',
+    [
+      ...OPERATOR_ERRORS,
+      ['INVALID_UUID', 'event_id is not a UUID'],
+      ['VALIDATION_ERROR', 'Body failed validation (times not ISO 8601, doors after last entry, a zone twice, a gate in two zones)'],
+      ['EVENT_NOT_FOUND', 'No such event'],
+    ],
+  ),
 };

@@ -1,4 +1,4 @@
-import { ScanResult } from '@ticketgate/protocol';
+import { ScanResult, sync } from '@ticketgate/protocol';
 import { z } from 'zod';
 import { AUTH_ERRORS, documentErrors } from '../../http/error-docs.js';
 
@@ -8,6 +8,8 @@ export const VerifyBody = z.object({
   qr_payload: z.string().min(1).max(2048).describe('The scanned text (Base32 credential; case and surrounding whitespace do not matter)'),
   hall_id: z.string().min(1).max(16).describe('Hall code of the entrance scanning (HALL-A)'),
   staff_id: z.uuid().optional().describe("Optional; must be the token's user"),
+  direction: sync.Direction.default('entry').describe('entry (default) or exit: an exit of a ticket inside is EXITED'),
+  zone: sync.ZoneName.optional().describe("The zone of the event's admission policy the caller stands at (WRONG_ZONE otherwise)"),
 });
 
 export const Verdict = z.object({
@@ -20,6 +22,7 @@ export const Verdict = z.object({
   owner_name: z.string().nullable().optional(),
   first_scanned_at: z.string().optional().describe('DUPLICATE: when the ticket was first admitted (ISO 8601, UTC)'),
   correct_hall: z.string().optional().describe('WRONG_HALL: the hall the ticket belongs to'),
+  correct_zone: z.string().optional().describe('WRONG_ZONE: a zone the ticket category may enter'),
 });
 
 export const docs = documentErrors(
@@ -27,7 +30,10 @@ export const docs = documentErrors(
     'at once exactly one is SUCCESS. Rejections answer HTTP 200 with a `result`, decided in this order: ' +
     'WRONG_HALL (credential for another hall; the message names it), EXPIRED (older than 60 s, with clock skew allowance), ' +
     'NOT_FOUND (unknown seat, or an older ticket generation after a transfer), UNPAID (seat only held), ' +
-    'DUPLICATE (already admitted, by staff or a gate; with the first admission time), SUCCESS. ' +
+    'then, for an exit, EXITED (was inside) or NOT_INSIDE; for an entry, by the event admission policy: WRONG_ZONE, ' +
+    'NOT_YET_OPEN (before doors open), ENTRY_CLOSED (after last entry), ENTRY_LIMIT (all entries used), ' +
+    'DUPLICATE (already admitted, by staff or a gate, and the policy allows no re-entry now; with the first admission time), SUCCESS ' +
+    '(a re-entry after an exit or a new day of a per-day event is SUCCESS too, its message says so). ' +
     'Every scan, pass or fail, is recorded in the entry log with the staff id.',
   [
     ...AUTH_ERRORS,
