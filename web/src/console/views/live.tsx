@@ -25,6 +25,12 @@ const INVALID_WORDS: Record<opsLive.LiveSnapshot['invalid'][number]['result'], s
   NOT_FOUND: `${VERDICT_WORDS.NOT_FOUND} (no such ticket)`,
   QR_INVALID: `${VERDICT_WORDS.QR_INVALID} (forged or damaged code)`,
   UNPAID: `${VERDICT_WORDS.UNPAID} (seat not paid for)`,
+  NOT_YET_OPEN: `${VERDICT_WORDS.NOT_YET_OPEN} (before the doors open)`,
+  ENTRY_CLOSED: `${VERDICT_WORDS.ENTRY_CLOSED} (after the last entry)`,
+  WRONG_ZONE: `${VERDICT_WORDS.WRONG_ZONE} (ticket for another zone)`,
+  ENTRY_LIMIT: `${VERDICT_WORDS.ENTRY_LIMIT} (no entries left on the ticket)`,
+  EXITED: `${VERDICT_WORDS.EXITED} (exit recorded)`,
+  NOT_INSIDE: `${VERDICT_WORDS.NOT_INSIDE} (exit without an entry)`,
 };
 
 function Doors({ s, eventId }: { s: opsLive.LiveSnapshot; eventId: string }) {
