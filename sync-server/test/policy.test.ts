@@ -22,7 +22,15 @@ import {
   requireTicketValidation,
   type Actor,
 } from '../src/policy/access.js';
-import { canSeeVenue, requireAssignable, requireAssignmentManager, requireVenue, scopeOf, venueFilter } from '../src/policy/venues.js';
+import {
+  canSeeVenue,
+  requireAssignable,
+  requireAssignmentManager,
+  requireReportScope,
+  requireVenue,
+  scopeOf,
+  venueFilter,
+} from '../src/policy/venues.js';
 
 const fan: Actor = { id: 'fan-1', role: 'fan' };
 const other: Actor = { id: 'fan-2', role: 'fan' };
@@ -134,6 +142,17 @@ describe('access policy', () => {
     expect(refused(() => requireDeviceHall({ hallId: 'h1' }, { hall_id: 'h2' }))).toMatch(/not in hall h1/);
   });
 
+  it('stored reports: read by a caller whose venues cover every venue of the report', () => {
+    const both = scopeOf(operator, ['v-a', 'v-b']);
+    requireReportScope(scopeOf(admin, []), null);
+    requireReportScope(both, ['v-a']);
+    requireReportScope(both, ['v-a', 'v-b']);
+    requireReportScope(scopeOf(operator, ['v-b']), []);
+    // A platform-wide report (null) is not an operator's, even one of every venue there is today.
+    expect(refused(() => requireReportScope(both, null))).toMatch(/venues you are not assigned to/);
+    expect(refused(() => requireReportScope(scopeOf(operator, ['v-b']), ['v-a', 'v-b']))).toMatch(/venues you are not assigned to/);
+  });
+
   it('venue scope: admins everywhere, staff and operators their assigned venues, fans none', () => {
     const adminScope = scopeOf(admin, []);
     expect(canSeeVenue(adminScope, 'v-a')).toBe(true);
@@ -181,11 +200,17 @@ describe('access policy of the Veritix services', () => {
   });
 
   it('live chat: yourself in the path, and a conversation you may write in', () => {
-    requireLiveChatJoin(fan, fan.id, { started: false, joined: false });
-    requireLiveChatJoin(fan, fan.id, { started: true, joined: true });
-    requireLiveChatJoin(staff, staff.id, { started: true, joined: false });
-    expect(refused(() => requireLiveChatJoin(fan, 'fan-2', { started: false, joined: false }))).toMatch(/path must be you/);
-    expect(refused(() => requireLiveChatJoin(staff, fan.id, { started: true, joined: false }))).toMatch(/path must be you/);
-    expect(refused(() => requireLiveChatJoin(fan, fan.id, { started: true, joined: false }))).toMatch(/not part of this conversation/);
+    requireLiveChatJoin(fan, fan.id, { started: false, joined: false }, false);
+    requireLiveChatJoin(fan, fan.id, { started: true, joined: true }, false);
+    requireLiveChatJoin(staff, staff.id, { started: true, joined: false }, true);
+    expect(refused(() => requireLiveChatJoin(fan, 'fan-2', { started: false, joined: false }, false))).toMatch(/path must be you/);
+    expect(refused(() => requireLiveChatJoin(staff, fan.id, { started: true, joined: false }, true))).toMatch(/path must be you/);
+    expect(refused(() => requireLiveChatJoin(fan, fan.id, { started: true, joined: false }, false))).toMatch(
+      /not part of this conversation/,
+    );
+    // Support of another venue (the conversation was not escalated to theirs) may not listen in.
+    expect(refused(() => requireLiveChatJoin(staff, staff.id, { started: true, joined: false }, false))).toMatch(
+      /not part of this conversation/,
+    );
   });
 });

@@ -131,7 +131,11 @@ describe('live chat over WebSocket, across two server instances of one database'
       method: 'POST',
       url: '/api/chat/live-1/escalate',
       headers: { authorization: `Bearer ${fan.token}` },
-      payload: { reason: 'Refund request' },
+      // Support staff hear the escalations of their venues (the demo staff works for both).
+      payload: {
+        reason: 'Refund request',
+        metadata: { venue_id: (await t.ctx.pool.query("SELECT venue_id FROM halls WHERE id = 'HALL-A'")).rows[0].venue_id },
+      },
     });
     expect(await desk.next((f) => f.type === 'escalation')).toMatchObject({
       id: res.json().escalation_id,

@@ -8,7 +8,7 @@ type Actor = Awaited<ReturnType<typeof demoUser>>;
 
 describe('stored daily reports: POST /api/generate-daily-report → GET /api/reports/{id}', () => {
   let t: TestApp;
-  let operator: Actor, fan: Actor;
+  let operator: Actor, fan: Actor, admin: Actor;
   const today = new Date().toISOString().slice(0, 10);
   const generate = (output_format: 'csv' | 'json') =>
     t.app.inject({
@@ -21,7 +21,7 @@ describe('stored daily reports: POST /api/generate-daily-report → GET /api/rep
 
   beforeAll(async () => {
     t = await createTestApp({ seed: true, env: { SERVICE_API_KEY: SERVICE_KEY } });
-    [operator, fan] = (await Promise.all([DEMO.operator, DEMO.fan].map((e) => demoUser(t, e)))) as [Actor, Actor];
+    [operator, fan, admin] = (await Promise.all([DEMO.operator, DEMO.fan, DEMO.admin].map((e) => demoUser(t, e)))) as [Actor, Actor, Actor];
     await buySeat(t, fan.token, (await freeSeats(t, CHAMBER, 1))[0]!);
   });
   afterAll(async () => t.close());
@@ -31,7 +31,9 @@ describe('stored daily reports: POST /api/generate-daily-report → GET /api/rep
     expect(body.report_path).toMatch(/^\/api\/reports\/[0-9a-f-]{36}$/);
     expect(body.message).toContain(body.report_path);
     expect(body.summary.total_sales).toBe(1);
-    const res = await get(t.app, body.report_path, { authorization: `Bearer ${operator.token}` });
+    // A platform-wide report (generated with the service key) is not an operator's to read, even one of both demo venues.
+    expect((await get(t.app, body.report_path, { authorization: `Bearer ${operator.token}` })).statusCode).toBe(403);
+    const res = await get(t.app, body.report_path, { authorization: `Bearer ${admin.token}` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toBe(`attachment; filename="daily_report_${today}.csv"`);
@@ -39,7 +41,7 @@ describe('stored daily reports: POST /api/generate-daily-report → GET /api/rep
     const peer = await startPeer(t);
     try {
       expect((await get(peer.app, body.report_path, { 'x-service-key': SERVICE_KEY })).statusCode).toBe(401); // the peer has no key configured
-      const token = { authorization: `Bearer ${operator.token}` };
+      const token = { authorization: `Bearer ${admin.token}` };
       expect((await get(peer.app, body.report_path, token)).body).toBe(body.report);
     } finally {
       await peer.close();

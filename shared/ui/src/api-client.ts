@@ -107,6 +107,28 @@ export class ApiClient {
     return this.call<T>('POST', path, { auth: true, text: { body, type } });
   }
 
+  /** A document that is not an envelope (a stored CSV or JSON report): its text, media type and download file name. */
+  async document(path: string): Promise<{ text: string; type: string; filename: string | null }> {
+    const res = await this.send('GET', path, { auth: true });
+    const disposition = res.headers.get('content-disposition') ?? '';
+    return {
+      text: await res.text(),
+      type: res.headers.get('content-type') ?? 'application/octet-stream',
+      filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null,
+    };
+  }
+
+  /**
+   * A current access token for a WebSocket handshake (browsers cannot set headers on one, so it
+   * travels as a subprotocol): refreshed first when this tab has none yet or `fresh`; null without a session.
+   */
+  async socketToken(fresh = false): Promise<string | null> {
+    // A reconnect asks for a fresh one: the socket may have dropped because the old one expired.
+    if (fresh) this.accessToken = null;
+    if (!this.accessToken && this.session) await this.refresh();
+    return this.accessToken;
+  }
+
   /** A paginated list: data and pagination. */
   async page<T>(path: string): Promise<Page<T>> {
     const res = await this.send('GET', path, { auth: true });

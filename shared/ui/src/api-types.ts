@@ -163,3 +163,107 @@ export interface ChatHistory {
   messages: ChatMessage[];
   count: number;
 }
+
+// The operator console's back office (disputes, fraud, reports, administration, support).
+export interface OpsTransfer extends Transfer {
+  resolved_by: string | null;
+}
+export type FlagStatus = 'OPEN' | 'CONFIRMED' | 'DISMISSED';
+/** GET /api/fraud/flags: Veritix shape, no envelope. */
+export interface FraudFlag {
+  id: string;
+  rule: string;
+  subject: string;
+  user_id: string | null;
+  details: Record<string, unknown>;
+  status: FlagStatus;
+  detected_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+export interface FraudFlagList {
+  flags: FraudFlag[];
+  count: number;
+}
+interface ModelClasses {
+  scalper: number;
+  ordinary: number;
+}
+export interface ScalperModelVersion {
+  version: number;
+  trained_at: string;
+  examples: number;
+  auc: number | null;
+  threshold: number;
+  precision: number;
+  recall: number;
+  classes: { train: ModelClasses; test: ModelClasses };
+}
+/** Percentages, e.g. 85 for 85 %. */
+export interface RevenueShareConfig {
+  organizer_percentage: number;
+  platform_percentage: number;
+  charity_percentage: number;
+}
+export interface RevenueInput {
+  event_id: string;
+  total_sales: number;
+  ticket_count: number;
+  currency?: string;
+  additional_fees?: Record<string, number>;
+}
+export interface RevenueResult {
+  event_id: string;
+  currency: string;
+  total_paid_out: number;
+  additional_fees_total: number;
+  distributions: { stakeholder: 'organizer' | 'platform' | 'charity'; amount: number; percentage: number }[];
+}
+export interface ReportSummary {
+  total_sales: number;
+  total_revenue: number;
+  total_transfers: number;
+  invalid_scans: number;
+}
+/** POST /api/generate-daily-report: no envelope. */
+export interface GeneratedReport {
+  success: true;
+  report_path: string;
+  report_id: string;
+  report_date: string;
+  output_format: 'csv' | 'json';
+  summary: ReportSummary;
+  message: string;
+}
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: Record<string, unknown>;
+}
+export interface VenueAssignment {
+  user_id: string;
+  email: string;
+  role: string;
+  venue_id: string;
+  venue_name: string;
+  created_at: string;
+}
+export interface RoleChange {
+  user_id: string;
+  from: Role;
+  to: Role;
+}
+/** GET /api/support/escalations and the `escalation` frames of /ws/support. */
+export interface SupportEscalation {
+  id: string;
+  conversation_id: string;
+  reason: string;
+  timestamp: string;
+  venue_id?: string | null;
+  metadata: Record<string, unknown>;
+}

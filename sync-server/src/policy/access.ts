@@ -24,6 +24,10 @@ export function isSupport(actor: Actor): boolean {
   return hasRole(actor.role, 'staff');
 }
 
+export function requireSupport(actor: Actor): void {
+  if (!isSupport(actor)) forbidden('Support staff only.');
+}
+
 /**
  * Reading (balances): where a query names a user (`user_id`), it must be the
  * caller, unless the caller is an admin looking at someone else. Returns the
@@ -180,9 +184,15 @@ export function requireOwnRecommendations(caller: Actor | Service, userId: strin
 /**
  * Opening a live chat socket: the user in the path is the caller, and the
  * conversation is one they may write in (a new one, one they have written
- * in, or any for support), so a stranger cannot listen in.
+ * in, or one they may read: admins, support of a venue it was escalated to),
+ * so a stranger, or support of another venue, cannot listen in.
  */
-export function requireLiveChatJoin(actor: Actor, pathUserId: string, conversation: { started: boolean; joined: boolean }): void {
+export function requireLiveChatJoin(
+  actor: Actor,
+  pathUserId: string,
+  conversation: { started: boolean; joined: boolean },
+  mayRead: boolean,
+): void {
   if (pathUserId !== actor.id) forbidden('The user in the path must be you.');
-  requireConversationWrite(isSupport(actor), conversation);
+  requireConversationWrite(mayRead, conversation);
 }

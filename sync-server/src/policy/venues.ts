@@ -53,3 +53,13 @@ export function requireRoleChange(actor: Actor, userId: string): void {
   if (!hasRole(actor.role, 'admin')) throw new DomainError('FORBIDDEN', 'Only admins change roles.');
   if (actor.id === userId) throw new DomainError('FORBIDDEN', 'You cannot change your own role; ask another admin.');
 }
+
+/**
+ * A stored report is read by callers whose scope covers every venue it covers:
+ * an operator of venue A gets neither a platform-wide report nor one of venue B.
+ */
+export function requireReportScope(scope: VenueScope, reportVenueIds: readonly string[] | null): void {
+  if (scope.all) return;
+  if (reportVenueIds === null || !reportVenueIds.every((v) => scope.venueIds.has(v)))
+    throw new DomainError('FORBIDDEN', 'This report covers venues you are not assigned to.');
+}

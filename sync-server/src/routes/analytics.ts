@@ -386,7 +386,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const date = req.body.target_date ?? new Date(ctx.now()).toISOString().slice(0, 10);
-      const report = await dailyReport(ctx.pool, date, venueFilter(await scopeOf(req.user)));
+      const venueIds = venueFilter(await scopeOf(req.user));
+      const report = await dailyReport(ctx.pool, date, venueIds);
       const format = req.body.output_format;
       const inline = format === 'csv' ? dailyReportCsv(report) : presentReportJson(report);
       const id = await storeReport(ctx.pool, {
@@ -394,6 +395,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         format,
         content: typeof inline === 'string' ? inline : JSON.stringify(inline),
         at: new Date(ctx.now()),
+        venueIds,
       });
       const path = `/api/reports/${id}`;
       return {

@@ -10,6 +10,9 @@ import type { ChatEvent } from '../domain/chat/chat-hub.js';
 import { MessageBudget, checkLiveChatJoin } from '../domain/chat/live-access.js';
 import { DomainError } from '../domain/errors.js';
 import { chatSender, isSupport } from '../policy/access.js';
+import { venueFilter } from '../policy/venues.js';
+import { venuesOf } from '../domain/access/venue-scope.js';
+import { escalationInVenues } from '../domain/analytics/chat-escalations.js';
 
 /** Subprotocol of the chat socket; a browser also offers `bearer.<access token>` (browsers cannot set headers on WebSockets). */
 export const CHAT_PROTOCOL = 'ticketgate.chat';
@@ -70,8 +73,24 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
    * Subscribes a socket to the hub (a conversation, or the support feed) until it closes; a hub that cannot
    * listen closes the socket. Resolves once subscribed, so frames sent before that wait for it.
    */
-  const listen = (socket: WebSocket, req: FastifyRequest, conversationId: string | { support: true }): Promise<() => void> => {
-    const ready = ctx.chat.subscribe({ conversationId, deliver: (e) => send(socket, frame(e)) });
+  const listen = (
+    socket: WebSocket,
+    req: FastifyRequest,
+    conversationId: string | { support: true },
+    admit?: (e: ChatEvent) => Promise<boolean>,
+  ): Promise<() => void> => {
+    // With a filter, frames pass through one chain per socket so they keep the hub's order.
+    let chain = Promise.resolve();
+    const deliver = admit
+      ? (e: ChatEvent) => {
+          chain = chain
+            .then(async () => {
+              if (await admit(e)) send(socket, frame(e));
+            })
+            .catch((err: unknown) => req.log.error({ err }, 'chat socket: escalation not delivered'));
+        }
+      : (e: ChatEvent) => send(socket, frame(e));
+    const ready = ctx.chat.subscribe({ conversationId, deliver });
     socket.on(
       'close',
       () =>
@@ -192,8 +211,9 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
       security: [{ bearer: [] }],
       summary: 'Escalations for support staff (WebSocket upgrade)',
       description:
-        'WebSocket for staff and above, authenticated like the chat socket: every escalation of every conversation, as ' +
-        '`{"type":"escalation", ...}`. A plain GET (no upgrade) answers 426.',
+        'WebSocket for staff and above, authenticated like the chat socket: every new escalation of a conversation escalated to ' +
+        'one of the caller\'s venues (admins: every escalation), as `{"type":"escalation", ...}`. The venues are those assigned ' +
+        'when the socket opened. A plain GET (no upgrade) answers 426.',
       response: { 426: ErrorEnvelope },
     },
     preValidation: async (req, reply) => {
@@ -201,7 +221,14 @@ export const chatSocketRoutes: FastifyPluginAsync = async (app) => {
       if (!isSupport(req.user!)) throw new DomainError('FORBIDDEN', 'Support staff only.');
     },
     wsHandler: (socket: WebSocket, req: FastifyRequest) => {
-      void listen(socket, req, { support: true }).catch(() => {});
+      // Staff and operators hear only their venues' escalations (the rule that lets them read the conversation).
+      const venues = venuesOf(ctx.pool, req.user!).then(venueFilter);
+      venues.catch((err: unknown) => {
+        req.log.error({ err }, 'support socket: venues not loaded');
+        socket.close(CLOSE_TRY_AGAIN_LATER, 'chat unavailable');
+      });
+      const admit = async (e: ChatEvent) => e.type === 'escalation' && escalationInVenues(ctx.pool, e.escalation.id, await venues);
+      void listen(socket, req, { support: true }, admit).catch(() => {});
     },
   });
 };

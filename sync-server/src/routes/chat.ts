@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkConversationAccess, mayReadConversation } from '../domain/analytics/chat-access.js';
-import { escalateConversation, listEscalations } from '../domain/analytics/chat-escalations.js';
+import { escalateConversation, listEscalations, recentEscalations } from '../domain/analytics/chat-escalations.js';
+import { venuesOf } from '../domain/access/venue-scope.js';
+import { venueFilter } from '../policy/venues.js';
 import { conversationHistory, sendMessage, userConversations } from '../domain/analytics/chat-messages.js';
-import { chatSender, requireConversationList } from '../policy/access.js';
-import { ConversationParams, Metadata, docs, security, tags } from './schemas/chat.js';
+import { chatSender, requireConversationList, requireSupport } from '../policy/access.js';
+import { ConversationParams, Metadata, RecentEscalations, RecentQuery, docs, security, tags } from './schemas/chat.js';
 
 /** Veritix chat over HTTP (docs/analytics.md); the WebSocket endpoint is not provided. */
 export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -156,6 +158,39 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         conversation_id: conversationId,
         escalations: list.map((e) => ({ id: e.id, reason: e.reason, timestamp: e.createdAt.toISOString(), metadata: e.metadata })),
+        count: list.length,
+      };
+    },
+  );
+
+  app.get(
+    '/support/escalations',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags,
+        security,
+        summary: "Recent escalations of the caller's venues (support staff)",
+        description: docs.recent.description,
+        querystring: RecentQuery,
+        response: {
+          200: RecentEscalations,
+          ...docs.recent.errors,
+        },
+      },
+    },
+    async (req) => {
+      requireSupport(req.user!);
+      const list = await recentEscalations(ctx.pool, venueFilter(await venuesOf(ctx.pool, req.user!)), req.query.limit);
+      return {
+        escalations: list.map((e) => ({
+          id: e.id,
+          conversation_id: e.conversationId,
+          reason: e.reason,
+          timestamp: e.createdAt.toISOString(),
+          venue_id: e.venueId,
+          metadata: e.metadata,
+        })),
         count: list.length,
       };
     },

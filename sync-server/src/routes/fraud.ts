@@ -5,6 +5,9 @@ import { runFraudRules } from '../domain/fraud/fraud-job.js';
 import { decideFlag, listFlags, type FraudFlag } from '../domain/fraud/flags.js';
 import { DomainError } from '../domain/errors.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
+import { venuesOf } from '../domain/access/venue-scope.js';
+import type { Actor } from '../policy/access.js';
+import { venueFilter } from '../policy/venues.js';
 import { tags, security, TicketEvent, Flag, docs } from './schemas/fraud.js';
 const present = (f: FraudFlag): z.infer<typeof Flag> => ({
   id: f.id,
@@ -23,6 +26,8 @@ export const fraudRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const guard = serviceKeyOrRole(app, 'operator');
   const operator = app.requireRole('operator');
+  // Operators see and decide the flags of their venues; admins and the service key (no user) every flag.
+  const scopeIds = async (user: Actor | undefined) => (user ? venueFilter(await venuesOf(ctx.pool, user)) : null);
 
   app.post(
     '/check-fraud',
@@ -57,7 +62,12 @@ export const fraudRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const flags = await listFlags(ctx.pool, { limit: req.query.limit, ...(req.query.status ? { status: req.query.status } : {}) });
+      const venueIds = await scopeIds(req.user);
+      const flags = await listFlags(ctx.pool, {
+        limit: req.query.limit,
+        venueIds,
+        ...(req.query.status ? { status: req.query.status } : {}),
+      });
       return { flags: flags.map(present), count: flags.length };
     },
   );
@@ -82,6 +92,7 @@ export const fraudRoutes: FastifyPluginAsyncZod = async (app) => {
           decision: req.params.decision,
           operatorId: req.user!.id,
           at: new Date(ctx.now()),
+          venueIds: await scopeIds(req.user),
         }),
       ),
   );

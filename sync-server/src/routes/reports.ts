@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { loadReport } from '../domain/analytics/stored-reports.js';
 import { DomainError } from '../domain/errors.js';
 import { serviceKeyOrRole } from '../plugins/service-key.js';
+import { venuesOf } from '../domain/access/venue-scope.js';
+import { requireReportScope } from '../policy/venues.js';
 import { docs } from './schemas/reports.js';
 
 /** Stored reports (docs/analytics.md, "Daily report"). */
@@ -23,6 +25,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const report = await loadReport(app.ctx.pool, req.params.id);
       if (!report) throw new DomainError('REPORT_NOT_FOUND');
+      // The service key (no user) reads every report; a user those whose venues they all may see.
+      if (req.user) requireReportScope(await venuesOf(app.ctx.pool, req.user), report.venueIds);
       return reply
         .type(report.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="daily_report_${report.reportDate}.${report.format}"`)

@@ -1,4 +1,6 @@
 import { requireTransferView } from '../policy/access.js';
+import { venueFilter } from '../policy/venues.js';
+import { venuesOf } from '../domain/access/venue-scope.js';
 import { PageQuery, fromCents, ok, paginated, toCents } from '@ticketgate/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -20,6 +22,7 @@ import {
   InitiateBody,
   Initiated,
   ResolveBody,
+  ReverseBody,
   Resolved,
   Reversed,
   Status,
@@ -214,12 +217,12 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         summary: 'Reverse a disputed transfer (admin)',
         description: docs.reverse.description,
-        body: TransferIdBody,
+        body: ReverseBody,
         response: { 200: ok(Reversed).describe('Transfer REVERSED: ownership and credits restored'), ...docs.reverse.errors },
       },
     },
     async (req) => {
-      const t = await reverseTransfer(ctx, user(req), req.body.transfer_id);
+      const t = await reverseTransfer(ctx, user(req), req.body.transfer_id, req.body.note);
       return {
         success: true as const,
         data: {
@@ -248,7 +251,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const t = await upholdTransfer(ctx, user(req), req.body.transfer_id);
+      const t = await upholdTransfer(ctx, user(req), req.body.transfer_id, req.body.note);
       return {
         success: true as const,
         data: {
@@ -309,11 +312,11 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/ops/transfers',
     {
-      preHandler: app.requireRole('admin'),
+      preHandler: app.requireRole('operator'),
       schema: {
         tags,
         security,
-        summary: 'All transfers (admin)',
+        summary: "Transfers of the caller's venues (operator; admin: all)",
         description: docs.all.description,
         querystring: PageQuery.extend({
           status: Status.optional(),
@@ -325,7 +328,13 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { page, per_page, status, seat_id, user_id } = req.query;
-      const { items, total } = await listTransfers(ctx.pool, { partyId: user_id, status, seatId: seat_id }, { page, perPage: per_page });
+      // Operators read the transfers of their venues' events (to follow disputes); deciding them stays with admins.
+      const venueIds = venueFilter(await venuesOf(ctx.pool, user(req)));
+      const { items, total } = await listTransfers(
+        ctx.pool,
+        { partyId: user_id, status, seatId: seat_id, venueIds },
+        { page, perPage: per_page },
+      );
       return { success: true as const, data: items.map(transferView), pagination: pagination(page, per_page, total) };
     },
   );

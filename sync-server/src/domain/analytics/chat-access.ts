@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/pool.js';
 import { canReadConversation, isSupport, requireConversationAccess, type Actor, type ConversationFacts } from '../../policy/access.js';
 import { venueFilter } from '../../policy/venues.js';
 import { venuesOf } from '../access/venue-scope.js';
+import { ESCALATION_VENUE } from './chat-escalations.js';
 import { isParticipant } from './chat-messages.js';
 
 /**
@@ -15,8 +16,7 @@ export async function conversationFacts(db: Queryable, conversationId: string, a
   const venueIds = venueFilter(await venuesOf(db, actor));
   const { rowCount } = await db.query(
     `SELECT 1 FROM chat_escalations c
-       LEFT JOIN events e ON e.id::text = c.metadata->>'event_id'
-      WHERE c.conversation_id = $1 AND ($2::text[] IS NULL OR coalesce(c.metadata->>'venue_id', e.venue_id::text) = ANY ($2::text[]))
+      WHERE c.conversation_id = $1 AND ($2::text[] IS NULL OR ${ESCALATION_VENUE} = ANY ($2::text[]))
       LIMIT 1`,
     [conversationId, venueIds],
   );

@@ -56,11 +56,28 @@ export async function recordFlags(db: Queryable, hits: FlagHit[], at: Date): Pro
   return rows.map((r) => ({ rule: r.rule, subject: r.subject, userId: r.user_id, details: r.details }));
 }
 
-export async function listFlags(db: Queryable, q: { status?: FlagStatus; limit: number }): Promise<FraudFlag[]> {
+/**
+ * Whether flag `f` concerns one of the venues in `$n` (a uuid[]; NULL: every venue, for admins and services):
+ * the venue of the event it names (bulk allocation), of the ticket it names (repeated transfers, impossible
+ * travel), and for an account-level flag (purchase bursts, daily volume) every venue the account bought at.
+ */
+const flagInVenues = (param: string) => `(${param}::uuid[] IS NULL OR EXISTS (
+  SELECT 1 FROM events fe
+   WHERE fe.venue_id = ANY (${param}::uuid[])
+     AND (fe.id::text = f.details->>'event_id'
+          OR fe.id = (SELECT fs.event_id FROM seats fs WHERE fs.id::text = f.details->>'seat_id')
+          OR (f.details->>'event_id' IS NULL AND f.details->>'seat_id' IS NULL
+              AND fe.id IN (SELECT fo.event_id FROM orders fo WHERE fo.user_id = f.user_id AND fo.status = 'CONFIRMED')))))`;
+
+/** Newest first; `venueIds` (null: all) keeps the flags of those venues only. */
+export async function listFlags(
+  db: Queryable,
+  q: { status?: FlagStatus; limit: number; venueIds?: string[] | null },
+): Promise<FraudFlag[]> {
   const { rows } = await db.query<FlagRow>(
-    `SELECT id, rule, subject, user_id, details, status, detected_at, decided_by, decided_at FROM fraud_flags
-      WHERE $1::text IS NULL OR status = $1 ORDER BY detected_at DESC, id LIMIT $2`,
-    [q.status ?? null, q.limit],
+    `SELECT id, rule, subject, user_id, details, status, detected_at, decided_by, decided_at FROM fraud_flags f
+      WHERE ($1::text IS NULL OR status = $1) AND ${flagInVenues('$3')} ORDER BY detected_at DESC, id LIMIT $2`,
+    [q.status ?? null, q.limit, q.venueIds ?? null],
   );
   return rows.map(toFlag);
 }
@@ -72,12 +89,17 @@ export async function listFlags(db: Queryable, q: { status?: FlagStatus; limit: 
  */
 export async function decideFlag(
   pool: Pool,
-  input: { flagId: string; decision: 'confirm' | 'dismiss'; operatorId: string; at: Date },
+  input: { flagId: string; decision: 'confirm' | 'dismiss'; operatorId: string; at: Date; venueIds: string[] | null },
 ): Promise<FraudFlag> {
   return withTransaction(pool, async (db) => {
-    const { rows } = await db.query<FlagRow>('SELECT * FROM fraud_flags WHERE id = $1 FOR UPDATE', [input.flagId]);
+    const { rows } = await db.query<FlagRow & { in_scope: boolean }>(
+      `SELECT f.*, ${flagInVenues('$2')} AS in_scope FROM fraud_flags f WHERE id = $1 FOR UPDATE`,
+      [input.flagId, input.venueIds],
+    );
     const flag = rows[0];
     if (!flag) throw new DomainError('FLAG_NOT_FOUND');
+    // An operator decides only the flags of their venues (a confirmation marks the account, platform-wide).
+    if (!flag.in_scope) throw new DomainError('FORBIDDEN', 'This flag concerns a venue you are not assigned to.');
     if (flag.status !== 'OPEN') throw new DomainError('CONFLICT', `This flag was already ${flag.status.toLowerCase()}.`);
     const status: FlagStatus = input.decision === 'confirm' ? 'CONFIRMED' : 'DISMISSED';
     const updated = await db.query<FlagRow>(

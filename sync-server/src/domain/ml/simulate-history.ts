@@ -257,7 +257,13 @@ async function review(
   for (const f of rows) {
     const right = r.rnd() >= r.errorRate;
     const confirm = isBot.get(f.user_id) === right;
-    await decideFlag(ctx.pool, { flagId: f.id, decision: confirm ? 'confirm' : 'dismiss', operatorId: operator.id, at: when });
+    await decideFlag(ctx.pool, {
+      flagId: f.id,
+      decision: confirm ? 'confirm' : 'dismiss',
+      operatorId: operator.id,
+      at: when,
+      venueIds: null,
+    });
   }
   return rows.length;
 }

@@ -25,6 +25,8 @@ export interface TransferFilter {
   role?: 'seller' | 'buyer' | undefined;
   status?: TransferStatus | undefined;
   seatId?: string | undefined;
+  /** Only transfers of tickets for events at these venues; null or omitted: every venue. */
+  venueIds?: string[] | null | undefined;
 }
 
 /** Newest first, one page, with the total for pagination. */
@@ -44,6 +46,11 @@ export async function listTransfers(
   }
   if (filter.status !== undefined) where.push(`t.status = ${arg(filter.status)}`);
   if (filter.seatId !== undefined) where.push(`t.seat_id = ${arg(filter.seatId)}`);
+  // A subquery rather than the listing's join, so the count query (transfers only) filters the same way.
+  if (filter.venueIds)
+    where.push(
+      `t.seat_id IN (SELECT vs.id FROM seats vs JOIN events ve ON ve.id = vs.event_id WHERE ve.venue_id = ANY (${arg(filter.venueIds)}::uuid[]))`,
+    );
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const filterArgs = [...args];
   const pageSql = `LIMIT ${arg(page.perPage)} OFFSET ${arg((page.page - 1) * page.perPage)}`;

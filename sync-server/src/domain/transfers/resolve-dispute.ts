@@ -23,7 +23,7 @@ async function releaseFrozen(db: Queryable, t: TransferRecord): Promise<void> {
  * (at least the frozen amount); `returned_cents` records it. Refused with
  * SEAT_UNAVAILABLE when the buyer no longer holds the ticket (used or passed on).
  */
-export async function reverseTransfer(ctx: AppContext, admin: Actor, transferId: string): Promise<TransferRecord> {
+export async function reverseTransfer(ctx: AppContext, admin: Actor, transferId: string, note?: string): Promise<TransferRecord> {
   await withTransaction(ctx.pool, async (db) => {
     const t = await lockTransfer(db, transferId);
     requireStatus(t, 'DISPUTED', 'reverse');
@@ -63,14 +63,14 @@ export async function reverseTransfer(ctx: AppContext, admin: Actor, transferId:
       action: 'transfer.reverse',
       targetType: 'transfer',
       targetId: t.id,
-      details: { seat_id: t.seat_id, seller_id: t.seller_id, buyer_id: t.buyer_id, returned_cents: returned },
+      details: { seat_id: t.seat_id, seller_id: t.seller_id, buyer_id: t.buyer_id, returned_cents: returned, ...(note ? { note } : {}) },
     });
   });
   return findTransfer(ctx.pool, transferId);
 }
 
 /** DISPUTED → COMPLETED with resolution UPHELD (admin): the transfer stands and the frozen credits are released. */
-export async function upholdTransfer(ctx: AppContext, admin: Actor, transferId: string): Promise<TransferRecord> {
+export async function upholdTransfer(ctx: AppContext, admin: Actor, transferId: string, note?: string): Promise<TransferRecord> {
   await withTransaction(ctx.pool, async (db) => {
     const t = await lockTransfer(db, transferId);
     requireStatus(t, 'DISPUTED', 'resolve');
@@ -86,7 +86,7 @@ export async function upholdTransfer(ctx: AppContext, admin: Actor, transferId: 
       action: 'transfer.uphold',
       targetType: 'transfer',
       targetId: t.id,
-      details: { seat_id: t.seat_id, seller_id: t.seller_id, buyer_id: t.buyer_id },
+      details: { seat_id: t.seat_id, seller_id: t.seller_id, buyer_id: t.buyer_id, ...(note ? { note } : {}) },
     });
   });
   return findTransfer(ctx.pool, transferId);

@@ -14,6 +14,22 @@ export const ConversationParams = z.object({
 
 export const Metadata = z.record(z.string(), z.unknown());
 
+export const RecentQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export const RecentEscalations = z.object({
+  escalations: z.array(
+    z.object({
+      id: z.string(),
+      conversation_id: z.string(),
+      reason: z.string(),
+      timestamp: z.string(),
+      venue_id: z.string().nullable().describe('The venue it names (metadata venue_id, or the venue of its event_id)'),
+      metadata: Metadata,
+    }),
+  ),
+  count: z.number().int(),
+});
+
 export const ACCESS: ErrorRows = [
   ...AUTH_ERRORS,
   ['FORBIDDEN', 'Not part of this conversation (admins read any; staff and operators those escalated to one of their venues)'],
@@ -39,6 +55,11 @@ export const docs = {
     [...ACCESS, ...BAD_ID],
   ),
   escalations: documentErrors(`${NOTE}Every escalation of the conversation, oldest first.`, [...ACCESS, ...BAD_ID]),
+  recent: documentErrors(
+    `${NOTE}Staff and above. The newest escalations (\`limit\` 1-200, default 50) naming one of the caller's venues; admins see every ` +
+      'escalation, also those naming no venue. New ones arrive live on the /ws/support socket.',
+    [...AUTH_ERRORS, ['FORBIDDEN', 'Caller is not support staff'], ['VALIDATION_ERROR', 'limit outside 1-200']],
+  ),
   conversations: documentErrors(`${NOTE}Conversations the user has written in, most recent first. Your own, unless you are an admin.`, [
     ...AUTH_ERRORS,
     ['FORBIDDEN', 'user_id is someone else and you are not an admin'],

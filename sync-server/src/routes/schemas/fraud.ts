@@ -42,12 +42,21 @@ export const docs = {
     [...ACCESS, ['VALIDATION_ERROR', 'events missing, more than 1,000, or a feature not a number of 0 or more']],
   ),
   list: documentErrors(
-    'Operator or service key. Flags raised by the live rules (background job over purchases, transfers and scans), newest first.',
+    'Operator or service key. Flags raised by the live rules (background job over purchases, transfers and scans), newest first. ' +
+      'An operator sees the flags of their venues: those naming an event or ticket there, and account-level flags of accounts ' +
+      'that bought there; admins and the service key see all.',
     [...ACCESS, ['VALIDATION_ERROR', 'Unknown status or limit outside 1-500']],
   ),
   decide: documentErrors(
-    'Operator. `confirm` marks the account flagged (its payments then need an OTP); `dismiss` closes the flag. Decided once.',
-    [...OPERATOR, ['INVALID_UUID', 'flag id is not a UUID'], ['FLAG_NOT_FOUND', 'No such flag'], ['CONFLICT', 'Already decided']],
+    'Operator. `confirm` marks the account flagged (its payments then need an OTP); `dismiss` closes the flag. Decided once, ' +
+      'and by an operator only for a flag of their venues (as listed).',
+    [
+      ...OPERATOR,
+      ['FORBIDDEN', 'The flag concerns no venue of the operator'],
+      ['INVALID_UUID', 'flag id is not a UUID'],
+      ['FLAG_NOT_FOUND', 'No such flag'],
+      ['CONFLICT', 'Already decided'],
+    ],
   ),
   run: documentErrors(
     'Operator. Runs the live rules now (the job also runs every FRAUD_JOB_INTERVAL_MS) and counts the new flags per rule.',

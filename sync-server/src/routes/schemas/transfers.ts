@@ -30,9 +30,15 @@ export const DisputeBody = z.object({ transfer_id: z.uuid(), reason: z.string().
 
 export const TransferIdBody = z.object({ transfer_id: z.uuid() });
 
+/** Why an admin decided a dispute as they did: kept in the audit record of the decision. */
+const DecisionNote = z.string().trim().min(1).max(500).optional().describe('TicketGate extra: the reason, kept in the audit log');
+
+export const ReverseBody = TransferIdBody.extend({ note: DecisionNote });
+
 export const ResolveBody = z.object({
   transfer_id: z.uuid(),
   resolution: z.literal('UPHELD').describe('The transfer stands; frozen credits are released (use /api/transfer/reverse to undo it)'),
+  note: DecisionNote,
 });
 
 export const Cancelled = z.object({ transfer_id: z.uuid(), status: Status, closed_reason: z.string(), message: z.string() });
@@ -174,7 +180,8 @@ export const docs = {
   ),
   reverse: documentErrors(
     'Admin only. DISPUTED → REVERSED: the ticket goes back to the seller (new generation), the frozen credits are released and the price ' +
-      '(or as much as the seller can still pay) goes back to the buyer. A pending onward transfer of the seat is cancelled.',
+      '(or as much as the seller can still pay) goes back to the buyer. A pending onward transfer of the seat is cancelled. ' +
+      'An optional `note` (why) is kept in the audit log.',
     [
       ...AUTH_ERRORS,
       ['VALIDATION_ERROR', 'Body failed validation'],
@@ -185,7 +192,8 @@ export const docs = {
     ],
   ),
   resolve: documentErrors(
-    'Admin only. DISPUTED → COMPLETED with resolution UPHELD: the transfer stands, the frozen credits are released.',
+    'Admin only. DISPUTED → COMPLETED with resolution UPHELD: the transfer stands, the frozen credits are released. ' +
+      'An optional `note` (why) is kept in the audit log.',
     [
       ...AUTH_ERRORS,
       ['VALIDATION_ERROR', 'Body failed validation'],
@@ -204,9 +212,9 @@ export const docs = {
     ['FORBIDDEN', 'Caller is neither party nor admin'],
     ...NOT_FOUND,
   ]),
-  all: documentErrors('Admin only. Every transfer, newest first, optionally by status, seat or user (as either party).', [
-    ...AUTH_ERRORS,
-    ['VALIDATION_ERROR', 'Bad query'],
-    ['FORBIDDEN', 'Caller is not an admin'],
-  ]),
+  all: documentErrors(
+    'Operators and admins. Transfers newest first, optionally by status, seat or user (as either party): an admin sees every ' +
+      'transfer, an operator those of tickets for events at their assigned venues. Deciding disputes stays admin-only.',
+    [...AUTH_ERRORS, ['VALIDATION_ERROR', 'Bad query'], ['FORBIDDEN', 'Caller is below operator']],
+  ),
 };
