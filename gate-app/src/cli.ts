@@ -31,7 +31,7 @@ import {
 
 const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT [--http-public]]
                       [--serial PATH] [--hardware config.json] [--name NAME] [--hide-holder-names]
-                      [--skew SECONDS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
+                      [--skew SECONDS] [--step-skew STEPS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
                       [--ca FILE] [--allow-insecure-http]
 
   --data DIR        gate data folder (SQLite snapshot, scans, device identity); required
@@ -51,6 +51,8 @@ const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [
   --serial PATH     a serial barcode scanner (CR-terminated, 9600 8N1)
   --hardware FILE   scanners and turnstile output (JSON, see docs/hardware.md)
   --name NAME       this gate's name at enrolment (shown as "admitted by")
+  --skew SECONDS    clock skew allowed on code times (default 10)
+  --step-skew STEPS device-bound codes: 15-second steps a phone clock may be off (default 1)
   --ui DIR          kiosk UI files served at / (default: the built renderer next to this program)`;
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} gate: ${msg}\n`);
@@ -70,6 +72,7 @@ function options() {
         name: { type: 'string' },
         ui: { type: 'string' },
         skew: { type: 'string' },
+        'step-skew': { type: 'string' },
         'time-zone': { type: 'string' },
         'poll-ms': { type: 'string' },
         'max-backoff-ms': { type: 'string' },
@@ -102,6 +105,7 @@ function options() {
       ...values,
       data: values.data,
       skew: num(values.skew, '--skew'),
+      stepSkew: num(values['step-skew'], '--step-skew'),
       pollMs: num(values['poll-ms'], '--poll-ms'),
       maxBackoffMs: num(values['max-backoff-ms'], '--max-backoff-ms'),
     };
@@ -142,6 +146,7 @@ async function main(): Promise<void> {
     ...(o.ca || process.env.TICKETGATE_CA_FILE ? { caFile: o.ca ?? process.env.TICKETGATE_CA_FILE! } : {}),
     allowInsecureHttp: o['allow-insecure-http'] ?? process.env.TICKETGATE_ALLOW_INSECURE_HTTP === '1',
     ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
+    ...(o.stepSkew !== undefined ? { stepSkew: o.stepSkew } : {}),
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
     ...(o.name ? { name: o.name } : {}),
     ...(o['hide-holder-names'] ? { holderNames: false } : {}),

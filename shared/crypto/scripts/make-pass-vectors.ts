@@ -181,7 +181,12 @@ export async function makePassVectorFile() {
   withVersion[0] = 3;
 
   const invalids = [
-    invalid('device-signature-flipped', 'ed25519-phone with one bit of the device signature flipped', flip(base.codeHex, 230), reason('device_signature_failed')),
+    invalid(
+      'device-signature-flipped',
+      'ed25519-phone with one bit of the device signature flipped',
+      flip(base.codeHex, 230),
+      reason('device_signature_failed'),
+    ),
     invalid(
       'step-changed',
       'ed25519-phone with the step moved one ahead and the old device signature kept (a screenshot relabelled)',
@@ -198,16 +203,27 @@ export async function makePassVectorFile() {
       makeCode(basePass, base.step, thief).text,
       reason('device_signature_failed'),
     ),
-    invalid('pass-ciphertext-flipped', 'ed25519-phone with one bit of the sealed pass flipped', flip(base.codeHex, 100), reason('decryption_failed')),
-    invalid('pass-hall-changed', 'ed25519-phone with the clear hall code changed to HALL-B', (() => {
-      const b = Buffer.from(base.codeHex, 'hex');
-      b[9] = 0x42; // 'A' → 'B' in "HALL-A"
-      return encodeBase32(b);
-    })(), reason('decryption_failed')),
+    invalid(
+      'pass-ciphertext-flipped',
+      'ed25519-phone with one bit of the sealed pass flipped',
+      flip(base.codeHex, 100),
+      reason('decryption_failed'),
+    ),
+    invalid(
+      'pass-hall-changed',
+      'ed25519-phone with the clear hall code changed to HALL-B',
+      (() => {
+        const b = Buffer.from(base.codeHex, 'hex');
+        b[9] = 0x42; // 'A' → 'B' in "HALL-A"
+        return encodeBase32(b);
+      })(),
+      reason('decryption_failed'),
+    ),
     invalid(
       'untrusted-issuer',
       "a pass signed by issuing key B under key A's kid, correctly device-signed",
-      makeCode(buildPass(baseClaims, { issuing: { ...untrusted, kid: issuing.kid }, gate }, nonce('untrusted')).bytes, base.step, phoneA).text,
+      makeCode(buildPass(baseClaims, { issuing: { ...untrusted, kid: issuing.kid }, gate }, nonce('untrusted')).bytes, base.step, phoneA)
+        .text,
       reason('signature_failed'),
     ),
     invalid(

@@ -40,6 +40,7 @@ export function deviceKeyField(algorithm: DeviceKeyAlgorithm, raw: Uint8Array): 
 export function devicePublicKeyObject(field: Uint8Array): KeyObject {
   const algorithm = deviceKeyAlgorithm(field);
   if (algorithm === 'Ed25519') return ed25519PublicKeyObject(field.subarray(1));
-  if (algorithm === 'P-256') return createPublicKey({ key: Buffer.concat([SPKI_P256_COMPRESSED_PREFIX, field]), format: 'der', type: 'spki' });
+  if (algorithm === 'P-256')
+    return createPublicKey({ key: Buffer.concat([SPKI_P256_COMPRESSED_PREFIX, field]), format: 'der', type: 'spki' });
   throw new TypeError('unknown device key algorithm');
 }

@@ -20,7 +20,10 @@ const uuid = (b: Uint8Array) => toHex(b).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
 

@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'venue_assignment.remove',
   'user.role_change',
   'outbox.read',
+  'ticket.device_bind',
+  'ticket.device_rebind',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
