@@ -1,12 +1,15 @@
 // Device-bound tickets end to end: Debian's Chromium runs the fan app against the
 // real sync server, and a real headless gate process checks what the phone shows.
 // The phone's clock is Playwright's (page.clock), so "40 s later" takes no 40 s.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { assembleCode, codeSignedMessage, stepAt } from '@ticketgate/crypto';
+import { decodeQrPng } from '@ticketgate/crypto/qr-image';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GateProcess, startSyncServer, tempDir, until, waitSnapshot, type ServerProcess } from '../../gate-app/test/e2e/harness.js';
 import { buildWebApp } from '../scripts/build.js';
-import { FanTestApi, captureScreen, launchFanBrowser, phoneContext, readQr } from './helpers/fan-browser.js';
+import { ARTIFACTS, FanTestApi, captureScreen, launchFanBrowser, phoneContext, readQr } from './helpers/fan-browser.js';
 
 const FAN = { email: 'fan@demo.ticketgate.test', password: 'demo-pass-123', phone: '' };
 
@@ -96,6 +99,8 @@ describe('device-bound ticket codes', () => {
     }
     early = await deviceCode(phone);
     a11y.push(...(await captureScreen(phone, 'ticket-device-code')));
+    // The whole phone screenshot (not just the canvas) reads back as the code: what a door scanner sees.
+    if (early === (await readQr(phone))) expect(decodeQrPng(readFileSync(join(ARTIFACTS, 'ticket-device-code-phone.png')))).toBe(early);
     // The signing key cannot be taken out of the browser: it was made non-extractable.
     expect(
       await phone.evaluate(async () => {
