@@ -138,6 +138,11 @@ describe('device-bound ticket codes', () => {
   it('the pass copied into a second browser profile, without the phone key, makes no admissible code', async () => {
     await server.start();
     await gate.waitStatus('back online', (s) => s.connectivity === 'online', 60_000);
+    // The admission made offline is uploaded with the code as its proof, and the server accepts it.
+    await until('the offline admission accepted by the server', async () => {
+      const [seat] = await api.sql<{ status: string }>('SELECT status FROM seats WHERE id = $1', [seats.offline]);
+      return seat?.status === 'CHECKED_IN';
+    });
     await phone.goto(url(`/tickets/${seats.sold}`));
     await phoneClockToNow(phone);
     await deviceCode(phone);
