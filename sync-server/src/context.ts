@@ -111,7 +111,7 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
     keys,
     syncKeys: new SyncKeyStore(pool, config.MASTER_KEY),
     passwords: createPasswordService(config),
-    sms: createSmsProvider(config),
+    sms: createSmsProvider(config, pool),
     payments: createPaymentsProvider(config),
     live,
     seatMaps: new SeatMapCache(pool),

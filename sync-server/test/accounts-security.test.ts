@@ -148,7 +148,7 @@ describe('codes go by SMS through the real Twilio SDK (local stand-in), stored n
     expect(ok.statusCode).toBe(200);
   });
 
-  it('a refused SMS fails the request with SERVICE_UNAVAILABLE and leaves no challenge behind', async () => {
+  it('a refused SMS fails the request with SERVICE_UNAVAILABLE and leaves no pending challenge behind', async () => {
     const [row] = (
       await t.ctx.pool.query<{ id: string }>(`UPDATE users SET phone = $1 WHERE email = $2 RETURNING id`, [
         UNREACHABLE_NUMBER,
@@ -160,7 +160,8 @@ describe('codes go by SMS through the real Twilio SDK (local stand-in), stored n
     const orderId = (await call(t, 'POST', '/api/reserve', flagged.token, { seat_id: seatId })).json().data.order_id;
     const res = await call(t, 'POST', '/api/pay', flagged.token, { order_id: orderId });
     expect(res.json().error_code).toBe('SERVICE_UNAVAILABLE');
-    expect((await t.ctx.pool.query('SELECT 1 FROM otp_challenges WHERE reference_id = $1', [orderId])).rowCount).toBe(0);
+    const { rows } = await t.ctx.pool.query<{ status: string }>('SELECT status FROM otp_challenges WHERE reference_id = $1', [orderId]);
+    expect(rows).toEqual([{ status: 'SUPERSEDED' }]);
   });
 });
 

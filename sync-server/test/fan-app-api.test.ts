@@ -81,29 +81,26 @@ describe('fan app API', () => {
     });
   });
 
-  describe('GET /api/events/{id}/seat-status', () => {
-    it('gives one letter per seat in seat-map order, 304 while unchanged, and a new ETag after a sale', async () => {
-      const eventId = await eventIdOf(t, ARENA);
-      const map = (await call(t, 'GET', `/api/events/${eventId}`)).json().data.seats as { seat_id: string; status: string }[];
-      const first = await call(t, 'GET', `/api/events/${eventId}/seat-status`);
-      expect(first.statusCode).toBe(200);
-      const body = first.json().data;
-      expect(body.seat_count).toBe(5000);
-      expect(body.statuses).toBe(map.map((s) => s.status[0]).join(''));
-      const etag = first.headers.etag as string;
-      expect(etag).toBe(`"${body.version}"`);
+  describe('GET /api/events/{id}/seats?since= (the open seat map follows changes)', () => {
+    const delta = async (eventId: string, since: number) =>
+      (await call(t, 'GET', `/api/events/${eventId}/seats?since=${since}`)).json().data as {
+        cursor: number;
+        full: boolean;
+        seats: { seat_id: string; status: string }[];
+      };
 
-      const same = await t.app.inject({ method: 'GET', url: `/api/events/${eventId}/seat-status`, headers: { 'if-none-match': etag } });
-      expect(same.statusCode).toBe(304);
-      expect(same.body).toBe('');
+    it('starts from the cursor of the full map: nothing while unchanged, the seat after a sale', async () => {
+      const eventId = await eventIdOf(t, ARENA);
+      const map = (await call(t, 'GET', `/api/events/${eventId}`)).json().data as { cursor: number; seats: unknown[] };
+      expect(map.seats).toHaveLength(5000);
+      const quiet = await delta(eventId, map.cursor);
+      expect(quiet).toMatchObject({ full: false, seats: [] });
 
       const [seat] = (await freeSeats(t, ARENA, 1, { category: 'CAT2' })) as [string];
       await buySeat(t, fan.token, seat);
-      const after = await t.app.inject({ method: 'GET', url: `/api/events/${eventId}/seat-status`, headers: { 'if-none-match': etag } });
-      expect(after.statusCode).toBe(200);
-      expect(after.headers.etag).not.toBe(etag);
-      const i = map.findIndex((s) => s.seat_id === seat);
-      expect(after.json().data.statuses[i]).toBe('S');
+      const after = await delta(eventId, quiet.cursor);
+      expect(after.seats).toContainEqual({ seat_id: seat, status: 'SOLD' });
+      expect((await delta(eventId, after.cursor)).seats).toEqual([]);
     });
 
     it('sends the full seat map gzipped to clients that accept only gzip (brotli is preferred when offered)', async () => {
@@ -116,32 +113,25 @@ describe('fan app API', () => {
       expect(JSON.parse(gunzipSync(zipped.rawPayload).toString())).toEqual(plain.json());
     });
 
-    it('shows an expired hold as available, as the seat map does', async () => {
+    it('lists an expired hold as available at once, before any sweep', async () => {
       const eventId = await eventIdOf(t, ARENA);
       const [seat] = (await freeSeats(t, ARENA, 1, { category: 'CAT3', skip: 5 })) as [string];
+      const { cursor } = (await call(t, 'GET', `/api/events/${eventId}`)).json().data as { cursor: number };
       expect((await call(t, 'POST', '/api/reserve', fan2.token, { seat_id: seat })).statusCode).toBe(200);
-      const held = await call(t, 'GET', `/api/events/${eventId}/seat-status`);
+      const held = await delta(eventId, cursor);
+      expect(held.seats).toContainEqual({ seat_id: seat, status: 'HELD' });
+      expect((await delta(eventId, held.cursor)).seats).toEqual([]);
       t.clock.advance(t.config.HOLD_TTL_SECONDS * 1000 + 1000);
-      const map = (await call(t, 'GET', `/api/events/${eventId}`)).json().data.seats as { seat_id: string; status: string }[];
-      const i = map.findIndex((s) => s.seat_id === seat);
-      expect(map[i]!.status).toBe('AVAILABLE');
-      expect(held.json().data.statuses[i]).toBe('H');
-      // The poll that still has the hold's version learns of the expiry at once, before any sweep.
-      const expired = await t.app.inject({
-        method: 'GET',
-        url: `/api/events/${eventId}/seat-status`,
-        headers: { 'if-none-match': held.headers.etag as string },
-      });
-      expect(expired.statusCode).toBe(200);
-      expect(expired.json().data.statuses[i]).toBe('A');
+      // No row changed (the sweeper has not run), yet the poll from the latest cursor learns of the expiry.
+      expect((await delta(eventId, held.cursor)).seats).toContainEqual({ seat_id: seat, status: 'AVAILABLE' });
       t.clock.real();
     });
 
     it('answers EVENT_NOT_FOUND and INVALID_UUID', async () => {
-      expect((await call(t, 'GET', '/api/events/00000000-0000-4000-8000-000000000000/seat-status')).json().error_code).toBe(
+      expect((await call(t, 'GET', '/api/events/00000000-0000-4000-8000-000000000000/seats?since=1')).json().error_code).toBe(
         'EVENT_NOT_FOUND',
       );
-      expect((await call(t, 'GET', '/api/events/nope/seat-status')).json().error_code).toBe('INVALID_UUID');
+      expect((await call(t, 'GET', '/api/events/nope/seats?since=1')).json().error_code).toBe('INVALID_UUID');
     });
   });
 

@@ -1,7 +1,4 @@
-import type { Seat, SeatStatus } from '@ticketgate/ui/api';
-
-/** Letters of GET /api/events/{id}/seat-status. */
-const LETTER: Record<string, SeatStatus> = { A: 'AVAILABLE', H: 'HELD', S: 'SOLD', C: 'CHECKED_IN' };
+import type { Seat, SeatStatusDelta } from '@ticketgate/ui/api';
 
 /** Seats on a grid: one line per row label, in the order the API lists them, seat numbers left to right. */
 export interface SeatLayout {
@@ -12,6 +9,8 @@ export interface SeatLayout {
   rows: string[];
   /** Seat index at (line, column), -1 where there is none. */
   at(line: number, col: number): number;
+  /** Seat index by seat id, -1 for a seat this map does not have. */
+  indexOf(seatId: string): number;
   width: number;
   height: number;
   categories: string[];
@@ -32,6 +31,7 @@ export function layoutSeats(seats: Seat[]): SeatLayout {
   });
   const grid = new Int32Array(rows.length * width).fill(-1);
   seats.forEach((_, i) => (grid[line[i]! * width + col[i]!] = i));
+  const byId = new Map(seats.map((s, i) => [s.seat_id, i]));
   return {
     seats,
     col,
@@ -41,13 +41,22 @@ export function layoutSeats(seats: Seat[]): SeatLayout {
     height: rows.length,
     categories: [...categories].sort(),
     at: (l, c) => (l < 0 || c < 0 || l >= rows.length || c >= width ? -1 : grid[l * width + c]!),
+    indexOf: (id) => byId.get(id) ?? -1,
   };
 }
 
-/** Applies a status string to the seats; false when it does not fit this map (seats added or removed: reload). */
-export function applyStatuses(seats: Seat[], statuses: string): boolean {
-  if (statuses.length !== seats.length) return false;
-  for (let i = 0; i < seats.length; i++) seats[i]!.status = LETTER[statuses[i]!] ?? seats[i]!.status;
+/**
+ * Applies a seat delta (GET /api/events/{id}/seats?since=) to the map; false when
+ * it names a seat this map does not have, or a full listing has a different
+ * count (seats were added or removed: reload the map).
+ */
+export function applySeatChanges(layout: SeatLayout, delta: SeatStatusDelta): boolean {
+  if (delta.full && delta.seats.length !== layout.seats.length) return false;
+  for (const change of delta.seats) {
+    const i = layout.indexOf(change.seat_id);
+    if (i < 0) return false;
+    layout.seats[i]!.status = change.status;
+  }
   return true;
 }
 

@@ -7,7 +7,7 @@ import { clock, money } from '@ticketgate/ui/time';
 import { describe, expect, it } from 'vitest';
 import { filterEvents } from '../src/events-cache.js';
 import { match } from '../src/router.js';
-import { applyStatuses, layoutSeats } from '../src/seat-layout.js';
+import { applySeatChanges, layoutSeats } from '../src/seat-layout.js';
 import type { EventSummary, Seat } from '@ticketgate/ui/api';
 
 const seat = (row: string, n: number, status: Seat['status'] = 'AVAILABLE'): Seat => ({
@@ -32,11 +32,27 @@ describe('seat layout', () => {
     expect(l.categories).toEqual(['CAT1', 'CAT2']);
   });
 
-  it('applies a status string in seat-map order, and refuses one that does not fit the map', () => {
-    const s = seats.map((x) => ({ ...x }));
-    expect(applyStatuses(s, 'AHSC' + 'A'.repeat(8))).toBe(true);
-    expect(s.slice(0, 4).map((x) => x.status)).toEqual(['AVAILABLE', 'HELD', 'SOLD', 'CHECKED_IN']);
-    expect(applyStatuses(s, 'A'.repeat(11))).toBe(false);
+  it('applies seat changes by id, and refuses a delta that does not fit the map', () => {
+    const m = layoutSeats(seats.map((x) => ({ ...x })));
+    const d = (full: boolean, changes: [string, Seat['status']][]) => ({
+      event_id: 'e',
+      since: 1,
+      cursor: 2,
+      full,
+      seats: changes.map(([seat_id, status]) => ({ seat_id, status })),
+    });
+    expect(
+      applySeatChanges(
+        m,
+        d(false, [
+          ['A2', 'HELD'],
+          ['B5', 'SOLD'],
+        ]),
+      ),
+    ).toBe(true);
+    expect(m.seats.filter((x) => x.status !== 'AVAILABLE').map((x) => `${x.seat_id} ${x.status}`)).toEqual(['A2 HELD', 'B5 SOLD']);
+    expect(applySeatChanges(m, d(false, [['Z9', 'SOLD']]))).toBe(false); // a seat added since the map was loaded
+    expect(applySeatChanges(m, d(true, [['A1', 'SOLD']]))).toBe(false); // a full listing of another size
   });
 });
 

@@ -107,14 +107,6 @@ export class ApiClient {
     return { data: body.data, pagination: body.pagination };
   }
 
-  /** GET with If-None-Match: null when the server answers 304 Not Modified. */
-  async getIfChanged<T>(path: string, etag: string | null): Promise<{ data: T; etag: string | null } | null> {
-    const res = await this.send('GET', path, { headers: etag ? { 'if-none-match': etag } : {} });
-    if (res.status === 304) return null;
-    const body = (await res.json()) as { data: T };
-    return { data: body.data, etag: res.headers.get('etag') };
-  }
-
   /** Calls whose success body is not an envelope (the Veritix chat API). */
   async raw<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const res = await this.send(method, path, { auth: true, body });

@@ -49,13 +49,17 @@ export interface Seat {
   price: number;
 }
 export interface EventDetail extends EventSummary {
+  /** Change cursor of this map: GET /api/events/{id}/seats?since=<cursor> answers what changed since. */
+  cursor: number;
   seats: Seat[];
 }
-export interface SeatStatusSnapshot {
+export interface SeatStatusDelta {
   event_id: string;
-  seat_count: number;
-  statuses: string;
-  version: string;
+  since: number;
+  cursor: number;
+  /** Every seat is listed (the cursor was unknown to the server). */
+  full: boolean;
+  seats: { seat_id: string; status: SeatStatus }[];
 }
 export interface Reservation {
   order_id: string;

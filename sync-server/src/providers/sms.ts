@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type { Config } from '../config.js';
-import type { Queryable } from '../db/pool.js';
+import type { Pool } from '../db/pool.js';
 import { DomainError } from '../domain/errors.js';
 
 export interface SmsMessage {
@@ -12,21 +12,23 @@ export interface SmsMessage {
 /**
  * Where one-time codes go: to the person's phone through Twilio, or — in
  * development and tests only — into the outbox table that admins read at
- * GET /api/ops/outbox. `send` receives the transaction's client so an outbox
- * row commits with the challenge it announces (and disappears if that
- * transaction rolls back).
+ * GET /api/ops/outbox. Callers send only after the transaction that created
+ * the challenge has committed (domain/otp/otp-service.ts deliverOtps), so no
+ * network call to the provider ever holds a row lock.
  */
 export interface SmsProvider {
   readonly name: 'twilio' | 'outbox';
-  send(db: Queryable, msg: SmsMessage): Promise<void>;
+  send(msg: SmsMessage): Promise<void>;
 }
 
-export const outboxSmsProvider: SmsProvider = {
-  name: 'outbox',
-  async send(db, msg) {
-    await db.query('INSERT INTO sms_outbox (user_id, phone, body) VALUES ($1, $2, $3)', [msg.userId, msg.phone, msg.text]);
-  },
-};
+export function outboxSmsProvider(pool: Pool): SmsProvider {
+  return {
+    name: 'outbox',
+    async send(msg) {
+      await pool.query('INSERT INTO sms_outbox (user_id, phone, body) VALUES ($1, $2, $3)', [msg.userId, msg.phone, msg.text]);
+    },
+  };
+}
 
 export type TwilioSettings = Pick<
   Config,
@@ -47,11 +49,11 @@ export function twilioSmsProvider(s: TwilioSettings): SmsProvider {
   const sender = s.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: s.TWILIO_MESSAGING_SERVICE_SID } : { from: s.TWILIO_FROM! };
   return {
     name: 'twilio',
-    async send(_db, msg) {
+    async send(msg) {
       try {
         await client.messages.create({ to: msg.phone, body: msg.text, ...sender });
       } catch (err) {
-        // The flow's transaction rolls back: no challenge exists for a code that was never delivered.
+        // The caller withdraws the challenge (and ends the flow it was for): no code is pending that was never delivered.
         const status = (err as { status?: number }).status;
         throw new DomainError(
           'SERVICE_UNAVAILABLE',
@@ -63,6 +65,6 @@ export function twilioSmsProvider(s: TwilioSettings): SmsProvider {
 }
 
 /** The provider the config names (loadConfig has already refused the outbox in production). */
-export function createSmsProvider(config: Config): SmsProvider {
-  return config.SMS_PROVIDER === 'twilio' ? twilioSmsProvider(config) : outboxSmsProvider;
+export function createSmsProvider(config: Config, pool: Pool): SmsProvider {
+  return config.SMS_PROVIDER === 'twilio' ? twilioSmsProvider(config) : outboxSmsProvider(pool);
 }

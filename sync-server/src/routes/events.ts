@@ -47,7 +47,7 @@ const presentSeat = (s: SeatMapEntry): z.infer<typeof Seat> => ({
 const renderFull = (m: SeatMapSnapshot): string =>
   JSON.stringify({
     success: true,
-    data: { ...presentEvent(m.event), seats: m.seats.map(presentSeat) } satisfies z.infer<typeof EventDetail>,
+    data: { ...presentEvent(m.event), cursor: m.cursor, seats: m.seats.map(presentSeat) } satisfies z.infer<typeof EventDetail>,
   });
 
 /** The compact answer: rows of parallel arrays and one status letter per seat (seats arrive in print order). */

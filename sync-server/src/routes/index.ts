@@ -20,7 +20,6 @@ import { qrRoutes } from './qr.js';
 import { reportRoutes } from './reports.js';
 import { scalperRoutes } from './scalper.js';
 import { searchRoutes } from './search.js';
-import { seatStatusRoutes } from './seat-status.js';
 import { syncOpsRoutes } from './sync-ops.js';
 import { syncRoutes } from './sync.js';
 import { ticketRoutes } from './tickets.js';
@@ -69,7 +68,6 @@ export const API_ROUTES: readonly RoutesModule[] = [
   { plugin: reportRoutes, needs: ['requireRole'] },
   { plugin: catalogImportRoutes, needs: ['requireRole'] },
   { plugin: adminRoutes, needs: ['requireRole'] },
-  { plugin: seatStatusRoutes, needs: [] },
   { plugin: creditHistoryRoutes, needs: ['authenticate'] },
   { plugin: paymentClientRoutes, needs: [] },
   { plugin: userLookupRoutes, needs: ['authenticate'] },

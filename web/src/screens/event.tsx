@@ -1,16 +1,16 @@
-import { ApiError, type EventDetail, type Payment, type Reservation, type SeatStatusSnapshot } from '@ticketgate/ui/api';
+import { ApiError, type EventDetail, type Payment, type Reservation, type SeatStatusDelta } from '@ticketgate/ui/api';
 import { Countdown } from '@ticketgate/ui/components';
 import { errorText } from '@ticketgate/ui/errors';
 import { clock, dateInWords, money } from '@ticketgate/ui/time';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLoad, useNow, useVisiblePoll } from '../hooks.js';
 import { Link, navigate } from '../router.js';
-import { applyStatuses, categoryColours, layoutSeats, type SeatLayout } from '../seat-layout.js';
+import { applySeatChanges, categoryColours, layoutSeats, type SeatLayout } from '../seat-layout.js';
 import { api, useUser } from '../session.js';
 import { ErrorNote, Loading, Note, Screen, formValues } from '../ui.js';
 import { SeatMap } from './seat-map.js';
 
-/** How often an open seat map asks for changes (a 304 while nothing changed). */
+/** How often an open seat map asks for changes (a few bytes while nothing changed). */
 const POLL_MS = 3000;
 
 interface Hold {
@@ -25,22 +25,22 @@ export function EventPage({ id }: { id: string }) {
   const layout = useMemo(() => (event ? layoutSeats(event.seats) : null), [event]);
   const colours = useMemo(() => categoryColours(layout?.categories ?? []), [layout]);
   const [version, setVersion] = useState(0);
-  const etag = useRef<string | null>(null);
+  const cursor = useRef<number | null>(null);
   const [selected, setSelected] = useState(-1);
   const [held, setHeld] = useState(-1);
   const [stale, setStale] = useState(false);
 
   useVisiblePoll(
     async () => {
-      if (!event) return;
-      const r = await api.getIfChanged<SeatStatusSnapshot>(`/api/events/${id}/seat-status`, etag.current);
-      if (!r) return;
-      if (!applyStatuses(event.seats, r.data.statuses)) return setStale(true);
-      etag.current = r.etag;
-      setVersion((v) => v + 1);
+      if (!event || !layout) return;
+      const since = cursor.current ?? event.cursor;
+      const delta = await api.call<SeatStatusDelta>('GET', `/api/events/${id}/seats?since=${since}`);
+      if (!applySeatChanges(layout, delta)) return setStale(true);
+      cursor.current = delta.cursor;
+      if (delta.seats.length > 0) setVersion((v) => v + 1);
     },
     POLL_MS,
-    [event, id],
+    [event, layout, id],
   );
 
   if (error)

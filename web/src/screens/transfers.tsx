@@ -24,11 +24,23 @@ function statusWords(t: Transfer, me: string): string {
     case 'REVERSED':
       return `Reversed by support: the ticket went back to the seller${t.credits_returned !== null ? ` and ${money(t.credits_returned)} went back to the buyer` : ''}.`;
     case 'FAILED':
-      return `Failed${t.closed_reason ? ` (${t.closed_reason === 'OTP_MAX_RETRIES' ? 'too many wrong codes' : t.closed_reason})` : ''}. The ticket stayed with the seller.`;
-    case 'CANCELLED':
-      return `Cancelled${t.closed_reason === 'EXPIRED' ? ': nobody confirmed it in time' : t.closed_reason === 'OTP_EXPIRED' ? ': a code expired' : ''}. The ticket stayed with the seller.`;
+    case 'CANCELLED': {
+      const why = t.closed_reason ? CLOSED_BECAUSE[t.closed_reason] : undefined;
+      return `${t.status === 'FAILED' ? 'Failed' : 'Cancelled'}${why ? `: ${why}` : ''}. The ticket stayed with the seller.`;
+    }
   }
 }
+
+/** Why a transfer ended without completing, in words (closed_reason of GET /api/transfers/{id}). */
+const CLOSED_BECAUSE: Record<string, string> = {
+  OTP_MAX_RETRIES: 'too many wrong codes',
+  TOO_MANY_ATTEMPTS: 'too many wrong codes',
+  OTP_EXPIRED: 'a code expired',
+  EXPIRED: 'nobody confirmed it in time',
+  SEAT_CHANGED: 'the ticket changed meanwhile',
+  SELLER_CANCELLED: 'the seller withdrew it',
+  SMS_FAILED: 'the codes could not be texted; try again',
+};
 
 export function StartTransfer({ seatId }: { seatId: string }) {
   const user = useUser();

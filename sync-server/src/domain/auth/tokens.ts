@@ -43,7 +43,7 @@ const ISSUER = 'ticketgate';
  * Checking an HMAC through WebCrypto was the largest cost of an authenticated
  * request in the on-sale bench; the same bytes always verify the same way, so
  * only the expiry (and the expected type) is looked at again on a hit. Bounded:
- * the oldest entry goes first. Logout is unaffected (the blocklist is asked on
+ * the oldest entry goes first. Logout is unaffected (the session is checked on
  * every request, outside this cache).
  */
 const VERIFIED_CACHE_SIZE = 10_000;

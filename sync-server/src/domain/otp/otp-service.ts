@@ -3,7 +3,7 @@ import type { Pool, Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
 import type { ErrorCode } from '@ticketgate/protocol';
 import { DomainError } from '../errors.js';
-import type { SmsProvider } from '../../providers/sms.js';
+import type { SmsMessage, SmsProvider } from '../../providers/sms.js';
 
 export type OtpContext = 'purchase' | 'transfer';
 
@@ -18,15 +18,26 @@ export interface OtpDeps {
   now(): number;
 }
 
+/** A challenge committed with its flow, and the text that announces its code (sent by deliverOtps after the commit). */
+export interface IssuedOtp {
+  challengeId: string;
+  expiresAt: Date;
+  sms: SmsMessage;
+}
+
 /**
  * Creates a challenge for (user, context, reference) — superseding any pending
- * one — and sends the code. Call inside the transaction of the flow that needs it.
+ * one — and returns the message to send. Call inside the transaction of the
+ * flow that needs it, then deliverOtps after that transaction has committed:
+ * a provider's network call (with its retries) never runs while the flow holds
+ * its seat, order or transfer rows locked, and nothing is sent for a flow that
+ * rolled back.
  */
 export async function issueOtp(
   db: Queryable,
-  deps: OtpDeps,
+  deps: Pick<OtpDeps, 'pepper' | 'sendsPerMinute' | 'now'>,
   input: { userId: string; phone: string; context: OtpContext; referenceId: string; purpose: string },
-): Promise<{ challengeId: string; expiresAt: Date }> {
+): Promise<IssuedOtp> {
   const now = new Date(deps.now());
   const recent = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM otp_challenges WHERE user_id = $1 AND created_at > $2::timestamptz - interval '1 minute'`,
@@ -47,12 +58,33 @@ export async function issueOtp(
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
     [input.userId, input.context, input.referenceId, hashOtp(code, deps.pepper), OTP_MAX_ATTEMPTS, expiresAt, now],
   );
-  await deps.sms.send(db, {
-    userId: input.userId,
-    phone: input.phone,
-    text: `TicketGate: ${code} is your code to ${input.purpose}. It expires in 5 minutes. Never share it.`,
-  });
-  return { challengeId: rows[0]!.id, expiresAt };
+  const text = `TicketGate: ${code} is your code to ${input.purpose}. It expires in 5 minutes. Never share it.`;
+  return { challengeId: rows[0]!.id, expiresAt, sms: { userId: input.userId, phone: input.phone, text } };
+}
+
+/**
+ * Sends committed challenges' codes. When a send fails, every challenge of the
+ * batch that is still pending is withdrawn (SUPERSEDED, so no code is pending
+ * that its owner never got) and `onFailure` ends the flow in the same
+ * transaction; then the provider's error (SERVICE_UNAVAILABLE) is thrown.
+ */
+export async function deliverOtps(
+  pool: Pool,
+  sms: SmsProvider,
+  issued: readonly IssuedOtp[],
+  onFailure?: (db: Queryable) => Promise<unknown>,
+): Promise<void> {
+  try {
+    for (const otp of issued) await sms.send(otp.sms);
+  } catch (err) {
+    await withTransaction(pool, async (db) => {
+      await db.query(`UPDATE otp_challenges SET status = 'SUPERSEDED' WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`, [
+        issued.map((o) => o.challengeId),
+      ]);
+      await onFailure?.(db);
+    });
+    throw err;
+  }
 }
 
 export type OtpCheck = { ok: true; challengeId: string } | { ok: false; code: Extract<ErrorCode, `OTP_${string}`>; attemptsLeft?: number };

@@ -5,7 +5,7 @@ import { DomainError } from '../errors.js';
 import { orderOwnerFilter, requireOrderAccess } from '../../policy/access.js';
 import type { Role } from '../auth/roles.js';
 import { otpDeps } from '../otp/otp-deps.js';
-import { issueOtp } from '../otp/otp-service.js';
+import { deliverOtps, issueOtp } from '../otp/otp-service.js';
 import { smsSeatDeal } from '../otp/sms-text.js';
 
 export interface PaidOrder {
@@ -83,7 +83,7 @@ export async function payOrder(ctx: AppContext, input: { actor: { id: string; ro
 /** A flagged user's payment without a verified code: a code is sent (committed), and the request fails with OTP_REQUIRED. */
 async function sendPurchaseOtp(ctx: AppContext, orderId: string, r: PayRow): Promise<never> {
   const phone = r.phone!;
-  await withTransaction(ctx.pool, (db) =>
+  const issued = await withTransaction(ctx.pool, (db) =>
     issueOtp(db, otpDeps(ctx), {
       userId: r.user_id!,
       phone,
@@ -96,6 +96,7 @@ async function sendPurchaseOtp(ctx: AppContext, orderId: string, r: PayRow): Pro
       ),
     }),
   );
+  await deliverOtps(ctx.pool, ctx.sms, [issued]);
   throw new DomainError(
     'OTP_REQUIRED',
     `OTP verification required before payment. A code was sent to the phone ending ${phone.slice(-4)}; ` +

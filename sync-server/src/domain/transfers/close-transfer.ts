@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/pool.js';
 
-export type CloseReason = 'OTP_MAX_RETRIES' | 'OTP_EXPIRED' | 'EXPIRED' | 'SEAT_CHANGED' | 'SELLER_CANCELLED' | 'TOO_MANY_ATTEMPTS';
+export type CloseReason =
+  'OTP_MAX_RETRIES' | 'OTP_EXPIRED' | 'EXPIRED' | 'SEAT_CHANGED' | 'SELLER_CANCELLED' | 'TOO_MANY_ATTEMPTS' | 'SMS_FAILED';
 
 /**
  * Ends pending transfers without completing them (FAILED after too many wrong

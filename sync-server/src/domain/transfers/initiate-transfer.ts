@@ -5,7 +5,7 @@ import { DomainError } from '../errors.js';
 import { closePendingTransfers } from './close-transfer.js';
 import { isHeldBy, lockSeat } from './seat-ownership.js';
 import { findTransfer, type TransferRecord } from './transfer-record.js';
-import { isExpired, sendTransferOtps } from './transfer-otp.js';
+import { deliverTransferOtps, isExpired, issueTransferOtps } from './transfer-otp.js';
 
 export interface InitiateTransferInput {
   seatId: string;
@@ -26,7 +26,7 @@ export async function initiateTransfer(ctx: AppContext, callerId: string, input:
   requireInitiatingParty(callerId, { seller_id: sellerId, buyer_id: buyerId });
   const now = new Date(ctx.now());
   try {
-    const id = await withTransaction(ctx.pool, async (db) => {
+    const { id, codes } = await withTransaction(ctx.pool, async (db) => {
       const seat = await lockSeat(db, seatId, 'SHARE');
       if (!seat) throw new DomainError('SEAT_NOT_FOUND');
 
@@ -62,15 +62,10 @@ export async function initiateTransfer(ctx: AppContext, callerId: string, input:
         [seatId, sellerId, buyerId, callerId, amountCents, new Date(now.getTime() + ctx.config.TRANSFER_TTL_SECONDS * 1000), now],
       );
       const transferId = rows[0]!.id;
-      await sendTransferOtps(db, ctx, {
-        id: transferId,
-        sellerId,
-        buyerId,
-        seat,
-        amountCents,
-      });
-      return transferId;
+      const issued = await issueTransferOtps(db, ctx, { id: transferId, sellerId, buyerId, seat, amountCents });
+      return { id: transferId, codes: issued };
     });
+    await deliverTransferOtps(ctx, id, codes);
     return await findTransfer(ctx.pool, id);
   } catch (err) {
     if ((err as { code?: string; constraint?: string }).constraint === 'transfers_one_pending_per_seat') {

@@ -4,12 +4,16 @@ import type { Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
 import { DomainError } from '../errors.js';
 import { attemptsLeftSuffix, otpDeps } from '../otp/otp-deps.js';
-import { checkOtp, issueOtp } from '../otp/otp-service.js';
+import { checkOtp, deliverOtps, issueOtp, type IssuedOtp } from '../otp/otp-service.js';
 import { closePendingTransfers } from './close-transfer.js';
 import { findTransfer, lockTransfer, requireStatus, type Party, type TransferRecord } from './transfer-record.js';
 
-/** Sends each party its own code, inside the transaction that creates the transfer (no transfer, no SMS). */
-export async function sendTransferOtps(
+/**
+ * Issues each party its own code, inside the transaction that creates the
+ * transfer (no transfer, no SMS); the caller delivers them after the commit
+ * with deliverTransferOtps.
+ */
+export async function issueTransferOtps(
   db: Queryable,
   ctx: AppContext,
   t: {
@@ -19,24 +23,35 @@ export async function sendTransferOtps(
     seat: { row_label: string; seat_number: number; event_name: string };
     amountCents: number;
   },
-): Promise<void> {
+): Promise<IssuedOtp[]> {
   const { rows } = await db.query<{ id: string; phone: string }>('SELECT id, phone FROM users WHERE id = ANY($1::uuid[])', [
     [t.sellerId, t.buyerId],
   ]);
   const phone = new Map(rows.map((r) => [r.id, r.phone]));
   const deps = otpDeps(ctx);
+  const issued: IssuedOtp[] = [];
   for (const [userId, verb] of [
     [t.sellerId, 'sell'],
     [t.buyerId, 'buy'],
   ] as const) {
-    await issueOtp(db, deps, {
-      userId,
-      phone: phone.get(userId)!,
-      context: 'transfer',
-      referenceId: t.id,
-      purpose: smsSeatDeal(verb, t.seat, t.amountCents),
-    });
+    issued.push(
+      await issueOtp(db, deps, {
+        userId,
+        phone: phone.get(userId)!,
+        context: 'transfer',
+        referenceId: t.id,
+        purpose: smsSeatDeal(verb, t.seat, t.amountCents),
+      }),
+    );
   }
+  return issued;
+}
+
+/** Sends a new transfer's codes; if the provider fails, the transfer is cancelled (SMS_FAILED) so it does not block the seat. */
+export async function deliverTransferOtps(ctx: AppContext, transferId: string, issued: readonly IssuedOtp[]): Promise<void> {
+  await deliverOtps(ctx.pool, ctx.sms, issued, (db) =>
+    closePendingTransfers(db, [transferId], { status: 'CANCELLED', reason: 'SMS_FAILED', at: new Date(ctx.now()) }),
+  );
 }
 
 export function isExpired(t: Pick<TransferRecord, 'expires_at'>, nowMs: number): boolean {

@@ -36,7 +36,11 @@ export const Seat = z.object({
   price: z.number(),
 });
 
-export const EventDetail = EventInfoSchema.extend({ seats: z.array(Seat) });
+const MapCursor = z
+  .number()
+  .int()
+  .describe('Change cursor of this map: ask GET /api/events/{id}/seats?since=<cursor> for what changed since');
+export const EventDetail = EventInfoSchema.extend({ cursor: MapCursor, seats: z.array(Seat) });
 
 /** One letter per seat status in the compact map. */
 export const STATUS_LETTER = { AVAILABLE: 'A', HELD: 'H', SOLD: 'S', CHECKED_IN: 'C' } as const;
@@ -48,7 +52,7 @@ export const CompactRow = z.object({
   status: z.string().describe('One letter per seat: A available, H held, S sold, C checked in'),
 });
 export const CompactEventDetail = EventInfoSchema.extend({
-  cursor: z.number().int().describe('Change cursor of this map: ask GET /api/events/{id}/seats?since=<cursor> for what changed since'),
+  cursor: MapCursor,
   rows: z.array(CompactRow).describe('Rows as the venue prints them; the i-th letter of `status` is the i-th seat'),
 });
 export const MapQuery = z.object({
@@ -76,8 +80,8 @@ export const docs = {
     'Public. Past events are served too (their tickets are still shown). Built for the on-sale rush: each instance keeps the ' +
       'map rendered and compressed (brotli or gzip, by Accept-Encoding) until a seat of the event changes. Every answer carries a ' +
       'strong `ETag` (the same content has the same tag on every instance) and `X-Change-Cursor`; a request whose `If-None-Match` ' +
-      'names the current map gets `304 Not Modified` with no body. `?format=compact` answers rows with one status letter per seat ' +
-      'and the `cursor` to follow the map with GET /api/events/{event_id}/seats?since=<cursor>.',
+      'names the current map gets `304 Not Modified` with no body. `?format=compact` answers rows with one status letter per seat. ' +
+      'Both formats carry the `cursor` to follow the map with GET /api/events/{event_id}/seats?since=<cursor>.',
     [
       ['INVALID_UUID', 'event_id is not a UUID'],
       ['VALIDATION_ERROR', 'format is neither full nor compact'],
@@ -87,8 +91,10 @@ export const docs = {
   seats: documentErrors(
     'Public. The seats whose status changed after `since` (a cursor from a compact map or an earlier answer), as the map shows ' +
       'them, with the cursor to ask from next time: a fan app polls this instead of reloading the map. Nothing is skipped: a ' +
-      'change committed during or after a request always comes with a later answer. A hold that runs out shows once the hold ' +
-      'sweeper releases it (every few seconds). `since=0`, or a cursor ahead of the server, lists every seat (`full: true`).',
+      'change committed during or after a request always comes with a later answer. A hold that has run out but is not yet ' +
+      'released by the sweeper is listed as AVAILABLE in every answer until it is, so a map shows the seat free the moment the ' +
+      'hold ends. While nothing changed the answer is a few bytes (`seats: []`). `since=0`, or a cursor ahead of the server, ' +
+      'lists every seat (`full: true`).',
     [
       ['INVALID_UUID', 'event_id is not a UUID'],
       ['VALIDATION_ERROR', 'since is not a whole number ≥ 0'],

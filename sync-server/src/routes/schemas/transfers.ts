@@ -94,7 +94,7 @@ export const Transfer = z
       .string()
       .nullable()
       .describe(
-        'Why a FAILED/CANCELLED transfer ended: OTP_MAX_RETRIES, OTP_EXPIRED, EXPIRED, SEAT_CHANGED, SELLER_CANCELLED, TOO_MANY_ATTEMPTS',
+        'Why a FAILED/CANCELLED transfer ended: OTP_MAX_RETRIES, OTP_EXPIRED, EXPIRED, SEAT_CHANGED, SELLER_CANCELLED, TOO_MANY_ATTEMPTS, SMS_FAILED (the codes could not be texted)',
       ),
     dispute: z.object({ reason: z.string(), disputed_by: z.uuid(), disputed_at: Timestamp, frozen_credits: Credits }).nullable(),
     resolution: z.enum(['REVERSED', 'UPHELD']).nullable(),
