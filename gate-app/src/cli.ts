@@ -32,7 +32,7 @@ import {
 
 const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [--http HOST:PORT [--http-public]]
                       [--serial PATH] [--hardware config.json] [--name NAME] [--hide-holder-names]
-                      [--skew SECONDS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
+                      [--skew SECONDS] [--step-skew STEPS] [--time-zone ZONE] [--poll-ms MS] [--max-backoff-ms MS]
                       [--ca FILE] [--allow-insecure-http] [--direction entry|exit]
                       [--mesh HOST:PORT] [--peer HOST:PORT ...] [--no-mdns] [--mesh-anti-entropy-ms MS]
 
@@ -55,6 +55,8 @@ const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [
   --name NAME       this gate's name at enrolment (shown as "admitted by")
   --direction DIR   entry (default) or exit: the direction of scans that do not name theirs
                     (a scanner's own "direction" in --hardware, a POST /scan "direction" win)
+  --skew SECONDS    clock skew allowed on code times (default 10)
+  --step-skew STEPS device-bound codes: 15-second steps a phone clock may be off (default 1)
   --ui DIR          kiosk UI files served at / (default: the built renderer next to this program)
   --mesh HOST:PORT  join the hall mesh (docs/mesh.md), listening for peer gates there (e.g. 0.0.0.0:7300)
   --peer HOST:PORT  a peer gate's mesh address (repeat for each; for networks without multicast)
@@ -79,6 +81,7 @@ function options() {
         name: { type: 'string' },
         ui: { type: 'string' },
         skew: { type: 'string' },
+        'step-skew': { type: 'string' },
         'time-zone': { type: 'string' },
         'poll-ms': { type: 'string' },
         'max-backoff-ms': { type: 'string' },
@@ -132,6 +135,7 @@ function options() {
           : undefined,
       direction: values.direction as 'entry' | 'exit' | undefined,
       skew: num(values.skew, '--skew'),
+      stepSkew: num(values['step-skew'], '--step-skew'),
       pollMs: num(values['poll-ms'], '--poll-ms'),
       maxBackoffMs: num(values['max-backoff-ms'], '--max-backoff-ms'),
     };
@@ -172,6 +176,7 @@ async function main(): Promise<void> {
     ...(o.ca || process.env.TICKETGATE_CA_FILE ? { caFile: o.ca ?? process.env.TICKETGATE_CA_FILE! } : {}),
     allowInsecureHttp: o['allow-insecure-http'] ?? process.env.TICKETGATE_ALLOW_INSECURE_HTTP === '1',
     ...(o.skew !== undefined ? { skewSeconds: o.skew } : {}),
+    ...(o.stepSkew !== undefined ? { stepSkew: o.stepSkew } : {}),
     ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
     ...(o.name ? { name: o.name } : {}),
     ...(o['hide-holder-names'] ? { holderNames: false } : {}),

@@ -6,8 +6,18 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGateKey, generateIssuingKeyPair, issueCredential, ready } from '@ticketgate/crypto';
-import { renderQrPng } from '@ticketgate/crypto/qr-image';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import {
+  assembleCode,
+  codeSignedMessage,
+  generateGateKey,
+  generateIssuingKeyPair,
+  issueCredential,
+  issuePass,
+  ready,
+  stepAt,
+} from '@ticketgate/crypto';
+import { qrVersionOf, renderQrPng } from '@ticketgate/crypto/qr-image';
 import { buildRenderer } from '../scripts/build-renderer.js';
 import { RepeatFilter, REPEAT_WINDOW_MS, cameraErrorMessage } from '../src/renderer/camera.js';
 import { BinaryBitmap, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
@@ -71,6 +81,9 @@ describe('kiosk camera in Chromium', () => {
   let withCamera: Browser;
   let withoutCamera: Browser;
   let refusing: Browser;
+  /** A camera filming a phone screenshot of a device-bound code (format v2, QR version 13). */
+  let phoneCamera: Browser;
+  let deviceBound = '';
 
   beforeAll(async () => {
     await ready();
@@ -114,18 +127,66 @@ describe('kiosk camera in Chromium', () => {
     );
     stub.status = { hall_id: 'HALL-A', device_name: 'Gate 1', connectivity: 'online', backlog: 0, last_sync_at: new Date().toISOString() };
     const fakeCamera = ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`];
-    [withCamera, withoutCamera, refusing] = await Promise.all([
+    [withoutCamera] = await Promise.all([launchChromium()]);
+
+    // A device-bound code as the fan app shows it: a phone-sized (390 × 844) screenshot,
+    // the QR at 4 pixels per module, filmed as the camera frame.
+    let phoneFrames: Buffer = Buffer.alloc(0);
+    for (let attempt = 0; attempt < 5 && !deviceBound; attempt++) {
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      const now = Math.floor(Date.now() / 1000);
+      const pass = issuePass(
+        {
+          seatId: crypto.randomUUID(),
+          eventId: crypto.randomUUID(),
+          hallCode: 'HALL-A',
+          generation: 1,
+          validFrom: now - 60,
+          validUntil: now + 3600,
+          device: { algorithm: 'Ed25519', publicKey: new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url')) },
+        },
+        keys,
+      );
+      const step = stepAt(Date.now());
+      const candidate = assembleCode(pass, step, new Uint8Array(sign(null, codeSignedMessage(pass, step), privateKey)));
+      const shot = await phoneScreenshot(withoutCamera, await renderQrPng(candidate, { scale: 4 }));
+      phoneFrames = qrY4m(shot, { width: 640, height: 848, fps: 10, seconds: 2 });
+      if (decodeFirstFrame(phoneFrames, 640, 848) === candidate) deviceBound = candidate;
+    }
+    expect(deviceBound).not.toBe('');
+    const phoneVideo = join(work, 'phone.y4m');
+    writeFileSync(phoneVideo, phoneFrames);
+
+    [withCamera, refusing, phoneCamera] = await Promise.all([
       // The fake UI answers the permission prompt with yes.
       launchChromium(['--use-fake-ui-for-media-stream', ...fakeCamera]),
-      // No capture device at all (this machine has none).
-      launchChromium(),
       // A camera, but nobody to allow it: headless Chromium refuses the prompt.
       launchChromium(fakeCamera),
+      launchChromium([
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${phoneVideo}`,
+      ]),
     ]);
   });
 
+  /** A phone screen (390 × 844 CSS px, as the fan app's ticket screen) showing the QR, screenshotted in Chromium. */
+  async function phoneScreenshot(browser: Browser, qr: Buffer): Promise<Buffer> {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    await page.setContent(
+      `<body style="margin:0;background:#f4f4f6;font:16px sans-serif"><header style="background:#1d3f8f;color:#fff;padding:12px 16px">TicketGate</header>` +
+        `<main style="padding:16px"><h1>Arena Night</h1><div style="background:#fff;border-radius:12px;padding:16px;text-align:center">` +
+        `<img alt="" src="data:image/png;base64,${qr.toString('base64')}"><p>New code in 0:11</p></div></main></body>`,
+    );
+    const shot = await page.screenshot();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'device-code-phone-screenshot.png'), shot);
+    await page.close();
+    return shot;
+  }
+
   afterAll(async () => {
-    await Promise.all([withCamera?.close(), withoutCamera?.close(), refusing?.close()]);
+    await Promise.all([withCamera?.close(), withoutCamera?.close(), refusing?.close(), phoneCamera?.close()]);
     await stub?.close();
     rmSync(work, { recursive: true, force: true });
   });
@@ -192,6 +253,17 @@ describe('kiosk camera in Chromium', () => {
     expect(stub.scans[1]).toEqual({ payload: ticket, source: 'camera' });
     expect(await liveTracks(page)).toBe(1);
 
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('reads a device-bound code (426 characters, QR version 13-M) off a phone-sized screenshot', async () => {
+    expect(deviceBound).toMatch(/^A[I-L][A-Z2-7]{424}$/);
+    expect(qrVersionOf(deviceBound)).toBe(13);
+    stub.scans.length = 0;
+    const { page, errors } = await openKiosk(phoneCamera, '?camera=1');
+    await expect.poll(() => stub.scans.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(stub.scans[0]).toEqual({ payload: deviceBound, source: 'camera' });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -43,6 +43,10 @@ const EnvSchema = z.object({
   KEY_ROTATION_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(900),
   KEY_ROTATION_CHECK_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
   QR_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  /** Device-bound codes: how many 15-second steps a phone's clock may be behind or ahead (docs/qr-format.md). */
+  PASS_STEP_SKEW: z.coerce.number().int().min(0).max(8).default(1),
+  /** Binding a device key to a ticket, per account and hour (each bind issues a pass; a re-bind ends the old phone's). */
+  RATE_LIMIT_DEVICE_BIND_PER_HOUR: z.coerce.number().int().min(1).default(20),
   /** An event admits until this long after its start unless it sets its own end (docs/sync-protocol.md, "Admissions with proof"). */
   ADMISSION_CLOSE_AFTER_HOURS: z.coerce
     .number()

@@ -100,6 +100,7 @@ export function createContext(config: Config, databaseUrl: string, opts: Context
   const pool = createPool(databaseUrl, { max: config.DATABASE_POOL_SIZE, log });
   const keys = new KeyStore(pool, config.MASTER_KEY, {
     skewSeconds: config.QR_CLOCK_SKEW_SECONDS,
+    stepSkew: config.PASS_STEP_SKEW,
     overlapSeconds: config.KEY_ROTATION_OVERLAP_SECONDS,
   });
   const live = new LiveBus(databaseUrl, { log: (msg, err) => log.warn({ err }, msg) });

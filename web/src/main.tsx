@@ -11,6 +11,7 @@ import { Pay } from './screens/pay.js';
 import { TicketPage, Tickets } from './screens/tickets.js';
 import { StartTransfer, TransferPage, Transfers } from './screens/transfers.js';
 import { api, useUser } from './session.js';
+import { forgetPasses } from './device-pass.js';
 import type { JSX } from 'preact';
 
 // The server answers these paths with index.html (APP_PAGES in sync-server/src/plugins/web-app.ts): keep the two lists together.
@@ -75,7 +76,7 @@ function App() {
             <Link href="/credits" aria-label={`Credits: ${money(user.credit_balance)}`}>
               {money(user.credit_balance)}
             </Link>
-            <button type="button" class="link" onClick={() => void api.logout().then(() => navigate('/login'))}>
+            <button type="button" class="link" onClick={() => void logOut()}>
               Log out
             </button>
           </span>
@@ -99,6 +100,13 @@ function App() {
       <main id="main">{login && !user ? null : view}</main>
     </>
   );
+}
+
+/** Logging out also forgets this browser's ticket passes (only here: a session lost offline must not take them). */
+async function logOut(): Promise<void> {
+  await forgetPasses().catch(() => {});
+  await api.logout();
+  navigate('/login');
 }
 
 const root = document.getElementById('app')!;

@@ -26,6 +26,8 @@ export interface GateEngineOptions {
   /** Overrides the server URL stored at enrolment. */
   serverUrl?: string;
   skewSeconds?: number;
+  /** Device-bound codes: how many 15-second steps a phone's clock may be off (default 1). */
+  stepSkew?: number;
   timeZone?: string;
   /** This gate's name at enrolment (also from the kiosk screen); the host name when not given. */
   name?: string;
@@ -132,7 +134,7 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
     this.connectivity = new Connectivity(deviceClock);
     this.integrity = new IntegrityMonitor(deviceClock);
     this.connectivity.onChange((s) => this.emit('connectivity', s));
-    this.keyRing = new KeyRing({ skewSeconds });
+    this.keyRing = new KeyRing({ skewSeconds, ...(opts.stepSkew !== undefined ? { stepSkew: opts.stepSkew } : {}) });
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.reloadKeys();
     if (this.isEnrolled()) this.setUp();

@@ -198,10 +198,10 @@ export async function makeVectorFile() {
       'signature_failed',
     ),
     invalid(
-      'version-2',
-      'basic with the version byte set to 2',
+      'version-3',
+      'basic with the version byte set to 3 (version 2, the device-bound code, has another length)',
       variant((b) => {
-        b[H_VERSION] = 2;
+        b[H_VERSION] = 3;
         return b;
       }),
       'unknown_version',

@@ -28,6 +28,19 @@ export {
 export { type TicketClaims, type InvalidReason, type VerifyOutcome, CREDENTIAL_TTL_SECONDS, DEFAULT_CLOCK_SKEW_SECONDS } from './types.js';
 export { CREDENTIAL_VERSION, CREDENTIAL_BYTES, CREDENTIAL_TEXT_LENGTH, HALL_CODE_BYTES, isValidHallCode } from './credential-layout.js';
 export { issueCredential } from './issue.js';
+export { type PassClaims, issuePass } from './pass.js';
+export { deviceKeyField } from './device-key.js';
+export {
+  PASS_CODE_VERSION,
+  PASS_BYTES,
+  CODE_TEXT_LENGTH,
+  STEP_SECONDS,
+  DEFAULT_STEP_SKEW,
+  stepAt,
+  codeSignedMessage,
+  assembleCode,
+  type DeviceKeyAlgorithm,
+} from '@ticketgate/protocol/pass-code';
 export { CredentialVerifier, type CredentialVerifierOptions } from './verify.js';
 export { normaliseScan } from './scan-text.js';
 export {

@@ -27,7 +27,7 @@ import type { TicketClaims } from './types.js';
 
 const UINT32_MAX = 0xffff_ffff;
 
-function checkUint32(v: unknown, what: string): asserts v is number {
+export function checkUint32(v: unknown, what: string): asserts v is number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > UINT32_MAX) {
     throw new RangeError(`${what} must be an integer in [0, 2^32-1], got ${String(v)}`);
   }
@@ -42,6 +42,22 @@ export interface CredentialParts {
   plaintext: Uint8Array;
 }
 
+/** What every issued code starts from (v1 credential and v2 pass): a seat, an event, a generation, keys and a fresh nonce. */
+export function checkIssueInput(
+  claims: { seatId: string; eventId: string; generation: number },
+  keys: { issuing: IssuingKeyPair; gate: GateKey },
+  nonce: Uint8Array,
+): void {
+  if (!isUuid(claims.seatId)) throw new TypeError(`seatId must be a UUID, got ${JSON.stringify(claims.seatId)}`);
+  if (!isUuid(claims.eventId)) throw new TypeError(`eventId must be a UUID, got ${JSON.stringify(claims.eventId)}`);
+  checkUint32(claims.generation, 'generation');
+  if (!isKid(keys.issuing.kid) || !isKid(keys.gate.kid)) throw new TypeError('key ids must be 8 lower-case hex characters');
+  if (!(keys.gate.key instanceof Uint8Array) || keys.gate.key.length !== GATE_KEY_BYTES) {
+    throw new TypeError(`gate key must be ${GATE_KEY_BYTES} bytes`);
+  }
+  if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) throw new TypeError(`nonce must be ${NONCE_BYTES} bytes`);
+}
+
 /**
  * Deterministic core of issueCredential: Ed25519 is deterministic, so fixed keys and
  * a fixed nonce give fixed bytes. Only the test-vector script and tests pass a nonce;
@@ -53,15 +69,8 @@ export function buildCredential(
   keys: { issuing: IssuingKeyPair; gate: GateKey },
   nonce: Uint8Array,
 ): CredentialParts {
-  if (!isUuid(claims.seatId)) throw new TypeError(`seatId must be a UUID, got ${JSON.stringify(claims.seatId)}`);
-  if (!isUuid(claims.eventId)) throw new TypeError(`eventId must be a UUID, got ${JSON.stringify(claims.eventId)}`);
-  checkUint32(claims.generation, 'generation');
+  checkIssueInput(claims, keys, nonce);
   checkUint32(claims.issuedAt, 'issuedAt (unix seconds)');
-  if (!isKid(keys.issuing.kid) || !isKid(keys.gate.kid)) throw new TypeError('key ids must be 8 lower-case hex characters');
-  if (!(keys.gate.key instanceof Uint8Array) || keys.gate.key.length !== GATE_KEY_BYTES) {
-    throw new TypeError(`gate key must be ${GATE_KEY_BYTES} bytes`);
-  }
-  if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) throw new TypeError(`nonce must be ${NONCE_BYTES} bytes`);
 
   const bytes = new Uint8Array(CREDENTIAL_BYTES);
   const header = bytes.subarray(0, HEADER_BYTES);

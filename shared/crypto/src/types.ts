@@ -14,7 +14,15 @@ export interface TicketClaims {
 export const CREDENTIAL_TTL_SECONDS = 60;
 export const DEFAULT_CLOCK_SKEW_SECONDS = 10;
 
-export type InvalidReason = 'not_base32' | 'wrong_length' | 'unknown_version' | 'unknown_key_id' | 'decryption_failed' | 'signature_failed';
+export type InvalidReason =
+  | 'not_base32'
+  | 'wrong_length'
+  | 'unknown_version'
+  | 'unknown_key_id'
+  | 'decryption_failed'
+  | 'signature_failed'
+  /** Device-bound code: the phone's signature over (pass, step) does not verify with the key its pass names. */
+  | 'device_signature_failed';
 
 export type VerifyOutcome =
   | { status: 'valid'; claims: TicketClaims; ageSeconds: number }

@@ -22,6 +22,8 @@ import {
   writeSignedMessage,
 } from './credential-layout.js';
 import { ed25519PublicKeyObject, GATE_KEY_BYTES, type GateKey, type IssuingPublicKey } from './keys.js';
+import { CODE_TEXT_LENGTH, DEFAULT_STEP_SKEW, PASS_CODE_VERSION } from '@ticketgate/protocol/pass-code';
+import { PassCodeVerifier, type PassCodeKeys } from './pass-verify.js';
 import { trimEnd, trimStart } from './scan-text.js';
 import { getSodium, type Sodium } from './sodium.js';
 import { CREDENTIAL_TTL_SECONDS, DEFAULT_CLOCK_SKEW_SECONDS, type InvalidReason, type VerifyOutcome } from './types.js';
@@ -31,6 +33,8 @@ export interface CredentialVerifierOptions {
   issuingKeys: IssuingPublicKey[];
   ttlSeconds?: number;
   skewSeconds?: number;
+  /** Device-bound codes: how many 15-second steps a code may be behind or ahead of the verifier's clock (default 1). */
+  stepSkew?: number;
 }
 
 // Arrays per id: 4-byte ids collide with probability 2^-32 per pair, and a
@@ -66,11 +70,22 @@ export class CredentialVerifier {
   private readonly nonce = this.bytes.subarray(H_NONCE, HEADER_BYTES);
   private readonly sealed = this.bytes.subarray(HEADER_BYTES);
   private readonly signedMessage = new Uint8Array(SIGNED_MESSAGE_BYTES);
+  private readonly passCodes = new PassCodeVerifier();
+  private passKeys: PassCodeKeys;
 
   constructor(opts: CredentialVerifierOptions) {
     this.sodium = getSodium();
     this.ttlSeconds = checkSeconds(opts.ttlSeconds ?? CREDENTIAL_TTL_SECONDS, 'ttlSeconds');
     this.skewSeconds = checkSeconds(opts.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS, 'skewSeconds');
+    const stepSkew = opts.stepSkew ?? DEFAULT_STEP_SKEW;
+    if (!Number.isInteger(stepSkew) || stepSkew < 0 || stepSkew > 8) throw new RangeError('stepSkew must be an integer in [0, 8]');
+    this.passKeys = {
+      gateKeys: this.gateKeys,
+      issuingKeys: this.issuingKeys,
+      open: (sealed, header, nonce, key) => this.openWith(sealed, header, nonce, key),
+      skewSeconds: this.skewSeconds,
+      stepSkew,
+    };
     this.setKeys(opts.gateKeys, opts.issuingKeys);
   }
 
@@ -100,6 +115,7 @@ export class CredentialVerifier {
     }
     this.gateKeys = gate;
     this.issuingKeys = issuing;
+    this.passKeys = { ...this.passKeys, gateKeys: gate, issuingKeys: issuing };
   }
 
   verify(text: string, nowMs?: number): VerifyOutcome {
@@ -117,7 +133,15 @@ export class CredentialVerifier {
     const start = trimStart(text);
     const end = trimEnd(text, start);
     const bytes = this.bytes;
+    // A non-finite clock would make every comparison false and so pass as "valid".
+    const now = nowMs !== undefined && Number.isFinite(nowMs) ? nowMs : Date.now();
 
+    if (end - start === CODE_TEXT_LENGTH) {
+      const code = this.passCodes.buffer;
+      if (decodeBase32Into(text, start, end, code) !== 'ok') return invalid('not_base32');
+      if (code[H_VERSION] !== PASS_CODE_VERSION) return invalid('unknown_version');
+      return this.passCodes.check(this.passKeys, now);
+    }
     if (end - start !== CREDENTIAL_TEXT_LENGTH) return classifyWrongLength(text, start, end);
     if (decodeBase32Into(text, start, end, bytes) !== 'ok') return invalid('not_base32');
     if (bytes[H_VERSION] !== CREDENTIAL_VERSION) return invalid('unknown_version');
@@ -162,8 +186,6 @@ export class CredentialVerifier {
       generation: readUint32(plaintext, P_GENERATION),
       issuedAt,
     };
-    // A non-finite clock would make every comparison false and so pass as "valid".
-    const now = nowMs !== undefined && Number.isFinite(nowMs) ? nowMs : Date.now();
     const ageSeconds = (now - issuedAt * 1000) / 1000;
     if (ageSeconds > this.ttlSeconds + this.skewSeconds) return { status: 'expired', claims, ageSeconds };
     if (ageSeconds < -this.skewSeconds) return { status: 'not_yet_valid', claims, ageSeconds };
@@ -171,21 +193,25 @@ export class CredentialVerifier {
   }
 
   private open(key: Uint8Array): Uint8Array | undefined {
+    return this.openWith(this.sealed, this.header, this.nonce, key);
+  }
+
+  private openWith(sealed: Uint8Array, header: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined {
     try {
-      return this.sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, this.sealed, this.header, this.nonce, key);
+      return this.sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed, header, nonce, key);
     } catch {
       return undefined;
     }
   }
 }
 
-/** Not the v1 length: tell a different version (a newer issuer) apart from a truncated or padded scan. */
+/** Neither known length: tell a different version (a newer issuer) apart from a truncated or padded scan. */
 function classifyWrongLength(text: string, start: number, end: number): VerifyOutcome {
   for (let i = start; i < end; i++) if (!isBase32Char(text.charCodeAt(i))) return invalid('not_base32');
   if (end - start >= 2) {
     // The version byte is the first 5 bits of character 0 and the top 3 of character 1.
     const version = (base32Value(text.charCodeAt(start)) << 3) | (base32Value(text.charCodeAt(start + 1)) >>> 2);
-    if (version !== CREDENTIAL_VERSION) return invalid('unknown_version');
+    if (version !== CREDENTIAL_VERSION && version !== PASS_CODE_VERSION) return invalid('unknown_version');
   }
   return invalid('wrong_length');
 }

@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, message: 'The resource already exists or changed concurrently.' },
   DEVICE_REVOKED: { status: 403, message: 'This gate device has been revoked.' },
   ENROLMENT_INVALID: { status: 401, message: 'Enrolment code is invalid, used or expired.' },
+  DEVICE_ALREADY_BOUND: { status: 409, message: 'This ticket is bound to another phone. Move it explicitly to bind this one.' },
   // Veritix services (docs/analytics.md).
   MODEL_NOT_READY: { status: 503, message: 'Model not ready' },
   FLAG_NOT_FOUND: { status: 404, message: 'Fraud flag does not exist.' },

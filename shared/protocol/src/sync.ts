@@ -240,9 +240,10 @@ export const UploadedScan = z.object({
    * Upload version 2: the scanned credential text (Base32, as the verifier
    * accepted it) — the proof of a SUCCESS. The server replays the admission on
    * it and stores a SUCCESS without a valid one as a rejected upload. Null for
-   * other verdicts (a gate sends no more than a SUCCESS needs).
+   * other verdicts (a gate sends no more than a SUCCESS needs). 258 characters
+   * for a v1 credential, 426 for a device-bound code (docs/qr-format.md).
    */
-  credential: z.string().min(1).max(400).nullable().optional(),
+  credential: z.string().min(1).max(512).nullable().optional(),
   /** Entry or exit; absent (older gates): entry. An exit's verdict is EXITED or NOT_INSIDE. */
   direction: Direction.optional(),
   /**

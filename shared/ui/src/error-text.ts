@@ -50,6 +50,7 @@ const TEXT: Record<ErrorCode | 'NETWORK', string> = {
   CONFLICT: 'This changed while you were looking at it. Reload and try again.',
   DEVICE_REVOKED: 'This device has been switched off by an operator.',
   ENROLMENT_INVALID: 'This enrolment code is not valid, used or expired.',
+  DEVICE_ALREADY_BOUND: 'This ticket is on another phone. Move it to this phone to show it here.',
   MODEL_NOT_READY: 'This prediction is not available yet: the model has not been trained.',
   FLAG_NOT_FOUND: 'That fraud flag does not exist.',
   REPORT_NOT_FOUND: 'That report does not exist or has been removed.',

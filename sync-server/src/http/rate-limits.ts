@@ -33,6 +33,7 @@ export function limitsOf(config: Config) {
     confirmFailures: failures('confirm'),
     reserve: { name: 'reserve', max: config.RATE_LIMIT_RESERVE_PER_MINUTE, windowMs: MINUTE } satisfies Limit,
     refresh: { name: 'refresh', max: config.RATE_LIMIT_REFRESH_PER_MINUTE, windowMs: MINUTE } satisfies Limit,
+    deviceBind: { name: 'device-bind', max: config.RATE_LIMIT_DEVICE_BIND_PER_HOUR, windowMs: HOUR } satisfies Limit,
   };
 }
 

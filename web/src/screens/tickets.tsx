@@ -7,7 +7,20 @@ import { useEffect, useState } from 'preact/hooks';
 import { upcomingEvents } from '../events-cache.js';
 import { useLoad, useNow } from '../hooks.js';
 import { Link } from '../router.js';
-import { api } from '../session.js';
+import { STEP_SECONDS, stepAt } from '@ticketgate/protocol/pass-code';
+import {
+  bindingBody,
+  codeAt,
+  deviceKey,
+  deviceKeysSupported,
+  forgetPass,
+  loadPass,
+  savePass,
+  type DeviceKey,
+  type PassAnswer,
+  type StoredPass,
+} from '../device-pass.js';
+import { api, useUser } from '../session.js';
 import { ErrorNote, Loading, Screen } from '../ui.js';
 
 /** Ask for the next code this long before the current one expires (codes live 60 s). */
@@ -93,11 +106,28 @@ export function TicketPage({ seatId }: { seatId: string }) {
   const list = useLoad(ticketsWithVenues, [seatId]);
   const entry = list.data?.find((x) => x.ticket.seat_id === seatId);
   const showCode = entry?.ticket.status === 'SOLD';
+  const user = useUser();
+  const [mode, setMode] = useState<'pending' | 'device' | 'server' | 'elsewhere'>('pending');
+  const [device, setDevice] = useState<{ pass: StoredPass; key: DeviceKey } | null>(null);
+  const [deviceCode, setDeviceCode] = useState<{ text: string; nextAt: number } | null>(null);
   const [qr, setQr] = useState<{ code: TicketQr; refreshAt: number; expiresAt: number } | null>(null);
   const [qrError, setQrError] = useState<string | null>(null);
   const [gone, setGone] = useState<string | null>(null);
+  const [moving, setMoving] = useState(false);
   const now = useNow(500);
   const awake = useWakeLock(showCode);
+
+  /** The ticket left this account (transferred) or was used: no code to show any more. */
+  const ended = (err: ApiError) => {
+    setQr(null);
+    setDevice(null);
+    setGone(
+      err.code === 'NOT_SEAT_OWNER'
+        ? 'This ticket is no longer yours: it was transferred to another fan, and your codes stopped working.'
+        : null,
+    );
+    list.reload();
+  };
 
   const fetchCode = async () => {
     try {
@@ -107,27 +137,80 @@ export function TicketPage({ seatId }: { seatId: string }) {
       setQr({ code, expiresAt: t + code.ttl_seconds * 1000, refreshAt: t + (code.ttl_seconds - REFRESH_BEFORE_S) * 1000 });
       setQrError(null);
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'SEAT_UNAVAILABLE' || err.code === 'NOT_SEAT_OWNER')) {
-        setQr(null);
-        setGone(
-          err.code === 'NOT_SEAT_OWNER'
-            ? 'This ticket is no longer yours: it was transferred to another fan, and your codes stopped working.'
-            : null,
-        );
-        list.reload();
+      if (err instanceof ApiError && (err.code === 'SEAT_UNAVAILABLE' || err.code === 'NOT_SEAT_OWNER')) ended(err);
+      else if (err instanceof ApiError && err.code === 'DEVICE_ALREADY_BOUND') setMode('elsewhere');
+      else setQrError(errorText(err));
+    }
+  };
+
+  /**
+   * The device-bound pass for this phone: asked for whenever the network answers (it
+   * also tells us when the ticket moved or left), else the one stored for offline use.
+   * Browsers without WebCrypto signing keys get the server's 60-second codes.
+   */
+  const setUpDevice = async (userId: string, replace: boolean) => {
+    let key: DeviceKey;
+    try {
+      if (!deviceKeysSupported()) throw new Error('no device keys here');
+      key = await deviceKey();
+    } catch {
+      setMode('server');
+      return;
+    }
+    const stored = await loadPass(seatId, userId).catch(() => null);
+    try {
+      const a = await api.post<PassAnswer>(`/api/tickets/${seatId}/device`, bindingBody(key, replace));
+      const pass: StoredPass = { seatId, userId, pass: a.pass, validFrom: a.valid_from, validUntil: a.valid_until };
+      await savePass(pass);
+      setDevice({ pass, key });
+      setMode('device');
+      setQrError(null);
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : null;
+      if (code === 'DEVICE_ALREADY_BOUND' || code === 'NOT_SEAT_OWNER' || code === 'SEAT_UNAVAILABLE') await forgetPass(seatId);
+      if (code === 'DEVICE_ALREADY_BOUND') {
+        setDevice(null);
+        setMode('elsewhere');
+      } else if (code === 'NOT_SEAT_OWNER' || code === 'SEAT_UNAVAILABLE') ended(err as ApiError);
+      else if (stored) {
+        setDevice({ pass: stored, key });
+        setMode('device');
       } else setQrError(errorText(err));
     }
   };
 
   useEffect(() => {
-    if (showCode) void fetchCode();
-  }, [showCode, seatId]);
+    if (showCode && user) void setUpDevice(user.user_id, false);
+  }, [showCode, seatId, user?.user_id]);
   useEffect(() => {
-    if (showCode && qr && now >= qr.refreshAt) {
+    if (mode === 'server') void fetchCode();
+  }, [mode]);
+  useEffect(() => {
+    if (mode === 'server' && qr && now >= qr.refreshAt) {
       setQr({ ...qr, refreshAt: now + 5000 }); // retry in 5 s if this fetch fails
       void fetchCode();
     }
   }, [now]);
+  // A new code at every step, signed here: no network needed.
+  const step = stepAt(now);
+  useEffect(() => {
+    if (mode !== 'device' || !device) return;
+    let live = true;
+    codeAt(device.pass, device.key, Date.now()).then(
+      (c) => live && setDeviceCode(c),
+      (err: unknown) => live && setQrError(errorText(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [mode, device, step]);
+
+  const moveHere = async () => {
+    if (!user) return;
+    setMoving(true);
+    await setUpDevice(user.user_id, true);
+    setMoving(false);
+  };
 
   if (list.error)
     return (
@@ -161,7 +244,32 @@ export function TicketPage({ seatId }: { seatId: string }) {
         </div>
       ) : (
         <div class="qr-panel">
-          {qr ? (
+          {mode === 'elsewhere' ? (
+            <div class="card" role="status">
+              <h2>On another phone</h2>
+              <p>
+                This ticket is bound to another phone, which makes its entry codes. If you changed phones, move it here: the other phone's
+                codes stop working.
+              </p>
+              <button type="button" disabled={moving} onClick={() => void moveHere()}>
+                Move the ticket to this phone
+              </button>
+            </div>
+          ) : mode === 'device' && deviceCode && device ? (
+            <>
+              <QrCode
+                text={deviceCode.text}
+                size={Math.min(320, innerWidth - 48)}
+                label={`Entry code for row ${t.row_number}, seat ${t.seat_number}`}
+              />
+              <Countdown secondsLeft={(deviceCode.nextAt - now) / 1000} total={STEP_SECONDS} label="New code in" urgentBelow={0} />
+              <p class="muted">
+                Show this code at the door. This phone makes a new one every {STEP_SECONDS} seconds, also without a network, so a screenshot
+                will not work. {awake ? 'The screen stays on while it is shown.' : 'Turn the brightness up.'}
+              </p>
+              {Date.parse(device.pass.validUntil) < now ? <p class="error">The entry window of this event is over.</p> : null}
+            </>
+          ) : mode === 'server' && qr ? (
             <>
               <QrCode
                 text={qr.code.qr_payload}
@@ -179,7 +287,7 @@ export function TicketPage({ seatId }: { seatId: string }) {
                 {awake ? 'The screen stays on while it is shown.' : 'Turn the brightness up.'}
               </p>
             </>
-          ) : (
+          ) : qrError ? null : (
             <Loading what="your entry code" />
           )}
           <ErrorNote text={qrError} />

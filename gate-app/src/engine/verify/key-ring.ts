@@ -46,7 +46,7 @@ export class KeyRing {
   problems: string[] = [];
   verifierKeyCount = { gate: 0, issuing: 0 };
 
-  constructor(opts: { skewSeconds?: number; ttlSeconds?: number } = {}) {
+  constructor(opts: { skewSeconds?: number; ttlSeconds?: number; stepSkew?: number } = {}) {
     this.verifier = new CredentialVerifier({ gateKeys: [], issuingKeys: [], ...opts });
   }
 

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'user.role_change',
   'outbox.read',
   'admission_policy.set',
+  'ticket.device_bind',
+  'ticket.device_rebind',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

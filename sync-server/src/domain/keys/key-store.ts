@@ -19,6 +19,8 @@ import { unwrapSecret, wrapSecret } from './wrap.js';
 
 export interface KeyStoreOptions {
   skewSeconds: number;
+  /** Device-bound codes: steps of phone clock error accepted (docs/qr-format.md). */
+  stepSkew?: number;
   /** How long a retired key still verifies (retired_at + overlap), so codes shown at a rotation still pass. */
   overlapSeconds: number;
 }
@@ -168,7 +170,12 @@ export class KeyStore {
       [this.opts.overlapSeconds],
     );
     const gateKeys = rows.map((r) => decodeGateKey(unwrapSecret(this.masterKey, { purpose: 'gate', kid: r.kid }, r.key_wrapped)));
-    const verifier = new CredentialVerifier({ gateKeys, issuingKeys: await this.issuingPublicKeys(), skewSeconds: this.opts.skewSeconds });
+    const verifier = new CredentialVerifier({
+      gateKeys,
+      issuingKeys: await this.issuingPublicKeys(),
+      skewSeconds: this.opts.skewSeconds,
+      ...(this.opts.stepSkew !== undefined ? { stepSkew: this.opts.stepSkew } : {}),
+    });
     const until = Math.min(earliest(rows), this.issuingPublic?.until ?? Infinity);
     if (gen === this.generation) this.verifier = { value: verifier, until };
     return verifier;

@@ -1,5 +1,7 @@
 import {
+  CODE_TEXT_LENGTH,
   CREDENTIAL_TTL_SECONDS,
+  normaliseScan,
   CredentialVerifier,
   decodeGateKey,
   decodeIssuingPublicKey,
@@ -23,7 +25,9 @@ interface Dated<K> {
  * retired since then still proves what it sealed or signed while it was in use.
  * A key counts at time `t` until its retirement plus one credential lifetime
  * (TTL + skew: the last codes it made stay fresh that long); after that, a
- * credential under it is `unknown_key_id`. (No lower bound: a credential's
+ * credential under it is `unknown_key_id`. A device-bound pass lives for hours,
+ * so for those codes a key counts for the rotation overlap instead: as long as
+ * gates keep it in their manifests. (No lower bound: a credential's
  * signed issue time already ties it to when the key was in use.) Unlike the KeyStore's
  * online verifier, retired keys are loaded, for the given events only.
  */
@@ -34,9 +38,15 @@ export class KeysAsOf {
     private readonly gate: Dated<GateKey>[],
     private readonly issuing: Dated<IssuingPublicKey>[],
     private readonly skewSeconds: number,
+    private readonly overlapSeconds: number,
   ) {}
 
-  static async load(db: Queryable, masterKey: string, skewSeconds: number, eventIds: string[]): Promise<KeysAsOf> {
+  static async load(
+    db: Queryable,
+    masterKey: string,
+    times: { skewSeconds: number; overlapSeconds: number },
+    eventIds: string[],
+  ): Promise<KeysAsOf> {
     await ready();
     const gate = await db.query<{ kid: string; key_wrapped: string; retired_at: Date | null }>(
       'SELECT kid, key_wrapped, retired_at FROM gate_keys WHERE event_id = ANY($1::uuid[])',
@@ -52,13 +62,17 @@ export class KeysAsOf {
         retiredAt: r.retired_at?.getTime() ?? null,
       })),
       issuing.rows.map((r) => ({ key: decodeIssuingPublicKey(r.public_key), id: `i${r.kid}`, retiredAt: r.retired_at?.getTime() ?? null })),
-      skewSeconds,
+      times.skewSeconds,
+      times.overlapSeconds,
     );
   }
 
   /** The credential checked at `atMs` (freshness included) with the keys valid then. */
   verify(text: string, atMs: number): VerifyOutcome {
-    const window = (CREDENTIAL_TTL_SECONDS + this.skewSeconds) * 1000;
+    const deviceBound = normaliseScan(text).length === CODE_TEXT_LENGTH;
+    const window =
+      (deviceBound ? Math.max(this.overlapSeconds, CREDENTIAL_TTL_SECONDS) + this.skewSeconds : CREDENTIAL_TTL_SECONDS + this.skewSeconds) *
+      1000;
     const valid = <K>(k: Dated<K>) => k.retiredAt === null || atMs <= k.retiredAt + window;
     const gate = this.gate.filter(valid);
     const issuing = this.issuing.filter(valid);

@@ -34,7 +34,12 @@ export async function proveAdmissions(
   // One after the other: they share the upload's transaction, and a client runs one query at a time.
   const holdings = await seatHoldings(db, seatIds);
   const windows = await admissionWindows(db, ctx, eventIds);
-  const keys = await KeysAsOf.load(db, ctx.config.MASTER_KEY, ctx.config.QR_CLOCK_SKEW_SECONDS, eventIds);
+  const keys = await KeysAsOf.load(
+    db,
+    ctx.config.MASTER_KEY,
+    { skewSeconds: ctx.config.QR_CLOCK_SKEW_SECONDS, overlapSeconds: ctx.config.KEY_ROTATION_OVERLAP_SECONDS },
+    eventIds,
+  );
   for (const { scan, at, seat } of items) {
     // Version 1 of the upload carries no proofs: its admissions are refused as such, not judged.
     const text = version >= 2 ? (scan.credential ?? null) : null;

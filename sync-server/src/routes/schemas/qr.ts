@@ -25,6 +25,7 @@ export const QR_ERRORS: ErrorRows = [
   ['SEAT_NOT_FOUND', 'No such ticket'],
   ['NOT_SEAT_OWNER', 'A token of someone other than the ticket owner'],
   ['SEAT_UNAVAILABLE', 'Ticket not sold (unpaid) or already used to enter'],
+  ['DEVICE_ALREADY_BOUND', "The ticket is bound to the fan's phone, which makes its codes itself"],
 ];
 export const NOTE =
   "The QR is TicketGate's rotating ticket credential (valid 60 s, the same as GET /api/tickets/{seat_id}/qr), never " +
