@@ -208,6 +208,33 @@ describe('hall mesh: what a gate believes', () => {
     ]);
     expect(store.catalog.seat(hall.seats.sold.seatId)?.admitted_at).toBeNull();
   });
+
+  it('an exit needs its credential as an admission does; an annulment frees the seat for the next admission, even when it arrives first', () => {
+    const [p, q] = [peer(hall.syncKey), peer(hall.syncKey)];
+    const at = Date.now();
+    const annulment = (r: mesh.MeshRecord, seq: number): mesh.MeshRecord => ({
+      ...r,
+      seq,
+      scan: { ...r.scan, direction: 'entry', annulled_at: new Date(at + 5000).toISOString() },
+    });
+    const exit = record(p.self, hall.seats.sold, at + 1000, 3, '');
+    const bare = { ...exit, scan: { ...exit.scan, result: 'EXITED' as const, direction: 'exit' as const, credential: null } };
+    // Seat `sold`: the annulment comes before the admission it annuls.
+    const early = record(p.self, hall.seats.sold, at, 1);
+    expect(merge([annulment(early, 2), bare])).toMatchObject({
+      stored: 1,
+      refused: [`record ${p.self.deviceId}/3: exit without its credential`],
+    });
+    expect(merge([early])).toMatchObject({ stored: 1, learned: [] });
+    expect(store.catalog.seat(hall.seats.sold.seatId)?.admitted_at).toBeNull();
+
+    // Seat `sold2`: p admitted it first, q later; p's annulment makes q's admission the seat's.
+    const first = record(p.self, hall.seats.sold2, at, 4);
+    const later = record(q.self, hall.seats.sold2, at + 2000, 1);
+    expect(merge([first, later])).toMatchObject({ stored: 2, learned: [hall.seats.sold2.seatId] });
+    expect(merge([annulment(first, 5)])).toMatchObject({ stored: 1, annulled: [hall.seats.sold2.seatId] });
+    expect(store.catalog.seat(hall.seats.sold2.seatId)).toMatchObject({ admitted_at: at + 2000, admitted_device: q.self.deviceId });
+  });
 });
 
 describe('hall mesh: two gate engines over loopback TCP', () => {
@@ -292,6 +319,70 @@ describe('hall mesh: two gate engines over loopback TCP', () => {
     expect(b.mesh()!.status().pushes_sent).toBe(1);
     // Neither gate ever had a message refused.
     expect([a.mesh()!.status().refused, b.mesh()!.status().refused]).toEqual([0, 0]);
+  });
+
+  it('exits and annulments travel: entry at gate 1, exit at gate 2, re-entry at gate 3 (re-entry policy); an annulment frees the seat; entry → entry stays DUPLICATE', async () => {
+    hall = await createLocalHall({ manySeats: 3 });
+    const [reentering, annulled, twice] = hall.many as [ServerSeat, ServerSeat, ServerSeat];
+    const policy = { reentry: true, max_entries: null, doors_open_at: null, last_entry_at: null, per_day: false, zones: [] };
+    const setup = GateStore.open(hall.dir);
+    setup.catalog.saveEvents([{ eventId: hall.eventId, name: 'Local Test Night', eventDate: '2026-06-15T19:00:00Z', seq: 10, policy }]);
+    setup.close();
+    const [second, third] = [mkdtempSync(join(tmpdir(), 'tg-gate-')), mkdtempSync(join(tmpdir(), 'tg-gate-'))];
+    dirs.push(second, third);
+    cpSync(hall.dir, second, { recursive: true });
+    cpSync(hall.dir, third, { recursive: true });
+    certify(hall.dir);
+    certify(second, randomUUID());
+    certify(third, randomUUID());
+
+    const g1 = await GateEngine.open({ dataDir: hall.dir, mesh: { listen: { host: '127.0.0.1', port: 0 }, peers: [], mdns: false } });
+    engines.push(g1);
+    g1.start();
+    await g1.startMesh();
+    // start() began listening already: wait for the port.
+    const port = await vi.waitFor(() => g1.mesh()!.port ?? Promise.reject(new Error('not listening yet')), { timeout: 5000, interval: 5 });
+    const at1 = { host: '127.0.0.1', port };
+    const g2 = await GateEngine.open({ dataDir: second, mesh: { peers: [at1], mdns: false } });
+    engines.push(g2);
+    g2.start();
+    await g2.startMesh();
+    const heard = (g: GateEngine, n: number) =>
+      vi.waitFor(() => expect(g.mesh()!.status().records).toBe(n), { timeout: 5000, interval: 5 });
+
+    // Entry at gate 1, exit at gate 2 (which heard of the entry by push).
+    expect((await g1.scan(hall.ticket(reentering))).result).toBe('SUCCESS');
+    await heard(g2, 1);
+    expect((await g2.scan(hall.ticket(reentering), 'api', 'exit')).result).toBe('EXITED');
+    // Entry at gate 1, and gate 2 refuses it while it stands; then gate 1's turnstile annuls it (nobody passed).
+    const admitted = await g1.scan(hall.ticket(annulled));
+    await heard(g2, 3);
+    expect((await g2.scan(hall.ticket(annulled))).result).toBe('DUPLICATE');
+    expect(g1.annul(admitted)).toBe(true);
+    // The exit and the annulment reached gate 1 and gate 2 respectively, by push.
+    await heard(g1, 4);
+    await heard(g2, 4);
+    expect(g2.seat(annulled.seatId)?.admitted_at).toBeNull();
+    expect((await g2.scan(hall.ticket(annulled))).result).toBe('SUCCESS');
+
+    // Gate 3 joins late: it catches up on the exit and the annulment by digest before its first verdict.
+    const g3 = await GateEngine.open({ dataDir: third, mesh: { peers: [at1], mdns: false, timing: { catchUpMs: 20_000 } } });
+    engines.push(g3);
+    g3.start();
+    await g3.startMesh();
+    const reentry = await g3.scan(hall.ticket(reentering));
+    expect(reentry).toMatchObject({ result: 'SUCCESS', reEntry: true });
+    // Gate 2 admitted it after the annulment: that admission stands.
+    expect((await g3.scan(hall.ticket(annulled))).result).toBe('DUPLICATE');
+    // Gate 3's re-entry reaches gate 1: the ticket is inside again, a further entry is DUPLICATE.
+    await heard(g1, 6);
+    expect((await g1.scan(hall.ticket(reentering))).result).toBe('DUPLICATE');
+
+    // Without an exit, entry → entry at another gate stays DUPLICATE under the re-entry policy.
+    expect((await g1.scan(hall.ticket(twice))).result).toBe('SUCCESS');
+    await heard(g3, 7);
+    expect((await g3.scan(hall.ticket(twice))).result).toBe('DUPLICATE');
+    expect([g1, g2, g3].map((g) => g.mesh()!.status().refused)).toEqual([0, 0, 0]);
   });
 });
 

@@ -386,13 +386,15 @@ export class GateEngine extends EventEmitter<GateEngineEvents> {
       });
       this.desk.on('verdict', (v) => {
         this.syncClient?.scanRecorded();
-        // The fast path: peers hear of an admission at once, server or not.
-        if (v.result === 'SUCCESS') this.meshNode?.admitted();
+        // The fast path: peers hear of an admission or an exit at once, server or not.
+        if (v.result === 'SUCCESS' || v.result === 'EXITED') this.meshNode?.admitted();
         this.emit('verdict', v);
       });
       this.desk.on('annulled', (v) => {
         // The annulment goes up like a scan: soon.
         this.syncClient?.scanRecorded();
+        // Peers hear of it at once too: the seat is admissible again at every gate of the hall.
+        this.meshNode?.admitted();
         this.emit('annulled', v);
       });
     }

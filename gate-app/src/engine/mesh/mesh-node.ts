@@ -5,11 +5,10 @@ import type { CredentialVerifier } from '@ticketgate/crypto';
 import { mesh } from '@ticketgate/protocol';
 import type { GateStore } from '../store/gate-store.js';
 import { Backoff } from '../sync/backoff.js';
-import { toUploadedScan } from '../sync/pusher.js';
 import type { MeshEnvelope } from './envelope.js';
 import type { MeshIdentity } from './identity.js';
 import { MeshLink } from './link.js';
-import { mergePeerRecords } from './merge.js';
+import { meshScanOf, mergePeerRecords } from './merge.js';
 
 export interface MeshAddress {
   host: string;
@@ -146,7 +145,7 @@ export class MeshNode extends EventEmitter<MeshEvents> {
     this.wasCertified = certified;
   }
 
-  /** A verdict was recorded: number this gate's new admissions and push them. */
+  /** A verdict or an annulment was recorded: number this gate's new admissions, exits and annulments and push them. */
   admitted(): void {
     const records = this.adoptOwn();
     if (records.length === 0) return;
@@ -198,7 +197,7 @@ export class MeshNode extends EventEmitter<MeshEvents> {
   private adoptOwn() {
     const self = this.identity.self();
     if (!self) return [];
-    return this.store.mesh.adoptOwn({ deviceId: self.deviceId, name: self.name }, toUploadedScan, this.now());
+    return this.store.mesh.adoptOwn({ deviceId: self.deviceId, name: self.name }, meshScanOf, this.now());
   }
 
   /** A catch-up is pending only for catchUpMs: a peer that never answers (no certificate yet, a stuck link) holds no verdict longer. */

@@ -13,7 +13,7 @@ export interface ScanRecord {
   seatId: string | null;
   generation: number | null;
   hallId: string | null;
-  /** The scanned credential of a SUCCESS (its proof for the server); null otherwise. */
+  /** The scanned credential of a SUCCESS or an EXITED (the proof the server and the mesh ask); null otherwise. */
   credential: string | null;
   direction: sync.Direction;
   /** The zone this gate stands at under the event's policy, null when none. */

@@ -6,7 +6,7 @@
  * Times are integer milliseconds since the epoch (UTC); they only become ISO
  * strings on the wire and in the local API.
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export const SCHEMA_V1 = `
 -- Who this gate is. One row. The device token and the box private key live here,
@@ -232,4 +232,30 @@ CREATE TABLE mesh_origins (
   origin      TEXT PRIMARY KEY,
   high_water  INTEGER NOT NULL
 ) WITHOUT ROWID;
+`;
+
+/**
+ * v8: the mesh carries exits and annulments too (docs/mesh.md). An annulment
+ * travels as a second record of the same scan, so one scan may now have two
+ * records (no longer unique by client scan id); `annulled` marks the annulment
+ * records, and the seat index serves the history a verdict reads.
+ */
+export const SCHEMA_V8 = `
+CREATE TABLE mesh_records_v8 (
+  origin          TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  client_scan_id  TEXT NOT NULL,
+  seat_id         TEXT,
+  -- The record as the mesh carries it (protocol mesh.MeshRecord, JSON).
+  record          TEXT NOT NULL,
+  received_at     INTEGER NOT NULL,
+  annulled        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
+INSERT INTO mesh_records_v8 (origin, seq, client_scan_id, seat_id, record, received_at)
+  SELECT origin, seq, client_scan_id, seat_id, record, received_at FROM mesh_records;
+DROP TABLE mesh_records;
+ALTER TABLE mesh_records_v8 RENAME TO mesh_records;
+CREATE INDEX mesh_records_seat_idx ON mesh_records (seat_id);
+CREATE INDEX mesh_records_scan_idx ON mesh_records (client_scan_id, annulled);
 `;

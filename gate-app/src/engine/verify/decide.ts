@@ -33,6 +33,8 @@ export interface Snapshot {
   event(eventId: string): EventRow | undefined;
   /** This gate's own not annulled admissions and exits of a seat. */
   movements(seatId: string): LocalMovement[];
+  /** Admissions and exits of the seat at the hall's other gates, as the mesh told this gate (annulled ones left out). */
+  peerMovements(seatId: string): admission.Movement[];
   /** Display zone of admission times in messages. */
   timeZone?: string;
 }
@@ -43,18 +45,25 @@ export function rulesOf(event: EventRow | null): admission.AdmissionRules {
 }
 
 /**
- * What this gate knows of a seat's movements: its own, and the canonical
- * admission the server (or a peer) told it of when another device made it.
+ * What this gate knows of a seat's movements: its own, its peers' (the mesh's
+ * admissions and exits), and the canonical admission the server told it of
+ * when another device made it — unless a peer's record already is that entry.
  */
 function historyOf(seat: SeatRow, snap: Snapshot): admission.Movement[] {
   const own = snap
     .movements(seat.seat_id)
     .map((m) => ({ direction: m.direction, at: m.at, deviceId: snap.deviceId, scanId: m.client_scan_id }));
+  const peers = snap.peerMovements(seat.seat_id);
+  const heard = (at: number, deviceId: string | null) =>
+    peers.some((m) => m.direction === 'entry' && m.at === at && m.deviceId === deviceId);
   const learned =
-    seat.admitted_at !== null && seat.admitted_source === 'server' && seat.admitted_device !== snap.deviceId
+    seat.admitted_at !== null &&
+    seat.admitted_source === 'server' &&
+    seat.admitted_device !== snap.deviceId &&
+    !heard(seat.admitted_at, seat.admitted_device)
       ? [{ direction: 'entry' as const, at: seat.admitted_at, deviceId: seat.admitted_device, scanId: '' }]
       : [];
-  return [...learned, ...own];
+  return [...learned, ...peers, ...own];
 }
 
 /**

@@ -142,6 +142,7 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict]; annulled: [
         seat: (id) => store.catalog.seat(id),
         event: (id) => store.catalog.event(id),
         movements: (id) => store.scans.movements(id),
+        peerMovements: (id) => (gate.deviceId ? store.mesh.peerMovements(id, gate.deviceId) : []),
         ...(this.opts.timeZone ? { timeZone: this.opts.timeZone } : {}),
       },
       { at: scannedAt, direction },
@@ -180,8 +181,9 @@ export class ScanDesk extends EventEmitter<{ verdict: [ScanVerdict]; annulled: [
       seatId: decision.seat?.seat_id ?? c?.seatId ?? null,
       generation: c?.generation ?? null,
       hallId: decision.correctHall ?? c?.hallCode ?? null,
-      // The proof the server asks of an admission (docs/sync-protocol.md): the code as scanned, nothing for a refusal.
-      credential: decision.result === 'SUCCESS' ? normaliseScan(text) : null,
+      // The proof the server asks of an admission (docs/sync-protocol.md), and the mesh of an exit (docs/mesh.md):
+      // the code as scanned, nothing for a refusal.
+      credential: decision.result === 'SUCCESS' || decision.result === 'EXITED' ? normaliseScan(text) : null,
       direction,
       zone: decision.zone,
       entryNo,
