@@ -15,10 +15,11 @@ export const MAX_DIGEST_ORIGINS = 512;
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /**
- * One admission as the mesh carries it: the very record the admitting gate
- * uploads to the server (sync.UploadedScan, with the credential as its proof),
- * numbered by the admitting gate (`origin`) 1, 2, 3, … so peers can say how far
- * they hold its admissions.
+ * One admission, exit or annulment (the admission's scan again, `annulled_at`
+ * set) as the mesh carries it: the very record the gate uploads to the server
+ * (sync.UploadedScan, with the credential as its proof — for an exit too),
+ * numbered by the gate that made it (`origin`) 1, 2, 3, … so peers can say how
+ * far they hold its records.
  */
 export const MeshRecord = z.object({
   origin: z.uuid(),
