@@ -234,6 +234,11 @@ describe('hall mesh: what a gate believes', () => {
     expect(merge([first, later])).toMatchObject({ stored: 2, learned: [hall.seats.sold2.seatId] });
     expect(merge([annulment(first, 5)])).toMatchObject({ stored: 1, annulled: [hall.seats.sold2.seatId] });
     expect(store.catalog.seat(hall.seats.sold2.seatId)).toMatchObject({ admitted_at: at + 2000, admitted_device: q.self.deviceId });
+    // The server's echo of p's admission, before p's upload of the annulment reached it, is not news.
+    store.db.transaction(() =>
+      store.catalog.upsertSeat({ ...hall.seats.sold, admittedAt: at, admittedBy: 'Peer Gate', admittedDevice: p.self.deviceId }, 0),
+    )();
+    expect(store.catalog.seat(hall.seats.sold.seatId)?.admitted_at).toBeNull();
   });
 });
 

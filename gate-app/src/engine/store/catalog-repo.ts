@@ -132,11 +132,20 @@ export class CatalogRepo {
         WHERE seat_id = ? AND admitted_at = ? AND (admitted_source = 'local' OR admitted_device IS ?)`,
     );
     // By device, not by time: the server may have clamped the scan time of our upload to its arrival.
+    // The same for a peer's annulment the mesh brought (docs/mesh.md) before that peer's upload reached the server.
     this.annulledHereStmt = db.prepare<{ seat: string; device: string | null }, { x: number }>(
       `SELECT 1 AS x FROM scans
         WHERE seat_id = @seat AND result = 'SUCCESS' AND annulled_at IS NOT NULL
           AND @device IS (SELECT device_id FROM device WHERE id = 1)
-          AND NOT EXISTS (SELECT 1 FROM scans WHERE seat_id = @seat AND result = 'SUCCESS' AND annulled_at IS NULL)`,
+          AND NOT EXISTS (SELECT 1 FROM scans WHERE seat_id = @seat AND result = 'SUCCESS' AND annulled_at IS NULL)
+       UNION ALL
+       SELECT 1 AS x FROM mesh_records a
+        WHERE a.seat_id = @seat AND a.origin = @device AND a.annulled = 1
+          AND NOT EXISTS (SELECT 1 FROM mesh_records b
+                           WHERE b.seat_id = @seat AND b.origin = @device AND b.annulled = 0
+                             AND json_extract(b.record, '$.scan.result') = 'SUCCESS'
+                             AND NOT EXISTS (SELECT 1 FROM mesh_records c WHERE c.client_scan_id = b.client_scan_id AND c.annulled = 1))
+       LIMIT 1`,
     );
     this.countsStmt = db.prepare<[], EventCounts>(
       `SELECT event_id, count(*) AS seats,
@@ -211,7 +220,7 @@ export class CatalogRepo {
     return this.learnAdmissionStmt.run(at, by.name, by.deviceId, seatId, eventId).changes === 1;
   }
 
-  /** An admission by `deviceId` is this gate's, annulled since (nobody passed), and it has no other admission of the seat. */
+  /** An admission by `deviceId` was annulled since (nobody passed) — here, or at a peer as the mesh says — and that device has no other admission of the seat. */
   private annulledHere(seatId: string, deviceId: string | null): boolean {
     return this.annulledHereStmt.get({ seat: seatId, device: deviceId }) !== undefined;
   }
