@@ -127,7 +127,7 @@ if (!failed) {
       'TicketGate demo',
       gateOnly
         ? `  sync server   not started here (${base}; npm start runs it)`
-        : `  fan app       http://localhost:${PORT}/   (log in as fan@demo.ticketgate.test; docs/fan-app.md)\n  sync server   http://localhost:${PORT}/api   (API docs: http://localhost:${PORT}/docs)`,
+        : `  fan app       http://localhost:${PORT}/   (log in as fan@demo.ticketgate.test; docs/fan-app.md)\n  console       http://localhost:${PORT}/console   (operators and admins: operator@ or admin@demo.ticketgate.test; docs/operations.md)\n  sync server   http://localhost:${PORT}/api   (API docs: http://localhost:${PORT}/docs)`,
       serverOnly
         ? '  demo gate     not started here (npm run demo -- --gate-only)'
         : `  demo gate     http://127.0.0.1:${GATE_PORT}   (kiosk UI; POST /scan, GET /status)`,

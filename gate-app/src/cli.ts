@@ -59,7 +59,7 @@ const USAGE = `usage: npm run gate -- --data DIR [--server URL] [--enrol CODE] [
   --step-skew STEPS device-bound codes: 15-second steps a phone clock may be off (default 1)
   --ui DIR          kiosk UI files served at / (default: the built renderer next to this program)
   --mesh HOST:PORT  join the hall mesh (docs/mesh.md), listening for peer gates there (e.g. 0.0.0.0:7300)
-  --peer HOST:PORT  a peer gate's mesh address (repeat for each; for networks without multicast)
+  --peer HOST:PORT  a peer gate's mesh address (repeat for each, or a comma-separated list; for networks without multicast)
   --no-mdns         do not announce or discover peers by mDNS (static --peer list only)
   --mesh-anti-entropy-ms MS
                     how often digests are exchanged with every peer besides each (re)connect (default 10000)`;
@@ -117,7 +117,11 @@ function options() {
       if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a non-negative number`);
       return n;
     };
-    const peers = (values.peer ?? []).filter((p) => p !== '').map((p) => parseAddress(p, '--peer'));
+    // A list in one value too (--peer A:1,B:2): a systemd unit passes one environment variable as one word.
+    const peers = (values.peer ?? [])
+      .flatMap((p) => p.split(','))
+      .filter((p) => p.trim() !== '')
+      .map((p) => parseAddress(p.trim(), '--peer'));
     const meshListen = values.mesh ? parseAddress(values.mesh, '--mesh') : undefined;
     return {
       ...values,
