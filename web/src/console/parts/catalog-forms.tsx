@@ -3,6 +3,7 @@ import { useSubmit } from '../../hooks.js';
 import { ErrorNote, Note, formValues } from '../../ui.js';
 import { api, opsErrorText } from '../api.js';
 import { useScope } from '../scope.js';
+import { VenueSelect } from './scope-select.js';
 
 /**
  * A catalog addition: the form's fields to one POST, the confirmation in
@@ -63,16 +64,7 @@ export function AddHallForm() {
   return (
     <form class="card form" aria-labelledby="add-hall-title" onSubmit={(e) => void submit(e)}>
       <h2 id="add-hall-title">Add a hall</h2>
-      <label>
-        Venue
-        <select name="venue" required>
-          {scope.venues.map((v) => (
-            <option key={v.venue_id} value={v.venue_id}>
-              {v.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <VenueSelect name="venue" required />
       <label>
         Hall code <span class="muted">(1-8 of A-Z, 0-9, -; for example HALL-C)</span>
         <input name="code" required pattern="[A-Z0-9\-]{1,8}" maxLength={8} />

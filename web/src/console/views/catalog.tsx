@@ -5,6 +5,7 @@ import { CsvImport } from '../parts/csv-import.js';
 import { DataTable } from '../parts/data-table.js';
 import { EventsTable } from '../parts/events-table.js';
 import { useScope, type ScopeHall } from '../scope.js';
+import { EventSelect } from '../parts/scope-select.js';
 
 /** Venues, halls and events of the operator's venues; seats and events added by CSV import. */
 export function CatalogView() {
@@ -42,16 +43,7 @@ export function CatalogView() {
           describe={(r) => `Imported ${r.inserted} seats; the event now has ${r.total_seats}.`}
           onDone={scope.reload}
         >
-          <label>
-            Event
-            <select name="event" value={eventId} onChange={(e) => setSeatEvent((e.currentTarget as HTMLSelectElement).value)}>
-              {scope.events.map((e) => (
-                <option key={e.event_id} value={e.event_id}>
-                  {e.name} · {e.hall_id}
-                </option>
-              ))}
-            </select>
-          </label>
+          <EventSelect name="event" withHall value={eventId} onChange={(e) => setSeatEvent((e.currentTarget as HTMLSelectElement).value)} />
         </CsvImport>
         <CsvImport<{ imported: number }>
           id="event-import"

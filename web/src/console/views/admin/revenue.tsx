@@ -7,13 +7,12 @@ import { ErrorNote, Note, Screen, formValues } from '../../../ui.js';
 import { api } from '../../api.js';
 import { downloadDocument } from '../../download.js';
 import { DataTable } from '../../parts/data-table.js';
-import { useScope } from '../../scope.js';
+import { EventSelect } from '../../parts/scope-select.js';
 
 const STAKEHOLDER_WORDS = { organizer: 'Organiser', platform: 'Platform', charity: 'Charity' } as const;
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
 function RevenueShare() {
-  const scope = useScope();
   const config = useLoad(() => api.raw<RevenueShareConfig>('GET', '/api/revenue-share/config'), []);
   const [result, setResult] = useState<RevenueResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -44,16 +43,7 @@ function RevenueShare() {
         </p>
       ) : null}
       <form class="toolbar" onSubmit={(e) => void calculate(e)} aria-label="Calculate a revenue split">
-        <label>
-          Event
-          <select name="event_id" required>
-            {scope.events.map((ev) => (
-              <option key={ev.event_id} value={ev.event_id}>
-                {ev.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EventSelect name="event_id" required />
         <label>
           Total sales (S$)
           <input name="total_sales" type="number" min="0.01" step="0.01" required inputMode="decimal" />

@@ -7,6 +7,7 @@ import { api } from '../../api.js';
 import { ConfirmAction } from '../../parts/confirm-action.js';
 import { DataTable } from '../../parts/data-table.js';
 import { useScope } from '../../scope.js';
+import { VenueSelect } from '../../parts/scope-select.js';
 
 const ROLE_WORDS: Record<Role, string> = { fan: 'Fan', staff: 'Staff (door)', operator: 'Operator', admin: 'Admin' };
 
@@ -81,16 +82,7 @@ export function StaffView() {
             Email of a staff or operator account
             <input name="email" type="email" required autoComplete="off" />
           </label>
-          <label>
-            Venue
-            <select name="venue_id" required>
-              {scope.venues.map((v) => (
-                <option key={v.venue_id} value={v.venue_id}>
-                  {v.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <VenueSelect name="venue_id" required />
           <button type="submit" class="primary">
             Assign
           </button>
